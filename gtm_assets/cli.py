@@ -1,0 +1,46 @@
+"""Dagster-facing commands of the ``gtm`` CLI (kept out of gtm_core, which never imports dagster)."""
+
+import os
+import subprocess
+import sys
+
+import typer
+
+from gtm_core.cli import app
+from gtm_core.cli.app import console
+from gtm_core.settings import get_settings
+
+
+@app.command()
+def run(select: str = typer.Option("*", help="Dagster asset selection, e.g. 'tool_repository' or '*'"),
+        profile: str = typer.Option(None, help="Settings profile (local|gpu); default from GTM_PROFILE")) -> None:
+    """Materialize the asset graph (the main job) on the embedded default; runs show in `gtm ui`."""
+    import dagster as dg
+
+    from gtm_assets.definitions import defs
+    from gtm_assets.instance import get_instance
+    from gtm_assets.pipeline import run_pipeline
+    from gtm_assets.resources import GTMResource
+
+    s = get_settings(**({"profile": profile} if profile else {}))
+    instance = get_instance(s)
+    sel = None if select == "*" else dg.AssetSelection.from_string(select)
+    gtm = GTMResource(profile=s.profile, data_dir=str(s.root))
+    results = run_pipeline(defs, instance, gtm, sel, log=console.print)
+    ok = all(r.success for r in results)
+    console.print(f"[{'green' if ok else 'red'}]{'done' if ok else 'FAILED'}[/]: {len(results)} run(s); data in {s.root}")
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def ui(host: str = "127.0.0.1", port: int = 3000) -> None:
+    """Serve the Dagster UI (dagster dev) on the embedded instance."""
+    from gtm_assets.instance import ensure_dagster_home
+
+    ensure_dagster_home(get_settings())
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    cmd = [sys.executable, "-m", "dagster", "dev", "-w", os.path.join(root, "workspace.yaml"), "-h", host, "-p", str(port)]
+    raise typer.Exit(subprocess.call(cmd, cwd=root))
+
+
+main = app
