@@ -43,4 +43,29 @@ def ui(host: str = "127.0.0.1", port: int = 3000) -> None:
     raise typer.Exit(subprocess.call(cmd, cwd=root))
 
 
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="one JSON object for scripts")) -> None:
+    """Every asset: last materialization, unsynced or not and why, latest check results."""
+    from rich.table import Table
+
+    from gtm_assets.definitions import defs
+    from gtm_assets.instance import get_instance
+    from gtm_assets.status import asset_status
+
+    rows = asset_status(defs, get_instance(get_settings()))
+    if as_json:
+        from gtm_core.cli.app import emit
+
+        emit({"assets": rows, "unsynced": [r["asset"] for r in rows if r["status"] != "fresh"]}, True)
+        return
+    table = Table("asset", "status", "last materialized", "why", "checks")
+    for r in rows:
+        color = {"fresh": "green", "unsynced": "yellow"}.get(r["status"], "red")
+        table.add_row(r["asset"], f"[{color}]{r['status']}[/]", r["last_materialized"] or "-",
+                      "; ".join(r["reasons"]), ", ".join(f"{k}={v}" for k, v in r["checks"].items()))
+    console.print(table)
+
+
 main = app

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
         ]
     )
     import_limit_per_source: int | None = 150
+    tool_sources_dir: Path | None = None  # extra folder: every *tools*.json(l) in it is imported too
 
     @classmethod
     def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:

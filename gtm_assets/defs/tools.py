@@ -108,6 +108,8 @@ def _resolve_sources(config: ImportConfig, gtm: GTMResource) -> list[Path]:
         if not p.is_absolute() and not p.exists() and base is not None:
             p = base / n
         out.append(p)
+    if s.tool_sources_dir and Path(s.tool_sources_dir).is_dir():
+        out += [p for p in sorted(Path(s.tool_sources_dir).glob("*tools*.json*")) if p not in out]
     return out
 
 
