@@ -40,7 +40,8 @@ def _cast(t: str, v: str) -> Any:
     if t == "int":
         return int(v)
     if t == "num":
-        return float(v)
+        f = float(v)
+        return int(f) if f.is_integer() and "." not in v else f
     if t == "bool":
         return v == "true"
     return v
