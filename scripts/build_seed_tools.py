@@ -7,7 +7,7 @@ Compact notation (keeps ~350 specs readable):
 - a spec string is ``type{enum|values}[min,max][]=default: description`` where type is one of
   str, int, num, bool, date, datetime, email, uri; ``[]`` makes an array of that type;
 - parameter names ending in ``*`` are required; in responses every property is required unless its
-  name ends in ``?``.
+  name ends in ``?``; key ``"+"`` gives the schema of additional properties (free-form maps).
 
 Run: ``uv run python scripts/build_seed_tools.py`` (validates every spec and the taxonomy coverage).
 """
@@ -91,7 +91,7 @@ def obj(node: dict, where: str, response: bool) -> dict:
     props: dict[str, Any] = {}
     required: list[str] = []
     for key, sub in node.items():
-        if key == "_":
+        if key in ("_", "+"):
             continue
         name = key.rstrip("*?")
         props[name] = schema(sub, f"{where}.{name}", response)
@@ -101,6 +101,8 @@ def obj(node: dict, where: str, response: bool) -> dict:
     if "_" in node:
         out["description"] = node["_"]
     out["properties"] = props
+    if "+" in node:
+        out["additionalProperties"] = scalar(node["+"], f"{where}.+")
     if required:
         out["required"] = required
     return out

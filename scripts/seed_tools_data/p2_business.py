@@ -109,7 +109,7 @@ CATALOGUE = {
         ],
         "Continuous Integration": [
             ("trigger_pipeline", "Trigger a CI pipeline run for a branch or commit.",
-             {"project_id*": "str: CI project identifier", "ref*": "str: Branch, tag or commit SHA", "variables": {"_": "Pipeline variables as key/value strings"}},
+             {"project_id*": "str: CI project identifier", "ref*": "str: Branch, tag or commit SHA", "variables": {"_": "Pipeline variables", "+": "str: Variable value"}},
              {"pipeline_id": "str: Pipeline run identifier", "status": "str{created|pending|running}: Status", "web_url": "uri: Run page"}),
             ("get_pipeline_status", "Get the status and job results of a CI pipeline run.",
              {"pipeline_id*": "str: Pipeline run identifier"},
