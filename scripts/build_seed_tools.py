@@ -73,6 +73,13 @@ def scalar(spec: str, where: str) -> dict:
     return out
 
 
+def _humanize(key: str) -> str:
+    """'possible_conditions[]' -> 'Possible conditions' (a fallback description for response nodes)."""
+    arr = key.endswith("[]")
+    words = key.rstrip("[]").replace("_", " ")
+    return ("List of " + words) if arr else words[:1].upper() + words[1:]
+
+
 def schema(node: Any, where: str, response: bool) -> dict:
     if isinstance(node, str):
         return scalar(node, where)
@@ -90,6 +97,8 @@ def schema(node: Any, where: str, response: bool) -> dict:
 def obj(node: dict, where: str, response: bool) -> dict:
     props: dict[str, Any] = {}
     required: list[str] = []
+    if not response and "_" not in node and "." in where.split(".parameters", 1)[-1]:
+        raise ValueError(f"{where}: nested parameter objects need a '_' description")
     for key, sub in node.items():
         if key in ("_", "+"):
             continue
@@ -100,6 +109,8 @@ def obj(node: dict, where: str, response: bool) -> dict:
     out: dict[str, Any] = {"type": "object"}
     if "_" in node:
         out["description"] = node["_"]
+    elif response:  # nested response objects without "_": describe them by their name
+        out["description"] = _humanize(where.rsplit(".", 1)[-1])
     out["properties"] = props
     if "+" in node:
         out["additionalProperties"] = scalar(node["+"], f"{where}.+")

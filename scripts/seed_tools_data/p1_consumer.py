@@ -238,7 +238,7 @@ CATALOGUE = {
         ],
         "Returns and Refunds": [
             ("create_return_request", "Open a return for items of a delivered order and get a return label.",
-             {"order_id*": "str: Order identifier", "items*": [{"sku*": "str: SKU to return", "quantity*": "int[1,]: Units"}],
+             {"order_id*": "str: Order identifier", "items*": [{"_": "Items to return", "sku*": "str: SKU to return", "quantity*": "int[1,]: Units"}],
               "reason*": "str{damaged|wrong_item|not_as_described|no_longer_needed|size_issue}: Return reason", "comment": "str: Customer comment"},
              {"return_id": "str: Return identifier", "status": "str{approved|pending_review|rejected}: Status", "label_url?": "uri: Prepaid shipping label",
               "refund_amount": "num[0,]: Expected refund"}),
@@ -266,7 +266,7 @@ CATALOGUE = {
              {"offers": [{"offer_id": "str: Offer identifier", "airline": "str: Marketing airline", "departure_time": "datetime: Departure", "arrival_time": "datetime: Arrival",
                           "stops": "int[0,]: Stops", "price": "num[0,]: Total price", "currency": "str: Currency"}]}),
             ("book_flight", "Book a flight offer for the listed passengers.",
-             {"offer_id*": "str: Offer identifier from search_flights", "passengers*": [{"first_name*": "str: Given name", "last_name*": "str: Family name",
+             {"offer_id*": "str: Offer identifier from search_flights", "passengers*": [{"_": "Travellers, in the order of the offer", "first_name*": "str: Given name", "last_name*": "str: Family name",
               "date_of_birth*": "date: Date of birth", "passport_number": "str: Passport number"}], "contact_email*": "email: Contact email"},
              {"booking_reference": "str: Six-character PNR", "status": "str{confirmed|on_hold|failed}: Booking status", "total_price": "num[0,]: Price charged",
               "ticket_numbers": "str[]: E-ticket numbers"}),

@@ -29,7 +29,7 @@ CATALOGUE = {
         ],
         "Food Delivery": [
             ("place_delivery_order", "Order food for delivery from a restaurant menu.",
-             {"restaurant_id*": "str: Restaurant identifier", "items*": [{"menu_item_id*": "str: Menu item", "quantity*": "int[1,20]: Portions", "instructions": "str: Special instructions"}],
+             {"restaurant_id*": "str: Restaurant identifier", "items*": [{"_": "Dishes to order", "menu_item_id*": "str: Menu item", "quantity*": "int[1,20]: Portions", "instructions": "str: Special instructions"}],
               "delivery_address*": "str: Delivery address", "tip": "num[0,]: Courier tip"},
              {"order_id": "str: Delivery order identifier", "eta_minutes": "int[0,]: Estimated minutes to arrival", "total": "num[0,]: Amount charged", "status": "str{received|preparing}: Status"}),
             ("track_delivery_courier", "Track the courier of a food delivery order in real time.",
@@ -214,7 +214,7 @@ CATALOGUE = {
         ],
         "Dashboards": [
             ("create_dashboard", "Create a dashboard with chart widgets.",
-             {"title*": "str: Dashboard title", "widgets*": [{"title*": "str: Widget title", "chart_type*": "str{line|bar|pie|table|number}: Visualisation",
+             {"title*": "str: Dashboard title", "widgets*": [{"_": "Charts to place on the dashboard", "title*": "str: Widget title", "chart_type*": "str{line|bar|pie|table|number}: Visualisation",
               "query*": "str: Query behind the widget"}], "folder": "str: Folder name"},
              {"dashboard_id": "str: Dashboard identifier", "url": "uri: Dashboard link", "widget_count": "int[0,]: Widgets created"}),
             ("export_dashboard_snapshot", "Render a dashboard as a PDF or PNG snapshot.",
@@ -380,7 +380,7 @@ CATALOGUE = {
               "term_months": "int[1,120]: Contract term", "governing_law": "str: Jurisdiction, e.g. New York"},
              {"contract_id": "str: Contract identifier", "status": "str{draft}: Status", "document_url": "uri: Draft document"}),
             ("send_contract_for_signature", "Send a contract to signers for e-signature.",
-             {"contract_id*": "str: Contract identifier", "signers*": [{"name*": "str: Signer name", "email*": "email: Signer email", "order": "int[1,10]: Signing order"}],
+             {"contract_id*": "str: Contract identifier", "signers*": [{"_": "People who must sign", "name*": "str: Signer name", "email*": "email: Signer email", "order": "int[1,10]: Signing order"}],
               "message": "str: Email message"},
              {"envelope_id": "str: Signature envelope identifier", "status": "str{sent}: Status", "expires_on": "date: Signing deadline"}),
             ("list_expiring_contracts", "List contracts that expire or auto-renew soon.",

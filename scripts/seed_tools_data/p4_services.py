@@ -40,7 +40,7 @@ CATALOGUE = {
         ],
         "Customer Segmentation": [
             ("create_customer_segment", "Define a customer segment from attribute and behaviour rules.",
-             {"name*": "str: Segment name", "rules*": [{"attribute*": "str: Attribute, e.g. total_spend", "operator*": "str{eq|neq|gt|lt|contains|in_last_days}: Operator", "value*": "str: Comparison value"}],
+             {"name*": "str: Segment name", "rules*": [{"_": "Membership rules", "attribute*": "str: Attribute, e.g. total_spend", "operator*": "str{eq|neq|gt|lt|contains|in_last_days}: Operator", "value*": "str: Comparison value"}],
               "match": "str{all|any}=all: Combine rules with AND or OR"},
              {"segment_id": "str: Segment identifier", "estimated_size": "int[0,]: Matching customers", "created_at": "datetime: Creation time"}),
             ("run_rfm_analysis", "Score customers by recency, frequency and monetary value and group them.",
@@ -85,7 +85,7 @@ CATALOGUE = {
         ],
         "Surveys": [
             ("create_survey", "Create a customer feedback survey with questions.",
-             {"title*": "str: Survey title", "questions*": [{"text*": "str: Question", "type*": "str{nps|rating|multiple_choice|free_text}: Question type", "options": "str[]: Choices for multiple choice"}],
+             {"title*": "str: Survey title", "questions*": [{"_": "Survey questions in order", "text*": "str: Question", "type*": "str{nps|rating|multiple_choice|free_text}: Question type", "options": "str[]: Choices for multiple choice"}],
               "anonymous": "bool=false: Do not record respondent identity"},
              {"survey_id": "str: Survey identifier", "share_url": "uri: Public survey link", "question_count": "int[1,]: Questions"}),
             ("get_survey_results", "Get aggregated results of a survey, including NPS.",
@@ -216,7 +216,7 @@ CATALOGUE = {
     "Environment": {
         "Carbon Footprint": [
             ("calculate_flight_emissions", "Calculate CO2 emissions of a flight itinerary per passenger.",
-             {"legs*": [{"origin*": "str: IATA code", "destination*": "str: IATA code"}], "cabin": "str{economy|premium_economy|business|first}=economy: Cabin", "passengers": "int[1,500]=1: Passengers"},
+             {"legs*": [{"_": "Flight legs", "origin*": "str: IATA code", "destination*": "str: IATA code"}], "cabin": "str{economy|premium_economy|business|first}=economy: Cabin", "passengers": "int[1,500]=1: Passengers"},
              {"co2e_kg": "num[0,]: Total CO2-equivalent", "distance_km": "num[0,]: Great-circle distance", "per_passenger_kg": "num[0,]: Per passenger"}),
             ("estimate_household_footprint", "Estimate a household's annual carbon footprint from energy, travel and diet.",
              {"electricity_kwh_per_year*": "num[0,]: Electricity use", "gas_kwh_per_year": "num[0,]: Gas use", "car_km_per_year": "num[0,]: Driving", "diet": "str{vegan|vegetarian|average|high_meat}=average: Diet",
@@ -335,7 +335,7 @@ CATALOGUE = {
         ],
         "Supply Chain": [
             ("create_purchase_order", "Create a purchase order to a supplier.",
-             {"supplier_id*": "str: Supplier identifier", "lines*": [{"part_number*": "str: Part", "quantity*": "int[1,]: Units", "unit_price": "num[0,]: Agreed price"}],
+             {"supplier_id*": "str: Supplier identifier", "lines*": [{"_": "Parts and quantities to order", "part_number*": "str: Part", "quantity*": "int[1,]: Units", "unit_price": "num[0,]: Agreed price"}],
               "requested_delivery*": "date: Needed by", "ship_to": "str: Receiving plant"},
              {"po_number": "str: Purchase order number", "status": "str{draft|sent}: Status", "total": "num[0,]: Order value"}),
             ("get_supplier_lead_times", "Get quoted and actual lead times and on-time rate of suppliers for a part.",
