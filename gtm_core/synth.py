@@ -43,7 +43,7 @@ _NAME_RULES: list[tuple[re.Pattern, str]] = [
         (r"address|street", "street"), (r"currency", "currency"), (r"(^|_)(lang|language|locale)", "language"),
         (r"time(stamp)?$|datetime|_at$", "datetime"), (r"(^|_)(start|from|begin|check_?in|departure)(_date|_time|_day)?$", "start_date"),
         (r"(^|_)(end|to|until|check_?out|return)(_date|_time|_day)?$", "end_date"), (r"year", "year"), (r"month", "month"),
-        (r"(^|_)(id|uuid|guid)$|_id$|Id$", "id"), (r"token|key|secret|password", "token"),
+        (r"(^|_)(id|uuid|guid)$|_id$|Id$", "id"), (r"token|secret|password|(^|_)(api_?|access_?|private_?)?key$", "token"),
         (r"first_?name", "first"), (r"last_?name|surname", "last"), (r"(user_?name|login|handle)", "username"),
         (r"(^|_)(name|author|owner|patient|customer|recipient|sender|user)($|_)", "person"),
         (r"company|organi[sz]ation|employer|vendor|brand", "company"),
@@ -76,6 +76,9 @@ def classify(name: str, description: str = "") -> str | None:
     return None
 
 
+_FORMAT_KINDS = {"date": "date", "date-time": "datetime", "email": "email", "uri": "url", "url": "url"}
+
+
 class ValueSynth:
     """Draws values for JSON Schemas. ``anchor`` fixes today's date so outputs are reproducible."""
 
@@ -90,20 +93,24 @@ class ValueSynth:
     def string_for(self, kind: str | None, name: str, schema: dict) -> str:
         r = self.rng
         fmt = schema.get("format")
-        if fmt == "date" or kind == "date":
-            return self._date(r.randint(1, 60)).isoformat()
-        if fmt == "date-time" or kind == "datetime":
-            return datetime.combine(self._date(r.randint(1, 60)), datetime.min.time()).replace(hour=r.randint(8, 18)).isoformat() + "Z"
+        if fmt in _FORMAT_KINDS:  # an explicit format wins over the name's kind
+            kind = _FORMAT_KINDS[fmt] if fmt in ("email", "uri", "url") or kind not in ("start_date", "end_date") else kind
         if kind == "start_date":
-            return self._date(r.randint(1, 20)).isoformat()
+            d = self._date(r.randint(1, 20))
+            return d.isoformat() if fmt != "date-time" else f"{d.isoformat()}T{r.randint(8, 12):02d}:00:00Z"
         if kind == "end_date":
-            return self._date(r.randint(25, 45)).isoformat()
-        if fmt == "email" or kind == "email":
+            d = self._date(r.randint(25, 45))
+            return d.isoformat() if fmt != "date-time" else f"{d.isoformat()}T{r.randint(13, 18):02d}:00:00Z"
+        if kind == "date":
+            return self._date(r.randint(1, 60)).isoformat()
+        if kind == "datetime":
+            return datetime.combine(self._date(r.randint(1, 60)), datetime.min.time()).replace(hour=r.randint(8, 18)).isoformat() + "Z"
+        if kind == "email":
             return f"{r.choice(_WORDS['first']).lower()}.{r.choice(_WORDS['last']).lower()}@{r.choice(_WORDS['domain'])}".replace("ü", "u")
-        if fmt in ("uri", "url") or kind == "url":
+        if kind == "url":
             return f"https://www.{r.choice(_WORDS['domain'])}/{r.choice(['docs', 'items', 'api', 'news'])}/{r.randint(100, 999)}"
         if fmt == "uuid":
-            return "%08x-%04x-4%03x-a%03x-%012x" % (r.getrandbits(32), r.getrandbits(16), r.getrandbits(12), r.getrandbits(12), r.getrandbits(48))
+            return f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-a{r.getrandbits(12):03x}-{r.getrandbits(48):012x}"
         if kind == "phone":
             return f"+1-555-{r.randint(100, 999)}-{r.randint(1000, 9999)}"
         if kind == "zip":
@@ -153,7 +160,7 @@ class ValueSynth:
         if integer:
             lo_i, hi_i = int(-(-lo // 1)), int(hi // 1)
             return r.randint(lo_i, max(lo_i, hi_i))
-        if kind == "ratio":
+        if kind == "ratio" and lo <= 1:
             return round(r.uniform(max(lo, 0), min(hi, 1) if hi >= 0 else hi), 3)
         return round(r.uniform(lo, hi), 2)
 
@@ -281,4 +288,15 @@ def _fits(value: Any, schema: dict) -> bool:
     ok = any(checks.get(x, lambda v: True)(value) for x in ts)
     if ok and isinstance(schema.get("enum"), list):
         ok = value in schema["enum"]
+    if ok and isinstance(value, list) and isinstance(schema.get("items"), dict):
+        ok = all(_fits(v, schema["items"]) for v in value)
+    if ok and isinstance(value, int | float) and not isinstance(value, bool):
+        lo, hi = schema.get("minimum"), schema.get("maximum")
+        ok = not (isinstance(lo, int | float) and value < lo) and not (isinstance(hi, int | float) and value > hi)
+    if ok and isinstance(value, str) and schema.get("format") in _FORMAT_KINDS:
+        ok = _FORMAT_RES[_FORMAT_KINDS[schema["format"]]].match(value) is not None
     return ok
+
+
+_FORMAT_RES = {"date": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "datetime": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
+               "email": re.compile(r"^[^@\s]+@[^@\s]+$"), "url": re.compile(r"^[a-z][a-z0-9+.-]*:")}
