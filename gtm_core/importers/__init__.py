@@ -10,6 +10,7 @@ the reason, so nothing is lost: ``n_read == len(specs) + len(rejects)``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ class ImportResult:
     n_read: int = 0
     source: str = ""
     format: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, convert, validate
 
     def __add__(self, other: ImportResult) -> ImportResult:
         return ImportResult.combine([self, other])
@@ -51,7 +53,11 @@ class ImportResult:
     def combine(cls, results: Iterable[ImportResult]) -> ImportResult:
         results = list(results)
         fmts = sorted({r.format for r in results if r.format})
-        return cls(specs=[s for r in results for s in r.specs], rejects=[x for r in results for x in r.rejects],
+        timings: dict[str, float] = {}
+        for r in results:
+            for k, v in r.timings.items():
+                timings[k] = timings.get(k, 0.0) + v
+        return cls(timings=timings, specs=[s for r in results for s in r.specs], rejects=[x for r in results for x in r.rejects],
                    n_read=sum(r.n_read for r in results), source=",".join(r.source for r in results if r.source),
                    format=fmts[0] if len(fmts) == 1 else ",".join(fmts))
 
@@ -97,6 +103,8 @@ def import_file(path: str | Path, fmt: str | None = None, *, limit: int | None =
     """Import one spec file. Never raises on bad records or a broken/unreadable file."""
     p = Path(path)
     src = p.name
+    t_read = t_conv = t_val = 0.0
+    t0 = time.perf_counter()
     specs: list[ToolSpec] = []
     rejects: list[Reject] = []
     if fmt is not None and fmt not in FORMATS:
@@ -117,17 +125,27 @@ def import_file(path: str | Path, fmt: str | None = None, *, limit: int | None =
         yield from head
         yield from records
 
-    for where, rec in all_records():
+    t_read += time.perf_counter() - t0
+    it = all_records()
+    while True:
+        t0 = time.perf_counter()
+        where, rec = next(it, (None, None))
+        t_read += time.perf_counter() - t0
+        if where is None:
+            break
         if limit is not None and n_read >= limit:
             break
         if isinstance(rec, ReadFailure):
             n_read += 1
             rejects.append(Reject(src, "<unread>", where, rec.reason, raw=rec.text or None, stage="read"))
             continue
+        t0 = time.perf_counter()
         try:
             raws = mod.convert(rec, str(p))
         except Exception as e:  # a converter bug must not stop the file
             raws = [SpecError("<unnamed>", "<root>", f"cannot convert {where}: {type(e).__name__}: {e}")]
+        t1 = time.perf_counter()
+        t_conv += t1 - t0
         for raw in raws:
             if limit is not None and n_read >= limit:
                 break
@@ -142,7 +160,9 @@ def import_file(path: str | Path, fmt: str | None = None, *, limit: int | None =
             except Exception as e:  # pydantic or an unexpected value type
                 rejects.append(Reject(src, str(raw.get("name", "<unnamed>")), "<root>",
                                       f"{type(e).__name__}: {str(e)[:300]}", raw=raw, stage="validate"))
-    return ImportResult(specs, rejects, n_read, str(p), fmt)
+        t_val += time.perf_counter() - t1
+    return ImportResult(specs, rejects, n_read, str(p), fmt,
+                        timings={"read": t_read, "convert": t_conv, "validate": t_val})
 
 
 def import_sources(paths: Iterable[str | Path], *, limit_per_source: int | None = None,
