@@ -35,6 +35,94 @@ _GENERIC_RE = re.compile(r"^(?:typing\.)?(\w+)\s*\[(.*)\]$")
 _FORMAT_HINTS = {"date": "date", "datetime": "date-time", "uri": "uri", "url": "uri", "email": "email"}
 _META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
+# ---- fast meta-validation ----------------------------------------------------------------------
+# Full Draft 2020-12 meta-validation with jsonschema costs ~1 ms per spec ($dynamicRef resolution).
+# ``_meta_fast_ok`` is a conservative, exact re-statement of the meta-schema's constraints for the
+# keywords tool specs use: it answers True only when the meta-schema accepts the schema; for any
+# keyword it does not model (or any doubtful value) it answers False and the full validator decides
+# (and produces the error message). Keywords unknown to the meta-schema are unconstrained there.
+_SIMPLE_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
+_META_KEYWORDS = frozenset({
+    "$anchor", "$comment", "$defs", "$dynamicAnchor", "$dynamicRef", "$id", "$ref", "$schema", "$vocabulary",
+    "$recursiveAnchor", "$recursiveRef", "definitions", "dependencies",
+    "default", "deprecated", "description", "examples", "readOnly", "title", "writeOnly",
+    "contentEncoding", "contentMediaType", "contentSchema", "format",
+    "additionalProperties", "allOf", "anyOf", "contains", "dependentSchemas", "else", "if", "items", "not",
+    "oneOf", "patternProperties", "prefixItems", "properties", "propertyNames", "then",
+    "unevaluatedItems", "unevaluatedProperties",
+    "const", "dependentRequired", "enum", "exclusiveMaximum", "exclusiveMinimum", "maxContains", "maxItems",
+    "maxLength", "maxProperties", "maximum", "minContains", "minItems", "minLength", "minProperties", "minimum",
+    "multipleOf", "pattern", "required", "type", "uniqueItems",
+})
+_KW_STRING = frozenset({"title", "description", "format", "$comment", "$schema", "contentEncoding",
+                        "contentMediaType", "pattern"})
+_KW_ANY = frozenset({"default", "const"})
+_KW_BOOL = frozenset({"deprecated", "readOnly", "writeOnly", "uniqueItems"})
+_KW_ARRAY = frozenset({"examples", "enum"})
+_KW_NUMBER = frozenset({"maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"})
+_KW_NNINT = frozenset({"maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties",
+                       "maxContains", "minContains"})
+_KW_SCHEMA = frozenset({"additionalProperties", "items", "contains", "not", "if", "then", "else",
+                        "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"})
+_KW_SCHEMA_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+_KW_SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def _is_string_array(v: Any) -> bool:
+    return type(v) is list and all(type(x) is str for x in v) and len(set(v)) == len(v)
+
+
+def _meta_fast_ok(schema: Any) -> bool:
+    """True only if ``schema`` certainly passes Draft 2020-12 meta-validation (False = undecided)."""
+    if type(schema) is bool:
+        return True
+    if type(schema) is not dict:
+        return False
+    for k, v in schema.items():
+        if k not in _META_KEYWORDS:
+            continue
+        t = type(v)
+        if k in _KW_STRING:
+            ok = t is str
+        elif k in _KW_ANY:
+            ok = True
+        elif k == "type":
+            ok = (v in _SIMPLE_TYPES) if t is str else (
+                t is list and len(v) > 0 and all(type(x) is str and x in _SIMPLE_TYPES for x in v)
+                and len(set(v)) == len(v))
+        elif k in _KW_SCHEMA_MAP:
+            ok = t is dict and all(_meta_fast_ok(s) for s in v.values())
+        elif k == "required":
+            ok = _is_string_array(v)
+        elif k in _KW_SCHEMA:
+            ok = _meta_fast_ok(v)
+        elif k in _KW_SCHEMA_LIST:
+            ok = t is list and len(v) > 0 and all(_meta_fast_ok(s) for s in v)
+        elif k in _KW_ARRAY:
+            ok = t is list
+        elif k in _KW_BOOL:
+            ok = t is bool
+        elif k in _KW_NUMBER:
+            ok = t is int or t is float
+        elif k in _KW_NNINT:
+            ok = t is int and v >= 0
+        elif k == "multipleOf":
+            ok = (t is int or t is float) and v > 0
+        elif k == "dependentRequired":
+            ok = t is dict and all(_is_string_array(x) for x in v.values())
+        else:  # $id, $ref, $anchor, dependencies, ...: let the full validator decide
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def meta_schema_error(schema: Any):
+    """The first Draft 2020-12 meta-validation error of ``schema``, or None when it is valid."""
+    if _meta_fast_ok(schema):
+        return None
+    return next(iter(_META.iter_errors(schema)), None)
+
 
 class SpecError(ValueError):
     """A spec that cannot be accepted: names the spec, the field path and the reason."""
@@ -61,6 +149,23 @@ class Reject:
                 "reason": self.reason, "stage": self.stage, "raw": raw}
 
 
+def _split_top(inner: str) -> list[str]:
+    """Split ``a, List[b, c], d`` at top-level commas only."""
+    parts, depth, cur = [], 0, []
+    for ch in inner:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur).strip())
+    return [p for p in parts if p] or [""]
+
+
 def normalize_type(value: Any, path: str, spec: str) -> tuple[str | list[str] | None, dict]:
     """Map a type spelling to JSON Schema; returns (type, extra keywords such as items/format)."""
     if isinstance(value, list):
@@ -80,9 +185,9 @@ def normalize_type(value: Any, path: str, spec: str) -> tuple[str | list[str] | 
         if outer in ("optional",):
             return normalize_type(inner, path, spec)
         if outer in ("union",):
-            return normalize_type([p.strip() for p in inner.split(",")], path, spec)
+            return normalize_type(_split_top(inner), path, spec)
         if outer in ("list", "array", "tuple", "set", "sequence"):
-            it, extra = normalize_type(inner.split(",")[0], path + ".items", spec)
+            it, extra = normalize_type(_split_top(inner)[0], path + ".items", spec)
             return "array", ({"items": {"type": it, **extra}} if it else {})
         if outer in ("dict", "mapping"):
             return "object", {}
@@ -197,7 +302,8 @@ class ToolSpec(BaseModel):
             params = _params_from_list(params, name)
         if not isinstance(params, dict):
             raise SpecError(name, "parameters", f"parameters must be a JSON Schema object, got {type(params).__name__}")
-        if "properties" not in params and "type" not in params and params:
+        if "properties" not in params and params and ("type" not in params or (
+                isinstance(params["type"], dict) and all(isinstance(v, dict) for v in params.values()))):
             # bare mapping {"city": {"type": "string"}}
             params = {"type": "object", "properties": params}
         params = normalize_schema(params, "parameters", name, flags)
@@ -219,7 +325,9 @@ class ToolSpec(BaseModel):
         _walk_missing_types(params, "parameters", flags)
         response = raw.get("response", raw.get("output_schema", raw.get("outputSchema")))
         if isinstance(response, dict):
-            if "properties" not in response and "type" not in response and response and all(isinstance(v, dict) for v in response.values()):
+            if ("properties" not in response and response and all(isinstance(v, dict) for v in response.values())
+                    and ("type" not in response or isinstance(response["type"], dict))):
+                # bare mapping {"field": {"type": ...}} (a field may itself be called "type")
                 response = {"type": "object", "properties": response}
             response = normalize_schema(copy.deepcopy(response), "response", name, flags)
         elif response is not None and not isinstance(response, str):
@@ -229,7 +337,7 @@ class ToolSpec(BaseModel):
             flags.append("response_missing")
         for fld, schema in (("parameters", params), ("response", response)):
             if isinstance(schema, dict):
-                err = next(iter(_META.iter_errors(schema)), None)
+                err = meta_schema_error(schema)
                 if err is not None:
                     where = ".".join(str(p) for p in err.absolute_path)
                     raise SpecError(name, f"{fld}.{where}" if where else fld, f"invalid JSON Schema: {err.message[:200]}")
