@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,8 +40,14 @@ class RepositoryBuild:
     embeddings: np.ndarray | None = None  # of the dedup key of each kept tool, unit-normalised
 
 
+def humanize(name: str) -> str:
+    """'getWeatherForecast' / 'get_weather_forecast' -> 'get weather forecast' (what gets embedded)."""
+    return re.sub(r"[_\-.]+", " ", re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", name)).lower().strip()
+
+
 def dedup_key(spec: ToolSpec, on: str = "name") -> str:
-    return spec.name if on == "name" else f"{spec.name}: {spec.description}"
+    """The text compared for duplicates: the humanized name (paper), or name + description."""
+    return humanize(spec.name) if on == "name" else f"{humanize(spec.name)}: {spec.description}"
 
 
 def build_repository(specs: list[ToolSpec], embedder, *, threshold: float = 0.8, on: str = "name",

@@ -20,12 +20,12 @@ def _spec(name, desc="", field="", subfield=""):
 
 
 def test_build_repository_removes_near_duplicate_names_with_reasons():
-    specs = [_spec("get_weather_forecast"), _spec("get_weather_forcast"), _spec("getWeatherForecast"),
+    specs = [_spec("get_weather_forecast"), _spec("getWeatherForecast"), _spec("get-weather-forecast"),
              _spec("translate_text"), _spec("book_flight")]
     b = build_repository(specs, Embedder(), threshold=0.8)
     kept = [s.name for s in b.tools]
     assert kept[0] == "get_weather_forecast" and "translate_text" in kept and "book_flight" in kept
-    assert "get_weather_forcast" not in kept
+    assert kept == ["get_weather_forecast", "translate_text", "book_flight"]
     assert all(r.stage == "dedup" and "duplicate of 'get_weather_forecast'" in r.reason for r in b.rejects)
     assert len(b.tools) + len(b.rejects) == len(specs)
     sims = b.embeddings @ b.embeddings.T

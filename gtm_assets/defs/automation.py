@@ -49,7 +49,7 @@ gtm_automation = dg.AutomationConditionSensorDefinition(
     "gtm_automation", target=dg.AssetSelection.all(), default_condition=REBUILD_WHEN_STALE,
     default_status=dg.DefaultSensorStatus.RUNNING if os.environ.get("GTM_AUTOMATION", "1") == "1"
     else dg.DefaultSensorStatus.STOPPED,
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=60, use_user_code_server=True,
     description="Rebuild assets made stale by a prompt/code change or an upstream update (checks gate).",
 )
 
