@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from gtm_core.spec import SpecError, ToolSpec, _meta_fast_ok, meta_schema_error, normalize_type, parse_specs
+from gtm_core.spec import (
+    SpecError,
+    ToolSpec,
+    _meta_fast_ok,
+    meta_schema_error,
+    normalize_type,
+    parse_specs,
+)
 
 
 @pytest.mark.parametrize("spelling,expected", [

@@ -108,8 +108,9 @@ def read_records(path: str | Path) -> Iterator[tuple[str, Any]]:
         if not isinstance(doc, json.JSONDecodeError):
             items = doc if isinstance(doc, list) else [doc]
             label = "item" if isinstance(doc, list) else None
+            one_line = "\n" not in text.strip()
             for i, rec in enumerate(items, 1):
-                where = f"{label} {i}" if label else "file"
+                where = f"{label} {i}" if label else ("line 1" if one_line else "file")
                 dup = _first_dup(rec) if any_dup else None
                 yield where, (ReadFailure(f"duplicated key {dup!r}", json.dumps(rec, default=str)[:2000])
                               if dup is not None else rec)

@@ -14,6 +14,7 @@ _KIND_TYPES = {"count": "integer", "page": "integer", "age": "integer", "year": 
                "money": "number", "ratio": "number", "temperature": "number", "measure": "number",
                "lat": "number", "lon": "number"}
 _BOOL_NAME = re.compile(r"^(is|has|can|should|allow|enable|include|use|with)_|_(enabled|flag)$")
+_NUMBER_NAME = re.compile(r"(price|amount|cost|salary|balance|budget|fee|rate|ratio|percent|latitude|longitude)")
 _ARRAY_NAME = re.compile(r"(_ids|_list|_items|ids|tags|items)$")
 
 
@@ -31,6 +32,8 @@ def param_type(name: str, schema: dict[str, Any]) -> str:
         return "boolean"
     if isinstance(default, list) or _ARRAY_NAME.search(snake) or re.search(r"\b(list|array) of\b", desc.lower()):
         return "array"
+    if _NUMBER_NAME.search(snake):
+        return "number"
     kind = classify(name, desc)
     if kind in _KIND_TYPES:
         return _KIND_TYPES[kind]
