@@ -66,7 +66,9 @@ def main() -> int:
     t_load = time.perf_counter() - t0
     print(f"stage load-model {t_load:.2f} s")
 
-    names = [sp.name for sp in res.specs]
+    from gtm_core.repository import dedup_key
+
+    names = [dedup_key(sp, s.dedup_on) for sp in res.specs]  # what tool_repository compares
     uniq = list(dict.fromkeys(names))
     t0 = time.perf_counter()
     vecs = emb.encode(uniq, progress=False)
