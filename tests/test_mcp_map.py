@@ -167,8 +167,9 @@ def test_plots_written(real_map, tmp_path):
     page = save_html(real_map, tmp_path / "m.html").read_text()
     assert page.count("<circle") == 2 * 900  # one per point per projection
     assert 'id="p-tsne"' in page and 'id="p-umap"' in page
-    assert "http://" not in page and "https://" not in page.split("<script>")[1]
-    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # self-contained
+    # self-contained: no external scripts, styles, images or frames (descriptions may mention URLs)
+    assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)\s*=", page)
+    assert "http" not in page.split("<script>")[1] and page.count("<script") == 1
     assert "mousemove" in page and "data-t=" in page
     assert 'class="mcp marked"' in page or 'class="simulated marked"' in page
     assert "[probe cuda] validate_cuda_kernel" in page
