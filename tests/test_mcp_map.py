@@ -213,14 +213,14 @@ def test_mcp_map_asset_materializes(shared, tmp_path):
     import dagster as dg
     import mlflow
 
-    from gtm_assets.defs.maps import mcp_map
+    from gtm_assets.defs.maps import McpMapConfig, mcp_map
     from gtm_assets.resources import GTMResource
 
     res = GTMResource(data_dir=str(tmp_path))
     _write_tools_table(res.settings.duckdb_path, _shared_specs(shared, 80))
     cfg = {"mcp_sources": [str(shared / "mcp_tools.jsonl")], "limit_mcp": 200, "projections": ["tsne"]}
     result = dg.materialize([mcp_map], resources={"gtm": res},
-                            run_config=dg.RunConfig(ops={"mcp_map": cfg}))
+                            run_config=dg.RunConfig(ops={"mcp_map": McpMapConfig(**cfg)}))
     assert result.success
     mat = result.asset_materializations_for_node("mcp_map")[0]
     md = mat.metadata

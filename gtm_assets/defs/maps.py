@@ -1,7 +1,6 @@
 """The MCP coverage map asset (paper §5.5): MCP tools vs the simulated tool repository."""
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: Dagster resolves Config annotations at decoration time
 from pathlib import Path
 
 import dagster as dg
