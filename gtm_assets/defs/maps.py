@@ -20,6 +20,7 @@ class McpMapConfig(dg.Config):
     n_regions: int = 5
     knn_k: int = 10
     seed: int = 0
+    embedder_model: str | None = None  # default: settings.embedder_model (e.g. paraphrase-multilingual-MiniLM-L12-v2)
 
 
 def log_to_mlflow(settings, experiment: str, run_name: str, metrics: dict, params: dict,
@@ -87,7 +88,13 @@ def mcp_map(context: dg.AssetExecutionContext, config: McpMapConfig, gtm: GTMRes
     if config.limit_simulated is not None and len(sim) > config.limit_simulated:
         sim = rng.sample(sim, config.limit_simulated)
     context.log.info(f"mapping {len(mcp_tools)} MCP tools against {len(sim)} simulated tools")
-    res = build_map(mcp_tools, sim, gtm.embedder(), radius=config.radius, projections=tuple(config.projections),
+    if config.embedder_model:
+        from gtm_core.embed import Embedder
+
+        embedder = Embedder(config.embedder_model, batch_size=s.embed_batch_size)
+    else:
+        embedder = gtm.embedder()
+    res = build_map(mcp_tools, sim, embedder, radius=config.radius, projections=tuple(config.projections),
                     k=config.knn_k, n_regions=config.n_regions, seed=config.seed, progress=True)
     paths = write_outputs(res, s.plots_dir / "mcp_map")
     store.replace("mcp_map_points", points_frame(res))
