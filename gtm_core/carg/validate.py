@@ -204,8 +204,9 @@ def v_coherence(spec: ToolSpec, arguments: dict[str, Any], output: Any, context:
         reasons.append("output is an error payload for a valid call")
     if isinstance(output, dict):
         for k, v in output.items():
-            if k in arguments and _scalar(v) and _scalar(arguments[k]) and not _same(v, arguments[k]):
-                reasons.append(f"output field {k!r}={v!r} contradicts argument {k}={arguments[k]!r}")
+            a = arguments.get(k)
+            if _scalar(v) and _scalar(a) and isinstance(v, str) == isinstance(a, str) and not _same(v, a):
+                reasons.append(f"output field {k!r}={v!r} contradicts argument {k}={a!r}")
         for p in checker(spec).count_params:
             n = arguments.get(p)
             if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
@@ -242,6 +243,14 @@ def _history_values(history: Sequence[dict[str, Any]]) -> tuple[set[str], dict[s
     return seen, by_name
 
 
+_ID = re.compile(r"(^|_)(id|uuid|guid|ids)$")
+
+
+def is_id(name: str) -> bool:
+    """Whether a parameter names an identifier (hotel_id, orderId, uuid)."""
+    return bool(_ID.search(_snake(name))) or classify(name) == "id"
+
+
 def v_history(spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[str, Any]]) -> list[str]:
     """Id-like values of the final call appear earlier; same-named values agree with the history;
     the call uses at least one value established earlier."""
@@ -255,9 +264,9 @@ def v_history(spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[
             continue
         known = str(v).strip().lower() in seen
         used += known
-        if classify(k) == "id" and not known:
+        if is_id(k) and not known:
             reasons.append(f"id {k}={v!r} does not appear earlier in the dialogue")
-        elif k in by_name and not known and classify(k) in ("id", "person", "city", "email", "username"):
+        elif k in by_name and not known and (is_id(k) or classify(k) in ("person", "city", "email", "username")):
             reasons.append(f"{k}={v!r} disagrees with earlier value(s) {by_name[k][:3]!r}")
     if arguments and not used:
         reasons.append("the final call uses no value from the earlier turns")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from gtm_core.carg.validate import is_id
 from gtm_core.llm.teacher_tasks import task
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import ValueSynth, _fits, classify
@@ -36,7 +37,20 @@ def _respond(synth: ValueSynth, spec: ToolSpec, args: dict[str, Any], history: d
         ctx = dict(history or {})
         ctx.update(args)
         out = synth.object(rs, 0, ctx, fill_optional=1.0)
+    if out == {} and isinstance(rs, dict) and rs.get("additionalProperties") is not False:
+        out = {"success": True, "message": f"{spec.name} completed for {_describe(args, 2)}."}
     return out
+
+
+def _consistent(spec: ToolSpec, args: dict[str, Any]) -> dict[str, Any]:
+    """Order related parameters (start before end, min below max) as a careful writer would."""
+    from gtm_core.carg.validate import range_pairs
+
+    for lo, hi in range_pairs(list(spec.properties)):
+        a, b = args.get(lo), args.get(hi)
+        if type(a) is type(b) and isinstance(a, str | int | float) and not isinstance(a, bool) and a > b:
+            args[lo], args[hi] = b, a
+    return args
 
 
 def _single(payload: dict[str, Any], rng: random.Random, fill: float) -> dict[str, Any]:
@@ -44,7 +58,7 @@ def _single(payload: dict[str, Any], rng: random.Random, fill: float) -> dict[st
     synth = ValueSynth(rng)
     out = []
     for _ in range(int(payload.get("n", 1))):
-        args = synth.arguments(spec.parameters, fill_optional=fill)
+        args = _consistent(spec, synth.arguments(spec.parameters, fill_optional=fill))
         output = _respond(synth, spec, args)
         out.append({"context": _context(spec, payload.get("field", ""), args, rng), "arguments": args, "output": output})
     return {"samples": out}
@@ -79,7 +93,7 @@ def _flatten(history: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, l
             stack.extend((k[:-1] if k.endswith("s") else k, x) for x in v[:2])
         elif isinstance(v, str | int | float) and not isinstance(v, bool):
             by_name[k] = v
-            kind = classify(k)
+            kind = "id" if is_id(k) else classify(k)
             if kind:
                 by_kind.setdefault(kind, []).append(v)
     return by_name, by_kind
@@ -95,7 +109,7 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     props = spec.properties
     reused = sum(1 for k, v in args.items() if k in by_name and by_name[k] == v)
     for name, schema in props.items():  # reuse earlier values of the same kind (ids first)
-        kind = classify(name, schema.get("description", "") if isinstance(schema, dict) and isinstance(schema.get("description"), str) else "")
+        kind = "id" if is_id(name) else classify(name, schema.get("description", "") if isinstance(schema, dict) and isinstance(schema.get("description"), str) else "")
         cands = [v for v in by_kind.get(kind or "", []) if isinstance(schema, dict) and _fits(v, schema)]
         if cands and (name in args or name in spec.required or kind == "id") and not (name in by_name and args.get(name) == by_name[name]):
             args[name] = cands[-1]
@@ -107,6 +121,7 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
             if isinstance(schema, dict) and schema.get("type") == "string" and "enum" not in schema and strs:
                 args[name] = strs[-1]
                 break
+    args = _consistent(spec, args)
     output = _respond(synth, spec, args, by_name)
     prev = payload.get("context") or ""
     step = _context(spec, payload.get("field", ""), args, rng)
