@@ -288,3 +288,35 @@ def test_prompt_edit_changes_exactly_the_dependent_versions(tmp_path, monkeypatc
     (copy / "judge_coherence.j2").write_text((copy / "judge_coherence.j2").read_text() + "\nBe strict.")
     again = code_versions()
     assert {k for k in after if after[k] != again[k]} == {"single_turn_samples", "multi_turn_samples"}
+
+
+# ---- compiled fast path agrees with jsonschema ----------------------------------------------------
+def test_fastschema_agrees_with_jsonschema_on_real_specs():
+    from jsonschema import Draft202012Validator
+
+    from gtm_core.carg.fastschema import compile_schema
+
+    data = shared_data()
+    teacher = OfflineTeacher()
+    compiled = compared = 0
+    for f in ("seal_tools_tools.jsonl", "bfcl_tools.jsonl", "toolbench_rapidapi_tools.jsonl", "mcp_tools.jsonl", "nestful_tools.jsonl"):
+        specs, _ = parse_specs([json.loads(line) for line in (data / f).open()][:120])
+        for spec, text in zip(specs, teacher.generate([single.request(s, "X", 2) for s in specs]), strict=True):
+            fast = compile_schema(spec.parameters)
+            if fast is None:
+                continue
+            compiled += 1
+            ref = Draft202012Validator(spec.parameters)
+            rng = random.Random(spec.name)
+            for s in single.parse(text, spec, field="X", field_key="x", n=2, round_=0, generation="g", teacher="t"):
+                variants = [s.arguments, {}, {**s.arguments, "zz_extra": 1}]
+                for kind in E.ERROR_TYPES:
+                    made = E.make_error(spec, s.arguments, kind, rng)
+                    if made:
+                        variants.append(made[0])
+                for k in list(s.arguments)[:2]:
+                    variants += [{**s.arguments, k: None}, {**s.arguments, k: 1.5}, {**s.arguments, k: True}, {**s.arguments, k: [1]}]
+                for v in variants:
+                    compared += 1
+                    assert fast(v) == ref.is_valid(v), (spec.name, v)
+    assert compiled > 300 and compared > 5000

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
 from gtm_core.spec import ToolSpec
@@ -47,6 +48,9 @@ class ToolChecker:
     open_params: bool
     pairs: tuple[tuple[str, str], ...]
     count_params: tuple[str, ...]
+    fast_params: Callable[[Any], bool] | None = None
+    fast_response: Callable[[Any], bool] | None = None
+    ground: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, spec: ToolSpec) -> ToolChecker:
@@ -61,21 +65,33 @@ class ToolChecker:
             pairs=range_pairs(list(props)),
             count_params=tuple(n for n, s in props.items()
                                if _COUNT.search(_snake(n)) and isinstance(s, dict) and s.get("type") in ("integer", "number")),
+            fast_params=compile_schema(spec.parameters),
+            fast_response=compile_schema(rs) if rs else None,
+            ground=frozenset(tokens(spec.name.replace("_", " ")) | tokens(spec.description)),
         )
 
 
 _CACHE: dict[str, ToolChecker] = {}
+_BY_OBJECT: dict[int, ToolChecker] = {}
 
 
 def checker(spec: ToolSpec) -> ToolChecker:
-    """The cached ``ToolChecker`` of ``spec`` (keyed by its content uid)."""
+    """The cached ``ToolChecker`` of ``spec``: by object identity first (no hashing on the hot
+    path), then by content uid (a re-loaded spec reuses the compiled validators)."""
+    c = _BY_OBJECT.get(id(spec))
+    if c is not None and c.spec is spec:
+        return c
     key = spec.uid
     c = _CACHE.get(key)
     if c is None:
         if len(_CACHE) > 200_000:
             _CACHE.clear()
+            _BY_OBJECT.clear()
         c = _CACHE[key] = ToolChecker.build(spec)
-    return c
+    if len(_BY_OBJECT) > 200_000:
+        _BY_OBJECT.clear()
+    _BY_OBJECT[id(spec)] = c if c.spec is spec else ToolChecker(**{**c.__dict__, "spec": spec})
+    return _BY_OBJECT[id(spec)]
 
 
 @lru_cache(maxsize=100_000)
@@ -103,8 +119,9 @@ def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def _errors(v: Draft202012Validator, instance: Any, what: str, limit: int = 3) -> list[str]:
-    if v.is_valid(instance):
+def _errors(v: Draft202012Validator, instance: Any, what: str, limit: int = 3,
+            fast: Callable[[Any], bool] | None = None) -> list[str]:
+    if (fast is not None and fast(instance)) or v.is_valid(instance):
         return []
     out = []
     for e in v.iter_errors(instance):
@@ -126,13 +143,13 @@ def v_format(spec: ToolSpec, arguments: Any, output: Any, *, expect_error: bool 
     if not c.open_params:
         reasons += [f"unknown parameter {k!r}" for k in arguments if k not in c.known]
     if not reasons:
-        reasons += _errors(c.params, arguments, "arguments")
+        reasons += _errors(c.params, arguments, "arguments", fast=c.fast_params)
     if expect_error:
         return reasons
     if output is None or output == "" or output == {} or output == []:
         reasons.append("output is empty")
     elif c.response is not None:
-        reasons += _errors(c.response, output, "output")
+        reasons += _errors(c.response, output, "output", fast=c.fast_response)
     return reasons
 
 
@@ -216,8 +233,8 @@ def v_coherence(spec: ToolSpec, arguments: dict[str, Any], output: Any, context:
     if not isinstance(context, str) or not context.strip():
         reasons.append("context is empty")
     else:
-        ground = tokens(arguments) | tokens(spec.name.replace("_", " ")) | tokens(spec.description)
-        if not ({t for t in _TOKEN.findall(context.lower()) if len(t) >= 3} & ground):
+        words = {t for t in _TOKEN.findall(context.lower()) if len(t) >= 3}
+        if not (words & checker(spec).ground or words & tokens(arguments)):
             reasons.append("context shares no word with the call or the tool")
     return reasons
 
