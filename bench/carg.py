@@ -38,10 +38,11 @@ def main() -> None:
         raise SystemExit("../shared/data not found: set GTM_SHARED_DATA_DIR")
     raws = []
     for f in sorted(data.glob("*_tools.jsonl")):
-        raws += [json.loads(line) for line in f.open()]
+        for line in f.open():
+            r = json.loads(line)
+            r["field"] = r.get("field") or str(r.get("domain") or f.stem).split("/")[0]
+            raws.append(r)
     specs, rejects = parse_specs(raws)
-    for sp, r in zip(specs, [r for r in raws], strict=False):
-        sp.field = sp.field or str(r.get("domain") or "").split("/")[0]
     print(f"specs: {len(specs)} accepted, {len(rejects)} rejected (of {len(raws)})")
 
     # ---- structural validation ----------------------------------------------------------------

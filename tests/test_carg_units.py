@@ -320,3 +320,33 @@ def test_fastschema_agrees_with_jsonschema_on_real_specs():
                     compared += 1
                     assert fast(v) == ref.is_valid(v), (spec.name, v)
     assert compiled > 300 and compared > 5000
+
+
+def test_multi_turn_values_flow_from_earlier_outputs(tmp_path):
+    search = ToolSpec.parse({"name": "search_hotels", "description": "Search hotels in a city.", "field": "Travel",
+                             "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"]},
+                             "response": {"type": "object", "properties": {"hotels": {"type": "array", "items": {
+                                 "type": "object", "properties": {"hotel_id": {"type": "string"}, "name": {"type": "string"}},
+                                 "required": ["hotel_id", "name"]}}}, "required": ["hotels"]}})
+    book = ToolSpec.parse({"name": "book_hotel", "description": "Book a hotel found by a search.", "field": "Travel",
+                           "parameters": {"properties": {"hotel_id": {"type": "string"}, "nights": {"type": "integer", "minimum": 1}},
+                                          "required": ["hotel_id", "nights"]},
+                           "response": {"type": "object", "properties": {"booking_id": {"type": "string"}, "hotel_id": {"type": "string"}},
+                                        "required": ["booking_id"]}})
+    emb = np.array([[1.0, 0.0], [0.8, 0.6]], dtype=np.float32)  # cosine 0.8
+    store = Store(tmp_path / "m.duckdb")
+    st = Generator(store, OfflineTeacher(), cfg=CargConfig(group_threshold=0.5, group_max=2)).run_multi("travel", "Travel", [search, book], emb)
+    assert st.generated == 2
+    rows = store.read("carg_samples")
+    final = rows[rows["tool_name"] == "book_hotel"].iloc[0]
+    hist = json.loads(final["history"])
+    assert [h["tool"] for h in hist] == ["search_hotels"] and json.loads(final["group_tools"]) == ["search_hotels", "book_hotel"]
+    ids = {h["hotel_id"] for h in hist[0]["output"]["hotels"]}
+    assert json.loads(final["arguments"])["hotel_id"] in ids
+    assert final["coherence"] == pytest.approx(0.8, abs=1e-5)
+    assert json.loads(final["checks"]) == {"group": True, "parse": True, "format": True, "contradiction": True,
+                                           "coherence": True, "history": True}
+    # a group below the threshold is rejected with its reason, not silently dropped
+    st = Generator(store, OfflineTeacher(), cfg=CargConfig(group_threshold=0.9)).run_multi("travel2", "Travel", [search, book], emb)
+    rej = store.read("carg_rejects", "field_key = 'travel2'")
+    assert st.rejected == 2 and all("similarity > 0.9" in r for r in rej["reasons"])

@@ -236,7 +236,8 @@ class Generator:
                     validate_single(d.specs[-1], s)
                     s.record("history", v_history(d.specs[-1], s.arguments if isinstance(s.arguments, dict) else {}, s.history))
                 samples.append(s)
-            judge(self.judge, [next(sp for sp in specs if sp.uid == s.tool_uid) for s in samples], samples)
+            by_uid = {sp.uid: sp for sp in specs}
+            judge(self.judge, [by_uid[s.tool_uid] for s in samples], samples)
             prog = [self._progress_row("multi", field_key, "", specs[i].uid, 0, [s for s in samples if s.tool_uid == specs[i].uid])
                     for i in batch]
             self.commit(samples, prog, st)
