@@ -70,6 +70,7 @@ def test_full_materialization_two_fields(env):
     r3 = dg.materialize([carg_dataset, carg_pass_rate, carg_no_duplicates, carg_tools_exist, dataset_splits,
                          splits_no_tool_leak, sft_dataset], instance=inst, resources={"gtm": res})
     assert r3.success
+    assert (res.settings.plots_dir / "carg_pass_rates.png").stat().st_size > 1000
     evals = {e.check_name: e.passed for e in r3.get_asset_check_evaluations()}
     assert evals == {"carg_pass_rate": True, "carg_no_duplicates": True, "carg_tools_exist": True, "splits_no_tool_leak": True}
     sft_dir = res.settings.exports_dir / "sft"

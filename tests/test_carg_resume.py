@@ -65,3 +65,14 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     # same content as the uninterrupted run (deterministic teacher)
     q = "select sample_id, arguments, output from carg_samples order by 1"
     assert store.query(q).equals(ref_store.query(q))
+
+
+def test_cli_names_the_field_when_it_matches_no_tool(tmp_path):
+    write_tools(Store(tmp_path / "gtm.duckdb"), seal_specs({"Gaming": 3}))
+    r = subprocess.run([*CMD[:5], "--field", "Underwater Basket Weaving"], env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--field" in r.stderr and "underwater_basket_weaving" in r.stderr
+    ok = subprocess.run([*CMD[:5], "--field", "Gaming", "--scenario", "single", "--json"], env=_env(tmp_path), capture_output=True,
+                        text=True, timeout=120)
+    assert ok.returncode == 0 and json.loads(ok.stdout.splitlines()[-1])["accepted"] > 0
+    stats = subprocess.run([*CMD[:4], "stats", "--json"], env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert json.loads(stats.stdout)["accepted"][0]["field_key"] == "gaming"

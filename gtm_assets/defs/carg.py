@@ -139,11 +139,33 @@ def carg_dataset(gtm: GTMResource) -> dg.MaterializeResult:
             checks[k] += 1
             fails[k] += (not v)
     by_check = pd.DataFrame([{"check": k, "evaluated": n, "failed": fails[k], "pass_rate": 1 - fails[k] / n} for k, n in sorted(checks.items())])
+    plot = _plot_pass_rates(by_field, gtm.settings.plots_dir / "carg_pass_rates.png") if len(by_field) else None
     return dg.MaterializeResult(metadata={
+        **({"pass_rate_plot": dg.MetadataValue.path(str(plot))} if plot else {}),
         "samples": len(acc), "content_duplicates_dropped": n_before - len(acc), "rejected": len(rej),
         "by_scenario": _md(by_scen), "by_field": _md(by_field), "by_check": _md(by_check),
         "tools": int(acc["tool_uid"].nunique()) if len(acc) else 0,
     })
+
+
+def _plot_pass_rates(by_field: pd.DataFrame, path):
+    """Grouped bars: pass rate per field and scenario (PNG under settings.plots_dir)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = by_field.set_index("field_key")
+    fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(df) + 3), 4))
+    df.plot.bar(ax=ax, ylim=(0, 1.05), rot=45)
+    ax.axhline(PASS_BOUND, color="grey", ls="--", lw=1)
+    ax.set_ylabel("validation pass rate")
+    ax.set_title("CARG pass rate by field and scenario")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
 
 
 @dg.asset_check(asset=carg_dataset, blocking=True, description=f"Validation pass rate of every scenario is at least {PASS_BOUND}.")
