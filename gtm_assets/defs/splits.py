@@ -1,0 +1,74 @@
+"""Dataset splits by tool (train/val/test + unseen-tool hold-out) and the SFT export."""
+
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from gtm_assets.defs.carg import GROUP, VERSIONS, _md, carg_dataset
+from gtm_assets.resources import GTMResource
+
+
+class SplitsConfig(dg.Config):
+    val_frac: float = 0.1
+    test_frac: float = 0.1
+    unseen_frac: float = 0.05
+    unseen_threshold: float = 0.7
+    seed: int = 0
+
+
+@dg.asset(deps=[carg_dataset, dg.AssetKey("tool_repository")], code_version=VERSIONS["dataset_splits"], group_name=GROUP,
+          kinds={"duckdb"})
+def dataset_splits(config: SplitsConfig, gtm: GTMResource) -> dg.MaterializeResult:
+    """Tables ``split_tools`` (uid -> split) and ``dataset_splits`` (sample -> split): no tool in two
+    splits; unseen targets per field, training tools with description similarity > threshold removed."""
+    from gtm_core.carg.embeddings import embed_cached
+    from gtm_core.splits import SplitConfig, assign_samples, split_tools
+
+    store = gtm.store()
+    tools = store.query("select uid, field, description, name from tools order by uid")
+    emb = embed_cached(store, gtm.embedder(), [d or n for d, n in zip(tools["description"], tools["name"], strict=True)])
+    ts = split_tools(tools, emb, SplitConfig(**config.model_dump()))
+    store.replace("split_tools", ts)
+    samples = store.query("select sample_id, tool_uid, scenario, field_key from carg_dataset")
+    ss = assign_samples(samples, ts)
+    store.replace("dataset_splits", ss)
+    table = ss.groupby(["split", "scenario"]).size().unstack(fill_value=0).reset_index() if len(ss) else pd.DataFrame()
+    return dg.MaterializeResult(metadata={
+        "tools_by_split": json.dumps({k: int(v) for k, v in ts["split"].value_counts().items()}),
+        "samples_by_split": _md(table), "samples": len(ss), "seed": config.seed,
+    })
+
+
+@dg.asset_check(asset=dataset_splits, blocking=True, description="No tool appears in two splits.")
+def splits_no_tool_leak(gtm: GTMResource) -> dg.AssetCheckResult:
+    from gtm_core.splits import leaks
+
+    store = gtm.store()
+    bad = leaks(store.read("split_tools"), store.read("dataset_splits"))
+    return dg.AssetCheckResult(passed=not bad, metadata={"leaking_tools": len(bad)})
+
+
+@dg.asset(deps=[dataset_splits], code_version=VERSIONS["sft_dataset"], group_name=GROUP, kinds={"duckdb", "parquet"})
+def sft_dataset(gtm: GTMResource) -> dg.MaterializeResult:
+    """Chat-format SFT files ``exports/sft/{train,val,test,unseen}.{jsonl,parquet}`` (+ LLaMA-Factory
+    dataset_info.json) and table ``sft_examples``, rendered through ``chat_format.sft_example``."""
+    from gtm_core.carg.export import example, write_sft
+    from gtm_core.carg.records import Sample
+    from gtm_core.spec import ToolSpec
+
+    store = gtm.store()
+    df = store.query("select d.*, s.split from carg_dataset d join dataset_splits s using (sample_id) order by s.split, d.sample_id")
+    tools = {r["uid"]: ToolSpec.from_row(r) for r in store.read("tools").to_dict("records")}
+    msgs = [example(tools[r["tool_uid"]], Sample.from_row(r)) ["messages"] for r in df.to_dict("records")]
+    rows = pd.DataFrame({"sample_id": df["sample_id"], "split": df["split"], "scenario": df["scenario"],
+                         "tool_uid": df["tool_uid"], "field_key": df["field_key"], "messages": msgs})
+    out = gtm.settings.exports_dir / "sft"
+    stats = write_sft(rows, out)
+    store.replace("sft_examples", rows.assign(messages=[json.dumps(m, ensure_ascii=False) for m in msgs]))
+    return dg.MaterializeResult(metadata={
+        "dir": dg.MetadataValue.path(str(out)), "examples": len(rows),
+        "stats": dg.MetadataValue.json(stats),
+        "by_split": _md(pd.DataFrame([{"split": k, **{kk: vv for kk, vv in v.items() if kk != "by_scenario"}} for k, v in stats.items()])),
+    })

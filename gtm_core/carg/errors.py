@@ -1,0 +1,299 @@
+"""CARG error generation (paper §4.2.3): four generators turn a valid call into an erroneous one
+with an error message, and three checks validate the pair (format, existence, message quality).
+
+The canonical error types and message wording live here (``ERROR_TYPES``, ``error_message``) and
+``detect_errors`` is the deterministic argument gate; the simulator uses the same definitions.
+Outputs have the shape of ``chat_format.error_payload(type, message, field)``.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from gtm_core.carg.validate import checker
+from gtm_core.chat_format import error_payload
+from gtm_core.spec import ToolSpec
+from gtm_core.synth import classify
+
+TYPE_ERROR, MISSING, UNKNOWN, INVALID = "type_error", "missing_required", "unknown_parameter", "invalid_value"
+ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
+
+# words a good message for each type uses (message quality check)
+MESSAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
+    TYPE_ERROR: ("type", "expected", "must be a", "should be a"),
+    MISSING: ("missing", "required"),
+    UNKNOWN: ("unknown", "unexpected", "not accept", "unrecognized", "not a valid parameter", "does not exist", "not allowed"),
+    INVALID: ("invalid", "must", "should", "not one of", "out of range", "not allowed", "not a valid"),
+}
+
+
+def error_message(kind: str, param: str, detail: str = "") -> str:
+    """The canonical error message for ``kind`` about ``param`` (``detail`` says what is wrong)."""
+    detail = detail.strip().rstrip(".")
+    if kind == TYPE_ERROR:
+        return f"Parameter '{param}' has the wrong type: {detail or 'unexpected type'}."
+    if kind == MISSING:
+        return f"Missing required parameter '{param}'." + (f" {detail}." if detail else "")
+    if kind == UNKNOWN:
+        return f"Unknown parameter '{param}': {detail or 'the tool does not accept it'}."
+    if kind == INVALID:
+        return f"Invalid value for parameter '{param}': {detail or 'value not allowed'}."
+    raise ValueError(f"error kind {kind!r} is not one of {ERROR_TYPES}")
+
+
+# ---- the gate: which errors does a call contain? ---------------------------------------------
+_PY_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
+             "array": "array", "object": "object", "null": "null"}
+
+
+def json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    return "object" if isinstance(v, dict) else type(v).__name__
+
+
+def _declared_types(schema: Any) -> list[str]:
+    if not isinstance(schema, dict):
+        return []
+    t = schema.get("type")
+    return [t] if isinstance(t, str) else ([x for x in t if isinstance(x, str)] if isinstance(t, list) else [])
+
+
+def type_matches(value: Any, types: list[str]) -> bool:
+    jt = json_type(value)
+    return not types or jt in types or (jt == "integer" and "number" in types)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def semantic_problem(name: str, schema: dict, value: Any) -> str | None:
+    """Narrow, objective semantic checks for values of the right type (no schema keyword needed)."""
+    kind = classify(name, schema.get("description", "") if isinstance(schema.get("description"), str) else "")
+    if isinstance(value, str):
+        if (kind in ("date", "start_date", "end_date") or schema.get("format") == "date") and _DATE.match(value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return f"{value!r} is not a valid calendar date"
+        if (kind == "email" or schema.get("format") == "email") and not _EMAIL.match(value):
+            return f"{value!r} is not a valid email address"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if kind in ("count", "page", "age", "measure") and value < 0:
+            return f"must be non-negative, got {value}"
+        if kind == "lat" and not -90 <= value <= 90:
+            return f"latitude must be between -90 and 90, got {value}"
+        if kind == "lon" and not -180 <= value <= 180:
+            return f"longitude must be between -180 and 180, got {value}"
+    return None
+
+
+_PARAM_VALIDATORS: dict[str, Draft202012Validator] = {}
+
+
+def _param_validator(schema: dict) -> Draft202012Validator:
+    import json
+
+    key = json.dumps(schema, sort_keys=True, default=str)
+    v = _PARAM_VALIDATORS.get(key)
+    if v is None:
+        v = _PARAM_VALIDATORS[key] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return v
+
+
+@dataclass(frozen=True)
+class CallError:
+    type: str
+    field: str
+    detail: str
+
+    @property
+    def message(self) -> str:
+        return error_message(self.type, self.field, self.detail)
+
+    def payload(self) -> dict[str, Any]:
+        return error_payload(self.type, self.message, self.field)
+
+
+def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
+    """Every error in a call, in gate order: unknown, missing, wrong type, invalid value."""
+    if not isinstance(arguments, dict):
+        return [CallError(TYPE_ERROR, "", f"arguments must be an object, got {json_type(arguments)}")]
+    c = checker(spec)
+    props = spec.properties
+    out: list[CallError] = []
+    if not c.open_params:
+        out += [CallError(UNKNOWN, k, "the tool does not accept it") for k in arguments if k not in c.known]
+    out += [CallError(MISSING, r, "") for r in spec.required if r not in arguments]
+    for k, v in arguments.items():
+        schema = props.get(k)
+        if not isinstance(schema, dict):
+            continue
+        types = _declared_types(schema)
+        if not type_matches(v, types):
+            out.append(CallError(TYPE_ERROR, k, f"expected {' or '.join(types)}, got {json_type(v)}"))
+            continue
+        err = next(iter(_param_validator(schema).iter_errors(v)), None) if not _param_validator(schema).is_valid(v) else None
+        if err is not None:
+            out.append(CallError(INVALID, k, err.message[:160]))
+            continue
+        p = semantic_problem(k, schema, v)
+        if p:
+            out.append(CallError(INVALID, k, p))
+    return out
+
+
+# ---- the four generators -------------------------------------------------------------------
+_EXTRA_NAMES = ["verbose", "debug_mode", "callback_url", "priority", "api_version", "include_metadata", "retry_count"]
+
+
+def _wrong_type_value(value: Any, types: list[str], rng: random.Random) -> Any | None:
+    t = types[0]
+    if t == "string":
+        return rng.choice([12345, True, ["x"]]) if not isinstance(value, str) or not value.isdigit() else True
+    if t in ("integer", "number"):
+        return str(value) if isinstance(value, int | float) else "twelve"
+    if t == "boolean":
+        return rng.choice(["yes", "true", 1])
+    if t == "array":
+        return ",".join(map(str, value)) if isinstance(value, list) and value else "item"
+    if t == "object":
+        return "key=value"
+    return None
+
+
+def _invalid_value(name: str, schema: dict, value: Any) -> Any | None:
+    """A value of the right type that is not allowed (enum, bounds, format, or semantics)."""
+    types = _declared_types(schema)
+    kind = classify(name, schema.get("description", "") if isinstance(schema.get("description"), str) else "")
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        if all(isinstance(e, str) for e in enum):
+            return "unsupported_" + str(enum[0])
+        if all(isinstance(e, int) and not isinstance(e, bool) for e in enum):
+            return max(enum) + 1000
+        return None
+    num = "integer" in types or "number" in types
+    if num and isinstance(schema.get("maximum"), int | float):
+        return schema["maximum"] + (10 if "integer" in types else 10.5)
+    if num and isinstance(schema.get("minimum"), int | float):
+        return schema["minimum"] - (10 if "integer" in types else 10.5)
+    if num and kind in ("count", "page", "age", "measure"):
+        return -5 if "integer" in types else -5.0
+    if num and kind == "lat":
+        return 123.4
+    if num and kind == "lon":
+        return 200.5
+    if "string" in types or not types:
+        if schema.get("format") == "date" or kind in ("date", "start_date", "end_date"):
+            return "2025-02-30"
+        if schema.get("format") == "email" or kind == "email":
+            return "john.doe.example.com"
+        if isinstance(schema.get("maxLength"), int):
+            return "x" * (schema["maxLength"] + 5)
+        if isinstance(schema.get("pattern"), str):
+            return "!!!"
+    return None
+
+
+def make_error(spec: ToolSpec, arguments: dict[str, Any], kind: str, rng: random.Random) -> tuple[dict[str, Any], CallError] | None:
+    """Turn valid ``arguments`` into a call with exactly one error of ``kind``; None when the tool
+    offers no way to make that error (e.g. no required parameter to omit)."""
+    args = copy.deepcopy(arguments)
+    props = spec.properties
+    if kind == MISSING:
+        cands = [r for r in spec.required if r in args]
+        if not cands:
+            return None
+        p = rng.choice(cands)
+        del args[p]
+        return args, CallError(MISSING, p, "")
+    if kind == UNKNOWN:
+        if checker(spec).open_params:
+            return None
+        p = next((n for n in rng.sample(_EXTRA_NAMES, len(_EXTRA_NAMES)) if n not in props), None)
+        if p is None:
+            return None
+        args[p] = rng.choice([True, "high", 3])
+        return args, CallError(UNKNOWN, p, "the tool does not accept it")
+    names = list(args) + [n for n in props if n not in args]
+    rng.shuffle(names)
+    for p in names:
+        schema = props.get(p)
+        types = _declared_types(schema)
+        if not isinstance(schema, dict):
+            continue
+        if kind == TYPE_ERROR and len(types) == 1 and types[0] != "null":
+            bad = _wrong_type_value(args.get(p), types, rng)
+            if bad is not None and not type_matches(bad, types):
+                args[p] = bad
+                return args, CallError(TYPE_ERROR, p, f"expected {types[0]}, got {json_type(bad)}")
+        if kind == INVALID:
+            bad = _invalid_value(p, schema, args.get(p))
+            if bad is not None:
+                args[p] = bad
+                found = [e for e in detect_errors(spec, args) if e.field == p]
+                if found and found[0].type == INVALID:
+                    return args, found[0]
+                args = copy.deepcopy(arguments)
+    return None
+
+
+# ---- validation of an error sample ---------------------------------------------------------
+def v_error_format(output: Any, kind: str, field: str) -> list[str]:
+    if not isinstance(output, dict) or not isinstance(output.get("error"), dict):
+        return ["output is not an error payload {'error': {...}}"]
+    e = output["error"]
+    reasons = []
+    if e.get("type") not in ERROR_TYPES:
+        reasons.append(f"error.type {e.get('type')!r} is not one of {ERROR_TYPES}")
+    elif e.get("type") != kind:
+        reasons.append(f"error.type {e.get('type')!r} differs from the generated kind {kind!r}")
+    if e.get("field") != field:
+        reasons.append(f"error.field {e.get('field')!r} is not the erroneous parameter {field!r}")
+    if not isinstance(e.get("message"), str) or not e["message"].strip():
+        reasons.append("error.message is empty")
+    return reasons
+
+
+def v_error_exists(spec: ToolSpec, arguments: Any, kind: str, field: str) -> list[str]:
+    """The call really has this error, and only this one, against the tool's schema."""
+    found = detect_errors(spec, arguments)
+    if not any(e.type == kind and e.field == field for e in found):
+        return [f"no {kind} on {field!r} in the call (found: {[(e.type, e.field) for e in found]})"]
+    if len(found) > 1:
+        return [f"the call has {len(found)} errors, expected exactly one: {[(e.type, e.field) for e in found]}"]
+    return []
+
+
+def v_error_message(message: Any, kind: str, field: str) -> list[str]:
+    """The message names the parameter and the problem, and is short."""
+    if not isinstance(message, str) or not message.strip():
+        return ["message is empty"]
+    low = message.lower()
+    reasons = []
+    if field and field.lower() not in low:
+        reasons.append(f"message does not name the parameter {field!r}")
+    if not any(k in low for k in MESSAGE_KEYWORDS.get(kind, ())):
+        reasons.append(f"message does not describe a {kind} (expected one of {MESSAGE_KEYWORDS.get(kind)})")
+    if len(message) > 400:
+        reasons.append(f"message is too long ({len(message)} characters)")
+    return reasons

@@ -1,0 +1,52 @@
+"""SFT export: accepted CARG samples rendered through the one prompt contract
+(``chat_format.sft_example``) into chat-format JSONL + parquet per split, in the ``messages``
+layout that TRL's SFTTrainer and LLaMA-Factory (sharegpt, role/content tags) read as they are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gtm_core.carg.records import Sample
+from gtm_core.chat_format import sft_example
+from gtm_core.spec import ToolSpec
+from gtm_core.splits import SPLITS
+
+
+def example(spec: ToolSpec, s: Sample) -> dict[str, Any]:
+    """The chat record of one sample (errors: the error payload is the assistant turn)."""
+    return sft_example(spec, s.arguments, s.output, s.history or None)
+
+
+def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:
+    """``dataset_info.json`` entries for LLaMA-Factory (sharegpt format with OpenAI-style tags)."""
+    tags = {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant",
+            "system_tag": "system"}
+    return {f"gtm_{split}": {"file_name": name, "formatting": "sharegpt", "columns": {"messages": "messages"}, "tags": tags}
+            for split, name in files.items()}
+
+
+def write_sft(rows: pd.DataFrame, out_dir: Path) -> dict[str, Any]:
+    """``rows`` has columns split and messages (list of dicts). Writes {split}.jsonl/.parquet and
+    dataset_info.json; returns statistics."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stats: dict[str, Any] = {}
+    files = {}
+    for split in SPLITS:
+        part = rows[rows["split"] == split]
+        jl, pq = out_dir / f"{split}.jsonl", out_dir / f"{split}.parquet"
+        with jl.open("w", encoding="utf-8") as f:
+            for m in part["messages"]:
+                f.write(json.dumps({"messages": m}, ensure_ascii=False) + "\n")
+        pd.DataFrame({"messages": list(part["messages"])}).to_parquet(pq, index=False)
+        files[split] = jl.name
+        chars = [sum(len(x["content"]) for x in m) for m in part["messages"]]
+        stats[split] = {"examples": int(len(part)), "tools": int(part["tool_uid"].nunique()) if len(part) else 0,
+                        "by_scenario": {k: int(v) for k, v in part["scenario"].value_counts().items()},
+                        "mean_chars": float(sum(chars) / len(chars)) if chars else 0.0,
+                        "approx_tokens": int(sum(chars) / 4)}
+    (out_dir / "dataset_info.json").write_text(json.dumps(llama_factory_info(files), indent=2))
+    return stats

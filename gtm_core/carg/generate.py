@@ -1,0 +1,327 @@
+"""The resumable CARG driver: generate -> validate -> commit, in batches, over a DuckDB ``Store``.
+
+Each batch's accepted samples, rejected samples (with reasons) and progress rows are committed in
+one transaction, keyed by deterministic sample ids. A run that is killed and started again skips
+the committed work units and continues; nothing is lost or written twice. Rows carry a
+``generation`` (code version + config + teacher): starting a partition with another generation, or
+with ``resume=False``, first deletes that partition's rows, so a deliberate re-run replaces them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from gtm_core.carg import errors as E
+from gtm_core.carg import multi, single
+from gtm_core.carg.records import (
+    PROGRESS_TABLE,
+    REJECTS_TABLE,
+    SAMPLES_TABLE,
+    Sample,
+    from_frame,
+    progress_frame,
+    sample_id,
+    to_frame,
+)
+from gtm_core.carg.validate import judge, v_history, validate_single
+from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
+from gtm_core.spec import ToolSpec
+from gtm_core.storage import Store, _ident
+
+ERROR_MESSAGE = "carg_error_message"
+
+
+@dataclass
+class CargConfig:
+    """Knobs of one CARG run (also part of the generation id)."""
+
+    samples_per_tool: int = 3
+    pass_bound: float = 0.6         # tools whose round pass rate is below are retried with a refined prompt
+    max_rounds: int = 3
+    batch_tools: int = 16
+    multi_per_tool: int = 1
+    group_threshold: float = 0.45
+    group_min: int = 2
+    group_max: int = 4
+    error_kinds: list[str] = field(default_factory=lambda: list(E.ERROR_TYPES))
+    teacher_messages: bool = True   # ask the teacher to phrase error messages (else the canonical wording)
+    seed: int = 0
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:10]
+
+
+def generation_id(code_version: str, cfg: CargConfig, teacher: str) -> str:
+    return f"{code_version}-{cfg.digest()}-{hashlib.sha256(teacher.encode()).hexdigest()[:6]}"
+
+
+@dataclass
+class RunStats:
+    scenario: str
+    field_key: str
+    generated: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    batches: int = 0
+    skipped_units: int = 0
+    not_applicable: int = 0
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, samples: Sequence[Sample]) -> None:
+        for s in samples:
+            self.generated += 1
+            if s.passed:
+                self.accepted += 1
+            else:
+                self.rejected += 1
+                for r in s.reasons:
+                    self.reasons[r.split(":")[0]] += 1
+
+
+class Generator:
+    """Runs one scenario for one field partition; ``on_commit`` is called after every batch."""
+
+    def __init__(self, store: Store, chat: ChatModel, *, cfg: CargConfig | None = None, judge_model: ChatModel | None = None,
+                 code_version: str = "dev", on_commit: Callable[[RunStats], None] | None = None, progress: bool = False):
+        self.store, self.chat, self.judge = store, chat, judge_model
+        self.cfg = cfg or CargConfig()
+        self.teacher = str(getattr(chat, "name", type(chat).__name__))
+        self.generation = generation_id(code_version, self.cfg, self.teacher + (f"+judge:{judge_model.name}" if judge_model else ""))
+        self.on_commit, self.progress = on_commit, progress
+
+    # ---- bookkeeping -------------------------------------------------------------------------
+    def prepare(self, scenario: str, field_key: str, resume: bool = True) -> int:
+        """Delete this partition's rows of other generations (all rows when ``resume`` is false)."""
+        n = 0
+        for t in (SAMPLES_TABLE, REJECTS_TABLE, PROGRESS_TABLE):
+            if resume:
+                n += self.store.delete_where(t, "scenario = ? and field_key = ? and generation <> ?", (scenario, field_key, self.generation))
+            else:
+                n += self.store.delete_where(t, "scenario = ? and field_key = ?", (scenario, field_key))
+        return n
+
+    def done(self, scenario: str, field_key: str) -> pd.DataFrame:
+        return self.store.read(PROGRESS_TABLE, "scenario = ? and field_key = ? and generation = ?", (scenario, field_key, self.generation))
+
+    def commit(self, samples: Sequence[Sample], progress_rows: list[dict[str, Any]], stats: RunStats) -> None:
+        """Samples, rejects and progress of one batch in one transaction (insert-if-absent by key)."""
+        parts = [(SAMPLES_TABLE, to_frame([s for s in samples if s.passed]), "sample_id"),
+                 (REJECTS_TABLE, to_frame([s for s in samples if not s.passed]), "sample_id"),
+                 (PROGRESS_TABLE, progress_frame(progress_rows), "unit_id")]
+        with self.store.connect() as con:
+            con.execute("begin transaction")
+            try:
+                for table, df, key in parts:
+                    t = _ident(table)
+                    con.register("_incoming", df)
+                    con.execute(f"create table if not exists {t} as select * from _incoming limit 0")
+                    if not df.empty:
+                        con.execute(f"insert into {t} by name select i.* from _incoming i where not exists "
+                                    f"(select 1 from {t} t where t.{_ident(key)} = i.{_ident(key)})")
+                    con.unregister("_incoming")
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+        stats.add(samples)
+        stats.batches += 1
+        if self.on_commit:
+            self.on_commit(stats)
+
+    def _progress_row(self, scenario: str, field_key: str, unit: str, tool_uid: str, round_: int, samples: Sequence[Sample]) -> dict[str, Any]:
+        return {"unit_id": sample_id(scenario, field_key, tool_uid, round_, -1, unit), "scenario": scenario, "field_key": field_key,
+                "tool_uid": tool_uid, "round": round_, "n": len(samples), "n_pass": sum(s.passed for s in samples),
+                "generation": self.generation}
+
+    # ---- single-turn ---------------------------------------------------------------------------
+    def run_single(self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True) -> RunStats:
+        cfg, st = self.cfg, RunStats("single", field_key)
+        self.prepare("single", field_key, resume)
+        by_uid = {s.uid: s for s in specs}
+        rounds: dict[str, dict[int, float]] = defaultdict(dict)
+        for r in self.done("single", field_key).to_dict("records"):
+            rounds[r["tool_uid"]][int(r["round"])] = r["n_pass"] / max(1, r["n"])
+            st.skipped_units += 1
+        feedback: dict[str, list[str]] = defaultdict(list)
+        old = self.store.read(REJECTS_TABLE, "scenario = 'single' and field_key = ? and generation = ?", (field_key, self.generation))
+        for r in old.to_dict("records"):
+            feedback[r["tool_uid"]] += json.loads(r["reasons"])
+
+        def next_round(uid: str) -> int | None:
+            done = rounds.get(uid)
+            if not done:
+                return 0
+            last = max(done)
+            return last + 1 if done[last] < cfg.pass_bound and last + 1 < cfg.max_rounds else None
+
+        bar = tqdm(desc=f"carg single {field_key}", disable=not self.progress, unit="tool")
+        while True:
+            pending = [(u, r) for u in by_uid if (r := next_round(u)) is not None]
+            if not pending:
+                break
+            pending.sort(key=lambda x: x[1])
+            batch = pending[: cfg.batch_tools]
+            reqs = [single.request(by_uid[u], field, cfg.samples_per_tool, r, feedback.get(u), seed=cfg.seed) for u, r in batch]
+            texts = self.chat.generate(reqs)
+            samples, prog, jspecs = [], [], []
+            for (u, r), text in zip(batch, texts, strict=True):
+                spec = by_uid[u]
+                ss = single.parse(text, spec, field=field, field_key=field_key, n=cfg.samples_per_tool, round_=r,
+                                  generation=self.generation, teacher=self.teacher)
+                for s in ss:
+                    if s.passed:  # parse ok
+                        validate_single(spec, s)
+                samples += ss
+                jspecs += [spec] * len(ss)
+            judge(self.judge, jspecs, samples)
+            for (u, r) in batch:
+                ss = [s for s in samples if s.tool_uid == u]
+                prog.append(self._progress_row("single", field_key, "", u, r, ss))
+                rounds[u][r] = sum(s.passed for s in ss) / max(1, len(ss))
+                feedback[u] += [x for s in ss for x in s.reasons]
+            self.commit(samples, prog, st)
+            bar.update(len(batch))
+        bar.close()
+        return st
+
+    # ---- multi-turn ----------------------------------------------------------------------------
+    def run_multi(self, field_key: str, field: str, specs: Sequence[ToolSpec], emb: np.ndarray, resume: bool = True) -> RunStats:
+        cfg, st = self.cfg, RunStats("multi", field_key)
+        self.prepare("multi", field_key, resume)
+        done = set(self.done("multi", field_key)["tool_uid"]) if self.store.exists(PROGRESS_TABLE) else set()
+        st.skipped_units = len(done)
+        groups = multi.build_groups(emb, threshold=cfg.group_threshold, min_size=cfg.group_min, max_size=cfg.group_max,
+                                    seed=cfg.seed) if len(specs) else {}
+        todo = [i for i, s in enumerate(specs) if s.uid not in done]
+        bar = tqdm(total=len(todo), desc=f"carg multi {field_key}", disable=not self.progress, unit="tool")
+        for b in range(0, len(todo), cfg.batch_tools):
+            batch = todo[b:b + cfg.batch_tools]
+            dialogues, lonely = [], []
+            for i in batch:
+                g = groups[i]
+                for k in range(cfg.multi_per_tool):
+                    if len(g.members) < 2:
+                        s = Sample(sample_id=sample_id("multi", field_key, specs[i].uid, 0, k), scenario="multi", field_key=field_key,
+                                   field=field, tool_uid=specs[i].uid, tool_name=specs[i].name, idx=k, generation=self.generation,
+                                   teacher=self.teacher)
+                        s.record("group", [f"no other API of this field has similarity > {cfg.group_threshold}"])
+                        lonely.append(s)
+                    else:
+                        dialogues.append(multi.Dialogue.start([specs[m] for m in g.members], g, field=field, field_key=field_key,
+                                                              idx=k, generation=self.generation, teacher=self.teacher))
+            for turn in range(max((d.n_turns for d in dialogues), default=0)):
+                live = [d for d in dialogues if turn < d.n_turns and not d.failed]
+                reqs = [multi.turn_request(d.specs[turn], field, turn, d.n_turns, d.history, d.context,
+                                           seed=cfg.seed * 1000 + d.sample.idx) for d in live]
+                for d, text in zip(live, self.chat.generate(reqs) if reqs else [], strict=True):
+                    d.add(turn, text)
+            samples = list(lonely)
+            for d in dialogues:
+                s = d.sample
+                s.record("group", [])
+                if d.failed:
+                    s.record("parse", [d.failed])
+                else:
+                    s.record("parse", [])
+                    validate_single(d.specs[-1], s)
+                    s.record("history", v_history(d.specs[-1], s.arguments if isinstance(s.arguments, dict) else {}, s.history))
+                samples.append(s)
+            by_uid = {sp.uid: sp for sp in specs}
+            judge(self.judge, [by_uid[s.tool_uid] for s in samples], samples)
+            prog = [self._progress_row("multi", field_key, "", specs[i].uid, 0, [s for s in samples if s.tool_uid == specs[i].uid])
+                    for i in batch]
+            self.commit(samples, prog, st)
+            bar.update(len(batch))
+        bar.close()
+        return st
+
+    # ---- errors ----------------------------------------------------------------------------------
+    def run_error(self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True) -> RunStats:
+        """Four error generators over this partition's accepted single-turn samples."""
+        cfg, st = self.cfg, RunStats("error", field_key)
+        self.prepare("error", field_key, resume)
+        by_uid = {s.uid: s for s in specs}
+        sources = [s for s in from_frame(self.store.read(SAMPLES_TABLE, "scenario = 'single' and field_key = ?", (field_key,)))
+                   if s.tool_uid in by_uid]
+        sources.sort(key=lambda s: s.sample_id)
+        done = self.done("error", field_key)
+        done_units = set(done["unit_id"]) if not done.empty else set()
+        todo = [s for s in sources if self._progress_row("error", field_key, s.sample_id, s.tool_uid, 0, [])["unit_id"] not in done_units]
+        st.skipped_units = len(sources) - len(todo)
+        bar = tqdm(total=len(todo), desc=f"carg error {field_key}", disable=not self.progress, unit="sample")
+        for b in range(0, len(todo), cfg.batch_tools * cfg.samples_per_tool):
+            batch = todo[b:b + cfg.batch_tools * cfg.samples_per_tool]
+            made: list[tuple[Sample, ToolSpec, E.CallError]] = []
+            for src in batch:
+                spec = by_uid[src.tool_uid]
+                for k, kind in enumerate(cfg.error_kinds):
+                    rng = random.Random(f"{cfg.seed}|{src.sample_id}|{kind}")
+                    res = E.make_error(spec, src.arguments, kind, rng)
+                    if res is None:
+                        st.not_applicable += 1
+                        continue
+                    args, err = res
+                    s = Sample(sample_id=sample_id("error", field_key, spec.uid, 0, k, src.sample_id), scenario="error",
+                               field_key=field_key, field=field, tool_uid=spec.uid, tool_name=spec.name, idx=k, context=src.context,
+                               arguments=args, error_type=kind, error_field=err.field, source_sample_id=src.sample_id,
+                               generation=self.generation, teacher=self.teacher)
+                    made.append((s, spec, err))
+            messages = self._messages(made)
+            for (s, spec, err), msg in zip(made, messages, strict=True):
+                s.output = E.error_payload(err.type, msg, err.field)
+                s.record("format", (["arguments must be an object"] if not isinstance(s.arguments, dict) else [])
+                         + E.v_error_format(s.output, s.error_type, s.error_field))
+                s.record("exists", E.v_error_exists(spec, s.arguments, s.error_type, s.error_field))
+                s.record("message", E.v_error_message(msg, s.error_type, s.error_field))
+            samples = [m[0] for m in made]
+            prog = [self._progress_row("error", field_key, src.sample_id, src.tool_uid, 0,
+                                       [s for s in samples if s.source_sample_id == src.sample_id]) for src in batch]
+            self.commit(samples, prog, st)
+            bar.update(len(batch))
+        bar.close()
+        return st
+
+    def _messages(self, made: list[tuple[Sample, ToolSpec, E.CallError]]) -> list[str]:
+        if not made:
+            return []
+        if not self.cfg.teacher_messages:
+            return [err.message for _, _, err in made]
+        reqs = [prompt_request(ERROR_MESSAGE, {"tool": spec.to_public(), "arguments": s.arguments, "error_type": err.type,
+                                               "field": err.field, "detail": err.detail},
+                               response_schema={"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]},
+                               seed=self.cfg.seed)
+                for s, spec, err in made]
+        out = []
+        for text in self.chat.generate(reqs):
+            try:
+                v = extract_json(text)
+                out.append(v.get("message", "") if isinstance(v, dict) else str(v))
+            except OutputParseError:
+                out.append(text.strip())
+        return out
+
+
+def load_tools(store: Store, field_key: str | None = None, key_fn: Callable[[str], str] | None = None) -> list[ToolSpec]:
+    """Tools of the repository (table ``tools``), optionally only those whose field maps to ``field_key``."""
+    df = store.read("tools")
+    specs = [ToolSpec.from_row(r) for r in df.to_dict("records")]
+    if field_key is not None:
+        kf = key_fn or _field_key
+        specs = [s for s in specs if kf(s.field) == field_key]
+    return sorted(specs, key=lambda s: (s.name, s.uid))
+
+
+def _field_key(field: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")

@@ -1,0 +1,78 @@
+"""``gtm carg``: run CARG generation for one field from the command line (resumable, same
+generation ids as the Dagster assets) and show dataset statistics."""
+
+from __future__ import annotations
+
+import typer
+
+from gtm_core.cli.app import app, emit
+
+carg = typer.Typer(no_args_is_help=True, help="CARG: context-aware sample generation (paper §4.2).")
+app.add_typer(carg, name="carg")
+
+_ASSET = {"single": "single_turn_samples", "multi": "multi_turn_samples", "error": "error_samples"}
+
+
+@carg.command("generate")
+def generate(
+    field: str = typer.Option(..., help="Field name or partition key (e.g. 'Finance' or 'finance')."),
+    scenario: str = typer.Option("single", help="single | multi | error"),
+    resume: bool = typer.Option(True, help="Continue committed work of the same generation (else start over)."),
+    samples_per_tool: int = typer.Option(3),
+    batch_tools: int = typer.Option(16),
+    max_rounds: int = typer.Option(3),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Generate, validate and commit one scenario for one field; prints a line per committed batch."""
+    import re
+
+    from gtm_core.carg.generate import CargConfig, Generator, load_tools
+    from gtm_core.carg.versions import code_versions
+    from gtm_core.llm import make_chat_model
+    from gtm_core.settings import get_settings
+    from gtm_core.storage import Store
+
+    if scenario not in _ASSET:
+        raise typer.BadParameter(f"scenario must be one of {sorted(_ASSET)}, got {scenario!r}", param_hint="--scenario")
+    s = get_settings()
+    store = Store(s.duckdb_path)
+    if not store.exists("tools"):
+        raise typer.BadParameter(f"no 'tools' table in {s.duckdb_path}: materialize tool_repository first", param_hint="--field")
+    key = re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
+    specs = load_tools(store, key)
+    if not specs:
+        raise typer.BadParameter(f"no tool has field {field!r} (partition key {key!r})", param_hint="--field")
+    cfg = CargConfig(samples_per_tool=samples_per_tool, batch_tools=batch_tools, max_rounds=max_rounds)
+    gen = Generator(store, make_chat_model(s.llm), cfg=cfg, judge_model=make_chat_model(s.judge) if s.judge else None,
+                    code_version=code_versions()[_ASSET[scenario]],
+                    on_commit=lambda st: typer.echo(f"COMMIT batch={st.batches} accepted={st.accepted} rejected={st.rejected}"))
+    if scenario == "single":
+        st = gen.run_single(key, specs[0].field, specs, resume=resume)
+    elif scenario == "error":
+        st = gen.run_error(key, specs[0].field, specs, resume=resume)
+    else:
+        from gtm_core.carg.embeddings import embed_cached
+        from gtm_core.carg.multi import api_text
+        from gtm_core.embed import Embedder
+
+        emb = embed_cached(store, Embedder(s.embedder_model), [api_text(x) for x in specs])
+        st = gen.run_multi(key, specs[0].field, specs, emb, resume=resume)
+    emit({"field_key": key, "scenario": scenario, "generation": gen.generation, "generated": st.generated,
+          "accepted": st.accepted, "rejected": st.rejected, "resumed_units": st.skipped_units,
+          "not_applicable": st.not_applicable, "reasons": dict(st.reasons)}, as_json)
+
+
+@carg.command("stats")
+def stats(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Accepted / rejected samples per scenario and field."""
+    from gtm_core.carg.records import REJECTS_TABLE, SAMPLES_TABLE
+    from gtm_core.settings import get_settings
+    from gtm_core.storage import Store
+
+    store = Store(get_settings().duckdb_path)
+    out = {}
+    for name, t in (("accepted", SAMPLES_TABLE), ("rejected", REJECTS_TABLE)):
+        if store.exists(t):
+            df = store.query(f"select scenario, field_key, count(*) as n from {t} group by 1, 2 order by 1, 2")
+            out[name] = df.to_dict("records")
+    emit(out, as_json)
