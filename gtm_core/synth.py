@@ -38,7 +38,7 @@ _NAME_RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(p, re.I), kind)
     for p, kind in [
         (r"e-?mail", "email"), (r"(^|_)(url|link|uri|website|endpoint)($|_)", "url"),
-        (r"phone|mobile|tel($|_)", "phone"), (r"(^|_)(zip|postal)", "zip"),
+        (r"phone|mobile|(^|_)tel($|_)", "phone"), (r"(^|_)(zip|postal)", "zip"),
         (r"country_?code|iso", "country_code"), (r"country", "country"), (r"city|town|destination|origin|location|place", "city"),
         (r"address|street", "street"), (r"currency", "currency"), (r"(^|_)(lang|language|locale)", "language"),
         (r"time(stamp)?$|datetime|_at$", "datetime"), (r"(^|_)(start|from|begin|check_?in|departure)(_date|_time|_day)?$", "start_date"),

@@ -73,9 +73,8 @@ def _skip_dialog(page) -> None:
 
 
 def test_lineage_and_materialize_in_browser(dagster_ui):
-    from playwright.sync_api import sync_playwright
-
     import dagster as dg
+    from playwright.sync_api import sync_playwright
 
     url, home = dagster_ui
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
