@@ -69,3 +69,6 @@ def status(as_json: bool = typer.Option(False, "--json", help="one JSON object f
 
 
 main = app
+
+if __name__ == "__main__":
+    main()

@@ -26,7 +26,7 @@ def _phases(defs: dg.Definitions, selection: dg.AssetSelection | None) -> list[t
 
 
 def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, gtm: GTMResource,
-                 selection: dg.AssetSelection | None = None, log: Callable[[str], None] = print) -> list[dg.ExecuteInJobResult]:
+                 selection: dg.AssetSelection | None = None, log: Callable[[str], None] = print) -> list:
     """Materialize ``selection`` (default: every asset) in three phases; raises on a failed run."""
     assets = list(defs.assets or [])
     checks = list(defs.asset_checks or [])

@@ -18,7 +18,8 @@ def _when(ts: float | None) -> str | None:
 
 def asset_status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dict[str, Any]]:
     """One row per materializable asset: key, group, last_materialized, status (fresh / unsynced /
-    never materialized), reasons, partitions (materialized / total) and latest check results."""
+    never materialized), reasons, partitions (materialized / total) and latest check results.
+    Staleness is Dagster's own (code version changed, new upstream data), propagated downstream."""
     graph = defs.resolve_asset_graph()
     view = AssetGraphView(temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
                           instance=instance, asset_graph=graph)
@@ -60,4 +61,23 @@ def asset_status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dic
                 checks[ck.name] = None if rec is None else rec.status.value.lower()
         row["checks"] = checks
         rows.append(row)
+    return _propagate(graph, rows)
+
+
+def _propagate(graph, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Dagster marks an asset stale only against its own inputs; a materialized asset whose upstream is
+    unsynced will be rebuilt too (the automation sensor does so once the upstream reruns), so it is
+    reported unsynced with the upstream named."""
+    by_key = {r["asset"]: r for r in rows}
+    for key in graph.toposorted_asset_keys:
+        row = by_key.get(key.to_user_string())
+        if row is None or row["status"] == "never materialized":
+            continue
+        for parent in sorted(graph.get(key).parent_keys, key=lambda k: k.to_user_string()):
+            up = by_key.get(parent.to_user_string())
+            if up is not None and up["status"] == "unsynced":
+                row["status"] = "unsynced"
+                reason = f"upstream unsynced: {up['asset']}"
+                if reason not in row["reasons"]:
+                    row["reasons"].append(reason)
     return rows

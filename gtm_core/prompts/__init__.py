@@ -7,12 +7,15 @@ their Dagster ``code_version`` so a prompt edit marks exactly the dependent asse
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
 import jinja2
 
-PROMPTS_DIR = Path(__file__).parent
+PACKAGE_PROMPTS = Path(__file__).parent
+# GTM_PROMPTS_DIR points at an edited copy of this folder (custom prompts without touching the package).
+PROMPTS_DIR = Path(os.environ.get("GTM_PROMPTS_DIR") or PACKAGE_PROMPTS)
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(PROMPTS_DIR)),
