@@ -125,6 +125,13 @@ def register(model_uri: str, run_id: str | None, *, name: str = DEFAULT_MODEL_NA
     except Exception:
         c.create_registered_model(name, description="Generalist Tool Model (tool-output simulator)")
     vtags = {k: str(v) for k, v in (tags or {}).items()}
+    vtags["model_uri"] = model_uri
+    for mv in c.search_model_versions(f"name='{name}'"):  # idempotent: one version per logged model
+        if (mv.tags or {}).get("model_uri") == model_uri:
+            if alias:
+                c.set_registered_model_alias(name, alias, mv.version)
+            return {"name": name, "version": str(mv.version), "uri": f"models:/{name}/{mv.version}",
+                    "alias": alias, "run_id": mv.run_id, "source": mv.source, "existing": True}
     if model_uri.startswith("models:/"):
         import mlflow
 
@@ -136,7 +143,7 @@ def register(model_uri: str, run_id: str | None, *, name: str = DEFAULT_MODEL_NA
     if alias:
         c.set_registered_model_alias(name, alias, mv.version)
     return {"name": name, "version": str(mv.version), "uri": f"models:/{name}/{mv.version}",
-            "alias": alias, "run_id": run_id, "source": mv.source}
+            "alias": alias, "run_id": run_id, "source": mv.source, "existing": False}
 
 
 def promote(name: str, version: str | int, alias: str = "champion", settings: Settings | None = None) -> dict:
