@@ -177,4 +177,6 @@ class Collator:
                 extra.append([1] * len(b["input_ids"]) + [0] * pad)
         out = {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels)}
         out["position_ids" if packed else "attention_mask"] = torch.tensor(extra)
+        if packed:  # the packed-sequence mask is only derived when no KV cache is in use
+            out["use_cache"] = False
         return out
