@@ -123,7 +123,7 @@ def trained(sft_folder, tmp_path_factory):
     from gtm_core.training.run import run_training
 
     settings = get_settings(data_dir=tmp_path_factory.mktemp("data"))
-    cfg = get_preset("tiny-cpu", max_train_examples=160, epochs=3, logging_steps=2, eval_steps=10,
+    cfg = get_preset("tiny-cpu", max_train_examples=96, epochs=3, logging_steps=2, eval_steps=10,
                      max_eval_examples=20)
     out = run_training(cfg, settings, sft_folder=sft_folder, progress=False, dagster_run_id="test-run")
     return settings, out
@@ -136,7 +136,7 @@ def test_tiny_cpu_trains_and_loss_falls(trained):
     assert "eval_loss" in json.loads((Path(out["model_dir"]) / "gtm_model.json").read_text())["metrics"]
     assert m["final_loss"] < m["first_loss"] - 2.0, m
     assert m["eval_loss"] < m["first_loss"]
-    assert out["tokens_per_s"] > 0 and out["train_examples"] == 160
+    assert out["tokens_per_s"] > 0 and out["train_examples"] + out["skipped_too_long"] >= 96
     assert Path(out["loss_plot"]).stat().st_size > 1000
     assert (Path(out["model_dir"]) / "tokenizer.json").exists()
 

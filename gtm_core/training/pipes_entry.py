@@ -50,6 +50,7 @@ def main() -> None:
             "model_kind": {"raw_value": out["model_kind"], "type": "text"},
             "model_dir": {"raw_value": out["model_dir"], "type": "path"},
             "resumed_from": {"raw_value": out["resumed_from"] or "", "type": "text"},
+            "train_pid": {"raw_value": os.getpid(), "type": "int"},
             "summary": {"raw_value": json.loads(json.dumps(out, default=str)), "type": "json"},
         }
         if out.get("loss_plot"):
