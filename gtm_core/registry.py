@@ -220,7 +220,8 @@ def _find_model_folder(root: Path) -> Path:
 
 def resolve_model(ref: str | Path, settings: Settings | None = None) -> Path:
     """A local folder loadable by transformers (or peft) for ``ref``: a local folder, a model URI
-    (``models:/gtm@champion``, ``models:/gtm/3``, ``models:/gtm/latest``) or ``runs:/<id>/<path>``.
+    (``models:/gtm@champion``, ``models:/gtm/3``, ``models:/gtm/latest``, a logged model
+    ``models:/m-<id>``) or ``runs:/<id>/<path>``.
     Local-file artifact stores are used in place; remote ones are downloaded once into
     ``settings.models_dir/cache``."""
     import mlflow
@@ -230,8 +231,11 @@ def resolve_model(ref: str | Path, settings: Settings | None = None) -> Path:
     if not str(ref).startswith(("models:/", "runs:/")) and p.exists():
         return _find_model_folder(p.resolve())
     c = client(s)
+    body = str(ref)[len("models:/"):] if str(ref).startswith("models:/") else ""
     if str(ref).startswith("runs:/"):
         uri, key = str(ref), str(ref)[len("runs:/"):].replace("/", "_")
+    elif body.startswith("m-") and "/" not in body and "@" not in body:  # a logged model id
+        uri, key = c.get_logged_model(body).artifact_location, body
     else:
         name, version = _parse_models_uri(str(ref), c)
         uri, key = c.get_model_version_download_uri(name, version), f"{name}_v{version}"

@@ -55,7 +55,7 @@ def gtm_model(context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GT
     from gtm_core.training.presets import get_preset
 
     conf = config.model_dump(exclude={"fresh"}, exclude_none=True)
-    get_preset(**conf)  # fail fast, in the orchestrator, with the field and reason
+    get_preset(conf["preset"], **{k: v for k, v in conf.items() if k != "preset"})  # fail fast: field + reason
     extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
               "fresh": config.fresh}
     client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})

@@ -53,7 +53,7 @@ class TrainConfig:
     logging_steps: int = 10
     early_stopping_patience: int = 3
     save_total_limit: int = 2
-    max_train_examples: int | None = None
+    max_train_examples: int | None = 1000  # tiny-cpu: keeps the embedded default to ~3 min on 2 cores
     max_eval_examples: int | None = 200
     seed: int = 0
     torch_threads: int = 2
@@ -94,7 +94,7 @@ class TrainConfig:
         return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:12]
 
 
-_GPU = dict(bf16=True, gradient_checkpointing=True, packing=True, max_length=2048, batch_size=4,
+_GPU = dict(max_train_examples=None, bf16=True, gradient_checkpointing=True, packing=True, max_length=2048, batch_size=4,
             grad_accum=8, epochs=2.0, eval_steps=200, logging_steps=10,
             torch_threads=8, device="cuda", warmup_ratio=0.03)
 

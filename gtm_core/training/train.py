@@ -187,7 +187,8 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     run_dir.mkdir(parents=True, exist_ok=True)
     data_hash = dataset_hash(sft_folder)
 
-    train_recs = read_jsonl(sft_folder / "train.jsonl", cfg.max_train_examples)
+    limit = cfg.max_train_examples if cfg.max_train_examples and cfg.max_train_examples > 0 else None
+    train_recs = read_jsonl(sft_folder / "train.jsonl", limit)  # 0 or None: every example
     val_recs = read_jsonl(sft_folder / "val.jsonl", cfg.max_eval_examples)
     if not train_recs:
         raise ValueError(f"SFT split 'train' is empty: {sft_folder / 'train.jsonl'}")
