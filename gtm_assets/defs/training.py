@@ -1,0 +1,101 @@
+"""Training stage (paper §4.3): ``gtm_model`` trains the GTM on the SFT export in a subprocess
+(Dagster Pipes; pool ``gpu``), and ``registered_model`` registers it in MLflow with ``@candidate``."""
+
+import sys
+
+import dagster as dg
+
+from gtm_assets.resources import GTMResource
+from gtm_core.versioning import code_version
+
+TRAINING_MODULES = (
+    "gtm_core.training.presets", "gtm_core.training.tokenizer", "gtm_core.training.data",
+    "gtm_core.training.train", "gtm_core.training.lora", "gtm_core.training.run",
+    "gtm_core.training.pipes_entry", "gtm_core.chat_format",
+)
+
+
+class TrainingConfig(dg.Config):
+    """Hyper-parameters of ``gtm_model``; unset fields keep the preset's values."""
+
+    preset: str = "tiny-cpu"
+    method: str | None = None  # scratch | lora | full
+    base_model: str | None = None  # hub id or local folder (lora/full)
+    epochs: float | None = None
+    max_steps: int | None = None
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    grad_accum: int | None = None
+    max_length: int | None = None
+    packing: bool | None = None
+    bf16: bool | None = None
+    gradient_checkpointing: bool | None = None
+    lora_r: int | None = None
+    lora_alpha: int | None = None
+    eval_steps: int | None = None
+    early_stopping_patience: int | None = None
+    max_train_examples: int | None = None
+    seed: int | None = None
+    torch_threads: int | None = None
+    fresh: bool = False  # ignore checkpoints of an earlier interrupted run
+
+
+class RegisterConfig(dg.Config):
+    model_name: str = "gtm"
+    alias: str = "candidate"
+
+
+@dg.asset(
+    deps=[dg.AssetKey("sft_dataset")], pool="gpu", group_name="training", kinds={"pytorch", "mlflow"},
+    code_version=code_version(modules=TRAINING_MODULES, prompts=("simulator_system",)),
+    description="The GTM trained on the SFT export (tiny-cpu from scratch, or a Qwen2.5 LoRA/full "
+                "fine-tune), run in a subprocess via Dagster Pipes; logged to MLflow.",
+)
+def gtm_model(context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core.training.presets import get_preset
+
+    conf = config.model_dump(exclude={"fresh"}, exclude_none=True)
+    get_preset(conf["preset"], **{k: v for k, v in conf.items() if k != "preset"})  # fail fast: field + reason
+    extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
+              "fresh": config.fresh}
+    client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})
+    return client.run(command=[sys.executable, "-m", "gtm_core.training.pipes_entry"],
+                      context=context, extras=extras).get_materialize_result()
+
+
+@dg.asset_check(asset=gtm_model, description="The training loss fell (last logged < first logged).")
+def gtm_model_loss_fell(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    ev = context.instance.get_latest_materialization_event(dg.AssetKey("gtm_model"))
+    summary = ev.asset_materialization.metadata["summary"].value if ev else {}
+    m = summary.get("metrics", {})
+    first, last = m.get("first_loss"), m.get("final_loss")
+    ok = first is not None and last is not None and last < first
+    return dg.AssetCheckResult(passed=bool(ok), metadata={"first_loss": first or 0.0, "final_loss": last or 0.0})
+
+
+@dg.asset(
+    deps=[gtm_model], group_name="training", kinds={"mlflow"},
+    code_version=code_version(modules=("gtm_core.registry",)),
+    description="The MLflow registered-model version of the latest gtm_model, aliased @candidate.",
+)
+def registered_model(context: dg.AssetExecutionContext, config: RegisterConfig, gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core import registry
+
+    ev = context.instance.get_latest_materialization_event(dg.AssetKey("gtm_model"))
+    if ev is None or ev.asset_materialization is None:
+        raise dg.Failure("gtm_model has no materialization: materialize it first")
+    md = ev.asset_materialization.metadata
+    model_uri, run_id = md["model_uri"].value, md["mlflow_run_id"].value
+    summary = md["summary"].value if "summary" in md else {}
+    info = registry.register(
+        model_uri, run_id, name=config.model_name, alias=config.alias, settings=gtm.settings,
+        tags={"dataset_hash": summary.get("dataset_hash", ""), "preset": summary.get("preset", ""),
+              "kind": summary.get("model_kind", ""), "base_model": summary.get("base_model") or "",
+              "dagster_run_id": context.run_id})
+    context.log.info(f"registered {info['uri']} as {config.model_name}@{config.alias}")
+    return dg.MaterializeResult(metadata={
+        "model_name": info["name"], "version": info["version"], "alias": info["alias"],
+        "registry_uri": dg.MetadataValue.text(f"models:/{info['name']}@{info['alias']}"),
+        "version_uri": dg.MetadataValue.text(info["uri"]), "source": dg.MetadataValue.text(info["source"]),
+        "mlflow_run_id": run_id, "already_registered": bool(info.get("existing")),
+    })

@@ -1,0 +1,63 @@
+"""Subprocess entry point of the ``gtm_model`` asset (Dagster Pipes): trains in its own process so
+CUDA and the orchestrator never share one. Run as ``python -m gtm_core.training.pipes_entry``.
+
+Extras: ``config`` (TrainConfig fields incl. ``preset``), ``data_dir``, ``profile``, ``fresh``.
+Reports one materialization with the final loss, tokens/s, loss plot, MLflow run link and model URI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+
+def main() -> None:
+    from dagster_pipes import open_dagster_pipes
+
+    with open_dagster_pipes() as pipes:
+        extras = pipes.extras
+        conf = dict(extras.get("config") or {})
+        threads = int(conf.get("torch_threads") or 2)
+        for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(k, str(threads))
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+        from gtm_core.settings import get_settings
+        from gtm_core.training.presets import get_preset
+        from gtm_core.training.run import run_training
+
+        overrides = {"data_dir": extras["data_dir"]} if extras.get("data_dir") else {}
+        settings = get_settings(profile=extras.get("profile") or None, **overrides)
+        cfg = get_preset(conf.pop("preset", "tiny-cpu"), **conf)
+        pipes.log.info(f"training preset {cfg.preset} ({cfg.method}) in pid {os.getpid()}")
+        out = run_training(cfg, settings, register=False, dagster_run_id=pipes.run_id,
+                           fresh=bool(extras.get("fresh")), progress=True, log=pipes.log.info)
+        m = out["metrics"]
+        md = {
+            "final_loss": {"raw_value": m.get("final_loss", m["train_loss"]), "type": "float"},
+            "train_loss": {"raw_value": m["train_loss"], "type": "float"},
+            "eval_loss": {"raw_value": m.get("eval_loss"), "type": "float"} if "eval_loss" in m else None,
+            "eval_token_accuracy": {"raw_value": m.get("eval_token_accuracy"), "type": "float"}
+            if "eval_token_accuracy" in m else None,
+            "tokens_per_s": {"raw_value": round(out["tokens_per_s"], 1), "type": "float"},
+            "global_step": {"raw_value": out["global_step"], "type": "int"},
+            "train_examples": {"raw_value": out["train_examples"], "type": "int"},
+            "skipped_too_long": {"raw_value": out["skipped_too_long"], "type": "int"},
+            "dataset_hash": {"raw_value": out["dataset_hash"], "type": "text"},
+            "mlflow_run_id": {"raw_value": out["mlflow_run_id"], "type": "text"},
+            "mlflow_run_link": {"raw_value": out["mlflow_run_link"], "type": "url"},
+            "model_uri": {"raw_value": out["model_uri"], "type": "text"},
+            "model_kind": {"raw_value": out["model_kind"], "type": "text"},
+            "model_dir": {"raw_value": out["model_dir"], "type": "path"},
+            "resumed_from": {"raw_value": out["resumed_from"] or "", "type": "text"},
+            "train_pid": {"raw_value": os.getpid(), "type": "int"},
+            "summary": {"raw_value": json.loads(json.dumps(out, default=str)), "type": "json"},
+        }
+        if out.get("loss_plot"):
+            md["loss_plot"] = {"raw_value": out["loss_plot"], "type": "path"}
+            md["loss_curve"] = {"raw_value": f"![loss]({out['loss_plot']})", "type": "md"}
+        pipes.report_asset_materialization(metadata={k: v for k, v in md.items() if v is not None})
+
+
+if __name__ == "__main__":
+    main()
