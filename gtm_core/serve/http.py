@@ -208,7 +208,7 @@ def _body_schema(model: type[BaseModel]) -> dict:
 
 def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 1024, max_batch: int = 32,
                max_wait_ms: float = 5.0, max_body_bytes: int = 1 << 20, max_batch_calls: int = 256,
-               retry_after_s: int = 1):
+               retry_after_s: int = 1, search_tool: str = "search"):
     """The FastAPI application serving ``sim``."""
     from fastapi import FastAPI, Request
     from fastapi.responses import Response
@@ -403,6 +403,34 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         if s is None:
             raise HTTPError(404, f"unknown tool {name!r}", "name")
         return jresp(s.to_public())
+
+    @app.post("/retrieve", tags=["search"])
+    @route("retrieve")
+    async def retrieve(request: Request):
+        """Search-R1 retriever protocol over the simulated ``search`` tool:
+        ``{"queries": [...], "topk": 3, "return_scores": true, "ground_truths": [...]?}`` ->
+        ``{"result": [[{"document": {"id", "contents"}, "score"}, ...], ...]}``."""
+        from gtm_core.serve.rl import search_r1_retrieve_result
+
+        body = await read_json(request)
+        if search_tool not in sim.tools:
+            raise HTTPError(404, f"no {search_tool!r} tool is served (add the search preset)", "tool")
+        if not isinstance(body, dict) or not isinstance(body.get("queries"), list) or not all(isinstance(q, str) for q in body["queries"]):
+            raise HTTPError(422, "required: a list of query strings", "queries")
+        topk = body.get("topk", 3)
+        if not isinstance(topk, int) or isinstance(topk, bool) or not 1 <= topk <= 10:
+            raise HTTPError(422, "must be an integer in [1, 10]", "topk")
+        gts = body.get("ground_truths") or [None] * len(body["queries"])
+        if not isinstance(gts, list) or len(gts) != len(body["queries"]):
+            raise HTTPError(422, "must have one entry per query", "ground_truths")
+        calls = [SimCall(search_tool, {"query": q, "top_k": topk}, None, None,
+                         SimOptions(hint=None if g is None else (g if isinstance(g, str) else json.dumps(g))))
+                 for q, g in zip(body["queries"], gts, strict=True)]
+        res = await run_calls(calls)
+        out = [search_r1_retrieve_result(r.output, topk) if not r.is_error else [] for r in res]
+        if not body.get("return_scores", True):
+            out = [[d["document"] for d in docs] for docs in out]
+        return jresp({"result": out})
 
     @app.get("/healthz", tags=["ops"])
     async def healthz():

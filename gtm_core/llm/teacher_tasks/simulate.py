@@ -51,6 +51,8 @@ def plant_hint(output: Any, hint: str) -> Any:
                     return True
             return any(visit(v) for v in o.values())
         if isinstance(o, list):
+            if o and all(isinstance(v, dict) and isinstance(v.get("score"), int | float) for v in o):
+                o.sort(key=lambda v: -v["score"])  # ranked: the hinted document is the top one
             return any(visit(v) for v in o[:1])
         return False
 
