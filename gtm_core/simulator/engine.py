@@ -70,8 +70,8 @@ class SimOptions:
                 raise ValueError("options.faults: must be an object")
             try:
                 kw["faults"] = FaultConfig.from_dict(kw["faults"])
-            except TypeError as e:
-                raise ValueError(f"options.faults: {e}") from None
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"options.{e}" if str(e).startswith("faults.") else f"options.faults: {e}") from None
         for k in ("seed", "max_tokens"):
             if kw.get(k) is not None and (not isinstance(kw[k], int) or isinstance(kw[k], bool)):
                 raise ValueError(f"options.{k}: must be an integer")
