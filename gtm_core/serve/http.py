@@ -264,7 +264,13 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         t0 = time.perf_counter()
         out: list[SimResult | None] = [None] * len(calls)
         queued = []
+        waiting: set[str] = set()  # sessions with a queued call: their later calls queue behind it
         for i, c in enumerate(calls):
+            if c.session_id is not None and c.session_id in waiting:
+                if c.tool not in sim.tools:
+                    raise HTTPError(404, f"unknown tool {c.tool!r}", "tool")
+                queued.append(i)
+                continue
             try:
                 r = sim.fast_path(c)
             except UnknownTool:
@@ -273,6 +279,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
                 raise HTTPError(409, str(e), "arguments") from None
             if r is None:
                 queued.append(i)
+                if c.session_id is not None:
+                    waiting.add(c.session_id)
             else:
                 out[i] = r
         if queued:

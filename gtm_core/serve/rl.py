@@ -108,9 +108,19 @@ class AsyncSimulatorClient:
     def __init__(self, base_url: str, token: str | None = None, timeout_s: float = 120.0, max_retries: int = 5,
                  max_connections: int = 256):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._c = httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s,
-                                    limits=httpx.Limits(max_connections=max_connections))
+        self._kw = dict(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s,
+                        limits=httpx.Limits(max_connections=max_connections))
+        self._clients: dict[int, httpx.AsyncClient] = {}
         self.max_retries = max_retries
+
+    @property
+    def _c(self) -> httpx.AsyncClient:
+        """One httpx client per event loop (rollout workers may run several loops)."""
+        key = id(asyncio.get_running_loop())
+        c = self._clients.get(key)
+        if c is None:
+            c = self._clients[key] = httpx.AsyncClient(**self._kw)
+        return c
 
     async def _post(self, path: str, body: dict) -> Any:
         for attempt in range(self.max_retries + 1):
@@ -144,6 +154,7 @@ class AsyncSimulatorClient:
 
     async def aclose(self) -> None:
         await self._c.aclose()
+        self._clients.pop(id(asyncio.get_running_loop()), None)
 
 
 # ---- search preset --------------------------------------------------------------------------------
