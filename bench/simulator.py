@@ -165,12 +165,14 @@ def bench_http_gate(tools_file: Path, specs: list[ToolSpec], n: int, data_dir: s
 
 
 def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
-                   seq_calls: int, max_tokens: int) -> float:
+                   seq_calls: int, max_tokens: int, a_vocab: int = 8192, workload: str = "repo") -> float:
     from gtm_core.tiny_model import build_tiny_model
 
     with_schema = [s for s in specs if s.response_schema][:200]
+    if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
+        with_schema = [ToolSpec.parse(SEARCH_TOOL)]
     model_dir = Path(data_dir) / "tiny-model"
-    build_tiny_model(model_dir, [json.dumps(s.to_public()) for s in specs[:400]], vocab_size=2048)
+    build_tiny_model(model_dir, [json.dumps(s.to_public()) for s in specs[:400]], vocab_size=a_vocab)
     srv = Server(["--tools", str(tools_file), "--backend", "transformers", "--model", str(model_dir),
                   "--max-tokens", str(max_tokens), "--max-batch", str(callers), "--max-wait-ms", "20",
                   "--max-queue", "4096"], data_dir)
@@ -180,7 +182,8 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
 
         def body(i: int) -> dict:
             s = with_schema[i % len(with_schema)]
-            return {"tool": s.name, "arguments": vs.arguments(s.parameters),
+            args = vs.arguments(s.parameters) if workload == "repo" else {"query": f"{vs.value({'type': 'string'}, 'topic')} {i}", "top_k": 3}
+            return {"tool": s.name, "arguments": args,
                     "options": {"use_cache": False, "allow_errors": False}}
 
         warm = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
@@ -211,8 +214,14 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         for th in threads:
             th.join()
         conc_tp = callers * per_caller / (time.perf_counter() - t)
+        m = http.client.HTTPConnection("127.0.0.1", srv.port)
+        m.request("GET", "/metrics")
+        metrics = dict(line.rsplit(" ", 1) for line in m.getresponse().read().decode().splitlines()
+                       if line and not line.startswith("#"))
+        n_b, s_b = float(metrics["gtm_batch_size_count"]), float(metrics["gtm_batch_size_sum"])
         print(f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
-              f" ({len(errors)} non-model answers)")
+              f" ({len(errors)} non-model answers); mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches,"
+              f" {metrics['gtm_model_retries_total']} retried outputs")
         return conc_tp / seq_tp
     finally:
         srv.stop()
@@ -227,16 +236,20 @@ def main() -> None:
     p.add_argument("--per-caller", type=int, default=3)
     p.add_argument("--seq-calls", type=int, default=16)
     p.add_argument("--max-tokens", type=int, default=64)
+    p.add_argument("--vocab", type=int, default=8192, help="tiny model tokenizer vocabulary")
+    p.add_argument("--workload", choices=["repo", "search"], default="repo",
+                   help="repo: calls spread over the repository's tools; search: one search tool, many queries")
     p.add_argument("--skip-model", action="store_true")
     a = p.parse_args()
     specs = load_specs(a.tools)
     with tempfile.TemporaryDirectory() as d:
         tools_file = Path(d) / "tools.jsonl"
-        tools_file.write_text("\n".join(json.dumps(s.to_public()) for s in specs))
+        served = [s for s in specs if s.name != "search"] + [ToolSpec.parse(SEARCH_TOOL)]
+        tools_file.write_text("\n".join(json.dumps(s.to_public()) for s in served))
         rate = bench_gate(specs, a.gate_calls)
         _, p99 = bench_http_gate(tools_file, specs, a.http_calls, d)
         speedup = float("nan") if a.skip_model else bench_batching(
-            tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens)
+            tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens, a.vocab, a.workload)
     print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
 
 

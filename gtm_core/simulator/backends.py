@@ -30,6 +30,12 @@ ERROR_SCHEMA: dict[str, Any] = {
         "required": ["type", "message", "field"]}},
     "required": ["error"],
 }
+# retry n decodes under ever tighter bounds so that it fits the token budget
+RETRY_LIMITS: list[dict[str, int]] = [
+    {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},
+    {"max_string": 8, "max_items": 1, "max_abs": 10**4, "max_depth": 3, "int_numbers": True},
+    {"max_string": 2, "max_items": 1, "max_abs": 100, "max_depth": 2, "int_numbers": True},
+]
 FALLBACK_SCHEMA: dict[str, Any] = {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]}
 
 
@@ -49,17 +55,18 @@ def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | 
 
 
 def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max_abs: int = 10**6,
-                   max_depth: int = 4, _depth: int = 0) -> Any:
+                   max_depth: int = 4, int_numbers: bool = False, _depth: int = 0) -> Any:
     """A stricter copy of ``schema`` whose every instance is still valid for ``schema`` but whose
-    JSON text is bounded: strings get maxLength, arrays maxItems, numbers bounds, free-form objects
-    become empty objects, nesting is capped."""
+    JSON text is bounded: strings get maxLength, arrays maxItems, numbers bounds (``int_numbers``:
+    integral, i.e. no unbounded fraction digits), free-form objects become empty objects, nesting is
+    capped."""
+    kw = dict(max_string=max_string, max_items=max_items, max_abs=max_abs, max_depth=max_depth, int_numbers=int_numbers)
     if not isinstance(schema, dict):
         return schema
     s = copy.copy(schema)
     for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
         if isinstance(s.get(key), list):
-            s[key] = [tighten_schema(x, max_string=max_string, max_items=max_items, max_abs=max_abs,
-                                     max_depth=max_depth, _depth=_depth + 1) for x in s[key]]
+            s[key] = [tighten_schema(x, **kw, _depth=_depth + 1) for x in s[key]]
     if "enum" in s or "const" in s:
         return s
     t = s.get("type")
@@ -74,6 +81,8 @@ def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max
             s["minimum"] = -max_abs if not isinstance(lo, int | float) else lo
         if not isinstance(hi, int | float) or hi > max_abs:
             s["maximum"] = max_abs if not isinstance(hi, int | float) else hi
+        if int_numbers and t == "number":
+            s["type"] = "integer"  # every integer is a number
     if "array" in types or "items" in s:
         mn = s.get("minItems", 0) if isinstance(s.get("minItems"), int) else 0
         cur = s.get("maxItems")
@@ -81,8 +90,7 @@ def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max
         if _depth >= max_depth and not mn:
             s["maxItems"] = 0
         if isinstance(s.get("items"), dict):
-            s["items"] = tighten_schema(s["items"], max_string=max_string, max_items=max_items, max_abs=max_abs,
-                                        max_depth=max_depth, _depth=_depth + 1)
+            s["items"] = tighten_schema(s["items"], **kw, _depth=_depth + 1)
         elif "items" not in s:
             s["items"] = {"type": "string", "maxLength": max_string}
     if "object" in types or "properties" in s:
@@ -90,8 +98,7 @@ def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max
         req = [r for r in (s.get("required") or []) if isinstance(r, str)]
         if _depth >= max_depth:  # keep only what is required
             props = {k: v for k, v in props.items() if k in req}
-        s["properties"] = {k: tighten_schema(v, max_string=max_string, max_items=max_items, max_abs=max_abs,
-                                             max_depth=max_depth, _depth=_depth + 1) for k, v in props.items()}
+        s["properties"] = {k: tighten_schema(v, **kw, _depth=_depth + 1) for k, v in props.items()}
         ap = s.get("additionalProperties")
         if ap is not False and not (isinstance(ap, dict) and req):
             s["additionalProperties"] = False
@@ -160,7 +167,7 @@ class TransformersSimBackend:
         if schema is None:
             schema = FALLBACK_SCHEMA if attempt else None
         if schema is not None and attempt:
-            schema = tighten_schema(schema)
+            schema = tighten_schema(schema, **RETRY_LIMITS[min(attempt, len(RETRY_LIMITS)) - 1])
         key = canonical_json(schema) if schema is not None else "<json>"
         with self._lock:
             g = self._grammars.get(key)
