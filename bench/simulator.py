@@ -203,7 +203,7 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
                 try:
                     r = post(conn, b)
                     if r["source"] != "model":
-                        errors.append(r["source"])
+                        errors.append(f"{r['source']}: {json.dumps(r['output'])[:300]}")
                 except Exception as e:  # noqa: BLE001
                     errors.append(str(e))
 
@@ -222,6 +222,8 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         print(f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
               f" ({len(errors)} non-model answers); mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches,"
               f" {metrics['gtm_model_retries_total']} retried outputs")
+        for e in errors[:3]:
+            print("  non-model answer:", e)
         return conc_tp / seq_tp
     finally:
         srv.stop()

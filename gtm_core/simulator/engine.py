@@ -131,7 +131,9 @@ def validator_for(schema: dict) -> Draft202012Validator:
 def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
     """Parse and validate one model output: (ok, value, reason)."""
     try:
-        value = json.loads(text) if strict_json else extract_json(text)
+        # strict=False: raw control characters inside strings are accepted (xgrammar's length-bounded
+        # string rule lets them through); they are escaped again whenever the value is serialised
+        value = json.loads(text, strict=False) if strict_json else extract_json(text)
     except (json.JSONDecodeError, ValueError, OutputParseError) as e:
         if not strict_json:
             return False, None, f"unparseable output: {str(e)[:160]}"
