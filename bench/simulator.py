@@ -184,7 +184,7 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
             s = with_schema[i % len(with_schema)]
             args = vs.arguments(s.parameters) if workload == "repo" else {"query": f"{vs.value({'type': 'string'}, 'topic')} {i}", "top_k": 3}
             return {"tool": s.name, "arguments": args,
-                    "options": {"use_cache": False, "allow_errors": False}}
+                    "options": {"use_cache": False}}
 
         warm = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
         for i in range(3):

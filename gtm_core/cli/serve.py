@@ -56,9 +56,14 @@ def serve(
     lora: str | None = typer.Option(None, help="vllm backend: LoRA adapter folder"),
     max_batch: int = typer.Option(32), max_wait_ms: float = typer.Option(5.0), max_queue: int = typer.Option(1024),
     max_tokens: int = typer.Option(512),
+    warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
     sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens)
+    if warmup:
+        n = sim.warmup(progress=not mcp)
+        if n:
+            console.print(f"compiled {n} response grammars")
     if mcp:
         import asyncio
 

@@ -370,6 +370,16 @@ class Simulator:
                 self.cache.put(self._cache_key(call, sess), outputs[j])
             results[i] = self._finish(call, spec, sess, outputs[j], "model", seed, attempts[j])
 
+    def warmup(self, allow_errors: bool = True, progress: bool = False) -> int:
+        """Prepare the backend for every tool (constrained-decoding grammars compiled once, ahead
+        of traffic); returns how many schemas were prepared (0 when the backend needs none)."""
+        pre = getattr(self.backend, "precompile", None)
+        if pre is None:
+            return 0
+        schemas = {canonical_json(decoding_schema(s.response_schema, allow_errors)): decoding_schema(s.response_schema, allow_errors)
+                   for s in self.tools.values()}
+        return pre(list(schemas.values()), progress=progress)
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             c = dict(self.counters)
