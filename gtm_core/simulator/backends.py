@@ -276,6 +276,8 @@ def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed
                  base_url: str | None = None, api_key: str | None = None, lora_path: str | None = None,
                  **kw) -> SimBackend:
     """Build a simulator backend by name: offline | transformers | vllm | openai."""
+    if kind not in ("offline", "openai", "transformers", "vllm"):
+        raise ValueError(f"backend: unknown kind {kind!r} (offline, transformers, vllm, openai)")
     if kind == "offline":
         return OfflineSimBackend(seed=seed)
     if kind == "openai":
@@ -285,6 +287,4 @@ def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed
     path = resolve_model(model or "models:/gtm@champion")
     if kind == "transformers":
         return TransformersSimBackend(path, **kw)
-    if kind == "vllm":
-        return VLLMSimBackend(path, lora_path=lora_path, **kw)
-    raise ValueError(f"backend: unknown kind {kind!r} (offline, transformers, vllm, openai)")
+    return VLLMSimBackend(path, lora_path=lora_path, **kw)
