@@ -42,3 +42,28 @@ def test_mcp_client_lists_and_calls(tmp_path):
     assert bad.is_error
     err = json.loads(bad.content[0].text)["error"]
     assert err["type"] == "missing_required" and err["field"] == "token"
+
+
+def test_mcp_over_streamable_http_with_token():
+    import httpx2
+    from mcp.client.session import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    from gtm_core.serve.http import create_app, running
+    from gtm_core.simulator import Simulator
+
+    sim = Simulator(real_specs("api_bank_tools.jsonl"))
+    with running(create_app(sim, token="t", mcp_path="/mcp")) as url:
+        assert httpx2.post(f"{url}/mcp", json={}).status_code == 401
+
+        async def go():
+            async with httpx2.AsyncClient(headers={"Authorization": "Bearer t"}, timeout=30) as hc, \
+                    streamable_http_client(f"{url}/mcp", http_client=hc) as (r, w), ClientSession(r, w) as s:
+                await s.initialize()
+                listed = await s.list_tools()
+                res = await s.call_tool("GetToday", {})
+                return listed, res
+
+        listed, res = asyncio.run(go())
+    assert len(listed.tools) == len(sim.tools)
+    assert not res.is_error and json.loads(res.content[0].text) == res.structured_content

@@ -50,6 +50,7 @@ def serve(
     tools: Path | None = typer.Option(None, exists=True, dir_okay=False, help="JSONL of tool specs (default: DuckDB tools table)"),
     tool: list[str] | None = typer.Option(None, help="serve only these tools (repeatable)"),
     mcp: bool = typer.Option(False, "--mcp", help="serve MCP over stdio instead of HTTP"),
+    mcp_http: bool = typer.Option(False, "--mcp-http", help="also serve MCP (streamable HTTP) at /mcp"),
     search_preset: bool = typer.Option(False, "--search-preset", help="add the 'search' preset tool (Search-R1 /retrieve)"),
     base_url: str | None = typer.Option(None, help="openai backend: endpoint base URL"),
     api_key: str | None = typer.Option(None, envvar="GTM_SERVE_API_KEY"),
@@ -77,7 +78,8 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
         console.print("[yellow]warning[/]: binding a non-local address without --token")
     console.print(f"serving {len(sim.tools)} tools ({sim.backend.name}) on http://{host}:{port}  (docs: /docs)")
-    run_http(create_app(sim, token=token, max_batch=max_batch, max_wait_ms=max_wait_ms, max_queue=max_queue),
+    run_http(create_app(sim, token=token, max_batch=max_batch, max_wait_ms=max_wait_ms, max_queue=max_queue,
+                        mcp_path="/mcp" if mcp_http else None),
              host, port, log_level="warning")
 
 

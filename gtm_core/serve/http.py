@@ -208,19 +208,30 @@ def _body_schema(model: type[BaseModel]) -> dict:
 
 def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 1024, max_batch: int = 32,
                max_wait_ms: float = 5.0, max_body_bytes: int = 1 << 20, max_batch_calls: int = 256,
-               retry_after_s: int = 1, search_tool: str = "search"):
-    """The FastAPI application serving ``sim``."""
+               retry_after_s: int = 1, search_tool: str = "search", mcp_path: str | None = None):
+    """The FastAPI application serving ``sim``; ``mcp_path`` (e.g. "/mcp") also mounts the MCP
+    server there (streamable HTTP transport, same bearer token)."""
     from fastapi import FastAPI, Request
     from fastapi.responses import Response
 
     batcher = Batcher(sim, max_queue=max_queue, max_batch=max_batch, max_wait_ms=max_wait_ms)
     metrics = Metrics()
+    mcp_server = None
+    if mcp_path:
+        from gtm_core.serve.mcp import build_server
+
+        mcp_server = build_server(sim)
+        mcp_star = mcp_server.streamable_http_app(streamable_http_path=mcp_path)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await batcher.start()
         try:
-            yield
+            if mcp_server is not None:
+                async with mcp_server.session_manager.run():
+                    yield
+            else:
+                yield
         finally:
             await batcher.stop()
 
@@ -450,6 +461,25 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
     async def prom_metrics():
         """Prometheus text exposition."""
         return Response(metrics.render(sim, batcher), media_type="text/plain; version=0.0.4")
+
+    if mcp_server is not None:
+        from starlette.routing import Route
+
+        inner = next(r.endpoint for r in mcp_star.routes if getattr(r, "path", None) == mcp_path)
+
+        class _TokenGate:
+            """ASGI wrapper: the MCP endpoint requires the same bearer token as the HTTP API."""
+
+            async def __call__(self, scope, receive, send):
+                if token is not None:
+                    got = dict(scope.get("headers") or []).get(b"authorization", b"").decode()
+                    if not (got.startswith("Bearer ") and hmac.compare_digest(got[7:].encode(), token.encode())):
+                        await error_resp(HTTPError(401, "missing or wrong bearer token", "Authorization",
+                                                   {"WWW-Authenticate": "Bearer"}))(scope, receive, send)
+                        return
+                await inner(scope, receive, send)
+
+        app.router.routes.append(Route(mcp_path, endpoint=_TokenGate(), methods=["GET", "POST", "DELETE"]))
 
     from fastapi.exceptions import RequestValidationError
 
