@@ -112,3 +112,24 @@ def test_nested_and_format_details():
     assert g({"filters": {"n": True}})["error"]["type"] == "type_error"
     assert g({"tags": ["a", "c"]})["error"]["field"] == "tags[1]"
     assert set(FORMATS) >= {"date", "date-time", "email", "uri"}
+
+
+def test_lenient_types_match_real_executed_calls():
+    """Real API-Bank calls that executed fine pass numbers as strings; lenient typing accepts them."""
+    import json
+
+    from _sim_support import need_shared
+
+    specs = {s.name: s for s in real_specs("api_bank_tools.jsonl")}
+    calls = [json.loads(line) for line in (need_shared() / "api_bank_calls.jsonl").read_text().splitlines()]
+    calls = [c for c in calls if c["tool"] in specs and not c.get("is_error")]
+    strict = [Gate(specs[c["tool"]])(c["arguments"]) for c in calls]
+    lenient = [Gate(specs[c["tool"]], lenient_types=True)(c["arguments"]) for c in calls]
+    n_strict_type = sum(1 for e in strict if e and e["error"]["type"] == "type_error")
+    n_lenient_type = sum(1 for e in lenient if e and e["error"]["type"] == "type_error")
+    assert n_strict_type > 0 and n_lenient_type < n_strict_type
+    g = Gate(specs["BookHotel"], lenient_types=True)
+    ok = {"hotel_name": "H", "check_in_time": "2023-08-10", "check_out_time": "2023-08-15", "room_count": "1",
+          "adult_count": "2", "child_count": "0"}
+    assert g(ok) is None and Gate(specs["BookHotel"])(ok)["error"]["type"] == "type_error"
+    assert g(dict(ok, room_count="one"))["error"]["type"] == "type_error"

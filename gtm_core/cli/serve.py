@@ -13,7 +13,8 @@ DEFAULT_MODEL = "models:/gtm@champion"
 
 
 def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
-               api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int):
+               api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
+               lenient_types: bool = False):
     from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
 
@@ -37,7 +38,7 @@ def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: 
     kw = {"max_tokens": max_tokens} if backend in ("transformers", "vllm") else {}
     be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
                       base_url=base_url, api_key=api_key, lora_path=lora, **kw)
-    return Simulator(specs, be, max_tokens=max_tokens)
+    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types)
 
 
 @app.command()
@@ -58,9 +59,10 @@ def serve(
     max_batch: int = typer.Option(32), max_wait_ms: float = typer.Option(5.0), max_queue: int = typer.Option(1024),
     max_tokens: int = typer.Option(512),
     warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving"),
+    lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
-    sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens)
+    sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types)
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:

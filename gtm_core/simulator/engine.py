@@ -158,7 +158,9 @@ class Simulator:
 
     def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec], backend: SimBackend | None = None, *,
                  state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
-                 max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0):
+                 max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
+                 lenient_types: bool = False):
+        self.lenient_types = lenient_types
         self.tools: dict[str, ToolSpec] = {}
         self._gates: dict[str, Gate] = {}
         self._writes: dict[str, bool] = {}
@@ -177,7 +179,7 @@ class Simulator:
     # ---- repository --------------------------------------------------------------------------
     def add_tool(self, spec: ToolSpec) -> None:
         self.tools[spec.name] = spec
-        self._gates[spec.name] = Gate(spec)
+        self._gates[spec.name] = Gate(spec, self.lenient_types)
         self._writes[spec.name] = is_state_changing(spec, self.state_changing)
 
     def spec(self, name: str) -> ToolSpec:

@@ -144,7 +144,19 @@ def _hashable_in(v: Any, fs: frozenset) -> bool:
         return False
 
 
-def _compile(schema: Any, path_required: bool = True) -> Check | None:
+_NUM_STR = re.compile(r"^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$")
+_INT_STR = re.compile(r"^\s*-?\d+\s*$")
+# lenient typing (many real APIs coerce query-string style values): "3" is an integer, "2.5" a number,
+# "true"/"false" a boolean
+_LENIENT_CHECKS: dict[str, Callable[[Any], bool]] = {
+    **_TYPE_CHECKS,
+    "integer": lambda v: _is_int(v) or (isinstance(v, str) and bool(_INT_STR.match(v))),
+    "number": lambda v: _TYPE_CHECKS["number"](v) or (isinstance(v, str) and bool(_NUM_STR.match(v))),
+    "boolean": lambda v: isinstance(v, bool) or v in ("true", "false", "True", "False"),
+}
+
+
+def _compile(schema: Any, lenient: bool = False) -> Check | None:
     """Compile one property schema into a check ``(value, path) -> problem | None``
     (None when the schema constrains nothing)."""
     if not isinstance(schema, dict) or not schema:
@@ -156,14 +168,14 @@ def _compile(schema: Any, path_required: bool = True) -> Check | None:
     if types:
         expected = " or ".join(types)
         if len(types) == 1:
-            f = _TYPE_CHECKS[types[0]]
+            f = (_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[types[0]]
 
             def c_type(v, p, f=f, expected=expected):
                 if not f(v):
                     return TYPE_ERROR, p, f"expected {expected}, got {json_type_name(v)}"
                 return None
         else:
-            fs = [_TYPE_CHECKS[x] for x in types]
+            fs = [(_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[x] for x in types]
 
             def c_type(v, p, fs=fs, expected=expected):
                 if not any(f(v) for f in fs):
@@ -232,7 +244,7 @@ def _compile(schema: Any, path_required: bool = True) -> Check | None:
             return None
         checks.append(c_num)
     # arrays
-    items = _compile(schema.get("items")) if isinstance(schema.get("items"), dict) else None
+    items = _compile(schema.get("items"), lenient) if isinstance(schema.get("items"), dict) else None
     mi, ma = schema.get("minItems"), schema.get("maxItems")
     if items is not None or isinstance(mi, int) or isinstance(ma, int):
         def c_arr(v, p, items=items, mi=mi, ma=ma):
@@ -251,7 +263,7 @@ def _compile(schema: Any, path_required: bool = True) -> Check | None:
         checks.append(c_arr)
     # nested objects
     if isinstance(schema.get("properties"), dict) or isinstance(schema.get("required"), list):
-        obj = _compile_object(schema, top=False)
+        obj = _compile_object(schema, top=False, lenient=lenient)
 
         def c_obj(v, p, obj=obj):
             return obj(v, p) if isinstance(v, dict) else None
@@ -260,7 +272,7 @@ def _compile(schema: Any, path_required: bool = True) -> Check | None:
     for key in ("anyOf", "oneOf"):
         branches = [b for b in (schema.get(key) or []) if isinstance(b, dict)]
         if branches:
-            subs = [_compile(b) for b in branches]
+            subs = [_compile(b, lenient) for b in branches]
 
             def c_any(v, p, subs=subs, branches=branches):
                 problems = [s(v, p) if s is not None else None for s in subs]
@@ -272,7 +284,7 @@ def _compile(schema: Any, path_required: bool = True) -> Check | None:
                 return next(r for r in problems if r[0] != TYPE_ERROR)
             checks.append(c_any)
     for b in schema.get("allOf") or []:
-        s = _compile(b)
+        s = _compile(b, lenient)
         if s is not None:
             checks.append(s)
     if not checks:
@@ -289,15 +301,15 @@ def _compile(schema: Any, path_required: bool = True) -> Check | None:
     return c_all
 
 
-def _compile_object(schema: dict, top: bool) -> Callable[[dict, str], Problem | None]:
+def _compile_object(schema: dict, top: bool, lenient: bool = False) -> Callable[[dict, str], Problem | None]:
     props: dict[str, Any] = schema.get("properties") or {}
     required = [r for r in (schema.get("required") or []) if isinstance(r, str)]
     ap = schema.get("additionalProperties")
     # top level: undeclared arguments are errors unless the spec explicitly allows them
     extra_allowed = (ap is True or isinstance(ap, dict)) if top else (ap is not False)
-    extra_check = _compile(ap) if isinstance(ap, dict) else None
+    extra_check = _compile(ap, lenient) if isinstance(ap, dict) else None
     known = frozenset(props)
-    compiled = [(name, _compile(s)) for name, s in props.items()]
+    compiled = [(name, _compile(s, lenient)) for name, s in props.items()]
     compiled = [(n, c) for n, c in compiled if c is not None]
 
     def check(args: dict, prefix: str) -> Problem | None:
@@ -326,16 +338,17 @@ def _compile_object(schema: dict, top: bool) -> Callable[[dict, str], Problem | 
 
 
 class Gate:
-    """A compiled validator for one tool's parameters."""
+    """A compiled validator for one tool's parameters. ``lenient_types``: numeric / boolean strings
+    pass integer / number / boolean parameters, as many real APIs coerce them (strict by default)."""
 
     __slots__ = ("name", "_check")
 
-    def __init__(self, spec: ToolSpec):
+    def __init__(self, spec: ToolSpec, lenient_types: bool = False):
         self.name = spec.name
         params = dict(spec.parameters)
         req = list(dict.fromkeys(list(params.get("required") or []) + list(spec.required)))
         params["required"] = req
-        self._check = _compile_object(params, top=True)
+        self._check = _compile_object(params, top=True, lenient=lenient_types)
 
     def problem(self, arguments: Any) -> Problem | None:
         """(kind, field, detail) of the first structural error, or None when the call passes."""
