@@ -26,19 +26,24 @@ def system_prompt() -> str:
     return prompts.render(SYSTEM_TEMPLATE)[1]
 
 
-def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
-    """The user turn: the tool (unified format), the history of this session, then the call."""
+def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
+                 hint: str | None = None) -> str:
+    """The user turn: the tool (unified format), the history of this session, then the call.
+    ``hint`` (RL runs of search-like tools) adds a ground-truth line the output should support."""
     parts = [f"TOOL: {_safe_json(spec.to_public())}"]
     for i, h in enumerate(history or []):
         parts.append(f"HISTORY[{i}]: {_safe_json({'tool': h.get('tool'), 'arguments': h.get('arguments'), 'output': h.get('output')})}")
+    if hint:
+        parts.append(f"HINT: {_safe_json(hint)}")
     parts.append(f"CALL: {_safe_json({'tool': spec.name, 'arguments': arguments})}")
     return "\n".join(parts)
 
 
-def build_messages(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None) -> list[dict[str, str]]:
+def build_messages(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
+                   hint: str | None = None) -> list[dict[str, str]]:
     """System + user messages for one simulated call."""
     return [{"role": "system", "content": system_prompt()},
-            {"role": "user", "content": user_content(spec, arguments, history)}]
+            {"role": "user", "content": user_content(spec, arguments, history, hint)}]
 
 
 def render_output(output: Any) -> str:

@@ -16,7 +16,21 @@ def sampling_params_for(request: ChatRequest, *, temperature: float, max_tokens:
     }
     if request.seed is not None:
         kw["seed"] = request.seed
+    if request.response_schema is not None:
+        # becomes StructuredOutputsParams(json=schema) in build_sampling_params
+        kw["structured_outputs"] = {"json": request.response_schema}
     return kw
+
+
+def build_sampling_params(request: ChatRequest, *, temperature: float, max_tokens: int):
+    """``vllm.SamplingParams`` for one request, decoding constrained to its response schema."""
+    from vllm import SamplingParams
+    from vllm.sampling_params import StructuredOutputsParams
+
+    kw = sampling_params_for(request, temperature=temperature, max_tokens=max_tokens)
+    if "structured_outputs" in kw:
+        kw["structured_outputs"] = StructuredOutputsParams(**kw["structured_outputs"])
+    return SamplingParams(**kw)
 
 
 class VLLMChat:
@@ -34,15 +48,7 @@ class VLLMChat:
         self.llm = LLM(model=model_path, **engine_kwargs)
 
     def generate(self, requests: Sequence[ChatRequest], *, progress: bool = False) -> list[str]:
-        from vllm import SamplingParams
-        from vllm.sampling_params import StructuredOutputsParams
-
-        params = []
-        for r in requests:
-            kw = sampling_params_for(r, temperature=self.temperature, max_tokens=self.max_tokens)
-            if r.response_schema is not None:
-                kw["structured_outputs"] = StructuredOutputsParams(json=r.response_schema)
-            params.append(SamplingParams(**kw))
+        params = [build_sampling_params(r, temperature=self.temperature, max_tokens=self.max_tokens) for r in requests]
         lora = None
         if self.lora_path:
             from vllm.lora.request import LoRARequest

@@ -1,0 +1,259 @@
+"""Simulator benchmark: gate throughput in-process, gate latency over HTTP, batching speed-up.
+
+    uv run python bench/simulator.py [--tools FILE] [--gate-calls 200000] [--http-calls 3000]
+
+1. gate calls/s in-process (compiled validators, half valid / half invalid arguments; target >= 50,000/s)
+2. p50/p99 latency of gate-answered calls over HTTP: a real uvicorn server in its own process on
+   127.0.0.1, one sequential keep-alive client (target p99 <= 2 ms)
+3. throughput with 32 concurrent callers / sequential throughput, tiny model on the transformers
+   backend behind the same server (dynamic batching; target >= 8x)
+
+Last line: ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gtm_core.serve.rl import SEARCH_TOOL  # noqa: E402
+from gtm_core.simulator.gate import Gate  # noqa: E402
+from gtm_core.spec import ToolSpec, parse_specs  # noqa: E402
+from gtm_core.synth import ValueSynth  # noqa: E402
+
+
+def load_specs(path: Path | None, limit: int = 600) -> list[ToolSpec]:
+    if path is None:
+        shared = Path(os.environ.get("GTM_SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))
+        if not shared.is_dir():
+            shared = Path("/work/shared/data")
+        path = shared / "seal_tools_tools.jsonl" if shared.is_dir() else None
+    if path is None:
+        print("note: no shared data; using the search preset only", file=sys.stderr)
+        return [ToolSpec.parse(SEARCH_TOOL)]
+    raws = [json.loads(line) for line in path.read_text().splitlines()[:limit] if line.strip()]
+    specs, _ = parse_specs(raws)
+    seen: dict[str, ToolSpec] = {}
+    for s in specs:
+        seen.setdefault(s.name, s)
+    return list(seen.values())
+
+
+def invalid_variant(spec: ToolSpec, args: dict, rng: random.Random) -> dict:
+    a = dict(args)
+    choice = rng.randrange(3)
+    if choice == 0 and spec.required:
+        a.pop(spec.required[0], None)
+    elif choice == 1:
+        a["zz_unknown"] = 1
+    else:
+        for k, p in spec.properties.items():
+            if isinstance(p, dict) and p.get("type") == "string":
+                a[k] = 12345
+                break
+        else:
+            a["zz_unknown"] = 1
+    return a
+
+
+def bench_gate(specs: list[ToolSpec], n: int) -> float:
+    rng = random.Random(0)
+    vs = ValueSynth(rng)
+    gates = {s.name: Gate(s) for s in specs}
+    work = []
+    for s in specs:
+        args = vs.arguments(s.parameters)
+        work.append((gates[s.name], args))
+        work.append((gates[s.name], invalid_variant(s, args, rng)))
+    reps = max(1, n // len(work))
+    t0 = time.perf_counter()
+    errors = 0
+    for _ in range(reps):
+        for g, a in work:
+            if g(a) is not None:
+                errors += 1
+    dt = time.perf_counter() - t0
+    total = reps * len(work)
+    print(f"gate: {total} calls in {dt:.3f} s ({errors / total:.0%} answered with an error)")
+    return total / dt
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``gtm serve`` in its own process group on 127.0.0.1."""
+
+    def __init__(self, args: list[str], data_dir: str):
+        self.port = free_port()
+        gtm = str(Path(sys.executable).with_name("gtm"))
+        env = {**os.environ, "GTM_DATA_DIR": data_dir}
+        self.proc = subprocess.Popen([gtm, "serve", "--port", str(self.port), *args], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def post(conn: http.client.HTTPConnection, body: dict) -> dict:
+    data = json.dumps(body).encode()
+    conn.request("POST", "/v1/simulate", body=data, headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    out = r.read()
+    if r.status != 200:
+        raise RuntimeError(f"HTTP {r.status}: {out[:200]!r}")
+    return json.loads(out)
+
+
+def bench_http_gate(tools_file: Path, specs: list[ToolSpec], n: int, data_dir: str) -> tuple[float, float]:
+    srv = Server(["--tools", str(tools_file)], data_dir)
+    try:
+        rng = random.Random(1)
+        vs = ValueSynth(rng)
+        bodies = [{"tool": s.name, "arguments": invalid_variant(s, vs.arguments(s.parameters), rng)} for s in specs]
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+        for b in bodies[:200]:  # warm-up
+            post(conn, b)
+        lat = []
+        for i in range(n):
+            b = bodies[i % len(bodies)]
+            t = time.perf_counter()
+            r = post(conn, b)
+            lat.append((time.perf_counter() - t) * 1000)
+            assert r["source"] == "gate", r
+        lat.sort()
+        p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
+        pct = {q: lat[int(len(lat) * q / 100)] for q in (90, 95, 98)}
+        print(f"http gate: {n} sequential calls, p50 {p50:.3f} ms, p90 {pct[90]:.3f}, p95 {pct[95]:.3f}, p98 {pct[98]:.3f}, "
+              f"p99 {p99:.3f} ms, max {lat[-1]:.3f} ms, mean {statistics.mean(lat):.3f} ms")
+        return p50, p99
+    finally:
+        srv.stop()
+
+
+def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
+                   seq_calls: int, max_tokens: int, a_vocab: int = 8192, workload: str = "repo") -> float:
+    from gtm_core.tiny_model import build_tiny_model
+
+    with_schema = [s for s in specs if s.response_schema][:200]
+    if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
+        with_schema = [ToolSpec.parse(SEARCH_TOOL)]
+    model_dir = Path(data_dir) / "tiny-model"
+    build_tiny_model(model_dir, [json.dumps(s.to_public()) for s in specs[:400]], vocab_size=a_vocab)
+    srv = Server(["--tools", str(tools_file), "--backend", "transformers", "--model", str(model_dir),
+                  "--max-tokens", str(max_tokens), "--max-batch", str(callers), "--max-wait-ms", "20",
+                  "--max-queue", "4096"], data_dir)
+    try:
+        rng = random.Random(2)
+        vs = ValueSynth(rng)
+
+        def body(i: int) -> dict:
+            s = with_schema[i % len(with_schema)]
+            args = vs.arguments(s.parameters) if workload == "repo" else {"query": f"{vs.value({'type': 'string'}, 'topic')} {i}", "top_k": 3}
+            return {"tool": s.name, "arguments": args,
+                    "options": {"use_cache": False}}
+
+        warm = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
+        for i in range(3):
+            post(warm, body(i))
+        seq_bodies = [body(i) for i in range(seq_calls)]
+        t = time.perf_counter()
+        for b in seq_bodies:
+            post(warm, b)
+        seq_tp = seq_calls / (time.perf_counter() - t)
+        conc_bodies = [[body(1000 + c * per_caller + j) for j in range(per_caller)] for c in range(callers)]
+        errors: list[str] = []
+
+        def caller(bs: list[dict]) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
+            for b in bs:
+                try:
+                    r = post(conn, b)
+                    if r["source"] != "model":
+                        errors.append(f"{r['source']}: {json.dumps(r['output'])[:300]}")
+                except Exception as e:  # noqa: BLE001
+                    errors.append(str(e))
+
+        threads = [threading.Thread(target=caller, args=(bs,)) for bs in conc_bodies]
+        t = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        conc_tp = callers * per_caller / (time.perf_counter() - t)
+        m = http.client.HTTPConnection("127.0.0.1", srv.port)
+        m.request("GET", "/metrics")
+        metrics = dict(line.rsplit(" ", 1) for line in m.getresponse().read().decode().splitlines()
+                       if line and not line.startswith("#"))
+        n_b, s_b = float(metrics["gtm_batch_size_count"]), float(metrics["gtm_batch_size_sum"])
+        print(f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
+              f" ({len(errors)} non-model answers); mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches,"
+              f" {metrics['gtm_model_retries_total']} retried outputs")
+        for e in errors[:3]:
+            print("  non-model answer:", e)
+        return conc_tp / seq_tp
+    finally:
+        srv.stop()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--tools", type=Path, default=None)
+    p.add_argument("--gate-calls", type=int, default=200_000)
+    p.add_argument("--http-calls", type=int, default=3000)
+    p.add_argument("--callers", type=int, default=32)
+    p.add_argument("--per-caller", type=int, default=3)
+    p.add_argument("--seq-calls", type=int, default=16)
+    p.add_argument("--max-tokens", type=int, default=64)
+    p.add_argument("--vocab", type=int, default=8192, help="tiny model tokenizer vocabulary")
+    p.add_argument("--workload", choices=["repo", "search"], default="repo",
+                   help="repo: calls spread over the repository's tools; search: one search tool, many queries")
+    p.add_argument("--skip-model", action="store_true")
+    a = p.parse_args()
+    specs = load_specs(a.tools)
+    with tempfile.TemporaryDirectory() as d:
+        tools_file = Path(d) / "tools.jsonl"
+        served = [s for s in specs if s.name != "search"] + [ToolSpec.parse(SEARCH_TOOL)]
+        tools_file.write_text("\n".join(json.dumps(s.to_public()) for s in served))
+        rate = bench_gate(specs, a.gate_calls)
+        _, p99 = bench_http_gate(tools_file, specs, a.http_calls, d)
+        speedup = float("nan") if a.skip_model else bench_batching(
+            tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens, a.vocab, a.workload)
+    print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
+
+
+if __name__ == "__main__":
+    main()

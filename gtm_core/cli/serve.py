@@ -1,0 +1,108 @@
+"""``gtm serve`` (HTTP or MCP front of the simulator) and ``gtm simulate TOOL --args '{...}'``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from gtm_core.cli.app import app, console, emit
+
+DEFAULT_MODEL = "models:/gtm@champion"
+
+
+def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
+               api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
+               lenient_types: bool = False):
+    from gtm_core.simulator.backends import make_backend
+    from gtm_core.simulator.engine import Simulator, load_tools
+
+    names = list(tool) if tool else None
+    if search_preset and names is not None:
+        names = [n for n in names if n != "search"]
+    try:
+        specs, rejects = load_tools(tools, names=names or None)
+    except FileNotFoundError as e:
+        if not search_preset:
+            raise typer.BadParameter(str(e), param_hint="--tools") from None
+        specs, rejects = [], []
+    for r in rejects[:10]:
+        console.print(f"[yellow]skipped[/] {r.name}: {r.field}: {r.reason}")
+    if search_preset and not any(s.name == "search" for s in specs):
+        from gtm_core.serve.rl import search_spec
+
+        specs.append(search_spec())
+    if not specs:
+        raise typer.BadParameter("no tools to serve", param_hint="--tools")
+    kw = {"max_tokens": max_tokens} if backend in ("transformers", "vllm") else {}
+    be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
+                      base_url=base_url, api_key=api_key, lora_path=lora, **kw)
+    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types)
+
+
+@app.command()
+def serve(
+    model: str | None = typer.Option(None, help=f"models:/ URI or local folder (default {DEFAULT_MODEL})"),
+    backend: str = typer.Option("offline", help="offline | transformers | vllm | openai"),
+    host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 = this machine only)"),
+    port: int = typer.Option(8080),
+    token: str | None = typer.Option(None, envvar="GTM_SERVE_TOKEN", help="require 'Authorization: Bearer TOKEN'"),
+    tools: Path | None = typer.Option(None, exists=True, dir_okay=False, help="JSONL of tool specs (default: DuckDB tools table)"),
+    tool: list[str] | None = typer.Option(None, help="serve only these tools (repeatable)"),
+    mcp: bool = typer.Option(False, "--mcp", help="serve MCP over stdio instead of HTTP"),
+    mcp_http: bool = typer.Option(False, "--mcp-http", help="also serve MCP (streamable HTTP) at /mcp"),
+    search_preset: bool = typer.Option(False, "--search-preset", help="add the 'search' preset tool (Search-R1 /retrieve)"),
+    base_url: str | None = typer.Option(None, help="openai backend: endpoint base URL"),
+    api_key: str | None = typer.Option(None, envvar="GTM_SERVE_API_KEY"),
+    lora: str | None = typer.Option(None, help="vllm backend: LoRA adapter folder"),
+    max_batch: int = typer.Option(32), max_wait_ms: float = typer.Option(5.0), max_queue: int = typer.Option(1024),
+    max_tokens: int = typer.Option(512),
+    warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving"),
+    lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
+) -> None:
+    """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
+    sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types)
+    if warmup:
+        n = sim.warmup(progress=not mcp)
+        if n:
+            console.print(f"compiled {n} response grammars")
+    if mcp:
+        import asyncio
+
+        from gtm_core.serve.mcp import build_server, run_stdio
+
+        asyncio.run(run_stdio(build_server(sim)))
+        return
+    from gtm_core.serve.http import create_app
+    from gtm_core.serve.http import serve as run_http
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        console.print("[yellow]warning[/]: binding a non-local address without --token")
+    console.print(f"serving {len(sim.tools)} tools ({sim.backend.name}) on http://{host}:{port}  (docs: /docs)")
+    run_http(create_app(sim, token=token, max_batch=max_batch, max_wait_ms=max_wait_ms, max_queue=max_queue,
+                        mcp_path="/mcp" if mcp_http else None),
+             host, port, log_level="warning")
+
+
+@app.command()
+def simulate(
+    tool_name: str = typer.Argument(..., metavar="TOOL"),
+    args: str = typer.Option("{}", "--args", help="arguments as a JSON object"),
+    tools: Path | None = typer.Option(None, exists=True, dir_okay=False, help="JSONL of tool specs (default: DuckDB tools table)"),
+    backend: str = typer.Option("offline"), model: str | None = typer.Option(None), base_url: str | None = typer.Option(None),
+    seed: int | None = typer.Option(None), hint: str | None = typer.Option(None, help="ground-truth hint (search-like tools)"),
+    max_tokens: int = typer.Option(512), as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Simulate one call of TOOL and print the result."""
+    try:
+        arguments = json.loads(args)
+    except json.JSONDecodeError as e:
+        raise typer.BadParameter(f"invalid JSON: {e}", param_hint="--args") from None
+    sim = _simulator(tools, [tool_name], backend, model, base_url, None, None, tool_name == "search", max_tokens)
+    if tool_name not in sim.tools:
+        raise typer.BadParameter(f"unknown tool {tool_name!r}", param_hint="TOOL")
+    res = sim.simulate(tool_name, arguments, options={"seed": seed, "hint": hint})
+    emit(res.to_dict(), as_json)
+    if res.source == "error":
+        raise typer.Exit(1)

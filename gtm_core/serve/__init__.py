@@ -1,0 +1,1 @@
+"""Fronts of the simulator: HTTP (FastAPI), MCP, and the RL client/adapter."""

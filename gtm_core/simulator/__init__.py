@@ -1,0 +1,15 @@
+"""The tool simulator engine: gate, sessions/cache/replay, faults, model backends."""
+
+from gtm_core.simulator.engine import (
+           SimCall,
+           SimOptions,
+           SimResult,
+           Simulator,
+           UnknownTool,
+           load_tools,
+)
+from gtm_core.simulator.faults import FaultConfig
+from gtm_core.simulator.gate import Gate, check_arguments, error_message, gate_for
+
+__all__ = ["Simulator", "SimCall", "SimOptions", "SimResult", "UnknownTool", "load_tools", "FaultConfig",
+           "Gate", "check_arguments", "error_message", "gate_for"]

@@ -1,0 +1,290 @@
+"""Model step of the simulator behind one interface: a batch of ChatRequests -> one text each,
+decoded under the request's ``response_schema`` where the backend can constrain decoding.
+
+* ``offline``: the deterministic teacher (model-free baseline; task ``simulate``).
+* ``transformers``: local HF model, batched ``generate`` + an xgrammar logits processor per row.
+* ``vllm``: in-process vLLM (GPU), ``StructuredOutputsParams(json=schema)``, optional LoRA adapter.
+* ``openai``: any OpenAI-compatible endpoint with ``response_format: json_schema``.
+
+``attempt`` > 0 marks a retry: backends then sample (temperature > 0) with another seed and the
+transformers backend decodes under a *tightened* schema (bounded strings, arrays, numbers), a subset
+of the original that guarantees termination within the token budget.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from gtm_core.llm.base import ChatRequest
+from gtm_core.spec import canonical_json
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"error": {"type": "object", "properties": {
+        "type": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}},
+        "required": ["type", "message", "field"]}},
+    "required": ["error"],
+}
+# retry n decodes under ever tighter bounds so that it fits the token budget
+RETRY_LIMITS: list[dict[str, int]] = [
+    {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},
+    {"max_string": 8, "max_items": 1, "max_abs": 10**4, "max_depth": 3, "int_numbers": True},
+    {"max_string": 2, "max_items": 1, "max_abs": 100, "max_depth": 2, "int_numbers": True},
+]
+FALLBACK_SCHEMA: dict[str, Any] = {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]}
+
+
+@runtime_checkable
+class SimBackend(Protocol):
+    name: str
+    constrains: bool  # True when outputs are guaranteed to follow response_schema
+
+    def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]: ...
+
+
+def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | None:
+    """The schema decoding is constrained to: the response schema, or it-or-an-error-payload."""
+    if response_schema is None:
+        return None
+    return {"anyOf": [response_schema, ERROR_SCHEMA]} if allow_errors else response_schema
+
+
+def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max_abs: int = 10**6,
+                   max_depth: int = 4, int_numbers: bool = False, _depth: int = 0) -> Any:
+    """A stricter copy of ``schema`` whose every instance is still valid for ``schema`` but whose
+    JSON text is bounded: strings get maxLength, arrays maxItems, numbers bounds (``int_numbers``:
+    integral, i.e. no unbounded fraction digits), free-form objects become empty objects, nesting is
+    capped."""
+    kw = dict(max_string=max_string, max_items=max_items, max_abs=max_abs, max_depth=max_depth, int_numbers=int_numbers)
+    if not isinstance(schema, dict):
+        return schema
+    s = copy.copy(schema)
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        if isinstance(s.get(key), list):
+            s[key] = [tighten_schema(x, **kw, _depth=_depth + 1) for x in s[key]]
+    if "enum" in s or "const" in s:
+        return s
+    t = s.get("type")
+    types = set(t) if isinstance(t, list) else ({t} if isinstance(t, str) else set())
+    if "string" in types:
+        mn = s.get("minLength", 0) if isinstance(s.get("minLength"), int) else 0
+        cur = s.get("maxLength")
+        s["maxLength"] = max(mn, min(cur, max_string) if isinstance(cur, int) else max_string)
+    if types & {"integer", "number"}:
+        lo, hi = s.get("minimum"), s.get("maximum")
+        if not isinstance(lo, int | float) or lo < -max_abs:
+            s["minimum"] = -max_abs if not isinstance(lo, int | float) else lo
+        if not isinstance(hi, int | float) or hi > max_abs:
+            s["maximum"] = max_abs if not isinstance(hi, int | float) else hi
+        if int_numbers and t == "number":
+            s["type"] = "integer"  # every integer is a number
+    if "array" in types or "items" in s:
+        mn = s.get("minItems", 0) if isinstance(s.get("minItems"), int) else 0
+        cur = s.get("maxItems")
+        s["maxItems"] = max(mn, min(cur, max_items) if isinstance(cur, int) else max_items)
+        if _depth >= max_depth and not mn:
+            s["maxItems"] = 0
+        if isinstance(s.get("items"), dict):
+            s["items"] = tighten_schema(s["items"], **kw, _depth=_depth + 1)
+        elif "items" not in s:
+            s["items"] = {"type": "string", "maxLength": max_string}
+    if "object" in types or "properties" in s:
+        props = s.get("properties") if isinstance(s.get("properties"), dict) else {}
+        req = [r for r in (s.get("required") or []) if isinstance(r, str)]
+        if _depth >= max_depth:  # keep only what is required
+            props = {k: v for k, v in props.items() if k in req}
+        s["properties"] = {k: tighten_schema(v, **kw, _depth=_depth + 1) for k, v in props.items()}
+        ap = s.get("additionalProperties")
+        if ap is not False and not (isinstance(ap, dict) and req):
+            s["additionalProperties"] = False
+    if not types and not any(k in s for k in ("anyOf", "oneOf", "allOf", "properties", "items", "$ref")):
+        s["type"] = "string"  # untyped: a bounded string is always valid
+        s["maxLength"] = max_string
+    return s
+
+
+# ---------------------------------------------------------------------------------------------
+class OfflineSimBackend:
+    """The offline teacher's ``simulate`` task: outputs synthesised from the response schema, the
+    arguments and the session history (no model)."""
+
+    name = "offline"
+    constrains = False
+
+    def __init__(self, seed: int = 0):
+        from gtm_core.llm.offline import OfflineTeacher
+
+        self.teacher = OfflineTeacher(seed=seed)
+
+    def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
+        if attempt:
+            requests = [copy.copy(r) for r in requests]
+            for r in requests:
+                r.seed = (r.seed or 0) + 7919 * attempt
+        return self.teacher.generate(requests)
+
+
+class TransformersSimBackend:
+    """Local HF causal LM with xgrammar-constrained, batched decoding (CPU or GPU)."""
+
+    constrains = True
+
+    def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
+                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1):
+        import torch
+
+        from gtm_core.llm.transformers_chat import TransformersChat
+
+        if cpu_threads and (device == "cpu" or (device is None and not torch.cuda.is_available())):
+            # intra-op threads spin-wait and collapse under CPU contention; batching gives the speed-up
+            torch.set_num_threads(cpu_threads)
+
+        self.chat = chat or TransformersChat(str(model_path), device=device, max_tokens=max_tokens,
+                                             temperature=0.0, batch_size=batch_size)
+        self.name = self.chat.name
+        self._compiler = None
+        self._grammars: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _compiler_(self):
+        if self._compiler is None:
+            import xgrammar as xgr
+
+            tok = self.chat.tokenizer
+            vocab = max(self.chat.model.config.vocab_size, len(tok))
+            stops = [tok.eos_token_id] if tok.eos_token_id is not None else None
+            info = xgr.TokenizerInfo.from_huggingface(tok, vocab_size=vocab, stop_token_ids=stops)
+            self._compiler = xgr.GrammarCompiler(info)
+        return self._compiler
+
+    def grammar(self, schema: dict | None, attempt: int = 0):
+        """Compiled grammar for ``schema`` (cached); None schema = any JSON (tightened on retry)."""
+        if schema is None:
+            schema = FALLBACK_SCHEMA if attempt else None
+        if schema is not None and attempt:
+            schema = tighten_schema(schema, **RETRY_LIMITS[min(attempt, len(RETRY_LIMITS)) - 1])
+        key = canonical_json(schema) if schema is not None else "<json>"
+        with self._lock:
+            g = self._grammars.get(key)
+            if g is None:
+                comp = self._compiler_()
+                if schema is None:
+                    g = comp.compile_builtin_json_grammar()
+                else:
+                    try:
+                        g = comp.compile_json_schema(json.dumps(schema), any_whitespace=False, strict_mode=True)
+                    except Exception:  # a schema xgrammar cannot express: fall back to any JSON
+                        g = comp.compile_builtin_json_grammar()
+                self._grammars[key] = g
+            return g
+
+    def precompile(self, schemas: Sequence[dict | None], progress: bool = False) -> int:
+        """Compile the grammars of ``schemas`` ahead of traffic (serving warm-up); returns how many."""
+        from tqdm.auto import tqdm
+
+        for s in tqdm(schemas, desc="compiling grammars", disable=not progress):
+            self.grammar(s)
+        return len(schemas)
+
+    def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
+        import xgrammar as xgr
+
+        reqs = retry_requests(requests, attempt)
+
+        def factory(batch: Sequence[ChatRequest]):
+            return [xgr.contrib.hf.LogitsProcessor([self.grammar(r.response_schema, attempt) for r in batch])]
+
+        # rows of one generate() call share temperature: group by it
+        out: list[str | None] = [None] * len(reqs)
+        groups: dict[float, list[int]] = {}
+        for i, r in enumerate(reqs):
+            groups.setdefault(float(r.temperature or 0.0), []).append(i)
+        for idx in groups.values():
+            texts = self.chat.generate([reqs[i] for i in idx], logits_processor_factory=factory)
+            for i, t in zip(idx, texts, strict=True):
+                out[i] = t
+        return [t or "" for t in out]
+
+
+class VLLMSimBackend:
+    """In-process vLLM (GPU) with structured outputs; ``lora_path`` serves a LoRA adapter."""
+
+    constrains = True
+
+    def __init__(self, model_path: str | Path, *, lora_path: str | None = None, max_tokens: int = 1024,
+                 **engine_kwargs):
+        from gtm_core.llm.vllm_chat import VLLMChat
+
+        self.chat = VLLMChat(str(model_path), temperature=0.0, max_tokens=max_tokens, lora_path=lora_path,
+                             **engine_kwargs)
+        self.name = self.chat.name
+
+    def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
+        return self.chat.generate(retry_requests(requests, attempt))
+
+
+class OpenAISimBackend:
+    """Any OpenAI-compatible server (vLLM serve, hosted APIs) with json_schema response format."""
+
+    constrains = False  # depends on the server; outputs are validated either way
+
+    def __init__(self, model: str, base_url: str, api_key: str | None = None, **kw):
+        from gtm_core.llm.openai_compat import OpenAIChat
+
+        self.chat = OpenAIChat(model, base_url, api_key, temperature=kw.pop("temperature", 0.0), **kw)
+        self.name = self.chat.name
+
+    def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
+        return self.chat.generate(retry_requests(requests, attempt))
+
+
+def retry_requests(requests: Sequence[ChatRequest], attempt: int) -> list[ChatRequest]:
+    """Copies of ``requests`` for retry ``attempt``: sampled, with a different seed."""
+    if not attempt:
+        return list(requests)
+    out = []
+    for r in requests:
+        r = copy.copy(r)
+        r.temperature = max(r.temperature or 0.0, 0.7)
+        r.seed = (r.seed or 0) + 7919 * attempt
+        out.append(r)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+def resolve_model(model: str | Path) -> Path:
+    """A local model folder from a ``models:/name@alias`` registry URI or a local path."""
+    m = str(model)
+    if m.startswith("models:/"):
+        try:
+            from gtm_core.registry import resolve_model as registry_resolve  # type: ignore[attr-defined]
+        except ImportError as e:
+            raise RuntimeError(f"model {m!r}: resolving registry URIs needs gtm_core.registry ({e})") from e
+        return Path(registry_resolve(m))
+    p = Path(m).expanduser()
+    if not p.exists():
+        raise FileNotFoundError(f"model {m!r}: no such local path (give a folder or a models:/ URI)")
+    return p
+
+
+def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed: int = 0,
+                 base_url: str | None = None, api_key: str | None = None, lora_path: str | None = None,
+                 **kw) -> SimBackend:
+    """Build a simulator backend by name: offline | transformers | vllm | openai."""
+    if kind not in ("offline", "openai", "transformers", "vllm"):
+        raise ValueError(f"backend: unknown kind {kind!r} (offline, transformers, vllm, openai)")
+    if kind == "offline":
+        return OfflineSimBackend(seed=seed)
+    if kind == "openai":
+        if not base_url:
+            raise ValueError("backend openai: base_url is required (e.g. http://127.0.0.1:8000/v1)")
+        return OpenAISimBackend(str(model or "gtm"), base_url, api_key, **kw)
+    path = resolve_model(model or "models:/gtm@champion")
+    if kind == "transformers":
+        return TransformersSimBackend(path, **kw)
+    return VLLMSimBackend(path, lora_path=lora_path, **kw)

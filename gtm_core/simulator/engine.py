@@ -1,0 +1,433 @@
+"""The Simulator: gate -> faults -> cache -> batched model -> session record.
+
+One engine behind every front (HTTP, MCP, RL client, CLI). A call names a tool of the repository,
+its arguments, optionally a session (whose history feeds the prompt) and options (seed,
+temperature, max tokens, ground-truth hint, fault injection). The result is the tool's output or an
+error payload ``{"error": {"type", "message", "field"}}``; a model output that still fails to parse
+or validate after the retries is reported as a ``simulator_error`` (``source="error"``), never as a
+tool result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from gtm_core.chat_format import build_messages, error_payload
+from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
+from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema
+from gtm_core.simulator.faults import FaultConfig, inject
+from gtm_core.simulator.gate import Gate
+from gtm_core.simulator.session import (
+    Replayer,
+    ResultCache,
+    Session,
+    SessionStore,
+    is_state_changing,
+)
+from gtm_core.spec import Reject, ToolSpec, canonical_json, parse_specs
+
+log = logging.getLogger(__name__)
+SOURCES = ("gate", "fault", "cache", "model", "replay", "error")
+
+
+@dataclass
+class SimOptions:
+    """Per-call knobs. ``allow_errors``: the model may answer with an error payload (semantic
+    errors) besides the response schema."""
+
+    seed: int | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    hint: str | None = None
+    faults: FaultConfig | None = None
+    use_cache: bool = True
+    allow_errors: bool = True
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> SimOptions:
+        """Options from JSON; unknown keys and bad values raise ValueError naming the field."""
+        if not d:
+            return cls()
+        if not isinstance(d, dict):
+            raise ValueError("options: must be an object")
+        unknown = sorted(set(d) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"options.{unknown[0]}: unknown option (known: {sorted(cls.__dataclass_fields__)})")
+        kw = dict(d)
+        if kw.get("faults") is not None:
+            if not isinstance(kw["faults"], dict):
+                raise ValueError("options.faults: must be an object")
+            try:
+                kw["faults"] = FaultConfig.from_dict(kw["faults"])
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"options.{e}" if str(e).startswith("faults.") else f"options.faults: {e}") from None
+        for k in ("seed", "max_tokens"):
+            if kw.get(k) is not None and (not isinstance(kw[k], int) or isinstance(kw[k], bool)):
+                raise ValueError(f"options.{k}: must be an integer")
+        if kw.get("temperature") is not None and (not isinstance(kw["temperature"], int | float) or kw["temperature"] < 0):
+            raise ValueError("options.temperature: must be a number >= 0")
+        if kw.get("hint") is not None and not isinstance(kw["hint"], str):
+            raise ValueError("options.hint: must be a string")
+        return cls(**kw)
+
+
+@dataclass
+class SimCall:
+    tool: str
+    arguments: Any
+    session_id: str | None = None
+    history: list[dict[str, Any]] | None = None  # explicit history for session-less calls
+    options: SimOptions = field(default_factory=SimOptions)
+
+
+@dataclass
+class SimResult:
+    output: Any
+    source: str
+    tool: str
+    session_id: str | None = None
+    call_index: int | None = None
+    attempts: int = 0
+    latency_ms: float = 0.0
+    stall_s: float = 0.0  # a simulated timeout asks the front to wait this long before answering
+
+    @property
+    def is_error(self) -> bool:
+        return isinstance(self.output, dict) and "error" in self.output and len(self.output) == 1
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("stall_s")
+        d["is_error"] = self.is_error
+        return d
+
+
+class UnknownTool(KeyError):
+    pass
+
+
+_VALIDATORS: dict[str, Draft202012Validator] = {}
+
+
+def validator_for(schema: dict) -> Draft202012Validator:
+    key = canonical_json(schema)
+    v = _VALIDATORS.get(key)
+    if v is None:
+        v = _VALIDATORS[key] = Draft202012Validator(schema)
+    return v
+
+
+def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
+    """Parse and validate one model output: (ok, value, reason)."""
+    try:
+        # strict=False: raw control characters inside strings are accepted (xgrammar's length-bounded
+        # string rule lets them through); they are escaped again whenever the value is serialised
+        value = json.loads(text, strict=False) if strict_json else extract_json(text)
+    except (json.JSONDecodeError, ValueError, OutputParseError) as e:
+        if not strict_json:
+            return False, None, f"unparseable output: {str(e)[:160]}"
+        try:
+            value = extract_json(text)
+        except OutputParseError:
+            return False, None, f"unparseable output: {text[:120]!r}"
+    schema = spec.response_schema
+    if allow_errors and isinstance(value, dict) and "error" in value and len(value) == 1:
+        err = next(iter(validator_for(ERROR_SCHEMA).iter_errors(value)), None)
+        return (err is None), value, ("" if err is None else f"malformed error payload: {err.message[:160]}")
+    if schema is not None:
+        err = next(iter(validator_for(schema).iter_errors(value)), None)
+        if err is not None:
+            where = "/".join(str(p) for p in err.absolute_path)
+            return False, value, f"output does not match the response schema at '{where}': {err.message[:160]}"
+    return True, value, ""
+
+
+class Simulator:
+    """Simulated tools of a repository, answered through a gate, a cache and a batched model."""
+
+    def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec], backend: SimBackend | None = None, *,
+                 state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
+                 max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
+                 lenient_types: bool = False):
+        self.lenient_types = lenient_types
+        self.tools: dict[str, ToolSpec] = {}
+        self._gates: dict[str, Gate] = {}
+        self._writes: dict[str, bool] = {}
+        self.state_changing = dict(state_changing or {})
+        for s in (tools.values() if isinstance(tools, dict) else tools):
+            self.add_tool(s)
+        self._backend = backend
+        self.max_retries, self.max_tokens, self.max_history, self.seed = max_retries, max_tokens, max_history, seed
+        self.sessions = SessionStore(max_sessions)
+        self.cache = ResultCache(cache_size)
+        self._replay: dict[str, Replayer] = {}
+        self.counters: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._model_lock = threading.Lock()
+
+    # ---- repository --------------------------------------------------------------------------
+    def add_tool(self, spec: ToolSpec) -> None:
+        self.tools[spec.name] = spec
+        self._gates[spec.name] = Gate(spec, self.lenient_types)
+        self._writes[spec.name] = is_state_changing(spec, self.state_changing)
+
+    def spec(self, name: str) -> ToolSpec:
+        s = self.tools.get(name)
+        if s is None:
+            raise UnknownTool(name)
+        return s
+
+    @property
+    def backend(self) -> SimBackend:
+        if self._backend is None:
+            from gtm_core.simulator.backends import OfflineSimBackend
+
+            self._backend = OfflineSimBackend(seed=self.seed)
+        return self._backend
+
+    # ---- sessions ----------------------------------------------------------------------------
+    def create_session(self, seed: int = 0, session_id: str | None = None) -> Session:
+        return self.sessions.create(seed, session_id)
+
+    def reset(self, session_id: str, seed: int | None = None) -> Session:
+        """Start a session over (history, log, state) with an optional new seed."""
+        s = self.sessions.get_or_create(session_id, seed or 0)
+        s.reset(seed)
+        self._replay.pop(session_id, None)
+        return s
+
+    def replay(self, session_id: str, log_records: list[dict[str, Any]], seed: int | None = None) -> Session:
+        """Reset ``session_id`` and serve ``log_records`` back call for call (``source='replay'``);
+        a call that differs from the recording raises ``ReplayMismatch``."""
+        s = self.reset(session_id, seed)
+        self._replay[session_id] = Replayer(log_records)
+        return s
+
+    # ---- calls -------------------------------------------------------------------------------
+    def simulate(self, tool: str, arguments: Any, *, session_id: str | None = None,
+                 history: list[dict[str, Any]] | None = None, options: SimOptions | dict | None = None) -> SimResult:
+        opts = options if isinstance(options, SimOptions) else SimOptions.from_dict(options)
+        return self.simulate_batch([SimCall(tool, arguments, session_id, history, opts)])[0]
+
+    def fast_path(self, call: SimCall) -> SimResult | None:
+        """Answer ``call`` now when no model is needed (gate error, fault, cache hit, replay);
+        None when it must go to the model. Raises UnknownTool."""
+        t0 = time.perf_counter()
+        spec = self.spec(call.tool)
+        sess = self.sessions.get_or_create(call.session_id) if call.session_id else None
+        res = self._pre(call, spec, sess)
+        if res is not None:
+            res.latency_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    def _pre(self, call: SimCall, spec: ToolSpec, sess: Session | None) -> SimResult | None:
+        """Gate, replay, faults, cache: the result when one of them answers, else None."""
+        if sess is not None and sess.id in self._replay:
+            out = self._replay[sess.id].next(call.tool, call.arguments)
+            return self._finish(call, spec, sess, out, "replay", None)
+        err = self._gates[spec.name](call.arguments)
+        if err is not None:
+            return self._finish(call, spec, sess, err, "gate", None)
+        seed = self._seed(call, sess)
+        if call.options.faults is not None:
+            fault, stall = inject(call.options.faults, seed, f"{call.tool}:{canonical_json(call.arguments)}:{sess.id if sess else ''}:{len(sess.log) if sess else 0}")
+            if fault is not None:
+                r = self._finish(call, spec, sess, fault, "fault", seed)
+                r.stall_s = stall
+                return r
+        if call.options.use_cache and not self._writes[spec.name]:
+            hit, out = self.cache.get(self._cache_key(call, sess))
+            if hit:
+                return self._finish(call, spec, sess, out, "cache", seed)
+        return None
+
+    def _seed(self, call: SimCall, sess: Session | None) -> int:
+        if call.options.seed is not None:
+            return call.options.seed
+        return sess.call_seed() if sess is not None else self.seed
+
+    def _cache_key(self, call: SimCall, sess: Session | None) -> tuple:
+        extra = ""
+        if call.history or call.options.hint:
+            extra = hashlib.sha1(canonical_json([call.history, call.options.hint]).encode()).hexdigest()
+        return ResultCache.key(call.tool, call.arguments, (sess.id if sess else "") + extra,
+                               sess.state_version if sess else 0)
+
+    def _finish(self, call: SimCall, spec: ToolSpec, sess: Session | None, output: Any, source: str,
+                seed: int | None, attempts: int = 0) -> SimResult:
+        with self._lock:
+            self.counters[source] += 1
+        index = None
+        if sess is not None:
+            if source == "error":  # never recorded as a tool result
+                with sess.lock:
+                    sess.log.append({"index": len(sess.log), "tool": call.tool, "arguments": call.arguments,
+                                     "seed": seed, "output": output, "source": source,
+                                     "state_version": sess.state_version})
+                    index = len(sess.log) - 1
+            else:
+                index = sess.record(call.tool, call.arguments, output, source=source, seed=seed,
+                                    state_changing=self._writes[spec.name], max_history=self.max_history)
+        return SimResult(output=output, source=source, tool=call.tool, session_id=sess.id if sess else None,
+                         call_index=index, attempts=attempts)
+
+    def simulate_batch(self, calls: Sequence[SimCall]) -> list[SimResult]:
+        """Answer many calls; model calls are batched. Calls of one session run in order (each
+        sees the history of the ones before it): the batch is processed in waves."""
+        t0 = time.perf_counter()
+        results: list[SimResult | None] = [None] * len(calls)
+        pending = list(range(len(calls)))
+        while pending:
+            wave, later, seen = [], [], set()
+            for i in pending:
+                sid = calls[i].session_id
+                if sid is not None and sid in seen:
+                    later.append(i)
+                else:
+                    wave.append(i)
+                    if sid is not None:
+                        seen.add(sid)
+            self._run_wave(calls, wave, results)
+            pending = later
+        dt = (time.perf_counter() - t0) * 1000
+        for r in results:
+            if r is not None and not r.latency_ms:
+                r.latency_ms = dt
+        return results  # type: ignore[return-value]
+
+    def _run_wave(self, calls: Sequence[SimCall], idx: list[int], results: list[SimResult | None]) -> None:
+        todo: list[tuple[int, SimCall, ToolSpec, Session | None, int]] = []
+        for i in idx:
+            call = calls[i]
+            spec = self.tools.get(call.tool)
+            if spec is None:
+                results[i] = SimResult(error_payload("unknown_tool", f"Unknown tool '{call.tool}'.", None),
+                                       "error", call.tool, call.session_id)
+                continue
+            sess = self.sessions.get_or_create(call.session_id) if call.session_id else None
+            r = self._pre(call, spec, sess)
+            if r is not None:
+                results[i] = r
+            else:
+                todo.append((i, call, spec, sess, self._seed(call, sess)))
+        if not todo:
+            return
+        reqs = []
+        for _, call, spec, sess, seed in todo:
+            hist = list(sess.history) if sess is not None else list(call.history or [])
+            o = call.options
+            reqs.append(ChatRequest(
+                messages=build_messages(spec, call.arguments, hist, o.hint), task="simulate",
+                payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
+                response_schema=decoding_schema(spec.response_schema, o.allow_errors),
+                temperature=o.temperature if o.temperature is not None else 0.0,
+                max_tokens=o.max_tokens or self.max_tokens, seed=seed))
+        outputs: list[Any] = [None] * len(todo)
+        reasons = [""] * len(todo)
+        attempts = [0] * len(todo)
+        left = list(range(len(todo)))
+        backend = self.backend
+        strict = bool(getattr(backend, "constrains", False))
+        for attempt in range(self.max_retries + 1):
+            if not left:
+                break
+            with self._model_lock:
+                texts = backend.generate([reqs[j] for j in left], attempt=attempt)
+            with self._lock:
+                self.counters["model_calls"] += len(left)
+                self.counters["model_batches"] += 1
+            still = []
+            for j, text in zip(left, texts, strict=True):
+                attempts[j] = attempt + 1
+                ok, value, reason = check_output(text, todo[j][2], allow_errors=todo[j][1].options.allow_errors,
+                                                 strict_json=strict)
+                if ok:
+                    outputs[j] = value
+                else:
+                    reasons[j] = reason
+                    still.append(j)
+            if still:
+                with self._lock:
+                    self.counters["retries"] += len(still)
+            left = still
+        bad = set(left)
+        for j, (i, call, spec, sess, seed) in enumerate(todo):
+            if j in bad:
+                out = error_payload("simulator_error", f"The simulator produced no valid output after "
+                                    f"{attempts[j]} attempts: {reasons[j]}", None)
+                results[i] = self._finish(call, spec, sess, out, "error", seed, attempts[j])
+                continue
+            if call.options.use_cache and not self._writes[spec.name]:
+                self.cache.put(self._cache_key(call, sess), outputs[j])
+            results[i] = self._finish(call, spec, sess, outputs[j], "model", seed, attempts[j])
+
+    def warmup(self, allow_errors: bool = True, progress: bool = False) -> int:
+        """Prepare the backend for every tool (constrained-decoding grammars compiled once, ahead
+        of traffic); returns how many schemas were prepared (0 when the backend needs none)."""
+        pre = getattr(self.backend, "precompile", None)
+        if pre is None:
+            return 0
+        schemas = {canonical_json(decoding_schema(s.response_schema, allow_errors)): decoding_schema(s.response_schema, allow_errors)
+                   for s in self.tools.values()}
+        return pre(list(schemas.values()), progress=progress)
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            c = dict(self.counters)
+        return {"counters": c, "cache_entries": len(self.cache), "cache_hits": self.cache.hits,
+                "cache_misses": self.cache.misses, "sessions": len(self.sessions), "tools": len(self.tools),
+                "backend": self.backend.name}
+
+
+# ---- tool repositories ------------------------------------------------------------------------
+def load_tools(tools_file: str | Path | None = None, *, duckdb_path: str | Path | None = None,
+               names: Iterable[str] | None = None) -> tuple[list[ToolSpec], list[Reject]]:
+    """Tools from a JSONL of raw specs (validated; rejects returned with reasons) or from the
+    DuckDB ``tools`` table; ``names`` picks a subset. Later duplicates of a name are rejected."""
+    rejects: list[Reject] = []
+    if tools_file is not None:
+        raws: list[Any] = []
+        for n, line in enumerate(Path(tools_file).read_text().splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raws.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                rejects.append(Reject(str(tools_file), f"<line {n}>", "<json>", f"invalid JSON: {e.msg}", line[:200], "load"))
+        specs, bad = parse_specs(raws, source=str(tools_file))
+        rejects += bad
+    else:
+        from gtm_core.storage import Store
+
+        if duckdb_path is None:
+            from gtm_core.settings import get_settings
+
+            duckdb_path = get_settings().duckdb_path
+        store = Store(duckdb_path)
+        if not store.exists("tools"):
+            raise FileNotFoundError(f"{duckdb_path}: no 'tools' table (materialize tool_repository or pass --tools FILE)")
+        specs = [ToolSpec.from_row(r) for r in store.read("tools").to_dict("records")]
+    want = set(names) if names else None
+    out: dict[str, ToolSpec] = {}
+    for s in specs:
+        if want is not None and s.name not in want:
+            continue
+        if s.name in out:
+            rejects.append(Reject(s.source, s.name, "name", "duplicate tool name (first kept)", None, "load"))
+            continue
+        out[s.name] = s
+    if want is not None:
+        for n in sorted(want - set(out)):
+            rejects.append(Reject("", n, "name", "requested tool not found in the repository", None, "load"))
+    return list(out.values()), rejects

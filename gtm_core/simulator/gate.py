@@ -1,0 +1,387 @@
+"""The deterministic gate: structural argument errors answered without a model call.
+
+Wrong type, missing required, unknown parameter, enum/const and format violations (and the other
+JSON Schema value constraints: bounds, lengths, patterns) become the canonical error payload
+``{"error": {"type", "message", "field"}}`` with one of the types ``type_error``,
+``missing_required``, ``unknown_parameter``, ``invalid_value``. Validators are compiled once per
+spec (cached by ``spec.uid``) into closures with fast paths for the common flat schemas.
+
+``error_message`` is the ONE place the canonical message texts are written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from gtm_core.chat_format import error_payload
+from gtm_core.spec import ToolSpec
+
+TYPE_ERROR, MISSING, UNKNOWN, INVALID = "type_error", "missing_required", "unknown_parameter", "invalid_value"
+ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
+
+Problem = tuple[str, str, str]  # (kind, field path, detail)
+Check = Callable[[Any, str], Problem | None]
+
+
+def error_message(kind: str, param: str | None, detail: str = "") -> str:
+    """The canonical message for a structural error (shared with CARG's generated errors)."""
+    if kind == MISSING:
+        return f"Missing required parameter '{param}'."
+    if kind == UNKNOWN:
+        return f"Unknown parameter '{param}'."
+    if kind == TYPE_ERROR:
+        if param is None:
+            return f"Arguments must be a JSON object{': ' + detail if detail else ''}."
+        return f"Parameter '{param}' has the wrong type: {detail}."
+    if kind == INVALID:
+        return f"Parameter '{param}' has an invalid value: {detail}."
+    raise ValueError(f"error kind {kind!r} is not one of {ERROR_TYPES}")
+
+
+def json_type_name(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list | tuple):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return type(v).__name__
+
+
+def _is_int(v: Any) -> bool:
+    return (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
+
+
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": _is_int,
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and not (isinstance(v, float) and math.isnan(v)),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_IPV4 = re.compile(r"^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _ok_date(s: str) -> bool:
+    if not _DATE.match(s):
+        return False
+    try:
+        date.fromisoformat(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _ok_datetime(s: str) -> bool:
+    if len(s) < 11 or s[10] not in "Tt ":
+        return False
+    try:
+        datetime.fromisoformat(s[:-1] + "+00:00" if s[-1:] in "Zz" else s)
+        return True
+    except ValueError:
+        return False
+
+
+def _ok_time(s: str) -> bool:
+    try:
+        time.fromisoformat(s[:-1] + "+00:00" if s[-1:] in "Zz" else s)
+        return True
+    except ValueError:
+        return False
+
+
+FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "date": (_ok_date, "expected a date in YYYY-MM-DD format"),
+    "date-time": (_ok_datetime, "expected an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS)"),
+    "time": (_ok_time, "expected a time in HH:MM[:SS] format"),
+    "email": (lambda s: bool(_EMAIL.match(s)), "expected an email address"),
+    "uri": (lambda s: bool(_URI.match(s)), "expected a URI with a scheme (e.g. https://...)"),
+    "url": (lambda s: bool(_URI.match(s)), "expected a URL with a scheme (e.g. https://...)"),
+    "uuid": (lambda s: bool(_UUID.match(s)), "expected a UUID"),
+    "ipv4": (lambda s: bool(_IPV4.match(s)), "expected an IPv4 address"),
+}
+
+
+def _short(v: Any) -> str:
+    s = repr(v) if not isinstance(v, str) else f"'{v}'"
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _enum_check(options: list) -> Callable[[Any], bool]:
+    try:
+        fs = frozenset(options)
+        has_bool = any(isinstance(o, bool) for o in options)
+        if not has_bool:
+            return lambda v: not isinstance(v, bool) and _hashable_in(v, fs)
+    except TypeError:
+        pass
+    return lambda v: any(v == o and isinstance(v, bool) == isinstance(o, bool) for o in options)
+
+
+def _hashable_in(v: Any, fs: frozenset) -> bool:
+    try:
+        return v in fs
+    except TypeError:
+        return False
+
+
+_NUM_STR = re.compile(r"^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$")
+_INT_STR = re.compile(r"^\s*-?\d+\s*$")
+# lenient typing (many real APIs coerce query-string style values): "3" is an integer, "2.5" a number,
+# "true"/"false" a boolean
+_LENIENT_CHECKS: dict[str, Callable[[Any], bool]] = {
+    **_TYPE_CHECKS,
+    "integer": lambda v: _is_int(v) or (isinstance(v, str) and bool(_INT_STR.match(v))),
+    "number": lambda v: _TYPE_CHECKS["number"](v) or (isinstance(v, str) and bool(_NUM_STR.match(v))),
+    "boolean": lambda v: isinstance(v, bool) or v in ("true", "false", "True", "False"),
+}
+
+
+def _compile(schema: Any, lenient: bool = False) -> Check | None:
+    """Compile one property schema into a check ``(value, path) -> problem | None``
+    (None when the schema constrains nothing)."""
+    if not isinstance(schema, dict) or not schema:
+        return None
+    checks: list[Check] = []
+    t = schema.get("type")
+    types = [t] if isinstance(t, str) else (list(t) if isinstance(t, list) else [])
+    types = [x for x in types if x in _TYPE_CHECKS]
+    if types:
+        expected = " or ".join(types)
+        if len(types) == 1:
+            f = (_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[types[0]]
+
+            def c_type(v, p, f=f, expected=expected):
+                if not f(v):
+                    return TYPE_ERROR, p, f"expected {expected}, got {json_type_name(v)}"
+                return None
+        else:
+            fs = [(_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[x] for x in types]
+
+            def c_type(v, p, fs=fs, expected=expected):
+                if not any(f(v) for f in fs):
+                    return TYPE_ERROR, p, f"expected {expected}, got {json_type_name(v)}"
+                return None
+        checks.append(c_type)
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        options = schema["enum"]
+        ok = _enum_check(options)
+        listing = ", ".join(_short(o) for o in options[:10]) + (", ..." if len(options) > 10 else "")
+
+        def c_enum(v, p, ok=ok, listing=listing):
+            if not ok(v):
+                return INVALID, p, f"{_short(v)} is not one of [{listing}]"
+            return None
+        checks.append(c_enum)
+    if "const" in schema:
+        const = schema["const"]
+
+        def c_const(v, p, const=const):
+            if v != const:
+                return INVALID, p, f"expected {_short(const)}"
+            return None
+        checks.append(c_const)
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in FORMATS:
+        fok, fdetail = FORMATS[fmt]
+
+        def c_fmt(v, p, fok=fok, fdetail=fdetail):
+            if isinstance(v, str) and not fok(v):
+                return INVALID, p, f"{_short(v)}: {fdetail}"
+            return None
+        checks.append(c_fmt)
+    # string constraints
+    mn, mx, pat = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
+    rx = None
+    if isinstance(pat, str):
+        try:
+            rx = re.compile(pat)
+        except re.error:
+            rx = None
+    if isinstance(mn, int) or isinstance(mx, int) or rx is not None:
+        def c_str(v, p, mn=mn, mx=mx, rx=rx):
+            if not isinstance(v, str):
+                return None
+            if isinstance(mn, int) and len(v) < mn:
+                return INVALID, p, f"must have at least {mn} characters"
+            if isinstance(mx, int) and len(v) > mx:
+                return INVALID, p, f"must have at most {mx} characters"
+            if rx is not None and not rx.search(v):
+                return INVALID, p, f"{_short(v)} does not match pattern {rx.pattern!r}"
+            return None
+        checks.append(c_str)
+    # numeric bounds
+    bounds = [(k, schema[k]) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+              if isinstance(schema.get(k), int | float) and not isinstance(schema.get(k), bool)]
+    if bounds:
+        def c_num(v, p, bounds=bounds):
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                return None
+            for k, b in bounds:
+                if (k == "minimum" and v < b) or (k == "maximum" and v > b):
+                    return INVALID, p, f"{v} is {'less' if k == 'minimum' else 'greater'} than the {k} {b}"
+                if (k == "exclusiveMinimum" and v <= b) or (k == "exclusiveMaximum" and v >= b):
+                    return INVALID, p, f"{v} must be {'greater' if k == 'exclusiveMinimum' else 'less'} than {b}"
+            return None
+        checks.append(c_num)
+    # arrays
+    items = _compile(schema.get("items"), lenient) if isinstance(schema.get("items"), dict) else None
+    mi, ma = schema.get("minItems"), schema.get("maxItems")
+    if items is not None or isinstance(mi, int) or isinstance(ma, int):
+        def c_arr(v, p, items=items, mi=mi, ma=ma):
+            if not isinstance(v, list):
+                return None
+            if isinstance(mi, int) and len(v) < mi:
+                return INVALID, p, f"must have at least {mi} items"
+            if isinstance(ma, int) and len(v) > ma:
+                return INVALID, p, f"must have at most {ma} items"
+            if items is not None:
+                for i, x in enumerate(v):
+                    r = items(x, f"{p}[{i}]")
+                    if r is not None:
+                        return r
+            return None
+        checks.append(c_arr)
+    # nested objects
+    if isinstance(schema.get("properties"), dict) or isinstance(schema.get("required"), list):
+        obj = _compile_object(schema, top=False, lenient=lenient)
+
+        def c_obj(v, p, obj=obj):
+            return obj(v, p) if isinstance(v, dict) else None
+        checks.append(c_obj)
+    # combinators: a value must satisfy at least one branch (anyOf/oneOf) / all branches (allOf)
+    for key in ("anyOf", "oneOf"):
+        branches = [b for b in (schema.get(key) or []) if isinstance(b, dict)]
+        if branches:
+            subs = [_compile(b, lenient) for b in branches]
+
+            def c_any(v, p, subs=subs, branches=branches):
+                problems = [s(v, p) if s is not None else None for s in subs]
+                if any(r is None for r in problems):
+                    return None
+                if all(r[0] == TYPE_ERROR for r in problems):
+                    names = [str(b.get("type")) for b in branches if b.get("type")]
+                    return TYPE_ERROR, p, f"expected {' or '.join(names) or 'a matching value'}, got {json_type_name(v)}"
+                return next(r for r in problems if r[0] != TYPE_ERROR)
+            checks.append(c_any)
+    for b in schema.get("allOf") or []:
+        s = _compile(b, lenient)
+        if s is not None:
+            checks.append(s)
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+
+    def c_all(v, p, checks=tuple(checks)):
+        for c in checks:
+            r = c(v, p)
+            if r is not None:
+                return r
+        return None
+    return c_all
+
+
+def _compile_object(schema: dict, top: bool, lenient: bool = False) -> Callable[[dict, str], Problem | None]:
+    props: dict[str, Any] = schema.get("properties") or {}
+    required = [r for r in (schema.get("required") or []) if isinstance(r, str)]
+    ap = schema.get("additionalProperties")
+    # top level: undeclared arguments are errors unless the spec explicitly allows them
+    extra_allowed = (ap is True or isinstance(ap, dict)) if top else (ap is not False)
+    extra_check = _compile(ap, lenient) if isinstance(ap, dict) else None
+    known = frozenset(props)
+    compiled = [(name, _compile(s, lenient)) for name, s in props.items()]
+    compiled = [(n, c) for n, c in compiled if c is not None]
+
+    def check(args: dict, prefix: str) -> Problem | None:
+        for r in required:
+            if r not in args:
+                return MISSING, prefix + r, ""
+        if not extra_allowed:
+            extra = [k for k in args if k not in known]
+            if extra:
+                return UNKNOWN, prefix + sorted(extra)[0], ""
+        elif extra_check is not None:
+            for k in sorted(k for k in args if k not in known):
+                r = extra_check(args[k], prefix + k)
+                if r is not None:
+                    return r
+        for name, c in compiled:
+            if name in args:
+                r = c(args[name], prefix + name)
+                if r is not None:
+                    return r
+        return None
+
+    if top:
+        return check
+    return lambda v, p: check(v, p + ".")
+
+
+class Gate:
+    """A compiled validator for one tool's parameters. ``lenient_types``: numeric / boolean strings
+    pass integer / number / boolean parameters, as many real APIs coerce them (strict by default)."""
+
+    __slots__ = ("name", "_check")
+
+    def __init__(self, spec: ToolSpec, lenient_types: bool = False):
+        self.name = spec.name
+        params = dict(spec.parameters)
+        req = list(dict.fromkeys(list(params.get("required") or []) + list(spec.required)))
+        params["required"] = req
+        self._check = _compile_object(params, top=True, lenient=lenient_types)
+
+    def problem(self, arguments: Any) -> Problem | None:
+        """(kind, field, detail) of the first structural error, or None when the call passes."""
+        if not isinstance(arguments, dict):
+            return TYPE_ERROR, "", f"got {json_type_name(arguments)}"
+        return self._check(arguments, "")
+
+    def __call__(self, arguments: Any) -> dict | None:
+        """The error payload for ``arguments``, or None when they pass the gate."""
+        p = self.problem(arguments)
+        if p is None:
+            return None
+        kind, field, detail = p
+        field = field or None
+        return error_payload(kind, error_message(kind, field, detail), field)
+
+
+_GATES: dict[str, Gate] = {}
+_MAX_GATES = 100_000
+
+
+def gate_for(spec: ToolSpec) -> Gate:
+    """The compiled gate of ``spec`` (compiled once, cached by spec uid; hold on to the returned
+    Gate in hot loops, since the uid is a content hash)."""
+    key = spec.uid
+    g = _GATES.get(key)
+    if g is None:
+        if len(_GATES) >= _MAX_GATES:
+            _GATES.clear()
+        g = _GATES[key] = Gate(spec)
+    return g
+
+
+def check_arguments(spec: ToolSpec, arguments: Any) -> dict | None:
+    """Gate ``arguments`` against ``spec``: the canonical error payload, or None when valid."""
+    return gate_for(spec)(arguments)
