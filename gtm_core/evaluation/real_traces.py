@@ -234,7 +234,7 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
           limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
           lenient_types: bool = False, progress: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``limit`` bounds the
-    replayed calls, shared evenly between the files (each file's episodes in order)."""
+    replayed calls, shared round-robin between the files (a prefix of each file, episodes in order)."""
     from gtm_core.evaluation.runner import simulate_calls
 
     by_server, by_name, spec_rejects = load_specs(tools_files)
@@ -248,19 +248,24 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
     order: dict[str, list[RealCall]] = defaultdict(list)
     for c in calls:
         order[f"{c.file}|{c.episode}" if c.episode is not None else f"{c.file}|#{c.line}"].append(c)
-    per_file = -(-limit // max(1, len(calls_files))) if limit is not None else None
-    taken: dict[str, int] = defaultdict(int)
     replay: list[tuple[RealCall, list[dict[str, Any]]]] = []
     for eps in order.values():
         eps.sort(key=lambda c: (c.step, c.line))
         for i, c in enumerate(eps):
-            if per_file is not None and taken[c.file] >= per_file:
-                break
-            taken[c.file] += 1
             hist = [{"tool": h.tool, "arguments": h.arguments, "output": real_value(h)[0]} for h in eps[max(0, i - HISTORY_LIMIT):i]]
             replay.append((c, hist))
-    if limit is not None:
-        replay = replay[:limit]
+    if limit is not None and len(replay) > limit:  # a prefix of each file, shared round-robin
+        by_file: dict[str, list[int]] = defaultdict(list)
+        for i, (c, _) in enumerate(replay):
+            by_file[c.file].append(i)
+        keep: list[int] = []
+        depth = 0
+        while len(keep) < limit:
+            for idx in by_file.values():
+                if depth < len(idx) and len(keep) < limit:
+                    keep.append(idx[depth])
+            depth += 1
+        replay = [replay[i] for i in sorted(keep)]
     built: dict[str, ToolSpec] = {}
     items = []
     for c, hist in replay:

@@ -63,9 +63,19 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
         return backends.OfflineSimBackend(seed=seed)
     if ref.kind == "openai":
         return backends.make_backend("openai", ref.uri or "gtm", base_url=ref.base_url, api_key=ref.api_key)
+    from pathlib import Path
+
     from gtm_core.registry import resolve_model
 
-    path = resolve_model(ref.uri, settings=settings)
+    uri = str(ref.uri or "")
+    if not uri.startswith(("models:/", "runs:/")) and not Path(uri).expanduser().exists():
+        raise FileNotFoundError(f"model {uri!r}: no such folder (give a folder, models:/..., runs:/..., offline or openai:<model>@<url>)")
+    try:
+        path = resolve_model(uri, settings=settings)
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # registry: unknown name / alias / version
+        raise ValueError(f"model {uri!r}: {e}") from None
     if ref.kind == "transformers":
         return backends.TransformersSimBackend(path, max_tokens=max_tokens, batch_size=batch_size)
     return backends.make_backend(ref.kind, path, max_tokens=max_tokens)
