@@ -160,43 +160,62 @@ def test_offline_table_marks_judged_columns_not_measured():
 
 
 # ---- the assets on the embedded default -----------------------------------------------------
-def test_eval_table_gate_and_champion_materialize(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def carg_db(tmp_path_factory):
+    """A CARG dataset with splits for one field (real Seal-Tools specs, offline teacher, MiniLM)."""
     from gtm_assets.defs.carg import (
         carg_dataset,
         error_samples,
         multi_turn_samples,
         single_turn_samples,
     )
-    from gtm_assets.defs.evaluation import (
-        EvalConfig,
-        candidate_not_worse_than_champion,
-        champion,
-        eval_table,
-    )
     from gtm_assets.defs.splits import dataset_splits
     from gtm_assets.partitions import field_key
     from gtm_assets.resources import GTMResource
     from gtm_core.storage import Store
 
-    monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
-    res = GTMResource(data_dir=str(tmp_path))
-    store = Store(res.settings.duckdb_path)
-    write_tools(store, seal_specs({"Healthcare": 12}))
+    tmp = tmp_path_factory.mktemp("evalcarg")
+    res = GTMResource(data_dir=str(tmp))
+    write_tools(Store(res.settings.duckdb_path), seal_specs({"Healthcare": 12}))
     inst = dg.DagsterInstance.ephemeral()
     inst.add_dynamic_partitions("fields", [field_key("Healthcare")])
-    r = dg.materialize([single_turn_samples, multi_turn_samples, error_samples], partition_key=field_key("Healthcare"),
-                       instance=inst, resources={"gtm": res})
-    assert r.success
+    assert dg.materialize([single_turn_samples, multi_turn_samples, error_samples], partition_key=field_key("Healthcare"),
+                          instance=inst, resources={"gtm": res}).success
     assert dg.materialize([carg_dataset, dataset_splits], instance=inst, resources={"gtm": res}).success
-    r = dg.materialize([eval_table, candidate_not_worse_than_champion, champion], instance=inst, resources={"gtm": res},
-                       run_config=dg.RunConfig({"eval_table": EvalConfig(per_scenario=4)}))
+    return res.settings.duckdb_path
+
+
+def _env(carg_db, tmp_path):
+    import shutil
+
+    from gtm_assets.resources import GTMResource
+
+    res = GTMResource(data_dir=str(tmp_path / "data"))
+    res.settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(carg_db, res.settings.duckdb_path)
+    return res, res.store()
+
+
+def _eval(res, run_config):
+    from gtm_assets.defs.evaluation import candidate_not_worse_than_champion, champion, eval_table
+
+    return dg.materialize([eval_table, candidate_not_worse_than_champion, champion], resources={"gtm": res},
+                          run_config=dg.RunConfig(run_config), raise_on_error=False)
+
+
+def test_eval_table_gate_and_champion_materialize(carg_db, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from gtm_assets.defs.evaluation import EvalConfig
+
+    monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
+    res, store = _env(carg_db, tmp_path)
+    r = _eval(res, {"eval_table": EvalConfig(per_scenario=4)})
     assert r.success
     md = r.asset_materializations_for_node("eval_table")[0].metadata
     assert "Single-turn Format" in md["table"].value and "n/m" in md["table"].value
     assert md["candidate"].value["kind"] == "offline" and "offline teacher" in md["candidate"].value["note"]
     assert md["judge"].value.startswith("not configured")
-    from pathlib import Path
-
     assert Path(md["plot"].value).stat().st_size > 1000
     results = store.read("eval_results")
     assert set(results["split"]) <= {"test", "unseen"} and set(results["scenario"]) == {"single", "multi", "error"}
@@ -212,3 +231,45 @@ def test_eval_table_gate_and_champion_materialize(tmp_path, monkeypatch):
     assert checks_ == {"candidate_not_worse_than_champion": True}  # no champion yet
     ch = r.asset_materializations_for_node("champion")[0].metadata
     assert ch["promoted"].value is False  # the offline teacher is not a registered version
+
+
+@pytest.mark.slow
+def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path, monkeypatch):
+    """A tiny real model registered twice: v1 becomes champion; v2 (same weights, equal scores) is
+    blocked by a gate that demands an improvement, and @champion stays on v1."""
+    from gtm_assets.defs.evaluation import EvalConfig, GateConfig
+    from gtm_core import registry
+    from gtm_core.tiny_model import build_tiny_model
+
+    monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
+    res, store = _env(carg_db, tmp_path)
+    s = res.settings
+    corpus = [json.dumps(ToolSpec.from_row(r).to_public()) for r in store.read("tools").to_dict("records")]
+    folder = build_tiny_model(tmp_path / "tiny", corpus * 5, vocab_size=512, hidden=32)
+
+    def register() -> dict:
+        run_id = registry.start_run({"preset": "tiny"}, {}, settings=s)
+        info = registry.log_model(run_id, folder, settings=s)
+        registry.finish_run(run_id, {"final_loss": 1.0}, settings=s)
+        return registry.register(info["model_uri"], run_id, settings=s)
+
+    v1 = register()
+    cfg = EvalConfig(splits=["test"], per_scenario=1, max_tokens=16, batch_size=8, offline_baseline=False)
+    r = _eval(res, {"eval_table": cfg})
+    assert r.success
+    md = r.asset_materializations_for_node("eval_table")[0].metadata
+    assert md["candidate"].value["version"] == "1" and md["mlflow_run_id"].value == v1["run_id"]
+    assert r.asset_materializations_for_node("champion")[0].metadata["promoted"].value is True
+    assert registry.show("gtm@champion", settings=s)["version"] == "1"
+    run = registry.client(s).get_run(v1["run_id"])  # metrics + artifacts on the model's run
+    assert "eval_test_avg" in run.data.metrics or "eval_test_single_all" in run.data.metrics
+    assert {a.path for a in registry.client(s).list_artifacts(v1["run_id"], "evaluation")} >= {"evaluation/eval_table.md"}
+
+    register()  # v2 @candidate; same weights, so the same scores as the champion
+    r = _eval(res, {"eval_table": cfg, "eval_table_candidate_not_worse_than_champion": GateConfig(tolerance=-1.0)})
+    roles = set(store.read("eval_table")["role"])
+    assert roles == {"candidate", "champion"}
+    evals = {c.check_name: c.passed for c in r.get_asset_check_evaluations()}
+    assert evals == {"candidate_not_worse_than_champion": False}
+    assert not r.asset_materializations_for_node("champion")  # skipped downstream of the failed blocking check
+    assert registry.show("gtm@champion", settings=s)["version"] == "1"
