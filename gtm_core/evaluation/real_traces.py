@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gtm_core.carg.errors import json_type
 from gtm_core.evaluation.checks import is_error
 from gtm_core.simulator.engine import SimCall, SimOptions
 from gtm_core.spec import Reject, SpecError, ToolSpec
@@ -111,17 +112,9 @@ def load_specs(paths: Sequence[str | Path]) -> tuple[dict[tuple[str, str], ToolS
 
 
 def _json_type(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int | float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    return "object"
+    """JSON type name; integers and floats are both ``number`` (a real 3 and a simulated 3.0 agree)."""
+    t = json_type(v)
+    return "number" if t == "integer" else t
 
 
 def spec_from_call(call: RealCall) -> ToolSpec:
