@@ -49,3 +49,24 @@ def line_plot(series: Mapping[str, Sequence[tuple[float, float]]], path: Path, *
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def grouped_bar_plot(groups: Mapping[str, Mapping[str, float | None]], path: Path, *, title: str,
+                     ylabel: str = "") -> Path:
+    """Bars per category (inner keys) for each group (outer keys, e.g. models); None values skipped."""
+    plt = _plt()
+    cats = list(dict.fromkeys(c for g in groups.values() for c in g))
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(cats) + 2), 4))
+    width = 0.8 / max(1, len(groups))
+    for i, (name, vals) in enumerate(groups.items()):
+        xs = [j + i * width for j, c in enumerate(cats) if vals.get(c) is not None]
+        ax.bar(xs, [vals[c] for c in cats if vals.get(c) is not None], width, label=name)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(cats))], cats)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

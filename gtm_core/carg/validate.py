@@ -13,7 +13,6 @@ Every check returns a list of human-readable reasons; an empty list means it pas
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
-from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
+from gtm_core.evaluation.judge import VERDICT_SCHEMA
+from gtm_core.llm.base import ChatModel, prompt_request
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
 
@@ -321,16 +321,12 @@ def judge(chat: ChatModel | None, specs: Sequence[ToolSpec], samples: Sequence[S
             s.record(task, parse_verdict(text))
 
 
-VERDICT_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}, "reason": {"type": "string"}},
-                  "required": ["ok"]}
-
-
 def parse_verdict(text: str) -> list[str]:
-    """A judge answer ``{"ok": bool, "reason": str}`` -> reasons (empty when ok)."""
-    try:
-        v = extract_json(text)
-    except OutputParseError:
-        return [f"judge answer is not JSON: {text[:80]!r}"]
-    if not isinstance(v, dict) or not isinstance(v.get("ok"), bool):
-        return [f"judge answer lacks a boolean 'ok': {json.dumps(v)[:80]}"]
-    return [] if v["ok"] else [str(v.get("reason") or "rejected by judge")]
+    """A judge answer -> reasons (empty when it passed). Parsed by the evaluation judge's robust
+    parser (JSON, fences, prose, ``Score: 4/5``, yes/no); an answer with no verdict is a reason."""
+    from gtm_core.evaluation.judge import parse_verdict as parse
+
+    v = parse(text)
+    if v.passed is None:
+        return [f"judge answer holds no verdict: {text[:80]!r}"]
+    return [] if v.passed else [v.reason or "rejected by judge"]

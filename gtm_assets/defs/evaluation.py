@@ -1,0 +1,265 @@
+"""Evaluation stage (paper §5.1): ``eval_table`` (Table 1 for the candidate and its baselines), the
+blocking check ``candidate_not_worse_than_champion``, ``champion`` (moves ``@champion`` only after
+that check passed), and ``sim_to_real_report`` (the audit on real tool traces)."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from gtm_assets.metadata import md_table
+from gtm_assets.resources import GTMResource
+from gtm_core.versioning import code_version
+
+GROUP = "evaluation"
+EVAL_MODULES = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
+                "gtm_core.evaluation.runner", "gtm_core.chat_format", "gtm_core.simulator.engine",
+                "gtm_core.simulator.gate")
+JUDGE_PROMPTS = tuple(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det"))
+
+
+class EvalConfig(dg.Config):
+    """Which models and samples ``eval_table`` compares. ``candidate``: a model string (models:/...,
+    folder, 'offline', 'openai:<model>@<url>'); unset = the registry's @candidate (else the newest
+    version, else the offline teacher). ``endpoints``: extra baselines, each
+    {"name", "base_url", "model"[, "api_key"]} (e.g. a Qwen2.5-Instruct served by vLLM)."""
+
+    model_name: str = "gtm"
+    candidate: str | None = None
+    splits: list[str] = ["test", "unseen"]
+    per_scenario: int | None = 50
+    earlier_versions: int = 2
+    endpoints: list[dict[str, str]] = []
+    offline_baseline: bool = True
+    batch_size: int = 16
+    max_tokens: int = 256
+    max_retries: int = 0
+    seed: int = 0
+
+
+class GateConfig(dg.Config):
+    tolerance: float = 2.0  # percentage points the candidate may be below the champion
+    split: str = "test"
+
+
+def _refs(config: EvalConfig, gtm: GTMResource):
+    """(role, ModelRef) pairs: the candidate first, then champion, earlier versions, endpoints, offline."""
+    from gtm_core.evaluation.runner import (
+        OFFLINE_NOTE,
+        ModelRef,
+        parse_model,
+        ref_for_version,
+        registry_versions,
+    )
+
+    s = gtm.settings
+    rows = registry_versions(s, config.model_name)
+    by_alias = {a: r for r in rows for a in (r.get("aliases") or [])}
+    out = []
+    if config.candidate:
+        cand = parse_model(config.candidate, s)
+    elif rows:
+        r = by_alias.get("candidate") or rows[0]
+        cand = ref_for_version(r, s)
+    else:
+        cand = ModelRef(label="offline-teacher", kind="offline", note=OFFLINE_NOTE)
+    out.append(("candidate", cand))
+    champ = by_alias.get("champion")
+    if champ is not None and str(champ["version"]) != (cand.version or ""):
+        out.append(("champion", ref_for_version(champ, s)))
+    used = {cand.version, champ["version"] if champ else None}
+    earlier = [r for r in rows if str(r["version"]) not in used
+               and (cand.version is None or int(r["version"]) < int(cand.version))]
+    out += [("baseline", ref_for_version(r, s)) for r in earlier[:config.earlier_versions]]
+    for e in config.endpoints:
+        if not e.get("base_url"):
+            raise dg.Failure(f"endpoints: field 'base_url' is required (got {sorted(e)})")
+        out.append(("baseline", ModelRef(label=e.get("name") or e.get("model", "endpoint"), kind="openai",
+                                         uri=e.get("model") or "default", base_url=e["base_url"], api_key=e.get("api_key"))))
+    if config.offline_baseline and cand.kind != "offline":
+        out.append(("baseline", ModelRef(label="offline-teacher", kind="offline", note="model-free baseline")))
+    return out
+
+
+def _log_mlflow(gtm: GTMResource, run_id: str, metrics: dict, files: list) -> None:
+    import time
+
+    from mlflow.entities import Metric
+
+    from gtm_core import registry
+
+    c = registry.client(gtm.settings)
+    now = int(time.time() * 1000)
+    c.log_batch(run_id, metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items() if v is not None])
+    for f in files:
+        c.log_artifact(run_id, str(f), artifact_path="evaluation")
+
+
+@dg.asset(
+    deps=[dg.AssetKey("registered_model"), dg.AssetKey("dataset_splits")], group_name=GROUP,
+    kinds={"duckdb", "mlflow"}, code_version=code_version(modules=EVAL_MODULES, prompts=(*JUDGE_PROMPTS, "simulator_system")),
+    description="Paper Table 1 (Format/Logic/Sem/Comp/Cons/All, Det/Help/All, Avg) for the candidate and "
+                "its baselines on the test and unseen-tool splits; DuckDB eval_results/eval_table, MLflow.",
+)
+def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core.evaluation.judge import is_configured
+    from gtm_core.evaluation.runner import evaluate_model, load_eval_samples
+    from gtm_core.evaluation.tables import markdown, metric_table, summary
+    from gtm_core.plots import grouped_bar_plot
+
+    store = gtm.store()
+    samples, tools = load_eval_samples(store, tuple(config.splits), config.per_scenario, config.seed)
+    if samples.empty:
+        raise dg.Failure(f"no samples in splits {config.splits} (dataset_splits empty?)")
+    judge = gtm.chat("judge")
+    judged = is_configured(judge)
+    refs = _refs(config, gtm)
+    frames = []
+    for role, ref in refs:
+        context.log.info(f"evaluating {role} {ref.label} on {len(samples)} samples")
+        df = evaluate_model(ref, samples, tools, judge=judge, settings=gtm.settings, seed=config.seed,
+                            batch_size=config.batch_size, max_retries=config.max_retries,
+                            max_tokens=config.max_tokens, progress=True)
+        frames.append(df.assign(role=role))
+    results = pd.concat(frames, ignore_index=True)
+    store.replace("eval_results", results)
+    long = metric_table(results, keys=("role", "model", "version", "split"))
+    store.replace("eval_table", long)
+    view = long.drop(columns=["role", "version"])
+    md = markdown(view, keys=("model", "split"))
+    s = gtm.settings
+    out = s.exports_dir / "evaluation"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "eval_table.md").write_text(md + "\n")
+    long.to_csv(out / "eval_table.csv", index=False)
+    alls = long[(long["metric"].isin(["all", "avg"]))]
+    groups: dict[str, dict[str, float | None]] = {}
+    for r in alls.to_dict("records"):
+        name = f"{r['model']} [{r['split']}]"
+        groups.setdefault(name, {})[r["scenario"] if r["metric"] == "all" else "Avg"] = (
+            None if pd.isna(r["value"]) else float(r["value"]))
+    plot = grouped_bar_plot(groups, s.plots_dir / "eval_table.png", title="Table 1: All per scenario and Avg",
+                            ylabel="% of samples")
+    cand = refs[0][1]
+    metrics = {}
+    for split in config.splits:
+        part = long[(long["role"] == "candidate") & (long["split"] == split)]
+        metrics.update({f"eval_{split}_{k}": v for k, v in summary(part).items()})
+    if cand.run_id:
+        _log_mlflow(gtm, cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot])
+    return dg.MaterializeResult(metadata={
+        "table": dg.MetadataValue.md(md), "plot": dg.MetadataValue.path(str(plot)),
+        "candidate": dg.MetadataValue.json(cand.to_dict()),
+        "models": dg.MetadataValue.json([{"role": r, **m.to_dict()} for r, m in refs]),
+        "samples": len(samples), "judge": judge.name if judged else "not configured (judged columns n/m)",
+        "mlflow_run_id": cand.run_id or "", "metrics": dg.MetadataValue.json(metrics),
+        "per_sample": md_table(results[["model", "split", "scenario", "tool_name", "all_pass", "reasons"]]),
+    })
+
+
+def _score(df: pd.DataFrame) -> float | None:
+    """Avg if measured, else the mean of the measured "All" values."""
+    avg = df[df["metric"] == "avg"]["value"].dropna()
+    if len(avg):
+        return float(avg.iloc[0])
+    alls = df[df["metric"] == "all"]["value"].dropna()
+    return float(alls.mean()) if len(alls) else None
+
+
+@dg.asset_check(asset=eval_table, blocking=True,
+                description="The candidate is not worse than @champion beyond a tolerance (passes without a champion).")
+def candidate_not_worse_than_champion(config: GateConfig, gtm: GTMResource) -> dg.AssetCheckResult:
+    long = gtm.store().read("eval_table")
+    long = long[long["split"] == config.split]
+    cand = _score(long[long["role"] == "candidate"])
+    champ_rows = long[long["role"] == "champion"]
+    if champ_rows.empty:
+        return dg.AssetCheckResult(passed=True, metadata={"candidate": cand or 0.0, "champion": "none yet"})
+    champ = _score(champ_rows)
+    if cand is None or champ is None:
+        return dg.AssetCheckResult(passed=False, metadata={"reason": "no comparable score"})
+    return dg.AssetCheckResult(passed=cand >= champ - config.tolerance, metadata={
+        "candidate": cand, "champion": champ, "delta": cand - champ, "tolerance": config.tolerance,
+        "split": config.split})
+
+
+@dg.asset(deps=[eval_table], group_name=GROUP, kinds={"mlflow"}, code_version=code_version(modules=("gtm_core.registry",)),
+          description="Moves @champion to the evaluated candidate (runs only after candidate_not_worse_than_champion passed).")
+def champion(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core import registry
+
+    rows = gtm.store().query("select distinct model, version from eval_table where role = 'candidate'")
+    version = next((v for v in rows["version"] if v), None)
+    if version is None:
+        return dg.MaterializeResult(metadata={"promoted": False, "reason": "the candidate is not a registered version"})
+    ev = context.instance.get_latest_materialization_event(dg.AssetKey("eval_table"))
+    name = "gtm"
+    if ev is not None and "candidate" in ev.asset_materialization.metadata:
+        uri = (ev.asset_materialization.metadata["candidate"].value or {}).get("uri") or ""
+        if uri.startswith("models:/"):
+            name = uri[len("models:/"):].split("/")[0].split("@")[0]
+    info = registry.promote(name, version, "champion", settings=gtm.settings)
+    context.log.info(f"@champion -> {name} v{version}")
+    return dg.MaterializeResult(metadata={"promoted": True, "model_name": name, "version": str(version),
+                                          "registry_uri": dg.MetadataValue.text(f"models:/{name}@champion"),
+                                          "alias": info["alias"]})
+
+
+class AuditConfig(dg.Config):
+    """Real-call files (default: the visible ones in the shared data folder) and their spec files."""
+
+    calls_files: list[str] = []
+    tools_files: list[str] = []
+    model: str | None = None  # default: @champion, else @candidate, else the offline teacher
+    limit: int | None = None
+    batch_size: int = 32
+    max_tokens: int = 256
+    lenient_types: bool = False
+    seed: int = 0
+
+
+@dg.asset(deps=[dg.AssetKey("registered_model")], group_name=GROUP, kinds={"duckdb"},
+          code_version=code_version(modules=("gtm_core.evaluation.real_traces", *EVAL_MODULES), prompts=("simulator_system",)),
+          description="Sim-to-real audit: real tool calls replayed through the simulator; error, schema and "
+                      "scalar-value agreement per tool, by stateful/stateless and overall.")
+def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, gtm: GTMResource) -> dg.MaterializeResult:
+    from pathlib import Path
+
+    from gtm_core.evaluation.real_traces import audit, shared_pairs
+    from gtm_core.evaluation.runner import make_backend, parse_model
+
+    s = gtm.settings
+    calls, tools = [Path(p) for p in config.calls_files], [Path(p) for p in config.tools_files]
+    if not calls:
+        calls, default_tools = shared_pairs(s.shared_data())
+        tools = tools or default_tools
+    if not calls:
+        raise dg.Failure("calls_files: none configured and no real-call files in the shared data folder")
+    ref = parse_model(config.model, s)
+    backend = make_backend(ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
+    report, rows = audit(calls, tools, backend, model=ref.to_dict(), limit=config.limit, batch_size=config.batch_size,
+                         seed=config.seed, lenient_types=config.lenient_types, progress=True)
+    store = gtm.store()
+    store.replace("sim_to_real_calls", pd.DataFrame(rows))
+    per_tool = pd.DataFrame([{"tool": k, **v} for k, v in report["per_tool"].items()])
+    store.replace("sim_to_real_tools", per_tool)
+    out = s.exports_dir / "audit"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "sim_to_real.json").write_text(json.dumps(report, indent=1, default=str))
+    summary = pd.DataFrame([{"part": k, **{m: v[m] for m in ("n_calls", "error_agreement", "schema_agreement", "value_agreement")}}
+                            for k, v in [("overall", report), *report["by_statefulness"].items(), *report["per_file"].items()]])
+    fig = {"overall": {m: report[m] for m in ("error_agreement", "schema_agreement", "value_agreement")}}
+    fig.update({k: {m: v[m] for m in ("error_agreement", "schema_agreement", "value_agreement")}
+                for k, v in report["by_statefulness"].items()})
+    from gtm_core.plots import grouped_bar_plot
+
+    plot = grouped_bar_plot(fig, s.plots_dir / "sim_to_real.png", title="Sim-to-real agreement", ylabel="share")
+    return dg.MaterializeResult(metadata={
+        "n_calls": report["n_calls"], "error_agreement": report["error_agreement"],
+        "schema_agreement": report["schema_agreement"] if report["schema_agreement"] is not None else float("nan"),
+        "value_agreement": report["value_agreement"] if report["value_agreement"] is not None else float("nan"),
+        "model": dg.MetadataValue.json(report["model"]), "summary": md_table(summary.round(3)),
+        "per_tool": md_table(per_tool.sort_values("n_calls", ascending=False).round(3), max_rows=40),
+        "built_specs": dg.MetadataValue.json(report["built_specs"]), "report": dg.MetadataValue.path(str(out / "sim_to_real.json")),
+        "plot": dg.MetadataValue.path(str(plot)),
+    })

@@ -1,0 +1,315 @@
+"""Sim-to-real audit: replay real tool calls (the ../shared/data call formats) through the simulator
+and compare with what the real tools answered.
+
+Calls of one ``episode`` are replayed in ``step`` order, each with the earlier *real* calls and
+outputs as history (teacher forcing). Per tool, per stateful/stateless and overall:
+
+* ``error_agreement``: real error <-> simulated error (share of calls where both agree);
+* ``schema_agreement``: for calls where neither errored, the simulated output has the real
+  output's shape (same keys and JSON types, one level into objects and list items);
+* ``value_agreement``: exact agreement on the real output's scalar fields (live services drift,
+  so only scalars are compared; strings case-insensitively, numbers to 1e-6 relative).
+
+Tools join their spec by name (MCP calls by ``mcp_server`` + name first). A call whose tool has no
+(valid) spec gets a minimal spec built from the call (parameters typed from the arguments, no
+response schema: the real output is never shown to the simulator); such tools are listed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gtm_core.carg.errors import json_type
+from gtm_core.evaluation.checks import is_error
+from gtm_core.simulator.engine import SimCall, SimOptions
+from gtm_core.spec import Reject, SpecError, ToolSpec
+
+HISTORY_LIMIT = 8
+
+
+@dataclass
+class RealCall:
+    tool: str
+    arguments: dict[str, Any]
+    output: Any
+    is_error: bool
+    stateful: bool
+    episode: str | None
+    step: int
+    mcp_server: str | None
+    truncated: bool
+    file: str
+    line: int
+
+
+def _jsonl(path: Path) -> Iterable[tuple[int, Any | None, str]]:
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line), ""
+        except json.JSONDecodeError as e:
+            yield n, None, f"invalid JSON: {e.msg}"
+
+
+def load_calls(path: str | Path) -> tuple[list[RealCall], list[Reject]]:
+    """Real calls of one file; bad lines are kept as rejects naming the field and reason."""
+    calls, rejects = [], []
+    p = Path(path)
+    for n, rec, why in _jsonl(p):
+        if rec is None or not isinstance(rec, dict):
+            rejects.append(Reject(p.name, f"<line {n}>", "<json>", why or "not an object", None, "audit"))
+            continue
+        if not isinstance(rec.get("tool"), str) or not rec["tool"]:
+            rejects.append(Reject(p.name, f"<line {n}>", "tool", "missing or not a string", None, "audit"))
+            continue
+        args = rec.get("arguments", {})
+        if args is None:
+            args = {}
+        if not isinstance(args, dict):
+            rejects.append(Reject(p.name, rec["tool"], "arguments", "must be an object", None, "audit"))
+            continue
+        if "output" not in rec:
+            rejects.append(Reject(p.name, rec["tool"], "output", "missing", None, "audit"))
+            continue
+        err = rec.get("is_error")
+        real_error = bool(err) if isinstance(err, bool) else bool(rec.get("exception"))
+        step = rec.get("step")
+        calls.append(RealCall(rec["tool"], args, rec["output"], real_error, bool(rec.get("stateful")),
+                              str(rec["episode"]) if rec.get("episode") is not None else None,
+                              int(step) if isinstance(step, int) else 0, rec.get("mcp_server"),
+                              bool(rec.get("truncated")), p.name, n))
+    return calls, rejects
+
+
+def load_specs(paths: Sequence[str | Path]) -> tuple[dict[tuple[str, str], ToolSpec], dict[str, list[ToolSpec]], list[Reject]]:
+    """Specs by (mcp_server, name) and by name (first valid one first)."""
+    by_server: dict[tuple[str, str], ToolSpec] = {}
+    by_name: dict[str, list[ToolSpec]] = defaultdict(list)
+    rejects: list[Reject] = []
+    for path in paths:
+        p = Path(path)
+        for n, rec, why in _jsonl(p):
+            if rec is None:
+                rejects.append(Reject(p.name, f"<line {n}>", "<json>", why, None, "audit"))
+                continue
+            try:
+                spec = ToolSpec.parse(rec)
+            except SpecError as e:
+                rejects.append(Reject(p.name, str(rec.get("name", f"<line {n}>")), e.field, e.reason, None, "audit"))
+                continue
+            if isinstance(rec.get("mcp_server"), str):
+                by_server.setdefault((rec["mcp_server"], spec.name), spec)
+            by_name[spec.name].append(spec)
+    return by_server, by_name, rejects
+
+
+def _json_type(v: Any) -> str:
+    """JSON type name; integers and floats are both ``number`` (a real 3 and a simulated 3.0 agree)."""
+    t = json_type(v)
+    return "number" if t == "integer" else t
+
+
+def spec_from_call(call: RealCall) -> ToolSpec:
+    """A minimal spec for a tool with no spec: parameters typed from the recorded arguments."""
+    props = {k: ({"type": _json_type(v)} if _json_type(v) != "null" else {}) for k, v in call.arguments.items()}
+    return ToolSpec.parse({"name": call.tool, "description": f"{call.tool} (no specification found; built from a recorded call)",
+                           "parameters": {"type": "object", "properties": props, "required": []},
+                           "source": f"audit:{call.file}"})
+
+
+def real_value(call: RealCall) -> tuple[Any, bool]:
+    """The real output as a JSON value and whether its shape is known (text holding JSON or a
+    Python literal is decoded; truncated text that does not decode has an unknown shape)."""
+    out = call.output
+    if not isinstance(out, str):
+        return out, True
+    s = out.strip()
+    if s[:1] in "[{":
+        try:
+            return json.loads(s), True
+        except (json.JSONDecodeError, ValueError):
+            try:
+                return ast.literal_eval(s), True
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return out, not (call.truncated or s.endswith("..."))
+    return out, True
+
+
+def _shape(v: Any, depth: int = 0) -> Any:
+    t = _json_type(v)
+    if depth >= 2:
+        return t
+    if t == "object":
+        return {str(k): _shape(x, depth + 1) for k, x in v.items()}
+    if t == "array":
+        return [_shape(v[0], depth + 1)] if v else []
+    return t
+
+
+def _shape_match(real: Any, sim: Any) -> bool:
+    if isinstance(real, dict):
+        return isinstance(sim, dict) and set(real) == set(sim) and all(_shape_match(real[k], sim[k]) for k in real)
+    if isinstance(real, list):
+        return isinstance(sim, list) and (not real or not sim or _shape_match(real[0], sim[0]))
+    return real == sim
+
+
+def schema_agrees(real: Any, sim: Any) -> bool:
+    """Same keys and JSON types (objects compared one level deep, lists by their first item)."""
+    return _shape_match(_shape(real), _shape(sim))
+
+
+def _scalar_eq(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip().lower() == b.strip().lower()
+    return a is None and b is None
+
+
+def value_agreement(real: Any, sim: Any) -> float | None:
+    """Share of the real output's scalar fields (the value itself, or top-level fields of an
+    object) that the simulated output reproduces exactly; None when it has none."""
+    if not isinstance(real, dict | list):
+        return 1.0 if _scalar_eq(real, sim) else 0.0
+    if isinstance(real, dict):
+        keys = [k for k, v in real.items() if not isinstance(v, dict | list)]
+        if not keys:
+            return None
+        s = sim if isinstance(sim, dict) else {}
+        return sum(1 for k in keys if k in s and _scalar_eq(real[k], s[k])) / len(keys)
+    return None
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    err_ok: int = 0
+    real_errors: int = 0
+    sim_errors: int = 0
+    schema_n: int = 0
+    schema_ok: int = 0
+    value_n: int = 0
+    value_sum: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, real_err: bool, sim_err: bool, schema: bool | None, value: float | None) -> None:
+        self.n += 1
+        self.err_ok += real_err == sim_err
+        self.real_errors += real_err
+        self.sim_errors += sim_err
+        if schema is not None:
+            self.schema_n += 1
+            self.schema_ok += schema
+        if value is not None:
+            self.value_n += 1
+            self.value_sum += value
+
+    def figures(self) -> dict[str, Any]:
+        return {"n_calls": self.n, "error_agreement": self.err_ok / self.n if self.n else None,
+                "schema_agreement": self.schema_ok / self.schema_n if self.schema_n else None,
+                "value_agreement": self.value_sum / self.value_n if self.value_n else None,
+                "real_errors": self.real_errors, "sim_errors": self.sim_errors,
+                "n_schema_compared": self.schema_n, "n_value_compared": self.value_n, **self.extra}
+
+
+def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], backend, *, model: dict[str, Any],
+          limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
+          lenient_types: bool = False, progress: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The audit report (one JSON object) and one row per replayed call. ``limit`` bounds the
+    replayed calls, shared round-robin between the files (a prefix of each file, episodes in order)."""
+    from gtm_core.evaluation.runner import simulate_calls
+
+    by_server, by_name, spec_rejects = load_specs(tools_files)
+    calls: list[RealCall] = []
+    rejects: list[Reject] = []
+    for f in calls_files:
+        c, r = load_calls(f)
+        calls += c
+        rejects += r
+    # episodes in step order (calls without an episode stand alone), files kept in order
+    order: dict[str, list[RealCall]] = defaultdict(list)
+    for c in calls:
+        order[f"{c.file}|{c.episode}" if c.episode is not None else f"{c.file}|#{c.line}"].append(c)
+    replay: list[tuple[RealCall, list[dict[str, Any]]]] = []
+    for eps in order.values():
+        eps.sort(key=lambda c: (c.step, c.line))
+        for i, c in enumerate(eps):
+            hist = [{"tool": h.tool, "arguments": h.arguments, "output": real_value(h)[0]} for h in eps[max(0, i - HISTORY_LIMIT):i]]
+            replay.append((c, hist))
+    if limit is not None and len(replay) > limit:  # a prefix of each file, shared round-robin
+        by_file: dict[str, list[int]] = defaultdict(list)
+        for i, (c, _) in enumerate(replay):
+            by_file[c.file].append(i)
+        keep: list[int] = []
+        depth = 0
+        while len(keep) < limit:
+            for idx in by_file.values():
+                if depth < len(idx) and len(keep) < limit:
+                    keep.append(idx[depth])
+            depth += 1
+        replay = [replay[i] for i in sorted(keep)]
+    built: dict[str, ToolSpec] = {}
+    items = []
+    for c, hist in replay:
+        spec = by_server.get((c.mcp_server, c.tool)) if c.mcp_server else None
+        spec = spec or (by_name[c.tool][0] if by_name.get(c.tool) else None)
+        if spec is None:
+            spec = built.get(c.tool) or built.setdefault(c.tool, spec_from_call(c))
+        items.append((spec, SimCall(spec.name, c.arguments, history=hist,
+                                    options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
+    results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
+                             lenient_types=lenient_types, progress=progress, desc="audit")
+    overall, per_tool = Tally(), defaultdict(Tally)
+    by_state, by_file = defaultdict(Tally), defaultdict(Tally)
+    rows = []
+    for (c, _), (spec, _), res in zip(replay, items, results, strict=True):
+        real, known = real_value(c)
+        sim_err = res.is_error and is_error(res.output)
+        both_ok = not c.is_error and not sim_err
+        schema = schema_agrees(real, res.output) if both_ok and known else None
+        value = value_agreement(real, res.output) if both_ok and known else None
+        for t in (overall, per_tool[c.tool], by_state["stateful" if c.stateful else "stateless"], by_file[c.file]):
+            t.add(c.is_error, sim_err, schema, value)
+        per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if c.tool in built and spec is built[c.tool] else "spec"}
+        rows.append({"file": c.file, "line": c.line, "tool": c.tool, "episode": c.episode or "", "step": c.step,
+                     "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
+                     "schema_agree": schema, "value_agree": value,
+                     "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000]})
+    report = {**overall.figures(), "model": model,
+              "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},
+              "by_statefulness": {k: v.figures() for k, v in sorted(by_state.items())},
+              "per_file": {k: v.figures() for k, v in by_file.items()},
+              "built_specs": sorted(built), "call_rejects": [r.to_row() for r in rejects][:50],
+              "n_call_rejects": len(rejects), "n_spec_rejects": len(spec_rejects)}
+    return report, rows
+
+
+# real call files of ../shared/data and the spec files they join
+REAL_CALL_FILES = {"api_bank_calls.jsonl": "api_bank_tools.jsonl",
+                   "toolbench_rapidapi_real_calls.jsonl": "toolbench_rapidapi_tools.jsonl",
+                   "mcp_livemcpbench_real_calls.jsonl": "mcp_tools.jsonl",
+                   "bfcl_exec_real_outputs.jsonl": "bfcl_tools.jsonl"}
+
+
+def shared_pairs(shared: Path | None, names: Sequence[str] | None = None) -> tuple[list[Path], list[Path]]:
+    """The visible real-call files in ``shared`` (or those named) and their spec files."""
+    if shared is None:
+        return [], []
+    calls, tools = [], []
+    for c, t in REAL_CALL_FILES.items():
+        if (names is None or c in names) and (shared / c).exists():
+            calls.append(shared / c)
+            if (shared / t).exists():
+                tools.append(shared / t)
+    return calls, tools

@@ -1,0 +1,220 @@
+"""Simulated outputs for evaluation: the test/unseen split samples of the CARG dataset answered by a
+model (registry URI, local folder, OpenAI-compatible endpoint, or the offline teacher) through the
+simulator engine (gate, batched backend, output validation), then scored (checks + judge).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+
+from gtm_core.evaluation.judge import JudgeItem, run_judge, verdict_json
+from gtm_core.evaluation.tables import METRICS, all_pass, reasons_json, score_sample
+from gtm_core.settings import Settings
+from gtm_core.simulator.engine import SimCall, SimOptions, SimResult, Simulator
+from gtm_core.spec import ToolSpec
+
+log = logging.getLogger(__name__)
+EVAL_SPLITS = ("test", "unseen")
+OFFLINE_NOTE = "no registered model: the offline teacher's 'simulate' task (model-free baseline)"
+
+
+@dataclass
+class ModelRef:
+    """A model to evaluate. ``kind``: offline | transformers | vllm | openai (endpoint)."""
+
+    label: str
+    kind: str = "offline"
+    uri: str | None = None
+    version: str | None = None
+    run_id: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("api_key")
+        return d
+
+
+def local_kind(settings: Settings | None = None) -> str:
+    """vllm on a CUDA machine with the gpu profile, else transformers (CPU)."""
+    try:
+        import torch
+
+        cuda = torch.cuda.is_available()
+    except ImportError:  # pragma: no cover
+        cuda = False
+    return "vllm" if cuda and settings is not None and settings.profile == "gpu" else "transformers"
+
+
+def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int = 0, max_tokens: int = 512,
+                 batch_size: int = 16):
+    """The simulator backend of ``ref``."""
+    from gtm_core.simulator import backends
+
+    if ref.kind == "offline":
+        return backends.OfflineSimBackend(seed=seed)
+    if ref.kind == "openai":
+        return backends.make_backend("openai", ref.uri or "gtm", base_url=ref.base_url, api_key=ref.api_key)
+    from pathlib import Path
+
+    from gtm_core.registry import resolve_model
+
+    uri = str(ref.uri or "")
+    if not uri.startswith(("models:/", "runs:/")) and not Path(uri).expanduser().exists():
+        raise FileNotFoundError(f"model {uri!r}: no such folder (give a folder, models:/..., runs:/..., offline or openai:<model>@<url>)")
+    try:
+        path = resolve_model(uri, settings=settings)
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # registry: unknown name / alias / version
+        raise ValueError(f"model {uri!r}: {e}") from None
+    if ref.kind == "transformers":
+        return backends.TransformersSimBackend(path, max_tokens=max_tokens, batch_size=batch_size)
+    return backends.make_backend(ref.kind, path, max_tokens=max_tokens)
+
+
+def registry_versions(settings: Settings, name: str = "gtm") -> list[dict[str, Any]]:
+    """Registered versions of ``name``, newest first ([] when none is registered)."""
+    from gtm_core import registry
+
+    try:
+        return registry.list_models(name, settings=settings)
+    except Exception:  # no such registered model (fresh data folder)
+        return []
+
+
+def ref_for_version(row: dict[str, Any], settings: Settings, label: str | None = None) -> ModelRef:
+    aliases = ",".join(row.get("aliases") or [])
+    return ModelRef(label=label or f"{row['name']} v{row['version']}" + (f" @{aliases}" if aliases else ""),
+                    kind=local_kind(settings), uri=f"models:/{row['name']}/{row['version']}",
+                    version=str(row["version"]), run_id=row.get("run_id"))
+
+
+def default_model(settings: Settings, name: str = "gtm") -> ModelRef:
+    """``models:/gtm@champion``, else ``@candidate``, else the offline teacher (said in ``note``)."""
+    rows = registry_versions(settings, name)
+    for alias in ("champion", "candidate"):
+        for r in rows:
+            if alias in (r.get("aliases") or []):
+                ref = ref_for_version(r, settings, f"{name}@{alias} (v{r['version']})")
+                ref.uri = f"models:/{name}@{alias}"
+                return ref
+    return ModelRef(label="offline-teacher", kind="offline", note=OFFLINE_NOTE)
+
+
+def parse_model(spec: str | None, settings: Settings) -> ModelRef:
+    """A model from a CLI string: None = default; 'offline'; models:/..., runs:/..., a folder;
+    'openai:<model>@<base_url>' for an OpenAI-compatible endpoint."""
+    if not spec:
+        return default_model(settings)
+    if spec == "offline":
+        return ModelRef(label="offline-teacher", kind="offline", note="model-free baseline (offline teacher)")
+    if spec.startswith("openai:"):
+        model, _, url = spec[len("openai:"):].partition("@")
+        if not url:
+            raise ValueError(f"model {spec!r}: endpoint form is openai:<model>@<base_url>")
+        return ModelRef(label=f"{model} @ {url}", kind="openai", uri=model, base_url=url)
+    return ModelRef(label=spec, kind=local_kind(settings), uri=spec)
+
+
+# ---- running calls through the engine ------------------------------------------------------
+def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_size: int = 64,
+                   max_retries: int = 0, seed: int = 0, lenient_types: bool = False,
+                   progress: bool = False, desc: str = "simulating") -> list[SimResult]:
+    """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
+    the engine, so a batch never holds two different specs of one name (they go to later batches)."""
+    from tqdm.auto import tqdm
+
+    sim = Simulator([], backend, max_retries=max_retries, seed=seed, lenient_types=lenient_types)
+    results: list[SimResult | None] = [None] * len(items)
+    pending = list(range(len(items)))
+    bar = tqdm(total=len(items), desc=desc, disable=not progress)
+    while pending:
+        batch, later, names = [], [], {}
+        for i in pending:
+            spec = items[i][0]
+            if len(batch) < batch_size and names.get(spec.name, spec.uid) == spec.uid:
+                names[spec.name] = spec.uid
+                batch.append(i)
+            else:
+                later.append(i)
+        for i in batch:
+            if sim.tools.get(items[i][0].name) is not items[i][0]:
+                sim.add_tool(items[i][0])
+        for i, r in zip(batch, sim.simulate_batch([items[i][1] for i in batch]), strict=True):
+            results[i] = r
+        bar.update(len(batch))
+        pending = later
+    bar.close()
+    return results  # type: ignore[return-value]
+
+
+# ---- evaluation samples --------------------------------------------------------------------
+def load_eval_samples(store, splits: Sequence[str] = EVAL_SPLITS, per_scenario: int | None = None,
+                      seed: int = 0) -> tuple[pd.DataFrame, dict[str, ToolSpec]]:
+    """Samples of ``splits`` (carg_dataset ⋈ dataset_splits), at most ``per_scenario`` per split and
+    scenario (a seeded, order-independent pick), and their tools by uid."""
+    for t in ("carg_dataset", "dataset_splits", "tools"):
+        if not store.exists(t):
+            raise FileNotFoundError(f"{store.path}: no {t!r} table (materialize carg_dataset and dataset_splits first)")
+    marks = ",".join("?" for _ in splits)
+    df = store.query(f"select d.*, s.split from carg_dataset d join dataset_splits s using (sample_id) "
+                     f"where s.split in ({marks}) order by s.split, d.scenario, d.sample_id", list(splits))
+    if per_scenario is not None and len(df):
+        import hashlib
+
+        df = df.assign(_k=[hashlib.sha1(f"{seed}|{x}".encode()).hexdigest() for x in df["sample_id"]])
+        df = (df.sort_values("_k").groupby(["split", "scenario"], sort=True).head(per_scenario)
+              .drop(columns="_k").sort_values(["split", "scenario", "sample_id"]).reset_index(drop=True))
+    uids = sorted(set(df["tool_uid"]))
+    tools: dict[str, ToolSpec] = {}
+    if uids:
+        marks = ",".join("?" for _ in uids)
+        tools = {r["uid"]: ToolSpec.from_row(r) for r in store.query(f"select * from tools where uid in ({marks})", uids).to_dict("records")}
+    return df, tools
+
+
+def _js(v: Any) -> Any:
+    return json.loads(v) if isinstance(v, str) else v
+
+
+def evaluate_model(ref: ModelRef, samples: pd.DataFrame, tools: dict[str, ToolSpec], *, backend=None,
+                   judge=None, settings: Settings | None = None, seed: int = 0, batch_size: int = 32,
+                   max_retries: int = 0, max_tokens: int = 512, progress: bool = False) -> pd.DataFrame:
+    """One row per sample: the simulated output, its source, every metric (None = not measured),
+    ``all_pass``, the judge's verdicts and the failure reasons."""
+    backend = backend or make_backend(ref, settings, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
+    recs = samples.to_dict("records")
+    items = []
+    for r in recs:
+        spec = tools[r["tool_uid"]]
+        hist = _js(r["history"]) or []
+        items.append((spec, SimCall(spec.name, _js(r["arguments"]), history=hist,
+                                    options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
+    results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
+                             progress=progress, desc=f"eval {ref.label}")
+    jitems = [JudgeItem(r["scenario"], tools[r["tool_uid"]].to_public(), call.arguments, res.output,
+                        call.history or [], r.get("error_type") or "", r.get("error_field") or "")
+              for r, (_, call), res in zip(recs, items, results, strict=True)]
+    verdicts = run_judge(judge, jitems, seed=seed, progress=progress)
+    rows = []
+    for r, it, res, v in zip(recs, jitems, results, verdicts, strict=True):
+        values, reasons = score_sample(tools[r["tool_uid"]], r["scenario"], it.arguments, it.history, res.output, v)
+        rows.append({"model": ref.label, "model_uri": ref.uri or ref.kind, "version": ref.version or "",
+                     "split": r["split"], "scenario": r["scenario"], "sample_id": r["sample_id"],
+                     "tool_name": r["tool_name"], "output": json.dumps(res.output, ensure_ascii=False, default=str),
+                     "source": res.source, **values, "all_pass": all_pass(r["scenario"], values),
+                     "verdicts": verdict_json(v), "reasons": reasons_json(reasons)})
+    df = pd.DataFrame(rows, columns=["model", "model_uri", "version", "split", "scenario", "sample_id", "tool_name",
+                                     "output", "source", *METRICS, "all_pass", "verdicts", "reasons"])
+    for c in (*METRICS, "all_pass"):
+        df[c] = df[c].astype("boolean")
+    return df
