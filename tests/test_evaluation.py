@@ -10,6 +10,8 @@ import warnings
 import dagster as dg
 import pandas as pd
 import pytest
+from carg_data import seal_specs, write_tools
+from openai_stub_server import StubLLMServer
 
 from gtm_core.evaluation import checks
 from gtm_core.evaluation.judge import JudgeItem, parse_verdict, run_judge
@@ -22,8 +24,6 @@ from gtm_core.evaluation.tables import (
     wide_table,
 )
 from gtm_core.spec import ToolSpec
-from tests.carg_data import seal_specs, write_tools
-from tests.openai_stub_server import StubLLMServer
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
