@@ -58,7 +58,7 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
             for r in records:
                 if r["split"] == split:
                     fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    df = pd.DataFrame([{**{k: v for k, v in r.items() if k != "messages"},
+    df = pd.DataFrame([{**{k: v for k, v in r.items() if k not in ("messages", "arguments")},
                         "messages": json.dumps(r["messages"], ensure_ascii=False)} for r in records])
     gtm.store().replace("cuda_validator_samples", df)
     prov = Counter(r["provenance"].split(":")[0] for r in records)

@@ -22,7 +22,7 @@ from gtm_core.training.data import (
     pack,
     read_jsonl,
 )
-from gtm_core.training.loading import META_FILE
+from gtm_core.training.loading import META_FILE, base_of, is_adapter
 from gtm_core.training.presets import TrainConfig
 
 
@@ -67,6 +67,8 @@ def build_tokenizer(cfg: TrainConfig, train_records: list[dict], run_dir: Path):
 
     from gtm_core.training.tokenizer import ensure_chat_ready, train_tokenizer
 
+    if cfg.init_from:
+        return ensure_chat_ready(AutoTokenizer.from_pretrained(cfg.init_from))
     if cfg.method != "scratch":
         return ensure_chat_ready(AutoTokenizer.from_pretrained(cfg.base_model))
     saved = run_dir / "tokenizer"
@@ -91,9 +93,11 @@ def build_model(cfg: TrainConfig, tokenizer):
             eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"), pad_token_id=tokenizer.pad_token_id,
         )
         model = Qwen2ForCausalLM(conf)
+    elif cfg.init_from and is_adapter(cfg.init_from):
+        return _from_adapter(cfg, tokenizer)
     else:
         dtype = torch.bfloat16 if cfg.bf16 else torch.float32
-        model = AutoModelForCausalLM.from_pretrained(cfg.base_model, dtype=dtype)
+        model = AutoModelForCausalLM.from_pretrained(cfg.init_from or cfg.base_model, dtype=dtype)
         if model.config.pad_token_id is None:
             model.config.pad_token_id = tokenizer.pad_token_id
     if cfg.gradient_checkpointing:
@@ -104,6 +108,31 @@ def build_model(cfg: TrainConfig, tokenizer):
 
         model = wrap_lora(model, cfg)
     return model
+
+
+def _from_adapter(cfg: TrainConfig, tokenizer):
+    """Continue a LoRA GTM: its adapter made trainable again on ``base_model`` (method lora), or
+    merged into the base for full fine-tuning (method full)."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    base = cfg.base_model or base_of(cfg.init_from)
+    if not base:
+        raise ValueError(f"train config field 'base_model': adapter {cfg.init_from} names no base model")
+    dtype = torch.bfloat16 if cfg.bf16 else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(base, dtype=dtype)
+    if model.config.pad_token_id is None:
+        model.config.pad_token_id = tokenizer.pad_token_id
+    if cfg.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        model.config.use_cache = False
+    if cfg.method == "lora":
+        model = PeftModel.from_pretrained(model, cfg.init_from, is_trainable=True)
+        if cfg.gradient_checkpointing:
+            model.enable_input_require_grads()
+        return model
+    return PeftModel.from_pretrained(model, cfg.init_from).merge_and_unload()
 
 
 def _mlflow_callback(client, run_id: str):
@@ -265,7 +294,7 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         shutil.rmtree(model_dir)
     trainer.save_model(str(model_dir))
     tok.save_pretrained(str(model_dir))
-    meta = {"preset": cfg.preset, "method": cfg.method, "base_model": cfg.base_model,
+    meta = {"preset": cfg.preset, "method": cfg.method, "base_model": _saved_base(cfg), "init_from": cfg.init_from,
             "dataset_hash": data_hash, "config": cfg.to_dict(), "metrics": metrics,
             "chat_template": "qwen", "max_length": cfg.max_length}
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
@@ -277,6 +306,15 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         global_step=trainer.state.global_step, resumed_from=last, dataset_hash=data_hash,
         loss_plot=plot, log_history=list(trainer.state.log_history), mlflow_run_id=mlflow_run_id,
     )
+
+
+def _saved_base(cfg: TrainConfig) -> str | None:
+    """The base an adapter produced by ``cfg`` must be loaded on (what ``gtm_model.json`` records)."""
+    if cfg.method != "lora":
+        return cfg.base_model
+    if cfg.init_from and not is_adapter(cfg.init_from):
+        return cfg.init_from  # a new LoRA on a full GTM
+    return cfg.base_model or (base_of(cfg.init_from) if cfg.init_from else None)
 
 
 def set_threads_env(n: int) -> None:
