@@ -242,6 +242,19 @@ def build_domain_dataset(problems: Sequence[KernelProblem], outcomes: Iterable[d
     return records
 
 
+def export_dataset(records: Sequence[dict], out_dir: str | Path) -> dict[str, int]:
+    """``out_dir/{train,test}.jsonl`` (one record per line, split by ``split``); counts per split."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for split in ("train", "test"):
+        with (out_dir / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
+            rows = [r for r in records if r["split"] == split]
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        counts[split] = len(rows)
+    return counts
+
+
 # ---- metrics (Table 4) ---------------------------------------------------------------------------
 def parse_prediction(text: str) -> dict[str, Any] | None:
     """A model's validator output -> {compiled, correct, runtime_ms}, or None when unusable."""

@@ -19,7 +19,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gtm_core.domains.cuda import DOMAIN_PRESET, TOOL_NAME, VALIDATOR_SPEC, parse_prediction, split_of, table4_metrics
+from gtm_core.domains.cuda import (
+    DOMAIN_PRESET,
+    TOOL_NAME,
+    VALIDATOR_SPEC,
+    parse_prediction,
+    split_of,
+    table4_metrics,
+)
 from gtm_core.settings import Settings
 
 EVAL_EXPERIMENT = "gtm-domain-eval"
