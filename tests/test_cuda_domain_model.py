@@ -33,7 +33,12 @@ def problems_file(shared_data, tmp_path_factory) -> Path:
 def env(shared_data, problems_file, tmp_path_factory):
     """A data folder with a tiny GTM registered as gtm@candidate (no @champion) and the domain
     exports of the small problems file (one H100 host: 4 candidates per problem)."""
-    from gtm_core.domains.cuda import build_domain_dataset, export_dataset, kernelbench_outcomes, load_problems
+    from gtm_core.domains.cuda import (
+        build_domain_dataset,
+        export_dataset,
+        kernelbench_outcomes,
+        load_problems,
+    )
     from gtm_core.training.presets import get_preset
     from gtm_core.training.run import run_training
     from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
@@ -109,7 +114,7 @@ def test_fine_tune_registers_and_loads(env, domain):
     base, base_tok = load_model(registry.resolve_model("models:/gtm@candidate", settings=s))
     assert tok.get_vocab() == base_tok.get_vocab()
     assert dom.config.hidden_size == base.config.hidden_size
-    diffs = [float((a - b).abs().max()) for a, b in zip(dom.parameters(), base.parameters(), strict=True)]
+    diffs = [float((a - b).detach().abs().max()) for a, b in zip(dom.parameters(), base.parameters(), strict=True)]
     assert max(diffs) > 0
     rec = json.loads((s.exports_dir / "cuda" / "test.jsonl").read_text().splitlines()[0])
     assert isinstance(generate(dom, tok, rec["messages"][:-1], max_new_tokens=8), str)
