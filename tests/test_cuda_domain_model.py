@@ -202,3 +202,17 @@ def test_dagster_domain_assets(env, domain, problems_file):
     assert "| gtm-cuda-validator |" in ev["table4"].value and 0 <= ev["compiled_accuracy"].value <= 1
     run = registry.client(env["settings"]).get_run(md["mlflow_run_id"].value)
     assert run.data.tags["dagster_run_id"] == res.run_id
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(),
+                    reason="fine-tuning and evaluating the domain model on a GPU needs CUDA; none here")
+def test_fine_tune_and_eval_on_cuda(env, domain):
+    from gtm_core.domains.cuda_model import evaluate, train_domain_model
+
+    s = env["settings"]
+    out = train_domain_model(s, device="cuda", max_steps=4, eval_steps=2, alias="cuda", progress=False,
+                             log=lambda *_: None)
+    assert out["registered"]["alias"] == "cuda"
+    res = evaluate(s, model_ref="models:/gtm-cuda-validator@cuda", include_base=False, limit=4, device="cuda",
+                   progress=False, log=lambda *_: None)
+    assert res["rows"][0]["n_unparsed"] == 0 and 0 <= res["rows"][0]["compiled_f1"] <= 1

@@ -156,7 +156,7 @@ def cuda_validator_eval(context: dg.AssetExecutionContext, config: CudaEvalConfi
         model = md["registered_version"].value if md.get("registered_version") else default_model_ref()
     res = evaluate(gtm.settings, model_ref=model, base_ref=config.base or None, include_base=config.include_base,
                    limit=config.limit, batch_size=config.batch_size, device=config.device,
-                   runtime_tol_ms=config.runtime_tol_ms, dagster_run_id=context.run_id, log=context.log.info)
+                   runtime_tol_ms=config.runtime_tol_ms, dagster_run_id=context.run.run_id, log=context.log.info)
     dom = res["rows"][0]
     meta = {"n": res["n"], "model": model, "table4": dg.MetadataValue.md(res["markdown"]),
             "mlflow_run_link": dg.MetadataValue.url(registry.run_link(res["mlflow_run_id"], gtm.settings)),
