@@ -63,6 +63,7 @@ def test_missing_base_names_the_refs(tmp_path):
         resolve_base(get_settings(data_dir=tmp_path))
 
 
+@pytest.mark.slow
 def test_domain_preset_derives_from_the_base(env):
     from gtm_core.domains.cuda import DOMAIN_PRESET
     from gtm_core.domains.cuda_model import domain_train_config, resolve_base
@@ -79,6 +80,52 @@ def test_domain_preset_derives_from_the_base(env):
         domain_train_config(folder, ref, nope=1)
 
 
+@pytest.mark.slow
+def test_continue_a_lora_adapter(env, tmp_path):
+    """init_from an adapter: method lora trains that adapter further (only its weights trainable,
+    starting from its values); method full merges it into the base."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from gtm_core import registry
+    from gtm_core.training.lora import trainable_parameters, wrap_lora
+    from gtm_core.training.presets import get_preset
+    from gtm_core.training.train import _saved_base, build_model, build_tokenizer
+
+    tok_dir = registry.resolve_model("models:/gtm@candidate", settings=env["settings"])
+    base_dir, adapter_dir = tmp_path / "base", tmp_path / "adapter"
+    torch.manual_seed(0)
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(tok_dir)
+    base = Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1,
+                                        num_attention_heads=2, num_key_value_heads=1, intermediate_size=64))
+    base.save_pretrained(base_dir)
+    tok.save_pretrained(base_dir)
+    cfg = get_preset("tiny-cpu", method="lora", base_model=str(base_dir), lora_r=4)
+    lora = wrap_lora(base, cfg)
+    for n, p in lora.named_parameters():
+        if "lora_B" in n:
+            torch.nn.init.normal_(p)  # a non-trivial adapter (fresh B is zero)
+    lora.save_pretrained(adapter_dir)
+    tok.save_pretrained(adapter_dir)
+    (adapter_dir / "gtm_model.json").write_text(json.dumps({"base_model": str(base_dir), "method": "lora"}))
+    want = {n: p.detach().clone() for n, p in lora.named_parameters() if "lora_" in n}
+
+    cont = get_preset("tiny-cpu", method="lora", init_from=str(adapter_dir), lora_r=4)
+    assert build_tokenizer(cont, [], tmp_path).get_vocab() == tok.get_vocab()
+    m = build_model(cont, tok)
+    got = {n: p for n, p in m.named_parameters() if p.requires_grad}
+    assert got and all("lora_" in n for n in got)
+    assert all(torch.equal(got[n], want[n]) for n in want if n in got) and set(want) & set(got)
+    assert trainable_parameters(m)[0] == sum(p.numel() for p in want.values())
+    assert _saved_base(cont) == str(base_dir)  # the adapter stays an adapter of the same base
+    merged = build_model(get_preset("tiny-cpu", method="full", init_from=str(adapter_dir)), tok)
+    assert not any("lora_" in n for n, _ in merged.named_parameters())
+    with pytest.raises(ValueError, match="'method'"):
+        get_preset("tiny-cpu", init_from=str(adapter_dir))  # scratch cannot continue a model
+
+
 def get_base_lr(base: dict) -> float:
     from gtm_core.registry import model_info
 
@@ -92,6 +139,7 @@ def domain(env):
     return train_domain_model(env["settings"], max_steps=6, eval_steps=3, progress=False, log=lambda *_: None)
 
 
+@pytest.mark.slow
 def test_fine_tune_registers_and_loads(env, domain):
     import torch
 
@@ -121,6 +169,7 @@ def test_fine_tune_registers_and_loads(env, domain):
     assert torch.isfinite(next(dom.parameters())).all()
 
 
+@pytest.mark.slow
 def test_eval_reports_every_table4_figure(env, domain):
     from gtm_core import registry
     from gtm_core.domains.cuda_model import evaluate
@@ -153,6 +202,7 @@ def test_eval_reports_every_table4_figure(env, domain):
     assert Path(res["report"]).read_text().startswith("| model |")
 
 
+@pytest.mark.slow
 def test_cli_domain_cuda_eval(env, domain, monkeypatch):
     from typer.testing import CliRunner
 
@@ -165,6 +215,7 @@ def test_cli_domain_cuda_eval(env, domain, monkeypatch):
     assert out["n"] == 4 and len(out["rows"]) == 1 and 0 <= out["rows"][0]["compiled_accuracy"] <= 1
 
 
+@pytest.mark.slow
 def test_dagster_domain_assets(env, domain, problems_file):
     """cuda_validator_dataset -> cuda_validator_model (Pipes subprocess) -> cuda_validator_eval."""
     import os
@@ -204,6 +255,8 @@ def test_dagster_domain_assets(env, domain, problems_file):
     assert run.data.tags["dagster_run_id"] == res.run_id
 
 
+@pytest.mark.slow
+@pytest.mark.gpu
 @pytest.mark.skipif(not __import__("torch").cuda.is_available(),
                     reason="fine-tuning and evaluating the domain model on a GPU needs CUDA; none here")
 def test_fine_tune_and_eval_on_cuda(env, domain):

@@ -80,10 +80,13 @@ def build_tokenizer(cfg: TrainConfig, train_records: list[dict], run_dir: Path):
 
 
 def build_model(cfg: TrainConfig, tokenizer):
-    """A Qwen2 causal LM from the preset's config (scratch) or the base model (lora/full)."""
+    """A Qwen2 causal LM from the preset's config (scratch), the base model (lora/full), or the
+    trained GTM ``init_from``: a full model's weights, or a LoRA adapter made trainable again on
+    its base (method lora) or merged into it (method full)."""
     import torch
     from transformers import AutoModelForCausalLM, Qwen2Config, Qwen2ForCausalLM
 
+    adapter = cfg.init_from if cfg.init_from and is_adapter(cfg.init_from) else None
     if cfg.method == "scratch":
         conf = Qwen2Config(
             vocab_size=len(tokenizer), hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_layers,
@@ -93,46 +96,32 @@ def build_model(cfg: TrainConfig, tokenizer):
             eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"), pad_token_id=tokenizer.pad_token_id,
         )
         model = Qwen2ForCausalLM(conf)
-    elif cfg.init_from and is_adapter(cfg.init_from):
-        return _from_adapter(cfg, tokenizer)
     else:
+        src = (cfg.base_model or base_of(adapter)) if adapter else (cfg.init_from or cfg.base_model)
+        if not src:
+            raise ValueError(f"train config field 'base_model': adapter {adapter} names no base model")
         dtype = torch.bfloat16 if cfg.bf16 else torch.float32
-        model = AutoModelForCausalLM.from_pretrained(cfg.init_from or cfg.base_model, dtype=dtype)
+        model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype)
         if model.config.pad_token_id is None:
             model.config.pad_token_id = tokenizer.pad_token_id
+        if adapter and cfg.method == "full":
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
     if cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.config.use_cache = False
-    if cfg.method == "lora":
+    if cfg.method == "lora" and adapter:
+        from peft import PeftModel
+
+        if cfg.gradient_checkpointing:
+            model.enable_input_require_grads()
+        model = PeftModel.from_pretrained(model, adapter, is_trainable=True)
+    elif cfg.method == "lora":
         from gtm_core.training.lora import wrap_lora
 
         model = wrap_lora(model, cfg)
     return model
-
-
-def _from_adapter(cfg: TrainConfig, tokenizer):
-    """Continue a LoRA GTM: its adapter made trainable again on ``base_model`` (method lora), or
-    merged into the base for full fine-tuning (method full)."""
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM
-
-    base = cfg.base_model or base_of(cfg.init_from)
-    if not base:
-        raise ValueError(f"train config field 'base_model': adapter {cfg.init_from} names no base model")
-    dtype = torch.bfloat16 if cfg.bf16 else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(base, dtype=dtype)
-    if model.config.pad_token_id is None:
-        model.config.pad_token_id = tokenizer.pad_token_id
-    if cfg.gradient_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-        model.config.use_cache = False
-    if cfg.method == "lora":
-        model = PeftModel.from_pretrained(model, cfg.init_from, is_trainable=True)
-        if cfg.gradient_checkpointing:
-            model.enable_input_require_grads()
-        return model
-    return PeftModel.from_pretrained(model, cfg.init_from).merge_and_unload()
 
 
 def _mlflow_callback(client, run_id: str):
