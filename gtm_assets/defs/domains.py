@@ -1,7 +1,10 @@
-"""Domain datasets (paper §5.4): the CUDA Code Validator SFT data. Training is wired elsewhere."""
+"""Domain adaptation (paper §5.4): the CUDA Code Validator SFT data, the fine-tuned domain model
+(``gtm-cuda-validator``, trained from the registered GTM via Dagster Pipes in pool ``gpu``) and its
+Table 4 evaluation against the base GTM."""
 
 # no `from __future__ import annotations`: Dagster resolves Config annotations at decoration time
 import json
+import sys
 from collections import Counter
 
 import dagster as dg
@@ -32,7 +35,12 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
                            gtm: GTMResource) -> dg.MaterializeResult:
     import pandas as pd
 
-    from gtm_core.domains.cuda import build_domain_dataset, kernelbench_outcomes, load_problems
+    from gtm_core.domains.cuda import (
+        build_domain_dataset,
+        export_dataset,
+        kernelbench_outcomes,
+        load_problems,
+    )
 
     s = gtm.settings
     path = config.problems
@@ -51,14 +59,8 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
         outcomes.extend(rows)
     records = build_domain_dataset(problems, outcomes, test_fraction=config.test_fraction, seed=config.seed)
     out_dir = s.exports_dir / "cuda"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    counts = Counter(r["split"] for r in records)
-    for split in ("train", "test"):
-        with (out_dir / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
-            for r in records:
-                if r["split"] == split:
-                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    df = pd.DataFrame([{**{k: v for k, v in r.items() if k != "messages"},
+    counts = export_dataset(records, out_dir)
+    df = pd.DataFrame([{**{k: v for k, v in r.items() if k not in ("messages", "arguments")},
                         "messages": json.dumps(r["messages"], ensure_ascii=False)} for r in records])
     gtm.store().replace("cuda_validator_samples", df)
     prov = Counter(r["provenance"].split(":")[0] for r in records)
@@ -73,3 +75,97 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
         "train_path": dg.MetadataValue.path(str(out_dir / "train.jsonl")),
         "test_path": dg.MetadataValue.path(str(out_dir / "test.jsonl")),
     })
+
+
+DOMAIN_MODEL_MODULES = ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", "gtm_core.training.presets",
+                        "gtm_core.training.train", "gtm_core.training.data", "gtm_core.training.lora",
+                        "gtm_core.training.run", "gtm_core.training.pipes_entry", "gtm_core.chat_format")
+
+
+class CudaModelConfig(dg.Config):
+    """Overrides of the ``cuda-validator`` preset (unset: derived from the base GTM's preset)."""
+
+    init_from: list[str] = []  # default: models:/gtm@champion, else models:/gtm@candidate
+    epochs: float | None = None
+    max_steps: int | None = None
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    grad_accum: int | None = None
+    max_length: int | None = None
+    eval_steps: int | None = None
+    max_train_examples: int | None = None
+    device: str | None = None  # auto | cpu | cuda
+    torch_threads: int | None = None
+    alias: str = "candidate"
+    fresh: bool = False
+
+
+@dg.asset(
+    deps=[cuda_validator_dataset, dg.AssetKey("registered_model")], pool="gpu", group_name="domains",
+    kinds={"pytorch", "mlflow"},
+    code_version=code_version(modules=DOMAIN_MODEL_MODULES, prompts=("simulator_system",)),
+    description="gtm-cuda-validator: the registered GTM fine-tuned on the CUDA validator train split "
+                "(preset cuda-validator) in a Pipes subprocess; registered in MLflow with @candidate.",
+)
+def cuda_validator_model(context: dg.AssetExecutionContext, config: CudaModelConfig,
+                         gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core.domains.cuda_model import BaseModelMissing, resolve_base
+
+    try:
+        ref, _ = resolve_base(gtm.settings, config.init_from or None)  # fail fast with the reason
+    except BaseModelMissing as e:
+        raise dg.Failure(str(e)) from None
+    context.log.info(f"fine-tuning from {ref}")
+    conf = config.model_dump(exclude={"alias", "fresh"}, exclude_none=True)
+    extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
+              "fresh": config.fresh, "alias": config.alias}
+    client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})
+    return client.run(command=[sys.executable, "-m", "gtm_core.domains.cuda_model"], context=context,
+                      extras=extras).get_materialize_result()
+
+
+class CudaEvalConfig(dg.Config):
+    """Which models to score on how much of the test split."""
+
+    model: str | None = None  # default: the version cuda_validator_model registered
+    base: list[str] = []  # baseline GTM refs (default @champion, else @candidate)
+    include_base: bool = True
+    limit: int | None = 200  # test records (seeded sample); None = all
+    batch_size: int = 8
+    runtime_tol_ms: float = 1.0
+    device: str | None = None
+
+
+@dg.asset(
+    deps=[cuda_validator_model], pool="gpu", group_name="domains", kinds={"duckdb", "mlflow"},
+    code_version=code_version(modules=("gtm_core.domains.cuda", "gtm_core.domains.cuda_model",
+                                       "gtm_core.simulator.engine", "gtm_core.simulator.backends"),
+                              prompts=("simulator_system",)),
+    description="Paper Table 4 for gtm-cuda-validator and the base GTM on the domain test split "
+                "(simulator engine, schema-constrained decoding): DuckDB cuda_validator_eval.",
+)
+def cuda_validator_eval(context: dg.AssetExecutionContext, config: CudaEvalConfig,
+                        gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core import registry
+    from gtm_core.domains.cuda_model import default_model_ref, evaluate
+
+    model = config.model
+    if model is None:
+        ev = context.instance.get_latest_materialization_event(dg.AssetKey("cuda_validator_model"))
+        md = ev.asset_materialization.metadata if ev and ev.asset_materialization else {}
+        model = md["registered_version"].value if md.get("registered_version") else default_model_ref()
+    res = evaluate(gtm.settings, model_ref=model, base_ref=config.base or None, include_base=config.include_base,
+                   limit=config.limit, batch_size=config.batch_size, device=config.device,
+                   runtime_tol_ms=config.runtime_tol_ms, dagster_run_id=context.run.run_id, log=context.log.info)
+    dom = res["rows"][0]
+    meta = {"n": res["n"], "model": model, "table4": dg.MetadataValue.md(res["markdown"]),
+            "mlflow_run_link": dg.MetadataValue.url(registry.run_link(res["mlflow_run_id"], gtm.settings)),
+            "report": dg.MetadataValue.path(res["report"])}
+    for k in ("compiled_accuracy", "compiled_f1", "correct_accuracy", "correct_f1", "runtime_accuracy",
+              "runtime_mean_abs_error_ms", "runtime_median_abs_error_ms", "n_unparsed"):
+        if dom.get(k) is not None:
+            meta[k] = float(dom[k])
+    if len(res["rows"]) > 1:
+        meta["base_compiled_accuracy"] = float(res["rows"][1]["compiled_accuracy"])
+        meta["base_correct_accuracy"] = float(res["rows"][1]["correct_accuracy"])
+    return dg.MaterializeResult(metadata=meta)

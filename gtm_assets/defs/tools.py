@@ -119,7 +119,6 @@ def imported_tools(context: dg.AssetExecutionContext, config: ImportConfig, gtm:
     """Specs imported from public formats (Seal-Tools, ToolEyes, BFCL, ToolBench, MCP, OpenAI functions,
     xLAM); a broken source is recorded as a reject and does not stop the others."""
     from gtm_core.importers import complete_specs, import_sources
-
     from gtm_core.repository import rejects_frame, specs_frame
 
     paths = _resolve_sources(config, gtm)

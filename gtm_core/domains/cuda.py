@@ -33,9 +33,15 @@ from gtm_core.spec import ToolSpec
 TOOL_NAME = "validate_cuda_kernel"
 HARDWARE = {"H100_Modal": "NVIDIA H100 80GB HBM3", "H100_PCIe_LambdaLabs": "NVIDIA H100 PCIe"}
 ERROR_KINDS = ("compilation_error", "runtime_error", "output_mismatch", "timeout")
-# Fine-tuning preset for the lead's training helper: start from the registered GTM.
-DOMAIN_PRESET: dict[str, Any] = {"name": "cuda_validator", "base_model": "models:/gtm@champion",
-                                 "epochs": 2, "learning_rate": 1e-4, "max_seq_len": 4096, "lora_r": 16}
+# The ``cuda-validator`` fine-tuning preset (gtm_core.domains.cuda_model.domain_train_config): it
+# continues the registered GTM (first ref that resolves) with the base model's own preset, for a
+# few epochs at ``lr_scale`` x its learning rate, on prompts long enough for kernel sources.
+DOMAIN_PRESET: dict[str, Any] = {
+    "name": "cuda-validator", "model_name": "gtm-cuda-validator",
+    "init_from": ("models:/gtm@champion", "models:/gtm@candidate"),
+    "epochs": 3.0, "lr_scale": 0.25, "max_length": 4096, "max_length_cpu": 2048,
+    "warmup_ratio": 0.05, "max_train_examples": None, "max_train_examples_cpu": 300,
+}
 
 VALIDATOR_SPEC = ToolSpec.parse({
     "name": TOOL_NAME,
@@ -231,9 +237,22 @@ def build_domain_dataset(problems: Sequence[KernelProblem], outcomes: Iterable[d
         out = tool_output(o)
         records.append({"level": p.level, "problem_id": p.problem_id, "name": p.name, "variant": variant,
                         "gpu": gpu, "split": split_of(key, test_fraction, seed),
-                        "provenance": o.get("provenance") or "", **out,
+                        "provenance": o.get("provenance") or "", **out, "arguments": args,
                         "messages": sft_example(VALIDATOR_SPEC, args, out)["messages"]})
     return records
+
+
+def export_dataset(records: Sequence[dict], out_dir: str | Path) -> dict[str, int]:
+    """``out_dir/{train,test}.jsonl`` (one record per line, split by ``split``); counts per split."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for split in ("train", "test"):
+        with (out_dir / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
+            rows = [r for r in records if r["split"] == split]
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        counts[split] = len(rows)
+    return counts
 
 
 # ---- metrics (Table 4) ---------------------------------------------------------------------------

@@ -11,6 +11,35 @@ import json
 import os
 
 
+def summary_metadata(out: dict) -> dict:
+    """Pipes materialization metadata (raw_value/type form) of a ``run_training`` summary."""
+    m = out["metrics"]
+    md = {
+        "final_loss": {"raw_value": m.get("final_loss", m["train_loss"]), "type": "float"},
+        "train_loss": {"raw_value": m["train_loss"], "type": "float"},
+        "eval_loss": {"raw_value": m.get("eval_loss"), "type": "float"} if "eval_loss" in m else None,
+        "eval_token_accuracy": {"raw_value": m.get("eval_token_accuracy"), "type": "float"}
+        if "eval_token_accuracy" in m else None,
+        "tokens_per_s": {"raw_value": round(out["tokens_per_s"], 1), "type": "float"},
+        "global_step": {"raw_value": out["global_step"], "type": "int"},
+        "train_examples": {"raw_value": out["train_examples"], "type": "int"},
+        "skipped_too_long": {"raw_value": out["skipped_too_long"], "type": "int"},
+        "dataset_hash": {"raw_value": out["dataset_hash"], "type": "text"},
+        "mlflow_run_id": {"raw_value": out["mlflow_run_id"], "type": "text"},
+        "mlflow_run_link": {"raw_value": out["mlflow_run_link"], "type": "url"},
+        "model_uri": {"raw_value": out["model_uri"], "type": "text"},
+        "model_kind": {"raw_value": out["model_kind"], "type": "text"},
+        "model_dir": {"raw_value": out["model_dir"], "type": "path"},
+        "resumed_from": {"raw_value": out["resumed_from"] or "", "type": "text"},
+        "train_pid": {"raw_value": os.getpid(), "type": "int"},
+        "summary": {"raw_value": json.loads(json.dumps(out, default=str)), "type": "json"},
+    }
+    if out.get("loss_plot"):
+        md["loss_plot"] = {"raw_value": out["loss_plot"], "type": "path"}
+        md["loss_curve"] = {"raw_value": f"![loss]({out['loss_plot']})", "type": "md"}
+    return {k: v for k, v in md.items() if v is not None}
+
+
 def main() -> None:
     from dagster_pipes import open_dagster_pipes
 
@@ -32,31 +61,7 @@ def main() -> None:
         pipes.log.info(f"training preset {cfg.preset} ({cfg.method}) in pid {os.getpid()}")
         out = run_training(cfg, settings, register=False, dagster_run_id=pipes.run_id,
                            fresh=bool(extras.get("fresh")), progress=True, log=pipes.log.info)
-        m = out["metrics"]
-        md = {
-            "final_loss": {"raw_value": m.get("final_loss", m["train_loss"]), "type": "float"},
-            "train_loss": {"raw_value": m["train_loss"], "type": "float"},
-            "eval_loss": {"raw_value": m.get("eval_loss"), "type": "float"} if "eval_loss" in m else None,
-            "eval_token_accuracy": {"raw_value": m.get("eval_token_accuracy"), "type": "float"}
-            if "eval_token_accuracy" in m else None,
-            "tokens_per_s": {"raw_value": round(out["tokens_per_s"], 1), "type": "float"},
-            "global_step": {"raw_value": out["global_step"], "type": "int"},
-            "train_examples": {"raw_value": out["train_examples"], "type": "int"},
-            "skipped_too_long": {"raw_value": out["skipped_too_long"], "type": "int"},
-            "dataset_hash": {"raw_value": out["dataset_hash"], "type": "text"},
-            "mlflow_run_id": {"raw_value": out["mlflow_run_id"], "type": "text"},
-            "mlflow_run_link": {"raw_value": out["mlflow_run_link"], "type": "url"},
-            "model_uri": {"raw_value": out["model_uri"], "type": "text"},
-            "model_kind": {"raw_value": out["model_kind"], "type": "text"},
-            "model_dir": {"raw_value": out["model_dir"], "type": "path"},
-            "resumed_from": {"raw_value": out["resumed_from"] or "", "type": "text"},
-            "train_pid": {"raw_value": os.getpid(), "type": "int"},
-            "summary": {"raw_value": json.loads(json.dumps(out, default=str)), "type": "json"},
-        }
-        if out.get("loss_plot"):
-            md["loss_plot"] = {"raw_value": out["loss_plot"], "type": "path"}
-            md["loss_curve"] = {"raw_value": f"![loss]({out['loss_plot']})", "type": "md"}
-        pipes.report_asset_materialization(metadata={k: v for k, v in md.items() if v is not None})
+        pipes.report_asset_materialization(metadata=summary_metadata(out))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ class TrainConfig:
     preset: str = "tiny-cpu"
     method: Method = "scratch"
     base_model: str | None = None  # hub id or local folder; None = build from the config below
+    # continue from a trained GTM (a folder or a models:/ / runs:/ ref, resolved by run_training):
+    # full model -> its weights (method full, or a new LoRA on it); LoRA adapter -> that adapter
+    # trained further on ``base_model`` (method lora) or merged into it (method full)
+    init_from: str | None = None
     # architecture of a from-scratch model (Qwen2)
     vocab_size: int = 4096
     hidden_size: int = 192
@@ -65,8 +69,10 @@ class TrainConfig:
 
         if self.method not in ("scratch", "lora", "full"):
             raise bad("method", f"must be scratch, lora or full, got {self.method!r}")
-        if self.method in ("lora", "full") and not self.base_model:
+        if self.method in ("lora", "full") and not (self.base_model or self.init_from):
             raise bad("base_model", f"method {self.method!r} needs a base model (hub id or local folder)")
+        if self.init_from and self.method == "scratch":
+            raise bad("method", "init_from continues a trained model: use full or lora, not scratch")
         for f in ("vocab_size", "hidden_size", "num_layers", "num_heads", "num_kv_heads",
                   "intermediate_size", "max_length", "batch_size", "grad_accum", "lora_r",
                   "eval_steps", "logging_steps", "torch_threads"):
@@ -129,4 +135,20 @@ def get_preset(name: str, **overrides: Any) -> TrainConfig:
     return TrainConfig(**values).validate()
 
 
-__all__ = ["PRESETS", "QWEN_TARGET_MODULES", "TrainConfig", "get_preset"]
+def derive_preset(base: dict[str, Any] | TrainConfig, name: str, **overrides: Any) -> TrainConfig:
+    """A named preset derived from the config a model was trained with (``gtm_model.json``'s
+    ``config``): the base's values, then ``overrides`` (None ignored), validated; unknown fields
+    of ``base`` (written by another version) are dropped, unknown overrides raise ValueError."""
+    base_d = base.to_dict() if isinstance(base, TrainConfig) else dict(base)
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    for k in overrides:
+        if k not in known:
+            raise ValueError(f"train config field {k!r}: unknown field")
+    values = {**{k: v for k, v in base_d.items() if k in known}, **overrides, "preset": name}
+    if "lora_target_modules" in values:
+        values["lora_target_modules"] = tuple(values["lora_target_modules"])
+    return TrainConfig(**values).validate()
+
+
+__all__ = ["PRESETS", "QWEN_TARGET_MODULES", "TrainConfig", "derive_preset", "get_preset"]

@@ -22,7 +22,7 @@ from gtm_core.training.data import (
     pack,
     read_jsonl,
 )
-from gtm_core.training.loading import META_FILE
+from gtm_core.training.loading import META_FILE, base_of, is_adapter
 from gtm_core.training.presets import TrainConfig
 
 
@@ -67,6 +67,8 @@ def build_tokenizer(cfg: TrainConfig, train_records: list[dict], run_dir: Path):
 
     from gtm_core.training.tokenizer import ensure_chat_ready, train_tokenizer
 
+    if cfg.init_from:
+        return ensure_chat_ready(AutoTokenizer.from_pretrained(cfg.init_from))
     if cfg.method != "scratch":
         return ensure_chat_ready(AutoTokenizer.from_pretrained(cfg.base_model))
     saved = run_dir / "tokenizer"
@@ -78,10 +80,13 @@ def build_tokenizer(cfg: TrainConfig, train_records: list[dict], run_dir: Path):
 
 
 def build_model(cfg: TrainConfig, tokenizer):
-    """A Qwen2 causal LM from the preset's config (scratch) or the base model (lora/full)."""
+    """A Qwen2 causal LM from the preset's config (scratch), the base model (lora/full), or the
+    trained GTM ``init_from``: a full model's weights, or a LoRA adapter made trainable again on
+    its base (method lora) or merged into it (method full)."""
     import torch
     from transformers import AutoModelForCausalLM, Qwen2Config, Qwen2ForCausalLM
 
+    adapter = cfg.init_from if cfg.init_from and is_adapter(cfg.init_from) else None
     if cfg.method == "scratch":
         conf = Qwen2Config(
             vocab_size=len(tokenizer), hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_layers,
@@ -92,14 +97,27 @@ def build_model(cfg: TrainConfig, tokenizer):
         )
         model = Qwen2ForCausalLM(conf)
     else:
+        src = (cfg.base_model or base_of(adapter)) if adapter else (cfg.init_from or cfg.base_model)
+        if not src:
+            raise ValueError(f"train config field 'base_model': adapter {adapter} names no base model")
         dtype = torch.bfloat16 if cfg.bf16 else torch.float32
-        model = AutoModelForCausalLM.from_pretrained(cfg.base_model, dtype=dtype)
+        model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype)
         if model.config.pad_token_id is None:
             model.config.pad_token_id = tokenizer.pad_token_id
+        if adapter and cfg.method == "full":
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
     if cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.config.use_cache = False
-    if cfg.method == "lora":
+    if cfg.method == "lora" and adapter:
+        from peft import PeftModel
+
+        if cfg.gradient_checkpointing:
+            model.enable_input_require_grads()
+        model = PeftModel.from_pretrained(model, adapter, is_trainable=True)
+    elif cfg.method == "lora":
         from gtm_core.training.lora import wrap_lora
 
         model = wrap_lora(model, cfg)
@@ -265,7 +283,7 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         shutil.rmtree(model_dir)
     trainer.save_model(str(model_dir))
     tok.save_pretrained(str(model_dir))
-    meta = {"preset": cfg.preset, "method": cfg.method, "base_model": cfg.base_model,
+    meta = {"preset": cfg.preset, "method": cfg.method, "base_model": _saved_base(cfg), "init_from": cfg.init_from,
             "dataset_hash": data_hash, "config": cfg.to_dict(), "metrics": metrics,
             "chat_template": "qwen", "max_length": cfg.max_length}
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
@@ -277,6 +295,15 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         global_step=trainer.state.global_step, resumed_from=last, dataset_hash=data_hash,
         loss_plot=plot, log_history=list(trainer.state.log_history), mlflow_run_id=mlflow_run_id,
     )
+
+
+def _saved_base(cfg: TrainConfig) -> str | None:
+    """The base an adapter produced by ``cfg`` must be loaded on (what ``gtm_model.json`` records)."""
+    if cfg.method != "lora":
+        return cfg.base_model
+    if cfg.init_from and not is_adapter(cfg.init_from):
+        return cfg.init_from  # a new LoRA on a full GTM
+    return cfg.base_model or (base_of(cfg.init_from) if cfg.init_from else None)
 
 
 def set_threads_env(n: int) -> None:
