@@ -4,7 +4,6 @@ bad input (rejected with spec/field/reason, nothing lost), broken files, spec co
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,6 @@ from gtm_core.importers import (
 )
 from gtm_core.importers.reader import read_records
 from gtm_core.llm.offline import OfflineTeacher
-from gtm_core.settings import get_settings
 from gtm_core.spec import ToolSpec
 
 SPEC_FILES = ["api_bank_synthetic_train_tools.jsonl", "api_bank_tools.jsonl", "bfcl_tools.jsonl", "mcp_tools.jsonl",
@@ -31,16 +29,6 @@ EXPECTED_FORMAT = {"bfcl_tools.jsonl": "bfcl", "mcp_tools.jsonl": "mcp_tools_lis
                    "toolbench_answer_functions.jsonl": "toolbench_rapidapi"}
 
 
-@pytest.fixture(scope="module")
-def real_data() -> Path:
-    """../shared/data (or GTM_SHARED_DATA_DIR). Skips when absent; fails when CI is set."""
-    p = get_settings().shared_data()
-    if p is None:
-        msg = "real tool data (../shared/data or GTM_SHARED_DATA_DIR) is not present"
-        if os.environ.get("CI"):
-            pytest.fail(msg + " — required in CI")
-        pytest.skip(msg)
-    return p
 
 
 def write_jsonl(path: Path, records: list) -> Path:
@@ -50,8 +38,8 @@ def write_jsonl(path: Path, records: list) -> Path:
 
 # ---- real data ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("fname", SPEC_FILES)
-def test_real_spec_file_loads_at_least_95_percent(real_data, fname):
-    path = real_data / fname
+def test_real_spec_file_loads_at_least_95_percent(shared_data, fname):
+    path = shared_data / fname
     n_lines = sum(1 for line in path.open() if line.strip())
     res = import_file(path)
     assert res.format == EXPECTED_FORMAT.get(fname, "openai_functions")
@@ -63,20 +51,20 @@ def test_real_spec_file_loads_at_least_95_percent(real_data, fname):
         assert s.parameters["type"] == "object" and s.source and s.uid
 
 
-def test_real_data_metadata_is_kept(real_data):
-    seal = import_file(real_data / "seal_tools_tools.jsonl", limit=20)
+def test_shared_data_metadata_is_kept(shared_data):
+    seal = import_file(shared_data / "seal_tools_tools.jsonl", limit=20)
     assert all(s.field and s.subfield and s.meta["domain"] == f"{s.field}/{s.subfield}" for s in seal.specs)
-    mcp = import_file(real_data / "mcp_tools.jsonl", limit=50)
+    mcp = import_file(shared_data / "mcp_tools.jsonl", limit=50)
     assert all("mcp_server" in s.meta for s in mcp.specs)
-    bfcl = import_file(real_data / "bfcl_tools.jsonl", limit=5)
+    bfcl = import_file(shared_data / "bfcl_tools.jsonl", limit=5)
     assert bfcl.specs[0].parameters.get("x-original-type") == "dict"
     assert bfcl.specs[0].response["type"] == "object"  # multi-turn specs carry a response schema
-    tb = import_file(real_data / "toolbench_rapidapi_tools.jsonl", limit=20)
+    tb = import_file(shared_data / "toolbench_rapidapi_tools.jsonl", limit=20)
     assert all(s.meta.get("rapidapi_tool") for s in tb.specs)
 
 
-def test_import_sources_real_with_limit(real_data):
-    res = import_sources([real_data / f for f in SPEC_FILES], limit_per_source=30)
+def test_import_sources_real_with_limit(shared_data):
+    res = import_sources([shared_data / f for f in SPEC_FILES], limit_per_source=30)
     assert res.n_read == 30 * len(SPEC_FILES) == len(res.specs) + len(res.rejects)
     assert {s.source.split("@")[0] for s in res.specs} >= {"fairyshine/Seal-Tools", "Junjie-Ye/ToolEyes"}
 
