@@ -4,6 +4,7 @@ against a real local HTTP server (retries on 500/429/timeouts/malformed bodies),
 import json
 
 import pytest
+from openai_stub_server import StubLLMServer
 
 from gtm_core.llm import (
     ChatRequest,
@@ -15,7 +16,6 @@ from gtm_core.llm import (
 from gtm_core.llm.openai_compat import LLMRequestError, OpenAIChat
 from gtm_core.settings import LLMSettings
 from gtm_core.taxonomy import build_taxonomy, load_seed_taxonomy
-from tests.openai_stub_server import StubLLMServer
 
 
 @pytest.mark.parametrize("text,expected", [

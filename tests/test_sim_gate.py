@@ -80,7 +80,7 @@ def test_every_error_class_without_model_call():
 
 def test_messages_are_canonical():
     assert error_message("missing_required", "city") == "Missing required parameter 'city'."
-    assert error_message("unknown_parameter", "zip") == "Unknown parameter 'zip'."
+    assert error_message("unknown_parameter", "zip") == "Unknown parameter 'zip': the tool does not accept it."
     assert "expected integer, got string" in error_message("type_error", "n", "expected integer, got string")
 
 

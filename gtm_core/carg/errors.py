@@ -1,8 +1,8 @@
 """CARG error generation (paper §4.2.3): four generators turn a valid call into an erroneous one
 with an error message, and three checks validate the pair (format, existence, message quality).
 
-The canonical error types and message wording live here (``ERROR_TYPES``, ``error_message``) and
-``detect_errors`` is the deterministic argument gate; the simulator uses the same definitions.
+The canonical error types and message wording are in ``gtm_core.tool_errors`` (shared with the
+simulator's gate); ``detect_errors`` lists every structural error of a call.
 Outputs have the shape of ``chat_format.error_payload(type, message, field)``.
 """
 
@@ -21,9 +21,15 @@ from gtm_core.carg.validate import checker
 from gtm_core.chat_format import error_payload
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
-
-TYPE_ERROR, MISSING, UNKNOWN, INVALID = "type_error", "missing_required", "unknown_parameter", "invalid_value"
-ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
+from gtm_core.tool_errors import (
+    ERROR_TYPES,
+    INVALID,
+    MISSING,
+    TYPE_ERROR,
+    UNKNOWN,
+    error_message,
+    json_type,
+)
 
 # words a good message for each type uses (message quality check)
 MESSAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -34,39 +40,9 @@ MESSAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def error_message(kind: str, param: str, detail: str = "") -> str:
-    """The canonical error message for ``kind`` about ``param`` (``detail`` says what is wrong)."""
-    detail = detail.strip().rstrip(".")
-    if kind == TYPE_ERROR:
-        return f"Parameter '{param}' has the wrong type: {detail or 'unexpected type'}."
-    if kind == MISSING:
-        return f"Missing required parameter '{param}'." + (f" {detail}." if detail else "")
-    if kind == UNKNOWN:
-        return f"Unknown parameter '{param}': {detail or 'the tool does not accept it'}."
-    if kind == INVALID:
-        return f"Invalid value for parameter '{param}': {detail or 'value not allowed'}."
-    raise ValueError(f"error kind {kind!r} is not one of {ERROR_TYPES}")
-
-
 # ---- the gate: which errors does a call contain? ---------------------------------------------
 _PY_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
              "array": "array", "object": "object", "null": "null"}
-
-
-def json_type(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    return "object" if isinstance(v, dict) else type(v).__name__
 
 
 def _declared_types(schema: Any) -> list[str]:

@@ -6,7 +6,7 @@ JSON Schema value constraints: bounds, lengths, patterns) become the canonical e
 ``missing_required``, ``unknown_parameter``, ``invalid_value``. Validators are compiled once per
 spec (cached by ``spec.uid``) into closures with fast paths for the common flat schemas.
 
-``error_message`` is the ONE place the canonical message texts are written.
+The canonical types and message texts are in ``gtm_core.tool_errors`` (shared with CARG).
 """
 
 from __future__ import annotations
@@ -19,45 +19,17 @@ from typing import Any
 
 from gtm_core.chat_format import error_payload
 from gtm_core.spec import ToolSpec
-
-TYPE_ERROR, MISSING, UNKNOWN, INVALID = "type_error", "missing_required", "unknown_parameter", "invalid_value"
-ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
+from gtm_core.tool_errors import (
+    INVALID,
+    MISSING,
+    TYPE_ERROR,
+    UNKNOWN,
+    error_message,
+    json_type,
+)
 
 Problem = tuple[str, str, str]  # (kind, field path, detail)
 Check = Callable[[Any, str], Problem | None]
-
-
-def error_message(kind: str, param: str | None, detail: str = "") -> str:
-    """The canonical message for a structural error (shared with CARG's generated errors)."""
-    if kind == MISSING:
-        return f"Missing required parameter '{param}'."
-    if kind == UNKNOWN:
-        return f"Unknown parameter '{param}'."
-    if kind == TYPE_ERROR:
-        if param is None:
-            return f"Arguments must be a JSON object{': ' + detail if detail else ''}."
-        return f"Parameter '{param}' has the wrong type: {detail}."
-    if kind == INVALID:
-        return f"Parameter '{param}' has an invalid value: {detail}."
-    raise ValueError(f"error kind {kind!r} is not one of {ERROR_TYPES}")
-
-
-def json_type_name(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list | tuple):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return type(v).__name__
 
 
 def _is_int(v: Any) -> bool:
@@ -172,14 +144,14 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
 
             def c_type(v, p, f=f, expected=expected):
                 if not f(v):
-                    return TYPE_ERROR, p, f"expected {expected}, got {json_type_name(v)}"
+                    return TYPE_ERROR, p, f"expected {expected}, got {json_type(v)}"
                 return None
         else:
             fs = [(_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[x] for x in types]
 
             def c_type(v, p, fs=fs, expected=expected):
                 if not any(f(v) for f in fs):
-                    return TYPE_ERROR, p, f"expected {expected}, got {json_type_name(v)}"
+                    return TYPE_ERROR, p, f"expected {expected}, got {json_type(v)}"
                 return None
         checks.append(c_type)
     if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -280,7 +252,7 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
                     return None
                 if all(r[0] == TYPE_ERROR for r in problems):
                     names = [str(b.get("type")) for b in branches if b.get("type")]
-                    return TYPE_ERROR, p, f"expected {' or '.join(names) or 'a matching value'}, got {json_type_name(v)}"
+                    return TYPE_ERROR, p, f"expected {' or '.join(names) or 'a matching value'}, got {json_type(v)}"
                 return next(r for r in problems if r[0] != TYPE_ERROR)
             checks.append(c_any)
     for b in schema.get("allOf") or []:
@@ -354,7 +326,7 @@ class Gate:
         """(kind, field, detail) of the first structural error, or None when the call passes
         (field "" = the arguments themselves are not an object)."""
         if not isinstance(arguments, dict):
-            return TYPE_ERROR, "", f"got {json_type_name(arguments)}"
+            return TYPE_ERROR, "", f"got {json_type(arguments)}"
         return self._check(arguments, "")
 
     def __call__(self, arguments: Any) -> dict | None:

@@ -130,7 +130,7 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
 @task("carg_error_message")
 def carg_error_message(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    from gtm_core.carg.errors import error_message
+    from gtm_core.tool_errors import error_message
 
     return {"message": error_message(payload["error_type"], payload.get("field") or "", payload.get("detail") or "")}
 
