@@ -10,7 +10,7 @@ import os
 import pytest
 
 from gtm_core.spec import SpecError, ToolSpec
-from tests.reliability.fuzzing import run_call_fuzz, run_import_file_fuzz, run_spec_fuzz
+from fuzzing import run_call_fuzz, run_import_file_fuzz, run_spec_fuzz
 
 pytestmark = pytest.mark.reliability
 N_SPECS = int(os.environ.get("GTM_FUZZ_SPECS", "2000"))
@@ -80,7 +80,10 @@ def test_gate_names_a_parameter_called_empty_string():
     from gtm_core.simulator.gate import Gate
 
     closed = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "properties": {}}})
-    assert Gate(closed)({"": 1})["error"] == {"type": "unknown_parameter", "message": "Unknown parameter ''.", "field": ""}
+    from gtm_core.tool_errors import error_message
+
+    assert Gate(closed)({"": 1})["error"] == {"type": "unknown_parameter", "field": "",
+                                              "message": error_message("unknown_parameter", "", "")}
     typed = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "additionalProperties": {"type": "integer"}}})
     err = Gate(typed)({"": "x"})["error"]  # was reported as "Arguments must be a JSON object"
     assert err["field"] == "" and err["message"].startswith("Parameter '' has the wrong type")
