@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from fuzzing import run_call_fuzz, run_import_file_fuzz, run_spec_fuzz
 
 from gtm_core.spec import SpecError, ToolSpec
-from fuzzing import run_call_fuzz, run_import_file_fuzz, run_spec_fuzz
 
 pytestmark = pytest.mark.reliability
 N_SPECS = int(os.environ.get("GTM_FUZZ_SPECS", "2000"))
