@@ -230,7 +230,7 @@ def _check_accepted(spec: ToolSpec, rng: random.Random, stats: FuzzStats, raw: A
 
 
 def _check_gate_result(gate, spec: ToolSpec, args: Any) -> dict | None:
-    from gtm_core.simulator.gate import ERROR_TYPES
+    from gtm_core.tool_errors import ERROR_TYPES
 
     p = gate(args)
     if p is None:

@@ -119,7 +119,9 @@ def run(model: str, tools: Path, clients: int, duration: float, timeout: float =
         lat = sorted(out.pop("lat"))
         alive = srv.poll() is None and httpx.get(f"{url}/healthz", timeout=5).status_code == 200
         rss_end = proc.memory_info().rss
-        pct = (lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))], 1) if lat else None)
+
+        def pct(q: float) -> float | None:
+            return round(lat[min(len(lat) - 1, int(q * len(lat)))], 1) if lat else None
         return {**out, "clients": clients, "duration_s": duration, "wall_s": round(wall, 1), "p50_ms": pct(0.5),
                 "p99_ms": pct(0.99), "rss_start_mb": rss0 >> 20, "rss_peak_mb": peak[0] >> 20, "rss_end_mb": rss_end >> 20,
                 "server_alive": alive, "throughput_rps": round(out["requests"] / wall, 1)}
