@@ -240,7 +240,8 @@ def _check_gate_result(gate, spec: ToolSpec, args: Any) -> dict | None:
     assert isinstance(err["message"], str) and err["message"], err
     if not (err["type"] == "type_error" and not isinstance(args, dict)):
         # the field names the offending parameter (a parameter may itself be called "")
-        assert isinstance(err["field"], str) and (err["field"] or "" in args), f"gate error without a field: {err}"
+        assert isinstance(err["field"], str) and (err["field"] or "" in args or "" in spec.properties), \
+            f"gate error without a field: {err}"
     json.dumps(p)
     return p
 
