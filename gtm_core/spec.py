@@ -124,6 +124,49 @@ def meta_schema_error(schema: Any):
     return next(iter(_META.iter_errors(schema)), None)
 
 
+MAX_SCHEMA_DEPTH = 64
+
+
+def _check_depth(value: Any, spec: str, field: str) -> None:
+    """Reject values nested deeper than MAX_SCHEMA_DEPTH (iteratively: no recursion on input)."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if d > MAX_SCHEMA_DEPTH:
+            raise SpecError(spec, field, f"nested deeper than {MAX_SCHEMA_DEPTH} levels")
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v)
+
+
+def _check_refs(schema: dict, spec: str, field: str) -> None:
+    """Every ``$ref`` must resolve inside the schema itself (no remote or dangling references):
+    validators downstream (gate, CARG, simulator) can then never fail on a reference."""
+    refs: list[tuple[str, Any]] = []
+    stack: list[tuple[str, Any]] = [(field, schema)]
+    while stack:
+        path, v = stack.pop()
+        if isinstance(v, dict):
+            if "$ref" in v:
+                refs.append((path, v["$ref"]))
+            stack.extend((f"{path}.{k}", x) for k, x in v.items() if k not in ("enum", "const", "default", "examples"))
+        elif isinstance(v, list):
+            stack.extend((f"{path}[{i}]", x) for i, x in enumerate(v))
+    if not refs:
+        return
+    from referencing.exceptions import Unresolvable
+
+    resolver = Draft202012Validator(schema)._resolver
+    for path, ref in refs:
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise SpecError(spec, f"{path}.$ref", f"only local references ('#/$defs/...') are allowed, got {str(ref)[:80]!r}")
+        try:
+            resolver.lookup(ref)
+        except Unresolvable:
+            raise SpecError(spec, f"{path}.$ref", f"reference {ref[:80]!r} does not resolve inside the schema") from None
+
+
 class SpecError(ValueError):
     """A spec that cannot be accepted: names the spec, the field path and the reason."""
 
@@ -293,10 +336,18 @@ class ToolSpec(BaseModel):
         desc = raw.get("description") or ""
         if not isinstance(desc, str):
             raise SpecError(name, "description", "description must be a string")
-        flags: list[str] = list(raw.get("flags") or [])
+        flags_raw = raw.get("flags") or []
+        if not isinstance(flags_raw, list) or not all(isinstance(f, str) for f in flags_raw):
+            raise SpecError(name, "flags", "flags must be a list of strings")
+        flags: list[str] = list(flags_raw)
+        if raw.get("meta") is not None and not isinstance(raw["meta"], dict):
+            raise SpecError(name, "meta", f"meta must be an object, got {type(raw['meta']).__name__}")
         params = raw.get("parameters", raw.get("input_schema", raw.get("inputSchema")))
         if params is None:
             params = {"type": "object", "properties": {}}
+        for fld in ("parameters", "response"):
+            _check_depth(params if fld == "parameters" else raw.get("response", raw.get("output_schema", raw.get("outputSchema"))),
+                         name, fld)
         params = copy.deepcopy(params)
         if isinstance(params, list):
             params = _params_from_list(params, name)
@@ -341,6 +392,7 @@ class ToolSpec(BaseModel):
                 if err is not None:
                     where = ".".join(str(p) for p in err.absolute_path)
                     raise SpecError(name, f"{fld}.{where}" if where else fld, f"invalid JSON Schema: {err.message[:200]}")
+                _check_refs(schema, name, fld)
         meta = {k: v for k, v in raw.items() if k not in _KNOWN_KEYS and v is not None}
         meta.update(raw.get("meta") or {})
         return cls(

@@ -95,6 +95,19 @@ def _param_validator(schema: dict) -> Draft202012Validator:
     return v
 
 
+def _param_error(schema: dict, params: dict, value: Any):
+    """The first JSON Schema error of one parameter value (``$defs`` of the parameters object in
+    scope; a reference that points elsewhere in the parameters object is left to ``v_format``)."""
+    from referencing.exceptions import Unresolvable
+
+    defs = {k: params[k] for k in ("$defs", "definitions") if isinstance(params.get(k), dict) and k not in schema}
+    v = _param_validator({**schema, **defs} if defs else schema)
+    try:
+        return None if v.is_valid(value) else next(iter(v.iter_errors(value)), None)
+    except Unresolvable:
+        return None
+
+
 @dataclass(frozen=True)
 class CallError:
     type: str
@@ -127,7 +140,7 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
         if not type_matches(v, types):
             out.append(CallError(TYPE_ERROR, k, f"expected {' or '.join(types)}, got {json_type(v)}"))
             continue
-        err = next(iter(_param_validator(schema).iter_errors(v)), None) if not _param_validator(schema).is_valid(v) else None
+        err = _param_error(schema, spec.parameters, v)
         if err is not None:
             out.append(CallError(INVALID, k, err.message[:160]))
             continue

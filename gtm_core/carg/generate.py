@@ -88,6 +88,29 @@ class RunStats:
                     self.reasons[r.split(":")[0]] += 1
 
 
+FAILURES_TABLE = "carg_failures"
+
+
+class GenerationFailed(RuntimeError):
+    """A teacher or judge request still failed after the backend's retries. The batch was not
+    committed (nothing half-written); the failure is a row of ``carg_failures``; a rerun resumes."""
+
+
+class _Guarded:
+    """A ChatModel whose failures are recorded (scenario, field, tools of the batch, error) before
+    they stop the run as ``GenerationFailed``."""
+
+    def __init__(self, inner: ChatModel, role: str, gen: Generator):
+        self.inner, self.role, self.gen = inner, role, gen
+        self.name = getattr(inner, "name", type(inner).__name__)
+
+    def generate(self, requests, **kw):
+        try:
+            return self.inner.generate(requests, **kw)
+        except Exception as e:
+            raise self.gen.record_failure(self.role, len(requests), e) from e
+
+
 class Generator:
     """Runs one scenario for one field partition; ``on_commit`` is called after every batch."""
 
@@ -98,6 +121,23 @@ class Generator:
         self.teacher = str(getattr(chat, "name", type(chat).__name__))
         self.generation = generation_id(code_version, self.cfg, self.teacher + (f"+judge:{judge_model.name}" if judge_model else ""))
         self.on_commit, self.progress = on_commit, progress
+        self.chat = _Guarded(chat, "teacher", self)
+        self.judge = _Guarded(judge_model, "judge", self) if judge_model is not None else None
+        self._batch: tuple[str, str, list[str]] = ("", "", [])  # scenario, field_key, tool uids in flight
+
+    def record_failure(self, role: str, n_requests: int, error: Exception) -> GenerationFailed:
+        """Keep a row in ``carg_failures`` for a batch whose requests failed; the error to raise."""
+        import datetime as dt
+
+        scenario, field_key, uids = self._batch
+        at = dt.datetime.now(dt.UTC).isoformat()
+        msg = f"{type(error).__name__}: {error}"[:2000]
+        fid = hashlib.sha256(f"{self.generation}|{scenario}|{field_key}|{uids}|{at}".encode()).hexdigest()[:24]
+        self.store.append_new(FAILURES_TABLE, pd.DataFrame([{
+            "failure_id": fid, "scenario": scenario, "field_key": field_key, "generation": self.generation, "role": role,
+            "tool_uids": json.dumps(uids), "n_requests": n_requests, "error": msg, "at": at}]), key=["failure_id"])
+        return GenerationFailed(f"carg {scenario} {field_key}: {role} failed for {len(uids)} tool(s) after retries "
+                                f"(batch not committed; rerun to resume): {msg}")
 
     # ---- bookkeeping -------------------------------------------------------------------------
     def prepare(self, scenario: str, field_key: str, resume: bool = True) -> int:
@@ -171,6 +211,7 @@ class Generator:
                 break
             pending.sort(key=lambda x: x[1])
             batch = pending[: cfg.batch_tools]
+            self._batch = ("single", field_key, [u for u, _ in batch])
             reqs = [single.request(by_uid[u], field, cfg.samples_per_tool, r, feedback.get(u), seed=cfg.seed) for u, r in batch]
             texts = self.chat.generate(reqs)
             samples, prog, jspecs = [], [], []
@@ -206,6 +247,7 @@ class Generator:
         bar = tqdm(total=len(todo), desc=f"carg multi {field_key}", disable=not self.progress, unit="tool")
         for b in range(0, len(todo), cfg.batch_tools):
             batch = todo[b:b + cfg.batch_tools]
+            self._batch = ("multi", field_key, [specs[i].uid for i in batch])
             dialogues, lonely = [], []
             for i in batch:
                 g = groups[i]
@@ -261,6 +303,7 @@ class Generator:
         bar = tqdm(total=len(todo), desc=f"carg error {field_key}", disable=not self.progress, unit="sample")
         for b in range(0, len(todo), cfg.batch_tools * cfg.samples_per_tool):
             batch = todo[b:b + cfg.batch_tools * cfg.samples_per_tool]
+            self._batch = ("error", field_key, sorted({src.tool_uid for src in batch}))
             made: list[tuple[Sample, ToolSpec, E.CallError]] = []
             for src in batch:
                 spec = by_uid[src.tool_uid]

@@ -46,17 +46,23 @@ def generate(
     gen = Generator(store, make_chat_model(s.llm), cfg=cfg, judge_model=make_chat_model(s.judge) if s.judge else None,
                     code_version=code_versions()[_ASSET[scenario]],
                     on_commit=lambda st: typer.echo(f"COMMIT batch={st.batches} accepted={st.accepted} rejected={st.rejected}"))
-    if scenario == "single":
-        st = gen.run_single(key, specs[0].field, specs, resume=resume)
-    elif scenario == "error":
-        st = gen.run_error(key, specs[0].field, specs, resume=resume)
-    else:
-        from gtm_core.carg.embeddings import embed_cached
-        from gtm_core.carg.multi import api_text
-        from gtm_core.embed import Embedder
+    from gtm_core.carg.generate import GenerationFailed
 
-        emb = embed_cached(store, Embedder(s.embedder_model), [api_text(x) for x in specs])
-        st = gen.run_multi(key, specs[0].field, specs, emb, resume=resume)
+    try:
+        if scenario == "single":
+            st = gen.run_single(key, specs[0].field, specs, resume=resume)
+        elif scenario == "error":
+            st = gen.run_error(key, specs[0].field, specs, resume=resume)
+        else:
+            from gtm_core.carg.embeddings import embed_cached
+            from gtm_core.carg.multi import api_text
+            from gtm_core.embed import Embedder
+
+            emb = embed_cached(store, Embedder(s.embedder_model), [api_text(x) for x in specs])
+            st = gen.run_multi(key, specs[0].field, specs, emb, resume=resume)
+    except GenerationFailed as e:
+        typer.echo(f"FAILED {e}", err=True)
+        raise typer.Exit(1) from None
     emit({"field_key": key, "scenario": scenario, "generation": gen.generation, "generated": st.generated,
           "accepted": st.accepted, "rejected": st.rejected, "resumed_units": st.skipped_units,
           "not_applicable": st.not_applicable, "reasons": dict(st.reasons)}, as_json)

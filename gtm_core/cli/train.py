@@ -24,6 +24,7 @@ def train(
     bf16: bool | None = typer.Option(None, "--bf16/--no-bf16"),
     gradient_checkpointing: bool | None = typer.Option(None, "--gradient-checkpointing/--no-gradient-checkpointing"),
     lora_r: int | None = typer.Option(None),
+    eval_steps: int | None = typer.Option(None, help="evaluation and checkpoint interval (steps)"),
     max_train_examples: int | None = typer.Option(None),
     seed: int | None = typer.Option(None),
     sft_dir: Path | None = typer.Option(None, help="folder with train/val.jsonl (default: <data>/exports/sft)"),
@@ -41,7 +42,7 @@ def train(
         cfg = get_preset(preset, method=method, base_model=base_model, epochs=epochs, max_steps=max_steps,
                          learning_rate=learning_rate, batch_size=batch_size, grad_accum=grad_accum,
                          max_length=max_length, packing=packing, bf16=bf16,
-                         gradient_checkpointing=gradient_checkpointing, lora_r=lora_r,
+                         gradient_checkpointing=gradient_checkpointing, lora_r=lora_r, eval_steps=eval_steps,
                          max_train_examples=max_train_examples, seed=seed)
     except ValueError as e:
         console.print(f"[red]{e}[/red]")

@@ -14,6 +14,7 @@ from gtm_core.importers.common import (
     FILE_HINT,
     NATIVE,
     NORMALIZED,
+    bad,
     is_unified,
     path_mentions,
     source_mentions,
@@ -66,7 +67,9 @@ def _convert_fn(fn: Any, meta: dict) -> dict | SpecError:
             if isinstance(raw.get(key), dict):
                 raw[key] = mark_original_types(raw[key])
         if meta:
-            raw.setdefault("meta", {}).update(meta)
+            if raw.get("meta") is not None and not isinstance(raw["meta"], dict):
+                return bad(fn, "meta", f"meta must be an object, got {type(raw['meta']).__name__}")
+            raw["meta"] = {**(raw.get("meta") or {}), **meta}
     return raw
 
 

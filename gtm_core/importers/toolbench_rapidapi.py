@@ -77,8 +77,8 @@ def convert_api(api: dict, tool_name: str, tool_desc: str = "", category: str = 
     api_name = api.get("api_name") or api.get("name")
     if not isinstance(api_name, str) or not api_name.strip():
         return bad(api, "api_name", "the API entry has no name")
-    if not tool_name:
-        return bad(api, "tool_name", "the API entry names no tool")
+    if not isinstance(tool_name, str) or not tool_name.strip():
+        return bad(api, "tool_name", "the API entry names no tool (a non-empty string)")
     props: dict[str, Any] = {}
     required: list[str] = []
     for key, is_req in (("required_parameters", True), ("optional_parameters", False)):
@@ -96,6 +96,8 @@ def convert_api(api: dict, tool_name: str, tool_desc: str = "", category: str = 
             if is_req:
                 required.append(pname)
     desc = api.get("api_description") or api.get("description") or ""
+    tool_desc = tool_desc if isinstance(tool_desc, str) else ""
+    category = category if isinstance(category, str) else ""
     raw: dict[str, Any] = {
         "name": function_name(api_name, tool_name), "description": desc,
         "parameters": {"type": "object", "properties": props, "required": required},

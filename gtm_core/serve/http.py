@@ -47,6 +47,93 @@ class SessionRequest(BaseModel):
     session_id: str | None = None
 
 
+# ---- response models (the documented answers; schemathesis checks every response against them) --
+class ErrorDetail(BaseModel):
+    reason: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    detail: ErrorDetail
+
+
+class SimResultModel(BaseModel):
+    output: Any = Field(description="The tool output, or an error payload {\"error\": {type, message, field}}")
+    source: str = Field(description="gate | fault | cache | model | replay | error")
+    tool: str
+    session_id: str | None = None
+    call_index: int | None = None
+    attempts: int
+    latency_ms: float
+    is_error: bool
+
+
+class BatchResponse(BaseModel):
+    results: list[SimResultModel]
+
+
+class SessionCreated(BaseModel):
+    session_id: str
+    seed: int
+    state_version: int
+
+
+class SessionState(BaseModel):
+    session_id: str
+    seed: int
+    state_version: int
+    calls: int
+    history: list[Any]
+    log: list[Any]
+
+
+class ReplayAccepted(BaseModel):
+    session_id: str
+    calls: int
+
+
+class Deleted(BaseModel):
+    deleted: str
+
+
+class ToolSummary(BaseModel):
+    name: str
+    description: str
+
+
+class ToolList(BaseModel):
+    tools: list[ToolSummary]
+
+
+class ToolPublic(BaseModel):
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    required: list[str]
+    response: dict[str, Any] | str | None
+
+
+class RetrieveResponse(BaseModel):
+    result: list[list[Any]]
+
+
+class Health(BaseModel):
+    status: str
+    tools: int
+    backend: str
+    queue_depth: int
+
+
+_ERROR_TEXT = {400: "Body is not valid JSON or is empty", 401: "Missing or wrong bearer token", 404: "Unknown tool or session",
+               409: "Call differs from the replayed recording", 413: "Body or batch too large",
+               422: "A field is missing or has a bad value", 503: "Queue full: retry after Retry-After seconds"}
+
+
+def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route can answer (all with ErrorResponse)."""
+    return {c: {"model": ErrorResponse, "description": _ERROR_TEXT[c]} for c in codes}
+
+
 class HTTPError(Exception):
     def __init__(self, status: int, reason: str, field: str | None = None, headers: dict | None = None):
         self.status, self.reason, self.field, self.headers = status, reason, field, headers or {}
@@ -54,6 +141,11 @@ class HTTPError(Exception):
 
 class Overloaded(Exception):
     pass
+
+
+def _no_constant(name: str) -> Any:
+    """NaN / Infinity are not JSON: refuse them (they could never be answered as valid JSON)."""
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
 def _call_from(obj: Any, where: str) -> SimCall:
@@ -242,7 +334,11 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
     app.openapi_schema = None
 
     def jresp(obj: Any, status: int = 200, headers: dict | None = None) -> Response:
-        return Response(json.dumps(obj, ensure_ascii=False, default=str).encode(), status, headers=headers,
+        try:
+            body = json.dumps(obj, ensure_ascii=False, default=str).encode()
+        except UnicodeEncodeError:  # lone surrogates (valid as JSON escapes, not as UTF-8): escape them
+            body = json.dumps(obj, ensure_ascii=True, default=str).encode()
+        return Response(body, status, headers=headers,
                         media_type="application/json")
 
     def error_resp(e: HTTPError) -> Response:
@@ -267,7 +363,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         if not body:
             raise HTTPError(400, "empty body: a JSON object is required", "<body>")
         try:
-            return json.loads(body)
+            return json.loads(body, parse_constant=_no_constant)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise HTTPError(400, f"invalid JSON: {e}", "<body>") from None
 
@@ -333,7 +429,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             return wrapper
         return deco
 
-    @app.post("/v1/simulate", openapi_extra=_body_schema(SimulateRequest), tags=["simulate"])
+    @app.post("/v1/simulate", openapi_extra=_body_schema(SimulateRequest), tags=["simulate"], response_model=SimResultModel,
+              responses=_responses(400, 401, 404, 409, 413, 422, 503))
     @route("simulate")
     async def simulate(request: Request):
         """Simulate one tool call."""
@@ -341,7 +438,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         (r,) = await run_calls([call])
         return jresp(r.to_dict())
 
-    @app.post("/v1/simulate/batch", openapi_extra=_body_schema(BatchRequest), tags=["simulate"])
+    @app.post("/v1/simulate/batch", openapi_extra=_body_schema(BatchRequest), tags=["simulate"], response_model=BatchResponse,
+              responses=_responses(400, 401, 404, 409, 413, 422, 503))
     @route("simulate_batch")
     async def simulate_batch(request: Request):
         """Simulate many calls at once (results in order)."""
@@ -354,7 +452,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         res = await run_calls(calls)
         return jresp({"results": [r.to_dict() for r in res]})
 
-    @app.post("/v1/sessions", openapi_extra=_body_schema(SessionRequest), tags=["sessions"], status_code=201)
+    @app.post("/v1/sessions", openapi_extra=_body_schema(SessionRequest), tags=["sessions"], status_code=201,
+              response_model=SessionCreated, responses=_responses(400, 401, 413, 422))
     @route("sessions")
     async def create_session(request: Request):
         """Create a session (optionally with a chosen id and seed)."""
@@ -367,7 +466,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         s = sim.create_session(seed, body.get("session_id"))
         return jresp({"session_id": s.id, "seed": s.seed, "state_version": s.state_version}, 201)
 
-    @app.get("/v1/sessions/{session_id}", tags=["sessions"])
+    @app.get("/v1/sessions/{session_id}", tags=["sessions"], response_model=SessionState, responses=_responses(401, 404, 422))
     @route("session")
     async def get_session(request: Request, session_id: str):
         """A session's state, history and replay log."""
@@ -376,7 +475,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             raise HTTPError(404, f"no session {session_id!r}", "session_id")
         return jresp({**s.to_dict(), "log": s.log})
 
-    @app.post("/v1/sessions/{session_id}/reset", tags=["sessions"])
+    @app.post("/v1/sessions/{session_id}/reset", tags=["sessions"], response_model=SessionCreated,
+              responses=_responses(400, 401, 413, 422))
     @route("session_reset")
     async def reset_session(request: Request, session_id: str):
         """Start the session over, optionally with a new seed: ``{"seed": 7}``."""
@@ -387,7 +487,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         s = sim.reset(session_id, seed)
         return jresp({"session_id": s.id, "seed": s.seed, "state_version": s.state_version})
 
-    @app.post("/v1/sessions/{session_id}/replay", tags=["sessions"])
+    @app.post("/v1/sessions/{session_id}/replay", tags=["sessions"], response_model=ReplayAccepted,
+              responses=_responses(400, 401, 413, 422))
     @route("session_replay")
     async def replay_session(request: Request, session_id: str):
         """Reset the session and serve a recorded log back call for call: ``{"log": [...]}``."""
@@ -400,7 +501,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         s = sim.replay(session_id, body["log"], body.get("seed"))
         return jresp({"session_id": s.id, "calls": len(body["log"])})
 
-    @app.delete("/v1/sessions/{session_id}", tags=["sessions"])
+    @app.delete("/v1/sessions/{session_id}", tags=["sessions"], response_model=Deleted, responses=_responses(401, 404, 422))
     @route("session_delete")
     async def delete_session(request: Request, session_id: str):
         """Drop a session."""
@@ -408,13 +509,13 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             raise HTTPError(404, f"no session {session_id!r}", "session_id")
         return jresp({"deleted": session_id})
 
-    @app.get("/v1/tools", tags=["tools"])
+    @app.get("/v1/tools", tags=["tools"], response_model=ToolList, responses=_responses(401))
     @route("tools")
     async def list_tools(request: Request):
         """Names and descriptions of the simulated tools."""
         return jresp({"tools": [{"name": s.name, "description": s.description} for s in sim.tools.values()]})
 
-    @app.get("/v1/tools/{name}", tags=["tools"])
+    @app.get("/v1/tools/{name}", tags=["tools"], response_model=ToolPublic, responses=_responses(401, 404, 422))
     @route("tool")
     async def get_tool(request: Request, name: str):
         """One tool's specification (unified format)."""
@@ -423,7 +524,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             raise HTTPError(404, f"unknown tool {name!r}", "name")
         return jresp(s.to_public())
 
-    @app.post("/retrieve", tags=["search"])
+    @app.post("/retrieve", tags=["search"], response_model=RetrieveResponse, responses=_responses(400, 401, 404, 409, 413, 422, 503))
     @route("retrieve")
     async def retrieve(request: Request):
         """Search-R1 retriever protocol over the simulated ``search`` tool:
@@ -451,13 +552,14 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             out = [[d["document"] for d in docs] for docs in out]
         return jresp({"result": out})
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], response_model=Health)
     async def healthz():
         """Liveness: the backend, tool count and queue depth."""
         return jresp({"status": "ok", "tools": len(sim.tools), "backend": getattr(sim._backend, "name", "offline (lazy)"),
                       "queue_depth": batcher.depth})
 
-    @app.get("/metrics", tags=["ops"])
+    @app.get("/metrics", tags=["ops"], response_class=Response,
+             responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text"}})
     async def prom_metrics():
         """Prometheus text exposition."""
         return Response(metrics.render(sim, batcher), media_type="text/plain; version=0.0.4")

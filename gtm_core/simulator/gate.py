@@ -323,7 +323,8 @@ class Gate:
         self._check = _compile_object(params, top=True, lenient=lenient_types)
 
     def problem(self, arguments: Any) -> Problem | None:
-        """(kind, field, detail) of the first structural error, or None when the call passes."""
+        """(kind, field, detail) of the first structural error, or None when the call passes
+        (field "" = the arguments themselves are not an object)."""
         if not isinstance(arguments, dict):
             return TYPE_ERROR, "", f"got {json_type(arguments)}"
         return self._check(arguments, "")
@@ -334,7 +335,8 @@ class Gate:
         if p is None:
             return None
         kind, field, detail = p
-        field = field or None
+        # only a non-object argument list has no field; a parameter may be named "" itself
+        field = None if not isinstance(arguments, dict) else field
         return error_payload(kind, error_message(kind, field, detail), field)
 
 
