@@ -1,6 +1,6 @@
 """Reliability / security figures at full size (tests/reliability runs CI sizes of the same code).
 
-    GTM_SHARED_DATA_DIR=/work/shared/data uv run python bench/reliability.py \
+    uv run python bench/reliability.py \
         [--specs 10000] [--calls 10000] [--api-examples 100] [--clients 200] [--seconds 60] [--skip-load]
 
 1. fuzzing (hypothesis): generated tool specs through ToolSpec, every importer, gate, CARG

@@ -38,7 +38,7 @@ from gtm_core.synth import ValueSynth  # noqa: E402
 
 def load_specs(path: Path | None, limit: int = 600) -> list[ToolSpec]:
     if path is None:
-        shared = Path(os.environ.get("GTM_SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))
+        shared = Path(os.environ.get("GTM_SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))  # beside the checkout
         if not shared.is_dir():
             shared = Path("/work/shared/data")
         path = shared / "seal_tools_tools.jsonl" if shared.is_dir() else None

@@ -2,7 +2,7 @@
 
 Target: <= 60 s in all on 2 CPU cores (about 17k specs). Prints specs/s for each stage; the last
 line is ``RESULT specs=<read> loaded=<valid> rejected=<n> duplicates=<n> seconds=<total>``.
-Run: ``GTM_SHARED_DATA_DIR=/work/shared/data uv run python bench/tool_repository.py``.
+Run: ``uv run python bench/tool_repository.py`` (reads ../shared/data, or GTM_SHARED_DATA_DIR).
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from gtm_core.settings import get_settings
 from gtm_core.spec import ToolSpec, parse_specs
 
-SHARED = Path(os.environ.get("GTM_SHARED_DATA_DIR", "/work/shared/data"))
+SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
 if not SHARED.is_dir():
     SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 

@@ -24,8 +24,9 @@ from gtm_core.domains.cuda import (
     parse_prediction,
     table4_metrics,
 )
+from gtm_core.settings import get_settings
 
-SHARED = Path(os.environ.get("GTM_SHARED_DATA_DIR", "/work/shared/data"))
+SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
 torch = pytest.importorskip("torch")
 HAS_CUDA = torch.cuda.is_available()
 

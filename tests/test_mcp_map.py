@@ -26,9 +26,10 @@ from gtm_core.mcp_map import (
     tools_from_specs,
     top_words,
 )
+from gtm_core.settings import get_settings
 from gtm_core.spec import parse_specs
 
-SHARED = Path(os.environ.get("GTM_SHARED_DATA_DIR", "/work/shared/data"))
+SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
 SPEC_FILES = ["seal_tools_tools.jsonl", "toolbench_rapidapi_tools.jsonl", "api_bank_tools.jsonl",
               "toolalpaca_tools.jsonl"]
 

@@ -14,7 +14,7 @@ from gtm_core.training.data import IGNORE, DataError, encode, encode_all, pack, 
 from gtm_core.training.presets import get_preset
 from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
 
-SHARED = Path(os.environ.get("GTM_SHARED_DATA_DIR", "/work/shared/data"))
+SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
 TINY_ARCH = dict(hidden_size=64, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=128,
                  vocab_size=2048)
 

@@ -20,7 +20,7 @@ from gtm_core.settings import get_settings
 from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
 
 pytestmark = pytest.mark.reliability
-SHARED = Path(os.environ.get("GTM_SHARED_DATA_DIR", "/work/shared/data"))
+SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
 STEPS, SAVE = 16, 8
 
 
