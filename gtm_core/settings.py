@@ -65,7 +65,8 @@ class Settings(BaseSettings):
         ]
     )
     import_limit_per_source: int | None = 150
-    tool_sources_dir: Path | None = None  # extra folder: every *tools*.json(l) in it is imported too
+    tool_sources_dir: Path | None = None
+    audit_limit: int | None = 400  # real calls replayed by sim_to_real_report (None: all)  # extra folder: every *tools*.json(l) in it is imported too
 
     @classmethod
     def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:
@@ -82,6 +83,7 @@ class Settings(BaseSettings):
             s.target_fields = 300
             s.subfields_per_field = 8
             s.tools_per_subfield = 8
+            s.audit_limit = None
         s.profile = profile
         return s
 

@@ -211,7 +211,7 @@ class AuditConfig(dg.Config):
     calls_files: list[str] = []
     tools_files: list[str] = []
     model: str | None = None  # default: @champion, else @candidate, else the offline teacher
-    limit: int | None = None
+    limit: int | None = -1  # -1: settings.audit_limit (local profile 400 calls, gpu all); None: every call
     batch_size: int = 32
     max_tokens: int = 256
     lenient_types: bool = False
@@ -237,7 +237,8 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
         raise dg.Failure("calls_files: none configured and no real-call files in the shared data folder")
     ref = parse_model(config.model, s)
     backend = make_backend(ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
-    report, rows = audit(calls, tools, backend, model=ref.to_dict(), limit=config.limit, batch_size=config.batch_size,
+    limit = gtm.settings.audit_limit if config.limit == -1 else config.limit
+    report, rows = audit(calls, tools, backend, model=ref.to_dict(), limit=limit, batch_size=config.batch_size,
                          seed=config.seed, lenient_types=config.lenient_types, progress=True)
     store = gtm.store()
     store.replace("sim_to_real_calls", pd.DataFrame(rows))
