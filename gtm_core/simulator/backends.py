@@ -135,7 +135,7 @@ class TransformersSimBackend:
     constrains = True
 
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
-                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1):
+                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop"):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -146,6 +146,9 @@ class TransformersSimBackend:
 
         self.chat = chat or TransformersChat(str(model_path), device=device, max_tokens=max_tokens,
                                              temperature=0.0, batch_size=batch_size)
+        if decoder not in ("loop", "generate"):
+            raise ValueError(f"decoder: unknown {decoder!r} (loop, generate)")
+        self.decoder = decoder  # loop: gtm_core.llm.decode (rows leave as they finish); generate: HF
         self.name = self.chat.name
         self._compiler = None
         self._grammars: dict[str, Any] = {}
@@ -160,6 +163,7 @@ class TransformersSimBackend:
             stops = [tok.eos_token_id] if tok.eos_token_id is not None else None
             info = xgr.TokenizerInfo.from_huggingface(tok, vocab_size=vocab, stop_token_ids=stops)
             self._compiler = xgr.GrammarCompiler(info)
+            self._vocab = info.vocab_size
         return self._compiler
 
     def grammar(self, schema: dict | None, attempt: int = 0):
@@ -192,9 +196,40 @@ class TransformersSimBackend:
         return len(schemas)
 
     def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
+        reqs = retry_requests(requests, attempt)
+        if self.decoder == "generate":
+            return self._generate_hf(reqs, attempt)
+        from gtm_core.llm.decode import decode
+
+        tok = self.chat.tokenizer
+        rows = self.rows(reqs, attempt)  # compiles grammars (and the compiler) first
+        out: list[list[int]] = []
+        for start in range(0, len(rows), self.chat.batch_size):
+            out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
+                          pad_id=tok.pad_token_id, vocab_size=self._vocab)
+        return tok.batch_decode(out, skip_special_tokens=True)
+
+    def rows(self, reqs: Sequence[ChatRequest], attempt: int = 0) -> list:
+        """Decode rows (prompt ids, budget, grammar matcher, sampling) for ``reqs``."""
         import xgrammar as xgr
 
-        reqs = retry_requests(requests, attempt)
+        from gtm_core.llm.decode import Row
+
+        ids = self.chat.tokenizer(self.chat.encode_prompts(reqs), add_special_tokens=False)["input_ids"]
+        return [Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
+                    matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
+                    temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
+                    seed=r.seed) for p, r in zip(ids, reqs, strict=True)]
+
+    @property
+    def eos_ids(self) -> list[int]:
+        tok, gc = self.chat.tokenizer, self.chat.model.generation_config
+        ids = gc.eos_token_id if isinstance(gc.eos_token_id, list) else [gc.eos_token_id]
+        return sorted({i for i in [*ids, tok.eos_token_id] if i is not None})
+
+    def _generate_hf(self, reqs: Sequence[ChatRequest], attempt: int) -> list[str]:
+        """``model.generate`` + xgrammar's HF logits processor (the reference path)."""
+        import xgrammar as xgr
 
         def factory(batch: Sequence[ChatRequest]):
             return [xgr.contrib.hf.LogitsProcessor([self.grammar(r.response_schema, attempt) for r in batch])]
