@@ -34,6 +34,11 @@ def test_greedy_equals_hf_generate(setup):
     want, got = ref.generate(reqs), loop.generate(reqs)
     assert got == want
     assert len(set(got)) > 5  # real, varied outputs
+    # the shared system turn was prefilled once and reused; the fast paths were on
+    assert loop.prefix_cache.hits >= len(reqs) - 3 and loop.fast_attention
+    plain = TransformersSimBackend(ref.chat.name.split(":", 1)[1], max_tokens=48, batch_size=16, chat=ref.chat,
+                                   prefix_cache=False, fast_attention=False)
+    assert plain.generate(reqs[:16]) == want[:16]
 
 
 def test_rows_leave_as_they_finish_and_budgets_hold(setup):

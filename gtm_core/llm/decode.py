@@ -8,7 +8,10 @@ Compared with ``model.generate`` + a logits processor it
   length-sorted chunks (little padding) and merged into the running cache (continuous batching);
 * fills the xgrammar token bitmasks of all rows in one ``BatchGrammarMatcher`` call;
 * honours each row's own ``max_new_tokens`` and, when sampling, its own seeded generator (a row's
-  output does not depend on which other rows share its batch).
+  output does not depend on which other rows share its batch);
+* reuses the KV of a shared prompt prefix (the system turn) computed once (``PrefixCache``);
+* decodes with a growing, preallocated KV cache (no per-step copy of the whole cache) and a
+  single-query GQA attention that reads the shared KV heads in place (no ``repeat_kv`` copy).
 
 Greedy decoding gives the same tokens as ``generate`` with xgrammar's HF logits processor (tested).
 """
@@ -19,7 +22,95 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PAD_WASTE = 0.15  # prefill chunks: at most this share of padded positions
+PAD_WASTE = 0.0  # prefill chunks: share of padded positions allowed (padding forces the slow masked path)
+ATTN = "gtm_decode"
+
+
+def decode_attention(module, query, key, value, attention_mask, scaling=None, **kwargs):
+    """Attention for one new token per row: grouped-query matmuls on the cached KV heads in place
+    (no ``repeat_kv`` copy); longer queries go to torch SDPA."""
+    import torch
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    if query.shape[2] != 1:
+        return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling, **kwargs)
+    b, h, _, d = query.shape
+    kvh, s = key.shape[1], key.shape[2]
+    q = query.reshape(b, kvh, h // kvh, d)
+    scores = torch.matmul(q, key.transpose(-1, -2)) * (scaling if scaling is not None else d ** -0.5)
+    if attention_mask is not None:
+        m = attention_mask[..., -s:].reshape(b, 1, 1, s)
+        scores = scores.masked_fill(~m, float("-inf")) if m.dtype == torch.bool else scores + m
+    out = torch.matmul(torch.softmax(scores, -1, dtype=torch.float32).to(value.dtype), value)
+    return out.reshape(b, 1, h, d), None
+
+
+def _register_attention() -> None:
+    from transformers import AttentionInterface
+    from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+    AttentionInterface.register(ATTN, decode_attention)
+    AttentionMaskInterface.register(ATTN, sdpa_mask)
+
+
+def _growing_cache(config):
+    """A DynamicCache whose layers append into preallocated buffers (amortised growth)."""
+    from transformers import DynamicCache
+    from transformers.cache_utils import DynamicLayer
+
+    class GrowingLayer(DynamicLayer):
+        _kb = _vb = None
+
+        def update(self, key_states, value_states, *args, **kwargs):
+            if not self.is_initialized:
+                self.lazy_initialization(key_states, value_states)
+            n = self.keys.shape[-2] if self.keys.numel() else 0
+            s = key_states.shape[-2]
+            kb = self._kb
+            if (kb is None or kb.shape[-2] < n + s or kb.shape[0] != key_states.shape[0]
+                    or (n and self.keys.data_ptr() != kb.data_ptr())):
+                b, heads, _, d = key_states.shape
+                cap = n + s + max(32, (n + s) // 4)
+                kb, vb = key_states.new_empty((b, heads, cap, d)), value_states.new_empty((b, heads, cap, d))
+                if n:
+                    kb[:, :, :n], vb[:, :, :n] = self.keys, self.values
+                self._kb, self._vb = kb, vb
+            self._kb[:, :, n:n + s] = key_states
+            self._vb[:, :, n:n + s] = value_states
+            self.keys, self.values = self._kb[:, :, :n + s], self._vb[:, :, :n + s]
+            return self.keys, self.values
+
+    cache = DynamicCache(config=config)
+    if all(type(layer) is DynamicLayer for layer in cache.layers):
+        cache.layers = [GrowingLayer() for _ in cache.layers]
+    return cache
+
+
+class PrefixCache:
+    """KV of prompt prefixes shared by many rows (e.g. the system turn), computed once per model."""
+
+    def __init__(self, max_entries: int = 8):
+        self.entries: dict[tuple[int, ...], list[tuple[Any, Any]]] = {}
+        self.max_entries = max_entries
+        self.hits = 0
+
+    def get(self, model, prefix: Sequence[int]):
+        import torch
+
+        key = tuple(prefix)
+        kv = self.entries.get(key)
+        if kv is None:
+            cache = _growing_cache(model.config)
+            ids = torch.tensor([list(prefix)], device=next(model.parameters()).device)
+            with torch.inference_mode():
+                model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1)
+            kv = [(layer.keys.clone(), layer.values.clone()) for layer in cache.layers]
+            if len(self.entries) >= self.max_entries:
+                self.entries.pop(next(iter(self.entries)))
+            self.entries[key] = kv
+        else:
+            self.hits += 1
+        return kv
 
 
 @dataclass
@@ -28,6 +119,7 @@ class Row:
 
     prompt: list[int]
     max_new_tokens: int
+    prefix: int = 0  # the first ``prefix`` prompt tokens have cached KV (``DecodeBatch.prefix_cache``)
     matcher: Any = None  # xgrammar.GrammarMatcher or None (unconstrained)
     temperature: float = 0.0
     seed: int | None = None
@@ -58,7 +150,8 @@ class DecodeBatch:
     """The live batch: rows, their KV cache (left-padded), attention mask and next-token logits."""
 
     def __init__(self, model, *, eos_ids: Sequence[int], pad_id: int, vocab_size: int | None = None,
-                 xgr_threads: int | str = "auto"):
+                 xgr_threads: int | str = "auto", prefix_cache: PrefixCache | None = None,
+                 fast_attention: bool = True):
         import torch
 
         self.torch = torch
@@ -76,6 +169,10 @@ class DecodeBatch:
         self._xgr_threads = xgr_threads
         self._batch_matcher = None
         self._bitmask = None
+        self.prefix_cache = prefix_cache
+        self.fast_attention = fast_attention
+        if fast_attention:
+            _register_attention()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -91,23 +188,33 @@ class DecodeBatch:
             if r.temperature > 0:
                 r.generator = torch.Generator(device=self.device)
                 r.generator.manual_seed(int(r.seed or 0))
-        for chunk in prefill_chunks([len(r.prompt) for r in rows]):
-            self._merge([rows[i] for i in chunk], *self._prefill([rows[i] for i in chunk]))
+        if self.prefix_cache is None:
+            for r in rows:
+                r.prefix = 0
+        groups: dict[tuple[int, ...], list[Row]] = {}
+        for r in rows:  # rows sharing a cached prefix are prefilled together
+            groups.setdefault(tuple(r.prompt[:r.prefix]), []).append(r)
+        for prefix, grp in groups.items():
+            for chunk in prefill_chunks([len(r.prompt) - len(prefix) for r in grp], PAD_WASTE):
+                self._merge([grp[i] for i in chunk], *self._prefill([grp[i] for i in chunk], prefix))
         return done
 
-    def _prefill(self, rows: Sequence[Row]):
-        from transformers import DynamicCache
-
+    def _prefill(self, rows: Sequence[Row], prefix: tuple[int, ...] = ()):
         torch = self.torch
-        n = max(len(r.prompt) for r in rows)
+        p = len(prefix)
+        n = max(len(r.prompt) for r in rows) - p
         ids = torch.full((len(rows), n), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), n), dtype=torch.long)
+        mask = torch.zeros((len(rows), p + n), dtype=torch.long)
+        mask[:, :p] = 1
         for i, r in enumerate(rows):
-            ids[i, n - len(r.prompt):] = torch.tensor(r.prompt, dtype=torch.long)
-            mask[i, n - len(r.prompt):] = 1
+            ids[i, p + n - len(r.prompt):] = torch.tensor(r.prompt[p:], dtype=torch.long)
+            mask[i, p + n - len(r.prompt) + p:] = 1
         ids, mask = ids.to(self.device), mask.to(self.device)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
-        cache = DynamicCache(config=self.model.config)
+        pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, p:]
+        cache = _growing_cache(self.model.config)
+        if p:
+            for layer, (k, v) in zip(cache.layers, self.prefix_cache.get(self.model, prefix), strict=True):
+                layer.update(k.expand(len(rows), -1, -1, -1), v.expand(len(rows), -1, -1, -1))
         with torch.inference_mode():
             out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
                              use_cache=True, logits_to_keep=1)
@@ -187,9 +294,16 @@ class DecodeBatch:
             self._select(keep)
             tokens = tokens[keep]
         self.mask = torch.cat([self.mask, self.mask.new_ones((len(self.rows), 1))], dim=1)
-        with torch.inference_mode():
-            out = self.model(input_ids=tokens[:, None], attention_mask=self.mask, position_ids=self.pos[:, None],
-                             past_key_values=self.cache, use_cache=True)
+        cfg = self.model.config
+        impl = cfg._attn_implementation
+        if self.fast_attention and impl == "sdpa":
+            cfg._attn_implementation = ATTN
+        try:
+            with torch.inference_mode():
+                out = self.model(input_ids=tokens[:, None], attention_mask=self.mask,
+                                 position_ids=self.pos[:, None], past_key_values=self.cache, use_cache=True)
+        finally:
+            cfg._attn_implementation = impl
         self.pos = self.pos + 1
         self.logits = out.logits[:, -1, :].float()
         return finished
@@ -210,10 +324,10 @@ class DecodeBatch:
 
 
 def decode(model, rows: Sequence[Row], *, eos_ids: Sequence[int], pad_id: int, vocab_size: int | None = None,
-           on_step: Callable[[int], None] | None = None) -> list[list[int]]:
+           on_step: Callable[[int], None] | None = None, **kw) -> list[list[int]]:
     """Decode ``rows`` as one batch (rows leave as they finish); returns each row's new tokens
-    with a final EOS stripped."""
-    batch = DecodeBatch(model, eos_ids=eos_ids, pad_id=pad_id, vocab_size=vocab_size)
+    with a final EOS stripped. ``kw``: DecodeBatch options (prefix_cache, fast_attention)."""
+    batch = DecodeBatch(model, eos_ids=eos_ids, pad_id=pad_id, vocab_size=vocab_size, **kw)
     batch.add(rows)
     steps = 0
     while len(batch):

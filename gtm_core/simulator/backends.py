@@ -135,7 +135,8 @@ class TransformersSimBackend:
     constrains = True
 
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
-                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop"):
+                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
+                 prefix_cache: bool = True, fast_attention: bool = True):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -149,6 +150,11 @@ class TransformersSimBackend:
         if decoder not in ("loop", "generate"):
             raise ValueError(f"decoder: unknown {decoder!r} (loop, generate)")
         self.decoder = decoder  # loop: gtm_core.llm.decode (rows leave as they finish); generate: HF
+        from gtm_core.llm.decode import PrefixCache
+
+        self.prefix_cache = PrefixCache() if prefix_cache else None
+        self.fast_attention = fast_attention
+        self._prefixes: dict[str, list[int]] = {}
         self.name = self.chat.name
         self._compiler = None
         self._grammars: dict[str, Any] = {}
@@ -206,7 +212,8 @@ class TransformersSimBackend:
         out: list[list[int]] = []
         for start in range(0, len(rows), self.chat.batch_size):
             out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
-                          pad_id=tok.pad_token_id, vocab_size=self._vocab)
+                          pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
+                          fast_attention=self.fast_attention)
         return tok.batch_decode(out, skip_special_tokens=True)
 
     def rows(self, reqs: Sequence[ChatRequest], attempt: int = 0) -> list:
@@ -215,11 +222,27 @@ class TransformersSimBackend:
 
         from gtm_core.llm.decode import Row
 
-        ids = self.chat.tokenizer(self.chat.encode_prompts(reqs), add_special_tokens=False)["input_ids"]
-        return [Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
-                    matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
-                    temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
-                    seed=r.seed) for p, r in zip(ids, reqs, strict=True)]
+        tok = self.chat.tokenizer
+        ids = tok(self.chat.encode_prompts(reqs), add_special_tokens=False)["input_ids"]
+        rows = []
+        for p, r in zip(ids, reqs, strict=True):
+            pre = self._prefix_ids(r.messages[0]) if self.prefix_cache is not None and r.messages else []
+            rows.append(Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
+                            prefix=len(pre) if pre and len(pre) < len(p) and p[:len(pre)] == pre else 0,
+                            matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
+                            temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
+                            seed=r.seed))
+        return rows
+
+    def _prefix_ids(self, first: dict) -> list[int]:
+        """Token ids of the chat turn ``first`` (the system prompt every call shares): its KV is
+        computed once and reused (used only where the full prompt's ids start with them)."""
+        key = canonical_json(first)
+        pre = self._prefixes.get(key)
+        if pre is None:
+            text = self.chat.tokenizer.apply_chat_template([first], tokenize=False, add_generation_prompt=False)
+            pre = self._prefixes[key] = self.chat.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return pre
 
     @property
     def eos_ids(self) -> list[int]:
