@@ -112,3 +112,19 @@ def test_prefill_chunks_bound_padding():
         n = max(lengths[i] for i in c)
         assert len(c) * n - sum(lengths[i] for i in c) <= 0.15 * len(c) * n
     assert prefill_chunks(lengths, 0.0) == [[i] for i in sorted(range(7), key=lambda i: lengths[i])]
+
+
+def test_continuous_decoder_serves_many_threads(setup):
+    """Continuous batching: generate() from many threads at once; each gets what it gets alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, reqs, ref, _ = setup
+    cont = TransformersSimBackend(ref.chat.name.split(":", 1)[1], max_tokens=48, batch_size=8, chat=ref.chat,
+                                  continuous=True)
+    assert cont.concurrent
+    want = ref.generate(reqs[:24])
+    with ThreadPoolExecutor(6) as pool:
+        got = list(pool.map(lambda i: cont.generate(reqs[i:i + 4]), range(0, 24, 4)))
+    assert [t for g in got for t in g] == want
+    dec = cont._continuous
+    assert dec.steps and dec.live_rows / dec.steps > 1  # calls shared decode steps

@@ -194,9 +194,11 @@ class DecodeBatch:
         groups: dict[tuple[int, ...], list[Row]] = {}
         for r in rows:  # rows sharing a cached prefix are prefilled together
             groups.setdefault(tuple(r.prompt[:r.prefix]), []).append(r)
+        parts = []
         for prefix, grp in groups.items():
             for chunk in prefill_chunks([len(r.prompt) - len(prefix) for r in grp], PAD_WASTE):
-                self._merge([grp[i] for i in chunk], *self._prefill([grp[i] for i in chunk], prefix))
+                parts.append(([grp[i] for i in chunk], *self._prefill([grp[i] for i in chunk], prefix)))
+        self._merge(parts)
         return done
 
     def _prefill(self, rows: Sequence[Row], prefix: tuple[int, ...] = ()):
@@ -220,28 +222,36 @@ class DecodeBatch:
                              use_cache=True, logits_to_keep=1)
         return out.past_key_values, mask, mask.sum(-1), out.logits[:, -1, :].float()
 
-    def _merge(self, rows, cache, mask, pos, logits) -> None:
+    def _merge(self, parts: list[tuple]) -> None:
+        """Join the live batch and prefilled ``parts`` (rows, cache, mask, pos, logits) in one
+        copy: caches and masks left-padded to the longest."""
         torch = self.torch
-        if self.cache is None:
-            self.rows, self.cache, self.mask, self.pos, self.logits = list(rows), cache, mask, pos, logits
+        if self.cache is not None:
+            parts = [(self.rows, self.cache, self.mask, self.pos, self.logits), *parts]
+        if not parts:
             return
-        a, b = self.mask.shape[1], mask.shape[1]
-        s = max(a, b)
+        if len(parts) == 1:
+            self.rows, self.cache, self.mask, self.pos, self.logits = list(parts[0][0]), *parts[0][1:]
+            return
+        s = max(p[2].shape[1] for p in parts)
 
-        def lpad(t, k, dim):  # left-pad dimension ``dim`` with k zeros
+        def lpad(t, dim):  # left-pad dimension ``dim`` with zeros to length s
+            k = s - t.shape[dim]
             if k == 0:
                 return t
             shape = list(t.shape)
             shape[dim] = k
             return torch.cat([t.new_zeros(shape), t], dim=dim)
 
-        for old, new in zip(self.cache.layers, cache.layers, strict=True):
-            old.keys = torch.cat([lpad(old.keys, s - a, -2), lpad(new.keys, s - b, -2)], dim=0)
-            old.values = torch.cat([lpad(old.values, s - a, -2), lpad(new.values, s - b, -2)], dim=0)
-        self.mask = torch.cat([lpad(self.mask, s - a, 1), lpad(mask, s - b, 1)], dim=0)
-        self.pos = torch.cat([self.pos, pos])
-        self.logits = torch.cat([self.logits, logits])
-        self.rows += list(rows)
+        cache = parts[0][1]
+        for li, layer in enumerate(cache.layers):
+            layer.keys = torch.cat([lpad(p[1].layers[li].keys, -2) for p in parts], dim=0)
+            layer.values = torch.cat([lpad(p[1].layers[li].values, -2) for p in parts], dim=0)
+        self.cache = cache
+        self.mask = torch.cat([lpad(p[2], 1) for p in parts], dim=0)
+        self.pos = torch.cat([p[3] for p in parts])
+        self.logits = torch.cat([p[4] for p in parts])
+        self.rows = [r for p in parts for r in p[0]]
 
     # ---- decoding ------------------------------------------------------------------------------
     def _constrain(self, scores) -> None:
@@ -337,3 +347,62 @@ def decode(model, rows: Sequence[Row], *, eos_ids: Sequence[int], pad_id: int, v
             on_step(steps)
     eos = set(eos_ids)
     return [r.out[:-1] if r.out and r.out[-1] in eos else list(r.out) for r in rows]
+
+
+class ContinuousDecoder:
+    """Continuous batching: one thread owns a ``DecodeBatch``; ``submit`` hands it rows from any
+    thread and returns a future per row (its new tokens, EOS stripped). Waiting rows join the
+    running batch between steps (up to ``max_rows`` live rows), finished rows leave at once."""
+
+    def __init__(self, model, *, max_rows: int = 64, **batch_kw):
+        import threading
+
+        self.model, self.max_rows, self.batch_kw = model, max_rows, batch_kw
+        self._pending: list[Row] = []
+        self._cv = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self.steps = 0
+        self.live_rows = 0  # summed over steps: live_rows / steps = mean batch size
+
+    def submit(self, rows: Sequence[Row]) -> list:
+        import threading
+        from concurrent.futures import Future
+
+        futs = []
+        for r in rows:
+            r.tag = Future()
+            futs.append(r.tag)
+        with self._cv:
+            self._pending.extend(rows)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="gtm-decode", daemon=True)
+                self._thread.start()
+            self._cv.notify()
+        return futs
+
+    def _finish(self, rows: Sequence[Row]) -> None:
+        eos = set(self.batch_kw.get("eos_ids", ()))
+        for r in rows:
+            if not r.tag.done():
+                r.tag.set_result(r.out[:-1] if r.out and r.out[-1] in eos else list(r.out))
+
+    def _loop(self) -> None:
+        batch = DecodeBatch(self.model, **self.batch_kw)
+        while True:
+            with self._cv:
+                while not self._pending and not len(batch):
+                    self._cv.wait()
+                room = max(0, self.max_rows - len(batch))
+                take, self._pending = self._pending[:room], self._pending[room:]
+            try:
+                if take:
+                    self._finish(batch.add(take))
+                if len(batch):
+                    self.live_rows += len(batch)
+                    self.steps += 1
+                    self._finish(batch.step())
+            except Exception as e:  # noqa: BLE001 - fail the rows in flight, keep serving
+                for r in [*batch.rows, *take]:
+                    if not r.tag.done():
+                        r.tag.set_exception(e)
+                batch = DecodeBatch(self.model, **self.batch_kw)

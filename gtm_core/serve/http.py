@@ -90,14 +90,24 @@ class _Item:
 class Batcher:
     """Bounded queue + one worker that feeds dynamic batches to ``Simulator.simulate_batch``."""
 
-    def __init__(self, sim: Simulator, *, max_queue: int = 1024, max_batch: int = 32, max_wait_ms: float = 5.0):
+    def __init__(self, sim: Simulator, *, max_queue: int = 1024, max_batch: int = 32, max_wait_ms: float = 5.0,
+                 max_inflight: int = 16):
         self.sim, self.max_queue, self.max_batch, self.max_wait_s = sim, max_queue, max_batch, max_wait_ms / 1000
         self.queue: asyncio.Queue[_Item] | None = None
         self.depth = 0
         self.batch_sizes: Counter[int] = Counter()
         self._task: asyncio.Task | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._sessions: dict[str, asyncio.Event] = {}
+        self._slots = asyncio.Semaphore(max_inflight)
+        self.max_inflight = max_inflight
+        self._pool = None  # threads for side-by-side batches (continuous batching backends)
 
     async def start(self) -> None:
+        if getattr(self.sim.backend, "concurrent", False) and self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(self.max_inflight, thread_name_prefix="gtm-batch")
         self.queue = asyncio.Queue()
         self._task = asyncio.create_task(self._worker())
 
@@ -106,6 +116,9 @@ class Batcher:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     async def submit(self, calls: list[SimCall]) -> list[SimResult]:
         assert self.queue is not None, "batcher not started"
@@ -136,17 +149,46 @@ class Batcher:
                 except TimeoutError:
                     break
             self.batch_sizes[len(batch)] += 1
-            try:
-                results = await asyncio.to_thread(self.sim.simulate_batch, [it.call for it in batch])
-                for it, r in zip(batch, results, strict=True):
-                    if not it.fut.done():
-                        it.fut.set_result(r)
-            except Exception as e:  # noqa: BLE001 - answer every waiter, keep serving
-                for it in batch:
-                    if not it.fut.done():
-                        it.fut.set_exception(e)
-            finally:
-                self.depth -= len(batch)
+            if not getattr(self.sim.backend, "concurrent", False):
+                await self._run(batch)
+                continue
+            # continuous batching backend: batches run side by side (their rows join one decode
+            # batch); a batch waits only for in-flight batches holding one of its sessions
+            for sid in {it.call.session_id for it in batch} - {None}:
+                ev = self._sessions.get(sid)
+                if ev is not None:
+                    await ev.wait()
+            await self._slots.acquire()
+            task = asyncio.create_task(self._run(batch, track=True))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, batch: list[_Item], track: bool = False) -> None:
+        done = asyncio.Event()
+        sids = {it.call.session_id for it in batch} - {None} if track else set()
+        for sid in sids:
+            self._sessions[sid] = done
+        try:
+            calls = [it.call for it in batch]
+            if self._pool is not None:
+                results = await asyncio.get_running_loop().run_in_executor(self._pool, self.sim.simulate_batch, calls)
+            else:
+                results = await asyncio.to_thread(self.sim.simulate_batch, calls)
+            for it, r in zip(batch, results, strict=True):
+                if not it.fut.done():
+                    it.fut.set_result(r)
+        except Exception as e:  # noqa: BLE001 - answer every waiter, keep serving
+            for it in batch:
+                if not it.fut.done():
+                    it.fut.set_exception(e)
+        finally:
+            self.depth -= len(batch)
+            for sid in sids:
+                if self._sessions.get(sid) is done:
+                    del self._sessions[sid]
+            done.set()
+            if track:
+                self._slots.release()
 
 
 # ---- metrics ----------------------------------------------------------------------------------

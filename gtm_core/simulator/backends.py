@@ -136,7 +136,7 @@ class TransformersSimBackend:
 
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
                  batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
-                 prefix_cache: bool = True, fast_attention: bool = True):
+                 prefix_cache: bool = True, fast_attention: bool = True, continuous: bool = False):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -155,6 +155,10 @@ class TransformersSimBackend:
         self.prefix_cache = PrefixCache() if prefix_cache else None
         self.fast_attention = fast_attention
         self._prefixes: dict[str, list[int]] = {}
+        # continuous: generate() may be called from many threads at once; their rows share one
+        # running batch (rows join between decode steps); the engine then skips its model lock
+        self.concurrent = continuous and decoder == "loop"
+        self._continuous = None
         self.name = self.chat.name
         self._compiler = None
         self._grammars: dict[str, Any] = {}
@@ -209,12 +213,25 @@ class TransformersSimBackend:
 
         tok = self.chat.tokenizer
         rows = self.rows(reqs, attempt)  # compiles grammars (and the compiler) first
+        if self.concurrent:
+            return tok.batch_decode([f.result() for f in self._decoder().submit(rows)], skip_special_tokens=True)
         out: list[list[int]] = []
         for start in range(0, len(rows), self.chat.batch_size):
             out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
                           pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
                           fast_attention=self.fast_attention)
         return tok.batch_decode(out, skip_special_tokens=True)
+
+    def _decoder(self):
+        with self._lock:
+            if self._continuous is None:
+                from gtm_core.llm.decode import ContinuousDecoder
+
+                self._continuous = ContinuousDecoder(
+                    self.chat.model, max_rows=self.chat.batch_size, eos_ids=self.eos_ids,
+                    pad_id=self.chat.tokenizer.pad_token_id, vocab_size=self._vocab,
+                    prefix_cache=self.prefix_cache, fast_attention=self.fast_attention)
+            return self._continuous
 
     def rows(self, reqs: Sequence[ChatRequest], attempt: int = 0) -> list:
         """Decode rows (prompt ids, budget, grammar matcher, sampling) for ``reqs``."""
