@@ -309,9 +309,12 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         metrics = dict(line.rsplit(" ", 1) for line in m.getresponse().read().decode().splitlines()
                        if line and not line.startswith("#"))
         n_b, s_b = float(metrics["gtm_batch_size_count"]), float(metrics["gtm_batch_size_sum"])
+        batch = f"mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches"
+        if "gtm_decode_steps_total" in metrics:  # continuous batching
+            steps, rows = float(metrics["gtm_decode_steps_total"]), float(metrics["gtm_decode_rows_total"])
+            batch = f"continuous batching: {rows / max(steps, 1):.1f} live rows per decode step over {steps:.0f} steps"
         print(f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
-              f" ({len(errors)} non-model answers); mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches,"
-              f" {metrics['gtm_model_retries_total']} retried outputs")
+              f" ({len(errors)} non-model answers); {batch}, {metrics['gtm_model_retries_total']} retried outputs")
         for e in errors[:3]:
             print("  non-model answer:", e)
         return conc_tp / seq_tp

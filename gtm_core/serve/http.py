@@ -152,16 +152,17 @@ class Batcher:
             if not getattr(self.sim.backend, "concurrent", False):
                 await self._run(batch)
                 continue
-            # continuous batching backend: batches run side by side (their rows join one decode
-            # batch); a batch waits only for in-flight batches holding one of its sessions
+            # continuous batching backend: calls run side by side (their rows join one running
+            # decode batch); a call waits only for in-flight calls of its session
             for sid in {it.call.session_id for it in batch} - {None}:
                 ev = self._sessions.get(sid)
                 if ev is not None:
                     await ev.wait()
-            await self._slots.acquire()
-            task = asyncio.create_task(self._run(batch, track=True))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            for it in batch:  # one call per engine batch: each answer leaves when its row ends
+                await self._slots.acquire()
+                task = asyncio.create_task(self._run([it], track=True))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
     async def _run(self, batch: list[_Item], track: bool = False) -> None:
         done = asyncio.Event()
@@ -226,6 +227,13 @@ class Metrics:
                   "# TYPE gtm_sessions gauge", f"gtm_sessions {st['sessions']}",
                   "# TYPE gtm_queue_depth gauge", f"gtm_queue_depth {batcher.depth}",
                   "# HELP gtm_batch_size Calls per model batch", "# TYPE gtm_batch_size histogram"]
+        dec = getattr(getattr(sim.backend, "_continuous", None), "steps", None)
+        if dec is not None:  # continuous batching: rows per decode step
+            c = sim.backend._continuous
+            lines[-2:-2] = ["# HELP gtm_decode_steps_total Decode steps of the continuous batch",
+                            "# TYPE gtm_decode_steps_total counter", f"gtm_decode_steps_total {c.steps}",
+                            "# HELP gtm_decode_rows_total Live rows summed over decode steps",
+                            "# TYPE gtm_decode_rows_total counter", f"gtm_decode_rows_total {c.live_rows}"]
         acc = 0
         total = sum(batcher.batch_sizes.values())
         for ub in (1, 2, 4, 8, 16, 32, 64, 128):
@@ -256,7 +264,8 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
     from fastapi import FastAPI, Request
     from fastapi.responses import Response
 
-    batcher = Batcher(sim, max_queue=max_queue, max_batch=max_batch, max_wait_ms=max_wait_ms)
+    batcher = Batcher(sim, max_queue=max_queue, max_batch=max_batch, max_wait_ms=max_wait_ms,
+                      max_inflight=max(16, 2 * max_batch))
     metrics = Metrics()
     mcp_server = None
     if mcp_path:
