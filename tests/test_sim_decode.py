@@ -128,3 +128,17 @@ def test_continuous_decoder_serves_many_threads(setup):
     assert [t for g in got for t in g] == want
     dec = cont._continuous
     assert dec.steps and dec.live_rows / dec.steps > 1  # calls shared decode steps
+
+
+def test_repeated_tool_reuses_its_prompt_prefix(setup):
+    """A tool called again reuses the KV of system turn + tool line; outputs stay those of HF."""
+    specs, _, ref, loop = setup
+    vs = ValueSynth(random.Random(5))
+    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []),
+                        response_schema=decoding_schema(s.response_schema, True), temperature=0.0, max_tokens=32)
+            for s in specs[:4] * 4]
+    loop.generate(reqs[:4])  # first sight of each tool
+    rows = loop.rows(reqs[4:])
+    assert all(r.prefix > r.prefix_base > 0 for r in rows)  # tool-line prefix on top of the system turn
+    assert all(len(r.prompt) - r.prefix < 0.5 * len(r.prompt) for r in rows)
+    assert loop.generate(reqs) == ref.generate(reqs)

@@ -87,29 +87,38 @@ def _growing_cache(config):
 
 
 class PrefixCache:
-    """KV of prompt prefixes shared by many rows (e.g. the system turn), computed once per model."""
+    """KV of prompt prefixes shared by many rows (the system turn; the tool line of a tool called
+    again and again), computed once per model; a longer prefix extends a cached shorter one."""
 
-    def __init__(self, max_entries: int = 8):
+    def __init__(self, max_entries: int = 128):
         self.entries: dict[tuple[int, ...], list[tuple[Any, Any]]] = {}
         self.max_entries = max_entries
         self.hits = 0
 
-    def get(self, model, prefix: Sequence[int]):
+    def get(self, model, prefix: Sequence[int], base: int = 0):
+        """KV of ``prefix`` (batch 1); built on the cached KV of ``prefix[:base]`` when ``base``."""
         import torch
 
         key = tuple(prefix)
         kv = self.entries.get(key)
-        if kv is None:
-            cache = _growing_cache(model.config)
-            ids = torch.tensor([list(prefix)], device=next(model.parameters()).device)
-            with torch.inference_mode():
-                model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1)
-            kv = [(layer.keys.clone(), layer.values.clone()) for layer in cache.layers]
-            if len(self.entries) >= self.max_entries:
-                self.entries.pop(next(iter(self.entries)))
-            self.entries[key] = kv
-        else:
+        if kv is not None:
             self.hits += 1
+            self.entries[key] = self.entries.pop(key)  # most recently used last
+            return kv
+        cache = _growing_cache(model.config)
+        start = 0
+        if 0 < base < len(key):
+            for layer, (k, v) in zip(cache.layers, self.get(model, key[:base]), strict=True):
+                layer.update(k, v)
+            start = base
+        ids = torch.tensor([list(key[start:])], device=next(model.parameters()).device)
+        with torch.inference_mode():
+            model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=1,
+                  position_ids=torch.arange(start, len(key), device=ids.device)[None])
+        kv = [(layer.keys.clone(), layer.values.clone()) for layer in cache.layers]
+        while len(self.entries) >= self.max_entries:
+            self.entries.pop(next(iter(self.entries)))
+        self.entries[key] = kv
         return kv
 
 
@@ -120,6 +129,7 @@ class Row:
     prompt: list[int]
     max_new_tokens: int
     prefix: int = 0  # the first ``prefix`` prompt tokens have cached KV (``DecodeBatch.prefix_cache``)
+    prefix_base: int = 0  # ... built on the cached KV of the first ``prefix_base`` tokens
     matcher: Any = None  # xgrammar.GrammarMatcher or None (unconstrained)
     temperature: float = 0.0
     seed: int | None = None
@@ -196,12 +206,13 @@ class DecodeBatch:
             groups.setdefault(tuple(r.prompt[:r.prefix]), []).append(r)
         parts = []
         for prefix, grp in groups.items():
+            base = grp[0].prefix_base
             for chunk in prefill_chunks([len(r.prompt) - len(prefix) for r in grp], PAD_WASTE):
-                parts.append(([grp[i] for i in chunk], *self._prefill([grp[i] for i in chunk], prefix)))
+                parts.append(([grp[i] for i in chunk], *self._prefill([grp[i] for i in chunk], prefix, base)))
         self._merge(parts)
         return done
 
-    def _prefill(self, rows: Sequence[Row], prefix: tuple[int, ...] = ()):
+    def _prefill(self, rows: Sequence[Row], prefix: tuple[int, ...] = (), base: int = 0):
         torch = self.torch
         p = len(prefix)
         n = max(len(r.prompt) for r in rows) - p
@@ -215,7 +226,7 @@ class DecodeBatch:
         pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, p:]
         cache = _growing_cache(self.model.config)
         if p:
-            for layer, (k, v) in zip(cache.layers, self.prefix_cache.get(self.model, prefix), strict=True):
+            for layer, (k, v) in zip(cache.layers, self.prefix_cache.get(self.model, prefix, base), strict=True):
                 layer.update(k.expand(len(rows), -1, -1, -1), v.expand(len(rows), -1, -1, -1))
         with torch.inference_mode():
             out = self.model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,

@@ -154,7 +154,8 @@ class TransformersSimBackend:
 
         self.prefix_cache = PrefixCache() if prefix_cache else None
         self.fast_attention = fast_attention
-        self._prefixes: dict[str, list[int]] = {}
+        self._prefixes: dict[str, list[int]] = {}  # prefix text -> its token ids
+        self._seen: dict[str, int] = {}  # tool-line prefix text -> times seen
         # continuous: generate() may be called from many threads at once; their rows share one
         # running batch (rows join between decode steps); the engine then skips its model lock
         self.concurrent = continuous and decoder == "loop"
@@ -240,26 +241,48 @@ class TransformersSimBackend:
         from gtm_core.llm.decode import Row
 
         tok = self.chat.tokenizer
-        ids = tok(self.chat.encode_prompts(reqs), add_special_tokens=False)["input_ids"]
+        texts = self.chat.encode_prompts(reqs)
+        ids = tok(texts, add_special_tokens=False)["input_ids"]
         rows = []
-        for p, r in zip(ids, reqs, strict=True):
-            pre = self._prefix_ids(r.messages[0]) if self.prefix_cache is not None and r.messages else []
+        for text, p, r in zip(texts, ids, reqs, strict=True):
+            sys_n, tool_n = self._prefixes_of(text, p, r) if self.prefix_cache is not None else (0, 0)
             rows.append(Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
-                            prefix=len(pre) if pre and len(pre) < len(p) and p[:len(pre)] == pre else 0,
+                            prefix=tool_n or sys_n, prefix_base=sys_n if tool_n else 0,
                             matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
                             temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
                             seed=r.seed))
         return rows
 
-    def _prefix_ids(self, first: dict) -> list[int]:
-        """Token ids of the chat turn ``first`` (the system prompt every call shares): its KV is
-        computed once and reused (used only where the full prompt's ids start with them)."""
-        key = canonical_json(first)
-        pre = self._prefixes.get(key)
-        if pre is None:
-            text = self.chat.tokenizer.apply_chat_template([first], tokenize=False, add_generation_prompt=False)
-            pre = self._prefixes[key] = self.chat.tokenizer(text, add_special_tokens=False)["input_ids"]
-        return pre
+    def _prefixes_of(self, text: str, ids: list[int], req: ChatRequest) -> tuple[int, int]:
+        """Token counts of the prompt prefixes whose KV is cached: the system turn every call
+        shares, and system turn + the user turn's first line (``TOOL: {spec}``) once that tool
+        has been called before. A prefix counts only where the prompt's ids start with its ids."""
+        tok = self.chat.tokenizer
+
+        def ids_of(prefix_text: str) -> list[int]:
+            pre = self._prefixes.get(prefix_text)
+            if pre is None:
+                pre = tok(prefix_text, add_special_tokens=False)["input_ids"]
+                if len(self._prefixes) > 4096:
+                    self._prefixes.clear()
+                self._prefixes[prefix_text] = pre
+            return pre if len(pre) < len(ids) and ids[:len(pre)] == pre else []
+
+        if not req.messages or len(req.messages) < 2:
+            return 0, 0
+        first = tok.apply_chat_template(req.messages[:1], tokenize=False, add_generation_prompt=False)
+        sys_n = len(ids_of(first)) if text.startswith(first) else 0
+        user = req.messages[1].get("content") or ""
+        at, nl = text.find(user, len(first)), user.find("\n")
+        tool_n = 0
+        if sys_n and at >= 0 and nl > 0:
+            line = text[:at + nl + 1]
+            self._seen[line] = seen = self._seen.get(line, 0) + 1
+            if len(self._seen) > 65536:
+                self._seen.clear()
+            if seen > 1:  # a tool called again: its line's KV is worth keeping
+                tool_n = len(ids_of(line))
+        return sys_n, tool_n
 
     @property
     def eos_ids(self) -> list[int]:
