@@ -137,7 +137,8 @@ class Batcher:
         while True:
             first = await self.queue.get()
             batch = [first]
-            deadline = loop.time() + self.max_wait_s
+            # a continuous-batching backend merges calls between decode steps: no waiting to fill
+            deadline = loop.time() + (0 if self._pool is not None else self.max_wait_s)
             while len(batch) < self.max_batch:
                 timeout = deadline - loop.time()
                 if timeout <= 0:
