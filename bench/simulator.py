@@ -259,13 +259,14 @@ def decode_breakdown(model_dir: Path, specs: list[ToolSpec], max_tokens: int, n:
 
 
 def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
-                   seq_calls: int, max_tokens: int, model_dir: Path, workload: str = "repo") -> float:
+                   seq_calls: int, max_tokens: int, model_dir: Path, workload: str = "repo",
+                   continuous: bool = True) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
     if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
         with_schema = [ToolSpec.parse(SEARCH_TOOL)]
     srv = Server(["--tools", str(tools_file), "--backend", "transformers", "--model", str(model_dir),
                   "--max-tokens", str(max_tokens), "--max-batch", str(callers), "--max-wait-ms", "20",
-                  "--max-queue", "4096"], data_dir)
+                  "--max-queue", "4096", "--continuous" if continuous else "--no-continuous"], data_dir)
     try:
         rng = random.Random(2)
         vs = ValueSynth(rng)
@@ -335,6 +336,7 @@ def main() -> None:
     p.add_argument("--train-examples", type=int, default=160, help="SFT examples when training the tiny model here")
     p.add_argument("--workload", choices=["repo", "search"], default="repo",
                    help="repo: calls spread over the repository's tools; search: one search tool, many queries")
+    p.add_argument("--static", action="store_true", help="serve with one batch at a time instead of continuous batching")
     p.add_argument("--skip-model", action="store_true")
     a = p.parse_args()
     specs = load_specs(a.tools)
@@ -349,7 +351,7 @@ def main() -> None:
             model_dir = trained_tiny_model(a.model, specs, a.train_examples)
             decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
             speedup = bench_batching(tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens,
-                                     model_dir, a.workload)
+                                     model_dir, a.workload, not a.static)
     print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
     print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
 
