@@ -5,8 +5,12 @@
 1. gate calls/s in-process (compiled validators, half valid / half invalid arguments; target >= 50,000/s)
 2. p50/p99 latency of gate-answered calls over HTTP: a real uvicorn server in its own process on
    127.0.0.1, one sequential keep-alive client (target p99 <= 2 ms)
-3. throughput with 32 concurrent callers / sequential throughput, tiny model on the transformers
-   backend behind the same server (dynamic batching; target >= 8x)
+3. throughput with 32 concurrent callers / sequential throughput, the trained ``tiny-cpu`` model on
+   the transformers backend behind the same server (dynamic batching; target >= 8x). The model is
+   ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else ``models:/gtm@champion``
+   when that data folder has one, else a tiny-cpu model trained here on a small real SFT set (cached
+   under .gtm/bench/ for the next run). An in-process breakdown (prefill ms/call, decode ms/step at
+   batch 1 and 32, tokens/call) explains the ratio.
 
 Last line: ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z>``.
 """
@@ -164,18 +168,105 @@ def bench_http_gate(tools_file: Path, specs: list[ToolSpec], n: int, data_dir: s
         srv.stop()
 
 
-def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
-                   seq_calls: int, max_tokens: int, a_vocab: int = 8192, workload: str = "repo") -> float:
-    from gtm_core.tiny_model import build_tiny_model
+BENCH_CACHE = ROOT / ".gtm" / "bench"
 
+
+def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples: int) -> Path:
+    """The model to serve: ``model``, else ``models:/gtm@champion`` of $GTM_DATA_DIR when it
+    resolves, else a tiny-cpu model trained now (cached in .gtm/bench/ for later runs)."""
+    from gtm_core.simulator.backends import resolve_model
+
+    if model:
+        return resolve_model(model)
+    if os.environ.get("GTM_DATA_DIR"):
+        try:
+            return resolve_model("models:/gtm@champion")
+        except Exception as e:  # noqa: BLE001 - no champion there: train one
+            print(f"note: models:/gtm@champion does not resolve ({str(e)[:120]}); training a tiny-cpu model",
+                  file=sys.stderr)
+    import shutil
+
+    from gtm_core.settings import get_settings
+    from gtm_core.training.presets import get_preset
+    from gtm_core.training.run import run_training
+    from gtm_core.training.sample_data import write_sft
+
+    cached = BENCH_CACHE / f"tiny-cpu-{train_examples}"
+    if (cached / "model.safetensors").exists():
+        print(f"model: cached trained tiny-cpu at {cached}")
+        return cached
+    t = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="gtm-bench-train-"))
+    try:
+        write_sft(work / "sft", specs, n=int(train_examples / 0.8) + 1, seed=0)
+        cfg = get_preset("tiny-cpu", max_train_examples=train_examples, epochs=2, max_eval_examples=20)
+        out = run_training(cfg, get_settings(data_dir=work / "data"), sft_folder=work / "sft", register=False,
+                           progress=False, log=lambda m: None)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(out["model_dir"], cached, dirs_exist_ok=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    m = out["metrics"]
+    print(f"model: trained tiny-cpu on {out['train_examples']} examples in {time.perf_counter() - t:.0f} s "
+          f"(loss {m['first_loss']:.2f} -> {m['final_loss']:.2f}, eval {m.get('eval_loss', float('nan')):.2f})")
+    return cached
+
+
+def decode_breakdown(model_dir: Path, specs: list[ToolSpec], max_tokens: int, n: int = 32) -> dict[str, float]:
+    """In-process figures behind the batching ratio: prefill ms per call, decode ms per step at
+    batch 1 and with ``n`` rows, tokens per call, steps per batch."""
+    from gtm_core.chat_format import build_messages
+    from gtm_core.llm.base import ChatRequest
+    from gtm_core.llm.decode import DecodeBatch
+    from gtm_core.simulator.backends import TransformersSimBackend, decoding_schema
+
+    rng = random.Random(3)
+    vs = ValueSynth(rng)
+    pool = [s for s in specs if s.response_schema] or specs
+    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []),
+                        response_schema=decoding_schema(s.response_schema, True), temperature=0.0,
+                        max_tokens=max_tokens) for s in (pool * n)[:n]]
+    be = TransformersSimBackend(model_dir, max_tokens=max_tokens)
+
+    def run(rs):
+        rows = be.rows(rs)
+        b = DecodeBatch(be.chat.model, eos_ids=be.eos_ids, pad_id=be.chat.tokenizer.pad_token_id, vocab_size=be._vocab)
+        t0 = time.perf_counter()
+        b.add(rows)
+        t1 = time.perf_counter()
+        steps = live = 0
+        while len(b):
+            live += len(b)
+            b.step()
+            steps += 1
+        return t1 - t0, time.perf_counter() - t1, steps, live, rows
+
+    run(reqs[:2])
+    p1 = d1 = s1 = 0.0
+    toks, plen = [], []
+    for r in reqs:
+        tp, td, st, _, rows = run([r])
+        p1, d1, s1 = p1 + tp, d1 + td, s1 + st
+        toks.append(len(rows[0].out))
+        plen.append(len(rows[0].prompt))
+    pn, dn, sn, live, _ = run(reqs)
+    f = {"prompt_tokens": statistics.mean(plen), "tokens_per_call": statistics.mean(toks), "max_tokens_seen": max(toks),
+         "prefill_ms_b1": p1 / n * 1000, "step_ms_b1": d1 / s1 * 1000, f"prefill_ms_per_call_b{n}": pn / n * 1000,
+         f"step_ms_b{n}": dn / sn * 1000, f"steps_b{n}": sn, f"mean_live_rows_b{n}": live / sn,
+         "inproc_speedup": (p1 + d1) / (pn + dn)}
+    print("decode breakdown (in-process, greedy): " + ", ".join(f"{k} {v:.2f}" for k, v in f.items()))
+    return f
+
+
+def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
+                   seq_calls: int, max_tokens: int, model_dir: Path, workload: str = "repo",
+                   continuous: bool = True) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
     if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
         with_schema = [ToolSpec.parse(SEARCH_TOOL)]
-    model_dir = Path(data_dir) / "tiny-model"
-    build_tiny_model(model_dir, [json.dumps(s.to_public()) for s in specs[:400]], vocab_size=a_vocab)
     srv = Server(["--tools", str(tools_file), "--backend", "transformers", "--model", str(model_dir),
                   "--max-tokens", str(max_tokens), "--max-batch", str(callers), "--max-wait-ms", "20",
-                  "--max-queue", "4096"], data_dir)
+                  "--max-queue", "4096", "--continuous" if continuous else "--no-continuous"], data_dir)
     try:
         rng = random.Random(2)
         vs = ValueSynth(rng)
@@ -219,9 +310,12 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         metrics = dict(line.rsplit(" ", 1) for line in m.getresponse().read().decode().splitlines()
                        if line and not line.startswith("#"))
         n_b, s_b = float(metrics["gtm_batch_size_count"]), float(metrics["gtm_batch_size_sum"])
+        batch = f"mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches"
+        if "gtm_decode_steps_total" in metrics:  # continuous batching
+            steps, rows = float(metrics["gtm_decode_steps_total"]), float(metrics["gtm_decode_rows_total"])
+            batch = f"continuous batching: {rows / max(steps, 1):.1f} live rows per decode step over {steps:.0f} steps"
         print(f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
-              f" ({len(errors)} non-model answers); mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches,"
-              f" {metrics['gtm_model_retries_total']} retried outputs")
+              f" ({len(errors)} non-model answers); {batch}, {metrics['gtm_model_retries_total']} retried outputs")
         for e in errors[:3]:
             print("  non-model answer:", e)
         return conc_tp / seq_tp
@@ -238,9 +332,11 @@ def main() -> None:
     p.add_argument("--per-caller", type=int, default=3)
     p.add_argument("--seq-calls", type=int, default=16)
     p.add_argument("--max-tokens", type=int, default=64)
-    p.add_argument("--vocab", type=int, default=8192, help="tiny model tokenizer vocabulary")
+    p.add_argument("--model", default=None, help="model folder or models:/ URI (default: see above)")
+    p.add_argument("--train-examples", type=int, default=160, help="SFT examples when training the tiny model here")
     p.add_argument("--workload", choices=["repo", "search"], default="repo",
                    help="repo: calls spread over the repository's tools; search: one search tool, many queries")
+    p.add_argument("--static", action="store_true", help="serve with one batch at a time instead of continuous batching")
     p.add_argument("--skip-model", action="store_true")
     a = p.parse_args()
     specs = load_specs(a.tools)
@@ -250,8 +346,13 @@ def main() -> None:
         tools_file.write_text("\n".join(json.dumps(s.to_public()) for s in served))
         rate = bench_gate(specs, a.gate_calls)
         _, p99 = bench_http_gate(tools_file, specs, a.http_calls, d)
-        speedup = float("nan") if a.skip_model else bench_batching(
-            tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens, a.vocab, a.workload)
+        speedup = float("nan")
+        if not a.skip_model:
+            model_dir = trained_tiny_model(a.model, specs, a.train_examples)
+            decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
+            speedup = bench_batching(tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens,
+                                     model_dir, a.workload, not a.static)
+    print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
     print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
 
 

@@ -14,7 +14,7 @@ DEFAULT_MODEL = "models:/gtm@champion"
 
 def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
                api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
-               lenient_types: bool = False):
+               lenient_types: bool = False, backend_kw: dict | None = None):
     from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
 
@@ -36,6 +36,8 @@ def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: 
     if not specs:
         raise typer.BadParameter("no tools to serve", param_hint="--tools")
     kw = {"max_tokens": max_tokens} if backend in ("transformers", "vllm") else {}
+    if backend == "transformers":
+        kw.update(backend_kw or {})
     be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
                       base_url=base_url, api_key=api_key, lora_path=lora, **kw)
     return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types)
@@ -60,9 +62,12 @@ def serve(
     max_tokens: int = typer.Option(512),
     warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving"),
     lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
+    continuous: bool = typer.Option(True, help="transformers backend: continuous batching (calls join the "
+                                    "running decode batch between steps) instead of one batch at a time"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
-    sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types)
+    sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
+                     backend_kw={"continuous": continuous, "batch_size": max_batch})
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:

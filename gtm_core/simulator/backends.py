@@ -135,7 +135,8 @@ class TransformersSimBackend:
     constrains = True
 
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
-                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1):
+                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
+                 prefix_cache: bool = True, fast_attention: bool = True, continuous: bool = False):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -146,6 +147,19 @@ class TransformersSimBackend:
 
         self.chat = chat or TransformersChat(str(model_path), device=device, max_tokens=max_tokens,
                                              temperature=0.0, batch_size=batch_size)
+        if decoder not in ("loop", "generate"):
+            raise ValueError(f"decoder: unknown {decoder!r} (loop, generate)")
+        self.decoder = decoder  # loop: gtm_core.llm.decode (rows leave as they finish); generate: HF
+        from gtm_core.llm.decode import PrefixCache
+
+        self.prefix_cache = PrefixCache() if prefix_cache else None
+        self.fast_attention = fast_attention
+        self._prefixes: dict[str, list[int]] = {}  # prefix text -> its token ids
+        self._seen: dict[str, int] = {}  # tool-line prefix text -> times seen
+        # continuous: generate() may be called from many threads at once; their rows share one
+        # running batch (rows join between decode steps); the engine then skips its model lock
+        self.concurrent = continuous and decoder == "loop"
+        self._continuous = None
         self.name = self.chat.name
         self._compiler = None
         self._grammars: dict[str, Any] = {}
@@ -160,6 +174,7 @@ class TransformersSimBackend:
             stops = [tok.eos_token_id] if tok.eos_token_id is not None else None
             info = xgr.TokenizerInfo.from_huggingface(tok, vocab_size=vocab, stop_token_ids=stops)
             self._compiler = xgr.GrammarCompiler(info)
+            self._vocab = info.vocab_size
         return self._compiler
 
     def grammar(self, schema: dict | None, attempt: int = 0):
@@ -192,9 +207,92 @@ class TransformersSimBackend:
         return len(schemas)
 
     def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
+        reqs = retry_requests(requests, attempt)
+        if self.decoder == "generate":
+            return self._generate_hf(reqs, attempt)
+        from gtm_core.llm.decode import decode
+
+        tok = self.chat.tokenizer
+        rows = self.rows(reqs, attempt)  # compiles grammars (and the compiler) first
+        if self.concurrent:
+            return tok.batch_decode([f.result() for f in self._decoder().submit(rows)], skip_special_tokens=True)
+        out: list[list[int]] = []
+        for start in range(0, len(rows), self.chat.batch_size):
+            out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
+                          pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
+                          fast_attention=self.fast_attention)
+        return tok.batch_decode(out, skip_special_tokens=True)
+
+    def _decoder(self):
+        with self._lock:
+            if self._continuous is None:
+                from gtm_core.llm.decode import ContinuousDecoder
+
+                self._continuous = ContinuousDecoder(
+                    self.chat.model, max_rows=self.chat.batch_size, eos_ids=self.eos_ids,
+                    pad_id=self.chat.tokenizer.pad_token_id, vocab_size=self._vocab,
+                    prefix_cache=self.prefix_cache, fast_attention=self.fast_attention)
+            return self._continuous
+
+    def rows(self, reqs: Sequence[ChatRequest], attempt: int = 0) -> list:
+        """Decode rows (prompt ids, budget, grammar matcher, sampling) for ``reqs``."""
         import xgrammar as xgr
 
-        reqs = retry_requests(requests, attempt)
+        from gtm_core.llm.decode import Row
+
+        tok = self.chat.tokenizer
+        texts = self.chat.encode_prompts(reqs)
+        ids = tok(texts, add_special_tokens=False)["input_ids"]
+        rows = []
+        for text, p, r in zip(texts, ids, reqs, strict=True):
+            sys_n, tool_n = self._prefixes_of(text, p, r) if self.prefix_cache is not None else (0, 0)
+            rows.append(Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
+                            prefix=tool_n or sys_n, prefix_base=sys_n if tool_n else 0,
+                            matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
+                            temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
+                            seed=r.seed))
+        return rows
+
+    def _prefixes_of(self, text: str, ids: list[int], req: ChatRequest) -> tuple[int, int]:
+        """Token counts of the prompt prefixes whose KV is cached: the system turn every call
+        shares, and system turn + the user turn's first line (``TOOL: {spec}``) once that tool
+        has been called before. A prefix counts only where the prompt's ids start with its ids."""
+        tok = self.chat.tokenizer
+
+        def ids_of(prefix_text: str) -> list[int]:
+            pre = self._prefixes.get(prefix_text)
+            if pre is None:
+                pre = tok(prefix_text, add_special_tokens=False)["input_ids"]
+                if len(self._prefixes) > 4096:
+                    self._prefixes.clear()
+                self._prefixes[prefix_text] = pre
+            return pre if len(pre) < len(ids) and ids[:len(pre)] == pre else []
+
+        if not req.messages or len(req.messages) < 2:
+            return 0, 0
+        first = tok.apply_chat_template(req.messages[:1], tokenize=False, add_generation_prompt=False)
+        sys_n = len(ids_of(first)) if text.startswith(first) else 0
+        user = req.messages[1].get("content") or ""
+        at, nl = text.find(user, len(first)), user.find("\n")
+        tool_n = 0
+        if sys_n and at >= 0 and nl > 0:
+            line = text[:at + nl + 1]
+            self._seen[line] = seen = self._seen.get(line, 0) + 1
+            if len(self._seen) > 65536:
+                self._seen.clear()
+            if seen > 1:  # a tool called again: its line's KV is worth keeping
+                tool_n = len(ids_of(line))
+        return sys_n, tool_n
+
+    @property
+    def eos_ids(self) -> list[int]:
+        tok, gc = self.chat.tokenizer, self.chat.model.generation_config
+        ids = gc.eos_token_id if isinstance(gc.eos_token_id, list) else [gc.eos_token_id]
+        return sorted({i for i in [*ids, tok.eos_token_id] if i is not None})
+
+    def _generate_hf(self, reqs: Sequence[ChatRequest], attempt: int) -> list[str]:
+        """``model.generate`` + xgrammar's HF logits processor (the reference path)."""
+        import xgrammar as xgr
 
         def factory(batch: Sequence[ChatRequest]):
             return [xgr.contrib.hf.LogitsProcessor([self.grammar(r.response_schema, attempt) for r in batch])]

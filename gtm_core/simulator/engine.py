@@ -10,6 +10,7 @@ tool result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -342,7 +343,8 @@ class Simulator:
         for attempt in range(self.max_retries + 1):
             if not left:
                 break
-            with self._model_lock:
+            # a concurrent backend (continuous batching) merges calls from many threads itself
+            with contextlib.nullcontext() if getattr(backend, "concurrent", False) else self._model_lock:
                 texts = backend.generate([reqs[j] for j in left], attempt=attempt)
             with self._lock:
                 self.counters["model_calls"] += len(left)
