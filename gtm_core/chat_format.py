@@ -26,16 +26,41 @@ def system_prompt() -> str:
     return prompts.render(SYSTEM_TEMPLATE)[1]
 
 
+# Character budgets of the user turn: a real session can carry huge outputs (pages, files, charts);
+# the prompt keeps the most recent history and clips long parts, so its length stays bounded.
+TOOL_CHARS = 3000
+CALL_CHARS = 1500
+HISTORY_CHARS = 2500
+HISTORY_ITEM_CHARS = 800
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with a marker saying how much was left out."""
+    return text if len(text) <= limit else f"{text[:limit]}…[{len(text) - limit} chars truncated]"
+
+
 def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
                  hint: str | None = None) -> str:
     """The user turn: the tool (unified format), the history of this session, then the call.
-    ``hint`` (RL runs of search-like tools) adds a ground-truth line the output should support."""
-    parts = [f"TOOL: {_safe_json(spec.to_public())}"]
-    for i, h in enumerate(history or []):
-        parts.append(f"HISTORY[{i}]: {_safe_json({'tool': h.get('tool'), 'arguments': h.get('arguments'), 'output': h.get('output')})}")
+    ``hint`` (RL runs of search-like tools) adds a ground-truth line the output should support.
+    Long parts are clipped and only the most recent history that fits ``HISTORY_CHARS`` is kept."""
+    parts = [f"TOOL: {clip(_safe_json(spec.to_public()), TOOL_CHARS)}"]
+    lines: list[str] = []
+    used = 0
+    items = list(enumerate(history or []))
+    for i, h in reversed(items):
+        item = {"tool": h.get("tool"), "arguments": h.get("arguments"), "output": h.get("output")}
+        line = f"HISTORY[{i}]: {clip(_safe_json(item), HISTORY_ITEM_CHARS)}"
+        if lines and used + len(line) > HISTORY_CHARS:
+            break
+        lines.append(line)
+        used += len(line)
+    if len(lines) < len(items):
+        parts.append(f"HISTORY: {len(items) - len(lines)} earlier call(s) omitted")
+    parts += reversed(lines)
     if hint:
-        parts.append(f"HINT: {_safe_json(hint)}")
-    parts.append(f"CALL: {_safe_json({'tool': spec.name, 'arguments': arguments})}")
+        parts.append(f"HINT: {clip(_safe_json(hint), CALL_CHARS)}")
+    parts.append(f"CALL: {clip(_safe_json({'tool': spec.name, 'arguments': arguments}), CALL_CHARS)}")
     return "\n".join(parts)
 
 

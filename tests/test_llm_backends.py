@@ -86,3 +86,19 @@ def test_offline_taxonomy_is_the_seed():
     tax, log = build_taxonomy(seed, OfflineTeacher(), target_fields=100, subfields_per_field=8)
     assert tax.subfields == seed.subfields and log == []
     assert len(seed.fields) >= 30 and all(len(s) >= 3 for s in seed.subfields.values())
+
+
+def test_prompt_contract_bounds_long_sessions():
+    from gtm_core import chat_format as cf
+    from gtm_core.spec import ToolSpec
+
+    spec = ToolSpec.parse({"name": "read_page", "description": "d" * 10_000,
+                           "parameters": {"type": "object", "properties": {"url": {"type": "string"}}}})
+    history = [{"tool": "read_page", "arguments": {"url": f"u{i}"}, "output": "x" * 50_000} for i in range(40)]
+    text = cf.user_content(spec, {"url": "y" * 9000}, history)
+    budget = cf.TOOL_CHARS + cf.CALL_CHARS + cf.HISTORY_CHARS + cf.HISTORY_ITEM_CHARS + 400
+    assert len(text) < budget
+    assert "HISTORY[39]" in text and "HISTORY[0]" not in text and "earlier call(s) omitted" in text
+    assert "chars truncated]" in text and text.rstrip().splitlines()[-1].startswith("CALL: ")
+    short = cf.user_content(spec, {"url": "a"}, history[:2])
+    assert "HISTORY[0]" in short and "omitted" not in short
