@@ -91,7 +91,7 @@ def registered_model(context: dg.AssetExecutionContext, config: RegisterConfig, 
         model_uri, run_id, name=config.model_name, alias=config.alias, settings=gtm.settings,
         tags={"dataset_hash": summary.get("dataset_hash", ""), "preset": summary.get("preset", ""),
               "kind": summary.get("model_kind", ""), "base_model": summary.get("base_model") or "",
-              "dagster_run_id": context.run_id})
+              "dagster_run_id": context.run.run_id})
     context.log.info(f"registered {info['uri']} as {config.model_name}@{config.alias}")
     return dg.MaterializeResult(metadata={
         "model_name": info["name"], "version": info["version"], "alias": info["alias"],
