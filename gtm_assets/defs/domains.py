@@ -79,7 +79,7 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
 
 DOMAIN_MODEL_MODULES = ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", "gtm_core.training.presets",
                         "gtm_core.training.train", "gtm_core.training.data", "gtm_core.training.lora",
-                        "gtm_core.training.run", "gtm_core.training.pipes_entry", "gtm_core.chat_format")
+                        "gtm_core.training.run", "gtm_assets.pipes_workers", "gtm_core.chat_format")
 
 
 class CudaModelConfig(dg.Config):
@@ -120,7 +120,7 @@ def cuda_validator_model(context: dg.AssetExecutionContext, config: CudaModelCon
     extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
               "fresh": config.fresh, "alias": config.alias}
     client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})
-    return client.run(command=[sys.executable, "-m", "gtm_core.domains.cuda_model"], context=context,
+    return client.run(command=[sys.executable, "-m", "gtm_assets.pipes_workers", "cuda"], context=context,
                       extras=extras).get_materialize_result()
 
 

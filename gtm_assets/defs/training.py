@@ -11,7 +11,7 @@ from gtm_core.versioning import code_version
 TRAINING_MODULES = (
     "gtm_core.training.presets", "gtm_core.training.tokenizer", "gtm_core.training.data",
     "gtm_core.training.train", "gtm_core.training.lora", "gtm_core.training.run",
-    "gtm_core.training.pipes_entry", "gtm_core.chat_format",
+    "gtm_assets.pipes_workers", "gtm_core.chat_format",
 )
 
 
@@ -59,7 +59,7 @@ def gtm_model(context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GT
     extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
               "fresh": config.fresh}
     client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})
-    return client.run(command=[sys.executable, "-m", "gtm_core.training.pipes_entry"],
+    return client.run(command=[sys.executable, "-m", "gtm_assets.pipes_workers", "train"],
                       context=context, extras=extras).get_materialize_result()
 
 

@@ -7,13 +7,12 @@ epochs, lower learning rate; ``DOMAIN_PRESET``) through ``training.run.run_train
 (schema-constrained JSON of the ``validate_cuda_kernel`` response), parses the predictions and
 scores them with ``table4_metrics`` for the domain model and the base GTM (baseline row); results go
 to DuckDB (``cuda_validator_eval``, ``cuda_validator_predictions``) and an MLflow run.
-Run ``python -m gtm_core.domains.cuda_model`` as the Dagster Pipes training worker.
+The Dagster Pipes worker that runs it in its own process is ``gtm_assets.pipes_workers``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -276,38 +275,3 @@ def evaluate(settings: Settings, *, model_ref: str | None = None, base_ref: Sequ
     registry.finish_run(run_id, flat, artifacts=[md_path], settings=settings)
     return {"rows": rows, "markdown": md, "metrics": metrics, "mlflow_run_id": run_id, "n": len(recs),
             "report": str(md_path)}
-
-
-# ---- Dagster Pipes worker ------------------------------------------------------------------------
-def main() -> None:
-    """Pipes entry of the ``cuda_validator_model`` asset: extras ``config`` (TrainConfig overrides
-    + ``init_from`` refs), ``data_dir``, ``profile``, ``fresh``, ``alias``."""
-    from dagster_pipes import open_dagster_pipes
-
-    with open_dagster_pipes() as pipes:
-        extras = pipes.extras
-        conf = dict(extras.get("config") or {})
-        for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(k, str(int(conf.get("torch_threads") or 2)))
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-        from gtm_core.settings import get_settings
-        from gtm_core.training.pipes_entry import summary_metadata
-
-        overrides = {"data_dir": extras["data_dir"]} if extras.get("data_dir") else {}
-        settings = get_settings(profile=extras.get("profile") or None, **overrides)
-        out = train_domain_model(settings, init_from=conf.pop("init_from", None) or None,
-                                 alias=extras.get("alias") or "candidate", dagster_run_id=pipes.run_id,
-                                 fresh=bool(extras.get("fresh")), log=pipes.log.info, **conf)
-        md = summary_metadata(out)
-        reg = out.get("registered") or {}
-        md.update({"registered_version": {"raw_value": reg.get("uri", ""), "type": "text"},
-                   "registry_uri": {"raw_value": f"models:/{reg.get('name')}@{reg.get('alias')}", "type": "text"},
-                   "init_from": {"raw_value": out.get("init_from") or "", "type": "text"},
-                   "learning_rate": {"raw_value": out["learning_rate"], "type": "float"},
-                   "max_length": {"raw_value": out["max_length"], "type": "int"}})
-        pipes.report_asset_materialization(metadata=md)
-
-
-if __name__ == "__main__":
-    main()

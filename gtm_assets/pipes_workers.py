@@ -1,14 +1,13 @@
-"""Subprocess entry point of the ``gtm_model`` asset (Dagster Pipes): trains in its own process so
-CUDA and the orchestrator never share one. Run as ``python -m gtm_core.training.pipes_entry``.
-
-Extras: ``config`` (TrainConfig fields incl. ``preset``), ``data_dir``, ``profile``, ``fresh``.
-Reports one materialization with the final loss, tokens/s, loss plot, MLflow run link and model URI.
+"""Dagster Pipes workers: training runs in its own process so CUDA and the orchestrator never share
+one. ``python -m gtm_assets.pipes_workers train`` (the ``gtm_model`` asset) or ``... cuda`` (the
+``cuda_validator_model`` asset). Imports only ``dagster_pipes`` (the light protocol package), not dagster.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 
 
 def summary_metadata(out: dict) -> dict:
@@ -40,7 +39,9 @@ def summary_metadata(out: dict) -> dict:
     return {k: v for k, v in md.items() if v is not None}
 
 
-def main() -> None:
+def train_main() -> None:
+    """Pipes entry of ``gtm_model``: extras ``config`` (TrainConfig fields incl. ``preset``),
+    ``data_dir``, ``profile``, ``fresh``; reports one materialization."""
     from dagster_pipes import open_dagster_pipes
 
     with open_dagster_pipes() as pipes:
@@ -64,5 +65,38 @@ def main() -> None:
         pipes.report_asset_materialization(metadata=summary_metadata(out))
 
 
+
+def cuda_main() -> None:
+    """Pipes entry of the ``cuda_validator_model`` asset: extras ``config`` (TrainConfig overrides
+    + ``init_from`` refs), ``data_dir``, ``profile``, ``fresh``, ``alias``."""
+    from dagster_pipes import open_dagster_pipes
+
+    with open_dagster_pipes() as pipes:
+        extras = pipes.extras
+        conf = dict(extras.get("config") or {})
+        for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(k, str(int(conf.get("torch_threads") or 2)))
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+        from gtm_core.domains.cuda_model import train_domain_model
+        from gtm_core.settings import get_settings
+
+        overrides = {"data_dir": extras["data_dir"]} if extras.get("data_dir") else {}
+        settings = get_settings(profile=extras.get("profile") or None, **overrides)
+        out = train_domain_model(settings, init_from=conf.pop("init_from", None) or None,
+                                 alias=extras.get("alias") or "candidate", dagster_run_id=pipes.run_id,
+                                 fresh=bool(extras.get("fresh")), log=pipes.log.info, **conf)
+        md = summary_metadata(out)
+        reg = out.get("registered") or {}
+        md.update({"registered_version": {"raw_value": reg.get("uri", ""), "type": "text"},
+                   "registry_uri": {"raw_value": f"models:/{reg.get('name')}@{reg.get('alias')}", "type": "text"},
+                   "init_from": {"raw_value": out.get("init_from") or "", "type": "text"},
+                   "learning_rate": {"raw_value": out["learning_rate"], "type": "float"},
+                   "max_length": {"raw_value": out["max_length"], "type": "int"}})
+        pipes.report_asset_materialization(metadata=md)
+
+
+WORKERS = {"train": train_main, "cuda": cuda_main}
+
 if __name__ == "__main__":
-    main()
+    WORKERS[sys.argv[1] if len(sys.argv) > 1 else "train"]()
