@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -122,7 +121,7 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     print(f"faults: specs={len(SPECS)} recorded_failures={failures} samples_ref={len(a)} samples_after_rerun={len(b)} "
           f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}", flush=True)
 
-    from carg_data import seal_specs, write_tools
+    from carg_data import kill_after_commits, seal_specs, write_tools
     from test_carg_resume import CMD, FIELD, _env
 
     specs = seal_specs(FIELD)
@@ -130,15 +129,7 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     for d in (rd, kd):
         write_tools(Store(d / "gtm.duckdb"), specs)
     subprocess.run(CMD, env=_env(rd), capture_output=True, check=True, timeout=600)
-    p = subprocess.Popen(CMD, env=_env(kd), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    seen = 0
-    for line in p.stdout:
-        if line.startswith("COMMIT"):
-            seen += 1
-            if seen == 5:
-                os.kill(p.pid, signal.SIGKILL)
-                break
-    p.wait(60)
+    kill_after_commits(CMD, _env(kd), 5)
     after_kill = Store(kd / "gtm.duckdb").count("carg_progress")
     subprocess.run(CMD, env=_env(kd), capture_output=True, check=True, timeout=600)
     a = set(_ids(Store(rd / "gtm.duckdb")))

@@ -42,3 +42,22 @@ def seal_specs(fields: dict[str, int]) -> list[ToolSpec]:
 def write_tools(store: Store, specs: list[ToolSpec]) -> None:
     """The stand-in for the lead's tool_repository asset: the DuckDB table ``tools``."""
     store.replace("tools", pd.DataFrame([s.to_row() for s in specs]))
+
+
+def kill_after_commits(cmd: list[str], env: dict, commits: int = 5):
+    """Start ``gtm carg generate`` (``cmd``), SIGKILL it once it printed ``commits`` COMMIT lines;
+    returns the finished process (its returncode is -SIGKILL when the kill landed)."""
+    import os
+    import signal
+    import subprocess
+
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    seen = 0
+    for line in p.stdout:
+        if line.startswith("COMMIT"):
+            seen += 1
+            if seen == commits:
+                os.kill(p.pid, signal.SIGKILL)
+                break
+    p.wait(timeout=60)
+    return p

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 
-from carg_data import seal_specs, write_tools
+from carg_data import kill_after_commits, seal_specs, write_tools
 
 from gtm_core.storage import Store
 
@@ -40,15 +40,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     assert ref_store.count("carg_progress") >= total_units
 
     # start, wait for a few committed batches, then kill -9 mid-run
-    p = subprocess.Popen(CMD, env=_env(run_dir), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    seen = 0
-    for line in p.stdout:
-        if line.startswith("COMMIT"):
-            seen += 1
-            if seen == 5:
-                os.kill(p.pid, signal.SIGKILL)
-                break
-    p.wait(timeout=60)
+    p = kill_after_commits(CMD, _env(run_dir), 5)
     assert p.returncode == -signal.SIGKILL
     store = Store(run_dir / "gtm.duckdb")
     done_after_kill = store.count("carg_progress")
