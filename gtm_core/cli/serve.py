@@ -60,18 +60,23 @@ def serve(
     lora: str | None = typer.Option(None, help="vllm backend: LoRA adapter folder"),
     max_batch: int = typer.Option(32), max_wait_ms: float = typer.Option(5.0), max_queue: int = typer.Option(1024),
     max_tokens: int = typer.Option(512),
-    warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving"),
+    warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving and (transformers "
+                                "backend) precompute each tool's prompt prefix KV, as far as --prefix-cache-mb holds"),
+    prefix_cache_mb: int = typer.Option(512, help="transformers backend: memory for cached prompt-prefix KV"),
     lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
     continuous: bool = typer.Option(True, help="transformers backend: continuous batching (calls join the "
                                     "running decode batch between steps) instead of one batch at a time"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
     sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
-                     backend_kw={"continuous": continuous, "batch_size": max_batch})
+                     backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb})
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:
             console.print(f"compiled {n} response grammars")
+        n = sim.warm_prefixes(progress=not mcp)
+        if n:
+            console.print(f"cached the prompt prefix of {n} of {len(sim.tools)} tools")
     if mcp:
         import asyncio
 

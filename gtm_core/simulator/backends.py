@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest
 from gtm_core.spec import canonical_json
+
+log = logging.getLogger(__name__)
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -136,7 +139,7 @@ class TransformersSimBackend:
 
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
                  batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
-                 prefix_cache: bool = True, fast_attention: bool = True, continuous: bool = False):
+                 prefix_cache: bool = True, prefix_cache_mb: int = 512, continuous: bool = False):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -149,11 +152,15 @@ class TransformersSimBackend:
                                              temperature=0.0, batch_size=batch_size)
         if decoder not in ("loop", "generate"):
             raise ValueError(f"decoder: unknown {decoder!r} (loop, generate)")
-        self.decoder = decoder  # loop: gtm_core.llm.decode (rows leave as they finish); generate: HF
+        from gtm_core.llm.slot_model import unsupported_reason
+
+        if decoder == "loop" and (why := unsupported_reason(self.chat.model)):
+            log.warning("decode loop unavailable for %s (%s): using model.generate", model_path, why)
+            decoder = "generate"
+        self.decoder = decoder  # loop: gtm_core.llm.decode (slot KV cache, rows leave as they finish); generate: HF
         from gtm_core.llm.decode import PrefixCache
 
-        self.prefix_cache = PrefixCache() if prefix_cache else None
-        self.fast_attention = fast_attention
+        self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb << 20) if prefix_cache else None
         self._prefixes: dict[str, list[int]] = {}  # prefix text -> its token ids
         self._seen: dict[str, int] = {}  # tool-line prefix text -> times seen
         # continuous: generate() may be called from many threads at once; their rows share one
@@ -220,7 +227,7 @@ class TransformersSimBackend:
         for start in range(0, len(rows), self.chat.batch_size):
             out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
                           pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
-                          fast_attention=self.fast_attention)
+                          max_rows=self.chat.batch_size)
         return tok.batch_decode(out, skip_special_tokens=True)
 
     def _decoder(self):
@@ -231,7 +238,7 @@ class TransformersSimBackend:
                 self._continuous = ContinuousDecoder(
                     self.chat.model, max_rows=self.chat.batch_size, eos_ids=self.eos_ids,
                     pad_id=self.chat.tokenizer.pad_token_id, vocab_size=self._vocab,
-                    prefix_cache=self.prefix_cache, fast_attention=self.fast_attention)
+                    prefix_cache=self.prefix_cache)
             return self._continuous
 
     def rows(self, reqs: Sequence[ChatRequest], attempt: int = 0) -> list:
@@ -253,10 +260,37 @@ class TransformersSimBackend:
                             seed=r.seed))
         return rows
 
-    def _prefixes_of(self, text: str, ids: list[int], req: ChatRequest) -> tuple[int, int]:
+    def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
+        """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving
+        warm-up: a call's prefill is then only its own arguments), while the prefix cache has room.
+        Call before serving starts. Returns how many tool prefixes are cached."""
+        if self.prefix_cache is None or self.decoder != "loop" or not requests:
+            return 0
+        from tqdm.auto import tqdm
+
+        from gtm_core.llm.slot_model import slot_model
+
+        per_token = slot_model(self.chat.model).kv_bytes_per_token
+        tok = self.chat.tokenizer
+        texts = self.chat.encode_prompts(requests)
+        ids = tok(texts, add_special_tokens=False)["input_ids"]
+        warmed = 0
+        for text, p, r in tqdm(list(zip(texts, ids, requests, strict=True)), desc="warming tool prefixes",
+                               disable=not progress):
+            sys_n, tool_n = self._prefixes_of(text, p, r, warm=True)
+            if not tool_n:
+                continue
+            if self.prefix_cache.bytes + per_token * tool_n > self.prefix_cache.max_bytes:
+                break  # full: warming more would evict what was just warmed
+            self.prefix_cache.get(self.chat.model, p[:tool_n], sys_n)
+            warmed += 1
+        return warmed
+
+    def _prefixes_of(self, text: str, ids: list[int], req: ChatRequest, warm: bool = False) -> tuple[int, int]:
         """Token counts of the prompt prefixes whose KV is cached: the system turn every call
         shares, and system turn + the user turn's first line (``TOOL: {spec}``) once that tool
-        has been called before. A prefix counts only where the prompt's ids start with its ids."""
+        has been called before (or warmed, ``warm``). A prefix counts only where the prompt's ids
+        start with its ids."""
         tok = self.chat.tokenizer
 
         def ids_of(prefix_text: str) -> list[int]:
@@ -277,7 +311,7 @@ class TransformersSimBackend:
         tool_n = 0
         if sys_n and at >= 0 and nl > 0:
             line = text[:at + nl + 1]
-            self._seen[line] = seen = self._seen.get(line, 0) + 1
+            self._seen[line] = seen = self._seen.get(line, 0) + (2 if warm else 1)
             if len(self._seen) > 65536:
                 self._seen.clear()
             if seen > 1:  # a tool called again: its line's KV is worth keeping

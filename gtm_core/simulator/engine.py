@@ -384,6 +384,15 @@ class Simulator:
                    for s in self.tools.values()}
         return pre(list(schemas.values()), progress=progress)
 
+    def warm_prefixes(self, progress: bool = False) -> int:
+        """Let the backend precompute the prompt prefix (system turn + tool line) of every tool,
+        as far as its prefix cache holds them; returns how many (0 when the backend keeps none)."""
+        warm = getattr(self.backend, "warm_prefixes", None)
+        if warm is None:
+            return 0
+        return warm([ChatRequest(messages=build_messages(s, {}, []), task="simulate") for s in self.tools.values()],
+                    progress=progress)
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             c = dict(self.counters)

@@ -1,0 +1,217 @@
+"""A decoder-only LM of the Qwen2 / Llama family run over a *slot* KV cache (the decode loop's engine).
+
+The model's own modules (embeddings, projections, norms, MLP, rotary embedding, LM head; LoRA
+wrappers included) do the work; only the attention plumbing is ours:
+
+* ``SlotKV`` holds every layer's keys and values in preallocated ``[rows, kv_heads, cap, head_dim]``
+  buffers. A sequence owns one slot (a row); the live sequences of a batch sit in slots ``0..B-1``,
+  each with its own length, so a sequence that leaves costs one row move (``move``) and one that
+  joins is written into the next free slot: nothing is ever padded, concatenated or copied whole.
+* ``SlotModel.forward`` runs ``N`` new tokens for ``B`` consecutive slots, each starting at its own
+  position (prefill: ``N`` prompt tokens, right-padded; decode: ``N == 1``), writes their KV in place
+  and returns the logits of each row's last real token. Grouped-query attention reads the shared KV
+  heads in place (no ``repeat_kv``) under a per-row length mask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUPPORTED = ("qwen2", "llama", "mistral")
+
+
+def unsupported_reason(model) -> str | None:
+    """Why ``model`` cannot run as a ``SlotModel`` (None when it can)."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    cfg = base.config
+    kind = getattr(cfg, "model_type", None)
+    if kind not in SUPPORTED:
+        return f"model_type {kind!r} is not one of {', '.join(SUPPORTED)}"
+    if getattr(cfg, "use_sliding_window", False) or (kind == "mistral" and getattr(cfg, "sliding_window", None)):
+        return "sliding-window attention is not supported"
+    inner = getattr(base, "model", None)
+    if inner is None or not all(hasattr(inner, a) for a in ("embed_tokens", "layers", "norm", "rotary_emb")):
+        return "the model does not have the embed_tokens / layers / norm / rotary_emb layout"
+    return None
+
+
+class SlotKV:
+    """Per-layer key/value buffers ``[rows, kv_heads, cap, head_dim]``; grows on demand."""
+
+    def __init__(self, layers: int, kv_heads: int, head_dim: int, *, rows: int, cap: int, dtype, device):
+        import torch
+
+        self.shape = (kv_heads, head_dim)
+        self.dtype, self.device = dtype, device
+        # zeros, not empty: masked positions are multiplied by 0, and garbage NaN * 0 is NaN
+        self.k = [torch.zeros((rows, kv_heads, cap, head_dim), dtype=dtype, device=device) for _ in range(layers)]
+        self.v = [torch.zeros_like(t) for t in self.k]
+
+    @property
+    def rows(self) -> int:
+        return self.k[0].shape[0]
+
+    @property
+    def cap(self) -> int:
+        return self.k[0].shape[2]
+
+    def ensure(self, rows: int, cap: int, live: int, live_len: int) -> None:
+        """Room for ``rows`` slots of ``cap`` positions; the first ``live`` slots (``live_len``
+        positions) are kept. Grows geometrically so that growth is rare."""
+        if rows <= self.rows and cap <= self.cap:
+            return
+        import torch
+
+        rows, cap = max(rows, self.rows), max(cap, self.cap)
+        if rows > self.rows:
+            rows = max(rows, 2 * self.rows)
+        if cap > self.cap:
+            cap = max(cap, self.cap + self.cap // 2)
+        for buf in (self.k, self.v):
+            for i, old in enumerate(buf):
+                new = torch.zeros((rows, self.shape[0], cap, self.shape[1]), dtype=self.dtype, device=self.device)
+                if live and live_len:
+                    new[:live, :, :live_len] = old[:live, :, :live_len]
+                buf[i] = new
+
+    def move(self, src: int, dst: int, length: int) -> None:
+        """Copy slot ``src``'s first ``length`` positions into slot ``dst``."""
+        for buf in (self.k, self.v):
+            for t in buf:
+                t[dst, :, :length] = t[src, :, :length]
+
+    def load(self, slot: int, kv: list[tuple[Any, Any]]) -> None:
+        """Write cached prefix KV (per layer ``(k, v)`` of shape ``[kv_heads, P, head_dim]``) into ``slot``."""
+        for k_buf, v_buf, (k, v) in zip(self.k, self.v, kv, strict=True):
+            n = k.shape[1]
+            k_buf[slot, :, :n] = k
+            v_buf[slot, :, :n] = v
+
+    def export(self, slot: int, length: int) -> list[tuple[Any, Any]]:
+        """A copy of slot ``slot``'s first ``length`` positions, per layer ``(k, v)``."""
+        return [(k[slot, :, :length].clone(), v[slot, :, :length].clone()) for k, v in zip(self.k, self.v, strict=True)]
+
+
+class SlotModel:
+    """Runs a supported HF causal LM (plain or PEFT-wrapped) over ``SlotKV`` slots."""
+
+    def __init__(self, model):
+        reason = unsupported_reason(model)
+        if reason:
+            raise ValueError(f"model: {reason}")
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        cfg = base.config
+        inner = base.model
+        self.embed, self.layers, self.norm, self.rotary = inner.embed_tokens, inner.layers, inner.norm, inner.rotary_emb
+        self.lm_head = base.lm_head
+        self.heads = cfg.num_attention_heads
+        self.kv_heads = getattr(cfg, "num_key_value_heads", None) or self.heads
+        self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // self.heads
+        self.scale = self.head_dim ** -0.5
+        p = next(base.parameters())
+        self.dtype, self.device = p.dtype, p.device
+        self.fused = [_fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj")) for layer in self.layers]
+        self.fused_mlp = [_fuse(layer.mlp, ("gate_proj", "up_proj")) for layer in self.layers]
+
+    @property
+    def kv_bytes_per_token(self) -> int:
+        """Bytes of keys and values one token occupies (all layers)."""
+        return len(self.layers) * 2 * self.kv_heads * self.head_dim * self.dtype.itemsize
+
+    def cache(self, rows: int, cap: int) -> SlotKV:
+        return SlotKV(len(self.layers), self.kv_heads, self.head_dim, rows=rows, cap=cap, dtype=self.dtype,
+                      device=self.device)
+
+    def forward(self, kv: SlotKV, slot0: int, ids, start, n):
+        """Run ``ids`` ``[B, N]`` (right-padded) for slots ``slot0..slot0+B-1``; row ``b``'s tokens
+        take positions ``start[b] ..`` and ``n[b]`` of them are real. Returns float32 logits
+        ``[B, vocab]`` of each row's last real token."""
+        import torch
+        import torch.nn.functional as F
+
+        b, t = ids.shape
+        h, kvh, d = self.heads, self.kv_heads, self.head_dim
+        g = h // kvh
+        steps = torch.arange(t, device=ids.device)
+        pos = start[:, None] + steps  # [B, N]
+        length = int((start + t).max())  # keys any row may read
+        keys = torch.arange(length, device=ids.device)
+        # query j of row b reads keys up to its own position, and never the padding after its n real tokens
+        allowed = (keys <= pos[:, :, None]) & (keys < (start + n)[:, None, None])  # [B, N, L]
+        bias = torch.zeros(allowed.shape, dtype=self.dtype, device=ids.device).masked_fill_(~allowed, float("-inf"))
+        bias = bias[:, None]  # [B, 1, N, L]: broadcast over heads
+        slots = torch.arange(slot0, slot0 + b, device=ids.device)[:, None]
+        with torch.inference_mode():
+            x = self.embed(ids)
+            cos, sin = self.rotary(x, pos)
+            cos, sin = cos[:, :, None], sin[:, :, None]  # [B, N, 1, d]: broadcast over heads
+            for li, layer in enumerate(self.layers):
+                att = layer.self_attn
+                y = layer.input_layernorm(x)
+                if self.fused[li] is not None:
+                    q, k, v = F.linear(y, *self.fused[li]).split((h * d, kvh * d, kvh * d), -1)
+                else:
+                    q, k, v = att.q_proj(y), att.k_proj(y), att.v_proj(y)
+                q = _rope(q.reshape(b, t, h, d), cos, sin)
+                kbuf, vbuf = kv.k[li], kv.v[li]
+                kbuf[slots, :, pos] = _rope(k.reshape(b, t, kvh, d), cos, sin)
+                vbuf[slots, :, pos] = v.reshape(b, t, kvh, d)
+                kk, vv = kbuf[slot0:slot0 + b, :, :length], vbuf[slot0:slot0 + b, :, :length]  # [B, kvh, L, d]
+                if t > 1:  # prefill: torch's fused attention, grouped-query heads read in place
+                    o = F.scaled_dot_product_attention(q.transpose(1, 2), kk, vv, attn_mask=bias,
+                                                       scale=self.scale, enable_gqa=True)
+                    o = o.transpose(1, 2).reshape(b, t, h * d)
+                else:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
+                    q = q.view(b, kvh, g, d)
+                    scores = torch.matmul(q, kk.transpose(-1, -2)).mul_(self.scale).add_(bias)
+                    probs = torch.softmax(scores, -1, dtype=torch.float32).to(vv.dtype)
+                    o = torch.matmul(probs, vv).view(b, 1, h * d)
+                x = x + att.o_proj(o)
+                y = layer.post_attention_layernorm(x)
+                if self.fused_mlp[li] is not None:
+                    gate, up = F.linear(y, *self.fused_mlp[li]).chunk(2, -1)
+                    x = x + layer.mlp.down_proj(layer.mlp.act_fn(gate) * up)
+                else:
+                    x = x + layer.mlp(y)
+            last = x[torch.arange(b, device=ids.device), n - 1] if t > 1 else x[:, 0]
+            return self.lm_head(self.norm(last)).float()
+
+
+def _fuse(module, names: tuple[str, ...]):
+    """One weight (and bias) for the plain ``nn.Linear`` projections ``names`` of ``module``; the
+    projections are re-pointed at slices of it (no extra memory). None when any is wrapped (LoRA)."""
+    import torch
+
+    projs = [getattr(module, n) for n in names]
+    if not all(type(p) is torch.nn.Linear for p in projs):
+        return None
+    if any((p.bias is None) != (projs[0].bias is None) for p in projs):
+        return None
+    with torch.no_grad():
+        w = torch.cat([p.weight for p in projs])
+        b = torch.cat([p.bias for p in projs]) if projs[0].bias is not None else None
+        at = 0
+        for p in projs:
+            n = p.weight.shape[0]
+            p.weight.data = w[at:at + n]
+            if b is not None:
+                p.bias.data = b[at:at + n]
+            at += n
+    return w, b
+
+
+def _rope(x, cos, sin):
+    """Rotary position embedding on ``[B, N, heads, d]`` (``cos``/``sin`` ``[B, N, 1, d]``)."""
+    import torch
+
+    half = x.shape[-1] // 2
+    return x * cos + torch.cat((-x[..., half:], x[..., :half]), dim=-1) * sin
+
+
+def slot_model(model) -> SlotModel:
+    """The ``SlotModel`` of ``model``, built once and kept on it."""
+    sm = getattr(model, "_gtm_slot_model", None)
+    if sm is None:
+        sm = SlotModel(model)
+        model._gtm_slot_model = sm
+    return sm

@@ -1,0 +1,94 @@
+"""The slot-KV model runner (gtm_core/llm/slot_model.py) and tool-prefix warm-up on a real tiny model:
+right-padded batched prefill and decode give HF's logits, rows move between slots intact,
+unsupported architectures fall back to ``generate``, warmed tool prefixes serve the first call."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import torch
+from _sim_support import real_specs, tiny_model_dir  # noqa: F401 - fixture
+
+from gtm_core.chat_format import build_messages
+from gtm_core.llm.base import ChatRequest
+from gtm_core.llm.slot_model import slot_model, unsupported_reason
+from gtm_core.simulator.backends import TransformersSimBackend, decoding_schema
+from gtm_core.simulator.engine import Simulator
+from gtm_core.synth import ValueSynth
+
+
+@pytest.fixture(scope="module")
+def backend(tiny_model_dir):  # noqa: F811
+    return TransformersSimBackend(tiny_model_dir, max_tokens=32, batch_size=8)
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return [s for s in real_specs("seal_tools_tools.jsonl", 300) if s.response_schema][:12]
+
+
+def _prompts(backend, specs, n):
+    vs = ValueSynth(random.Random(1))
+    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), [])) for s in specs[:n]]
+    tok = backend.chat.tokenizer
+    return tok(backend.chat.encode_prompts(reqs), add_special_tokens=False)["input_ids"]
+
+
+def test_padded_prefill_and_decode_match_hf(backend, specs):
+    model = backend.chat.model
+    sm = slot_model(model)
+    prompts = _prompts(backend, specs, 4)
+    assert len({len(p) for p in prompts}) > 1  # really ragged
+    kv = sm.cache(6, max(map(len, prompts)) + 4)
+    n = max(map(len, prompts))
+    ids = torch.zeros((4, n), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        ids[i, :len(p)] = torch.tensor(p)
+    lens = torch.tensor([len(p) for p in prompts])
+    got = sm.forward(kv, 2, ids, torch.zeros(4, dtype=torch.long), lens)  # slots 2..5
+    with torch.inference_mode():
+        want = torch.stack([model(input_ids=torch.tensor([p])).logits[0, -1] for p in prompts])
+    assert torch.allclose(got, want, atol=1e-4)
+    # one decode step for every row, after moving the last row into slot 0
+    kv.move(5, 0, len(prompts[3]))
+    nxt = got.argmax(-1)
+    order = [3, 1, 2]  # slots 0 (moved row 3), 3 (row 1), 4 (row 2): decode slots 3..4 and 0 separately
+    step = sm.forward(kv, 3, nxt[[1, 2]][:, None], lens[[1, 2]], torch.ones(2, dtype=torch.long))
+    moved = sm.forward(kv, 0, nxt[[3]][:, None], lens[[3]], torch.ones(1, dtype=torch.long))
+    with torch.inference_mode():
+        for row, logits in zip(order, [moved[0], step[0], step[1]], strict=True):
+            ref = model(input_ids=torch.tensor([prompts[row] + [int(nxt[row])]])).logits[0, -1]
+            assert torch.allclose(logits, ref, atol=1e-4), row
+
+
+def test_unsupported_architecture_is_named():
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    gpt2 = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=16, vocab_size=64, n_positions=32))
+    assert "gpt2" in unsupported_reason(gpt2)
+    with pytest.raises(ValueError, match="model: model_type 'gpt2'"):
+        slot_model(gpt2)
+
+
+def test_warmed_tool_prefix_serves_the_first_call(tiny_model_dir, specs):  # noqa: F811
+    warm = TransformersSimBackend(tiny_model_dir, max_tokens=24, batch_size=8)
+    cold = TransformersSimBackend(tiny_model_dir, max_tokens=24, batch_size=8, chat=warm.chat, prefix_cache=False)
+    sim = Simulator(specs, warm, max_tokens=24)
+    assert sim.warm_prefixes() == len(specs)
+    vs = ValueSynth(random.Random(2))
+    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []), temperature=0.0, max_tokens=24,
+                        response_schema=decoding_schema(s.response_schema, True)) for s in specs]
+    rows = warm.rows(reqs)
+    assert all(r.prefix > r.prefix_base > 0 for r in rows)  # first sight, tool line already cached
+    assert warm.generate(reqs) == cold.generate(reqs)
+    assert warm.prefix_cache.hits >= len(reqs)
+
+
+def test_warm_up_stays_within_the_memory_budget(tiny_model_dir, specs):  # noqa: F811
+    be = TransformersSimBackend(tiny_model_dir, max_tokens=16, prefix_cache_mb=1)
+    sim = Simulator(specs, be, max_tokens=16)
+    n = sim.warm_prefixes()
+    assert 0 < n < len(specs)  # 1 MiB holds some of these tools' prefixes, not all
+    assert be.prefix_cache.bytes <= be.prefix_cache.max_bytes == 1 << 20
+    assert len(be.prefix_cache.entries) == n + 1  # the system turn + each warmed tool line
