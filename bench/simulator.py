@@ -21,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import queue
 import random
 import socket
 import statistics
@@ -285,12 +286,20 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         for b in seq_bodies:
             post(warm, b)
         seq_tp = seq_calls / (time.perf_counter() - t)
-        conc_bodies = [[body(1000 + c * per_caller + j) for j in range(per_caller)] for c in range(callers)]
+        # closed loop: each caller takes the next call from one shared queue as soon as its last one
+        # is answered, so the run measures steady state rather than the slowest caller's tail
+        work: queue.SimpleQueue[dict] = queue.SimpleQueue()
+        for i in range(callers * per_caller):
+            work.put(body(1000 + i))
         errors: list[str] = []
 
-        def caller(bs: list[dict]) -> None:
+        def caller() -> None:
             conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
-            for b in bs:
+            while True:
+                try:
+                    b = work.get_nowait()
+                except queue.Empty:
+                    return
                 try:
                     r = post(conn, b)
                     if r["source"] != "model":
@@ -298,7 +307,7 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
                 except Exception as e:  # noqa: BLE001
                     errors.append(str(e))
 
-        threads = [threading.Thread(target=caller, args=(bs,)) for bs in conc_bodies]
+        threads = [threading.Thread(target=caller) for _ in range(callers)]
         t = time.perf_counter()
         for th in threads:
             th.start()
@@ -329,11 +338,12 @@ def main() -> None:
     p.add_argument("--gate-calls", type=int, default=200_000)
     p.add_argument("--http-calls", type=int, default=3000)
     p.add_argument("--callers", type=int, default=32)
-    p.add_argument("--per-caller", type=int, default=3)
-    p.add_argument("--seq-calls", type=int, default=16)
+    p.add_argument("--per-caller", type=int, default=8, help="calls per concurrent caller (from one shared queue)")
+    p.add_argument("--seq-calls", type=int, default=24)
     p.add_argument("--max-tokens", type=int, default=64)
     p.add_argument("--model", default=None, help="model folder or models:/ URI (default: see above)")
-    p.add_argument("--train-examples", type=int, default=160, help="SFT examples when training the tiny model here")
+    p.add_argument("--train-examples", type=int, default=1000,
+                   help="SFT examples when training the tiny model here (the tiny-cpu preset's default)")
     p.add_argument("--workload", choices=["repo", "search"], default="repo",
                    help="repo: calls spread over the repository's tools; search: one search tool, many queries")
     p.add_argument("--static", action="store_true", help="serve with one batch at a time instead of continuous batching")

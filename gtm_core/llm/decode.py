@@ -140,44 +140,57 @@ class DecodeBatch:
         return len(self.rows)
 
     # ---- admission -----------------------------------------------------------------------------
-    def add(self, rows: Sequence[Row]) -> list[Row]:
-        """Prefill ``rows`` into free slots and join them to the batch; returns rows already
-        finished (``max_new_tokens`` <= 0)."""
+    def _admit(self, rows: Sequence[Row], live: int) -> tuple[list[Row], list[list[Row]]]:
+        """Rows already finished (``max_new_tokens`` <= 0), and the others grouped into prefill
+        chunks of similar prompt length; seeds generators and makes room for ``live`` + new rows."""
         torch = self.torch
         done = [r for r in rows if r.max_new_tokens <= 0]
         rows = [r for r in rows if r.max_new_tokens > 0]
         if not rows:
-            return done
+            return done, []
         for r in rows:
             if r.temperature > 0:
                 r.generator = torch.Generator(device=self.device)
                 r.generator.manual_seed(int(r.seed or 0))
             if self.prefix_cache is None or not 0 < r.prefix < len(r.prompt):
                 r.prefix = 0
-        live = len(self.rows)
         need = max(len(r.prompt) + r.max_new_tokens for r in rows)
         if self.kv is None:
             self.kv = self.sm.cache(max(self.max_rows, live + len(rows)), max(need, 64))
         else:
-            self.kv.ensure(live + len(rows), need, live, max(self.lens, default=0))
-        logits = [self.logits] if live else []
-        for chunk in prefill_chunks([len(r.prompt) - r.prefix for r in rows], PAD_WASTE, PREFILL_TOKENS):
-            grp = [rows[i] for i in chunk]
-            slot0 = len(self.rows)
-            for j, r in enumerate(grp):
-                if r.prefix:
-                    self.kv.load(slot0 + j, self.prefix_cache.get(self.model, r.prompt[:r.prefix], r.prefix_base))
-            n = max(len(r.prompt) - r.prefix for r in grp)
-            ids = torch.full((len(grp), n), self.pad_id, dtype=torch.long)
-            for j, r in enumerate(grp):
-                ids[j, :len(r.prompt) - r.prefix] = torch.tensor(r.prompt[r.prefix:], dtype=torch.long)
-            start = torch.tensor([r.prefix for r in grp])
-            real = torch.tensor([len(r.prompt) - r.prefix for r in grp])
-            logits.append(self.sm.forward(self.kv, slot0, ids.to(self.device), start.to(self.device),
-                                          real.to(self.device)))
+            self.kv.ensure(live + len(rows), need, live, max(self.lens[:live], default=0))
+        chunks = prefill_chunks([len(r.prompt) - r.prefix for r in rows], PAD_WASTE, PREFILL_TOKENS)
+        return done, [[rows[i] for i in c] for c in chunks]
+
+    def _prefill_inputs(self, grp: Sequence[Row], slot0: int) -> tuple:
+        """Model inputs of a prefill chunk placed in slots ``slot0..``: cached prefix KV is loaded
+        into the slots, the rest of each prompt right-padded."""
+        torch = self.torch
+        for j, r in enumerate(grp):
+            if r.prefix:
+                self.kv.load(slot0 + j, self.prefix_cache.get(self.model, r.prompt[:r.prefix], r.prefix_base))
+        n = max(len(r.prompt) - r.prefix for r in grp)
+        ids = torch.full((len(grp), n), self.pad_id, dtype=torch.long)
+        for j, r in enumerate(grp):
+            ids[j, :len(r.prompt) - r.prefix] = torch.tensor(r.prompt[r.prefix:], dtype=torch.long)
+        start = torch.tensor([r.prefix for r in grp])
+        real = torch.tensor([len(r.prompt) - r.prefix for r in grp])
+        return ids.to(self.device), start.to(self.device), real.to(self.device), slot0
+
+    def _join(self, chunks: list[list[Row]], logits: list) -> None:
+        """Prefill ``chunks`` into the slots after the live rows (one pass each) and join them."""
+        for grp in chunks:
+            logits.append(self.sm.step(self.kv, None, None, self._prefill_inputs(grp, len(self.rows))))
             self.rows += grp
             self.lens += [len(r.prompt) for r in grp]
-        self.logits = torch.cat(logits) if len(logits) > 1 else logits[0]
+        self.logits = self.torch.cat(logits) if len(logits) > 1 else logits[0]
+
+    def add(self, rows: Sequence[Row]) -> list[Row]:
+        """Prefill ``rows`` into free slots and join them to the batch; returns rows already
+        finished (``max_new_tokens`` <= 0). ``step(admit=...)`` does the same inside a decode step."""
+        done, chunks = self._admit(rows, len(self.rows))
+        if chunks:
+            self._join(chunks, [self.logits] if self.rows else [])
         return done
 
     # ---- decoding ------------------------------------------------------------------------------
@@ -196,12 +209,13 @@ class DecodeBatch:
         xgr.apply_token_bitmask_inplace(scores, self._bitmask[:len(self.rows)].to(scores.device),
                                         vocab_size=min(width, scores.shape[-1]), indices=idx)
 
-    def step(self) -> list[Row]:
-        """Choose one token for every row, retire finished rows, run the model on the others;
-        returns the rows that finished (their ``out`` holds the new tokens, EOS included)."""
+    def step(self, admit: Sequence[Row] = ()) -> list[Row]:
+        """Choose one token for every row, retire finished rows, run the model on the others --
+        and on the prompts of the rows ``admit``, which join the batch in the same pass. Returns
+        the rows that finished (their ``out`` holds the new tokens, EOS included)."""
         torch = self.torch
         if not self.rows:
-            return []
+            return self.add(admit)
         scores = self.logits
         self._constrain(scores)
         tokens = scores.argmax(-1)
@@ -226,12 +240,21 @@ class DecodeBatch:
             order = self._retire(finished)
             if not self.rows:
                 self.logits = None
-                return done
+                return done + self.add(admit)
             tokens = tokens[torch.tensor(order, device=tokens.device)]
+        live = len(self.rows)
+        early, chunks = self._admit(admit, live) if admit else ([], [])
+        first = self._prefill_inputs(chunks[0], live) if chunks else None
         start = torch.tensor(self.lens, device=self.device)
-        self.logits = self.sm.forward(self.kv, 0, tokens[:, None], start, torch.ones_like(start))
+        logits = self.sm.step(self.kv, tokens, start, first)
         self.lens = [n + 1 for n in self.lens]
-        return done
+        if chunks:  # the first chunk joined in this pass, any others in passes of their own
+            self.rows += chunks[0]
+            self.lens += [len(r.prompt) for r in chunks[0]]
+            self._join(chunks[1:], [logits])
+        else:
+            self.logits = logits
+        return done + early
 
     def _retire(self, finished: list[int]) -> list[int]:
         """Free the slots of rows ``finished``: the last live row moves into each freed slot.
@@ -278,9 +301,9 @@ class ContinuousDecoder:
         self._thread: threading.Thread | None = None
         self.steps = 0
         self.live_rows = 0  # summed over steps: live_rows / steps = mean batch size
-        self.prefills = 0  # admissions (one DecodeBatch.add each) and the rows they prefilled
+        self.prefills = 0  # admissions of waiting rows and the rows they prefilled
         self.prefill_rows = 0
-        self.prefill_s = 0.0  # seconds spent prefilling / stepping
+        self.prefill_s = 0.0  # seconds in prefill-only passes (batch empty) / in decode steps (+ joins)
         self.step_s = 0.0
 
     def submit(self, rows: Sequence[Row]) -> list:
@@ -314,17 +337,17 @@ class ContinuousDecoder:
                 room = max(0, self.max_rows - len(batch))
                 take, self._pending = self._pending[:room], self._pending[room:]
             try:
+                t0 = time.perf_counter()
                 if take:
-                    t0 = time.perf_counter()
-                    self._finish(batch.add(take))
                     self.prefills += 1
                     self.prefill_rows += len(take)
+                if not len(batch):  # nothing to decode: a prefill-only pass
+                    self._finish(batch.add(take))
                     self.prefill_s += time.perf_counter() - t0
-                if len(batch):
-                    t0 = time.perf_counter()
+                else:  # waiting rows join inside the decode step's pass
                     self.live_rows += len(batch)
                     self.steps += 1
-                    self._finish(batch.step())
+                    self._finish(batch.step(admit=take))
                     self.step_s += time.perf_counter() - t0
             except Exception as e:  # noqa: BLE001 - fail the rows in flight, keep serving
                 for r in [*batch.rows, *take]:

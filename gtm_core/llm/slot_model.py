@@ -7,10 +7,11 @@ wrappers included) do the work; only the attention plumbing is ours:
   buffers. A sequence owns one slot (a row); the live sequences of a batch sit in slots ``0..B-1``,
   each with its own length, so a sequence that leaves costs one row move (``move``) and one that
   joins is written into the next free slot: nothing is ever padded, concatenated or copied whole.
-* ``SlotModel.forward`` runs ``N`` new tokens for ``B`` consecutive slots, each starting at its own
-  position (prefill: ``N`` prompt tokens, right-padded; decode: ``N == 1``), writes their KV in place
-  and returns the logits of each row's last real token. Grouped-query attention reads the shared KV
-  heads in place (no ``repeat_kv``) under a per-row length mask.
+* ``SlotModel.step`` runs one decode token for each live row *and* the (right-padded) prompts of
+  rows joining the batch in one pass: the projections and MLPs see all tokens at once, attention
+  runs per group; KV is written in place and the logits of each row's last real token come back.
+  Grouped-query attention reads the shared KV heads in place (no ``repeat_kv``) under per-row
+  length masks. ``SlotModel.forward`` is the prefill-only case.
 """
 
 from __future__ import annotations
@@ -123,28 +124,59 @@ class SlotModel:
                       device=self.device)
 
     def forward(self, kv: SlotKV, slot0: int, ids, start, n):
-        """Run ``ids`` ``[B, N]`` (right-padded) for slots ``slot0..slot0+B-1``; row ``b``'s tokens
-        take positions ``start[b] ..`` and ``n[b]`` of them are real. Returns float32 logits
-        ``[B, vocab]`` of each row's last real token."""
+        """Prefill only: run ``ids`` ``[B, N]`` (right-padded) for slots ``slot0..slot0+B-1``; row
+        ``b``'s tokens take positions ``start[b] ..`` and ``n[b]`` of them are real. Returns float32
+        logits ``[B, vocab]`` of each row's last real token."""
+        return self.step(kv, None, None, (ids, start, n, slot0))
+
+    def step(self, kv: SlotKV, tokens, start, prefill=None):
+        """One pass for two groups of rows, returning float32 logits ``[B_d + B_p, vocab]``:
+
+        * decode: ``tokens`` ``[B_d]`` for slots ``0..B_d-1`` at positions ``start`` ``[B_d]``
+          (None: no decode rows);
+        * ``prefill``: ``(ids [B_p, N] right-padded, start [B_p], n [B_p], slot0)``: new rows in
+          slots ``slot0..``, their logits those of each row's last real token.
+
+        Projections and MLPs run once over all tokens of both groups (decode steps and the prompts
+        of joining rows share one pass); attention runs per group, reading the slots in place."""
         import torch
         import torch.nn.functional as F
 
-        b, t = ids.shape
         h, kvh, d = self.heads, self.kv_heads, self.head_dim
         g = h // kvh
-        steps = torch.arange(t, device=ids.device)
-        pos = start[:, None] + steps  # [B, N]
-        length = int((start + t).max())  # keys any row may read
-        keys = torch.arange(length, device=ids.device)
-        # query j of row b reads keys up to its own position, and never the padding after its n real tokens
-        allowed = (keys <= pos[:, :, None]) & (keys < (start + n)[:, None, None])  # [B, N, L]
-        bias = torch.zeros(allowed.shape, dtype=self.dtype, device=ids.device).masked_fill_(~allowed, float("-inf"))
-        bias = bias[:, None]  # [B, 1, N, L]: broadcast over heads
-        slots = torch.arange(slot0, slot0 + b, device=ids.device)[:, None]
+        bd = 0 if tokens is None else tokens.shape[0]
+        parts, pos_parts, slot_parts = [], [], []
+        dev = self.device
+        if bd:
+            parts.append(tokens)
+            pos_parts.append(start)
+            slot_parts.append(torch.arange(bd, device=dev))
+            ld = int(start.max()) + 1
+            keys = torch.arange(ld, device=dev)
+            bias_d = torch.zeros((bd, 1, 1, ld), dtype=self.dtype, device=dev).masked_fill_(
+                (keys > start[:, None])[:, None, None], float("-inf"))  # [B_d, 1, 1, L]
+        bp = t = 0
+        if prefill is not None:
+            ids, pstart, pn, slot0 = prefill
+            bp, t = ids.shape
+            ppos = pstart[:, None] + torch.arange(t, device=dev)  # [B_p, N]
+            parts.append(ids.reshape(-1))
+            pos_parts.append(ppos.reshape(-1))
+            slot_parts.append(torch.arange(slot0, slot0 + bp, device=dev).repeat_interleave(t))
+            lp = int((pstart + t).max())
+            keys = torch.arange(lp, device=dev)
+            # query j of row b reads keys up to its own position, never the padding after its n real tokens
+            allowed = (keys <= ppos[:, :, None]) & (keys < (pstart + pn)[:, None, None])  # [B_p, N, L]
+            bias_p = torch.zeros(allowed.shape, dtype=self.dtype, device=dev).masked_fill_(~allowed, float("-inf"))
+            bias_p = bias_p[:, None]  # [B_p, 1, N, L]
+        flat = torch.cat(parts) if len(parts) > 1 else parts[0]
+        pos = torch.cat(pos_parts) if len(pos_parts) > 1 else pos_parts[0]
+        slots = torch.cat(slot_parts) if len(slot_parts) > 1 else slot_parts[0]
+        total = flat.shape[0]
         with torch.inference_mode():
-            x = self.embed(ids)
-            cos, sin = self.rotary(x, pos)
-            cos, sin = cos[:, :, None], sin[:, :, None]  # [B, N, 1, d]: broadcast over heads
+            x = self.embed(flat)  # [T, H]
+            cos, sin = self.rotary(x[None], pos[None])
+            cos, sin = cos[0, :, None], sin[0, :, None]  # [T, 1, d]: broadcast over heads
             for li, layer in enumerate(self.layers):
                 att = layer.self_attn
                 y = layer.input_layernorm(x)
@@ -152,29 +184,32 @@ class SlotModel:
                     q, k, v = F.linear(y, *self.fused[li]).split((h * d, kvh * d, kvh * d), -1)
                 else:
                     q, k, v = att.q_proj(y), att.k_proj(y), att.v_proj(y)
-                q = _rope(q.reshape(b, t, h, d), cos, sin)
+                q = _rope(q.reshape(total, h, d), cos, sin)
                 kbuf, vbuf = kv.k[li], kv.v[li]
-                kbuf[slots, :, pos] = _rope(k.reshape(b, t, kvh, d), cos, sin)
-                vbuf[slots, :, pos] = v.reshape(b, t, kvh, d)
-                kk, vv = kbuf[slot0:slot0 + b, :, :length], vbuf[slot0:slot0 + b, :, :length]  # [B, kvh, L, d]
-                if t > 1:  # prefill: torch's fused attention, grouped-query heads read in place
-                    o = F.scaled_dot_product_attention(q.transpose(1, 2), kk, vv, attn_mask=bias,
-                                                       scale=self.scale, enable_gqa=True)
-                    o = o.transpose(1, 2).reshape(b, t, h * d)
-                else:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
-                    q = q.view(b, kvh, g, d)
-                    scores = torch.matmul(q, kk.transpose(-1, -2)).mul_(self.scale).add_(bias)
-                    probs = torch.softmax(scores, -1, dtype=torch.float32).to(vv.dtype)
-                    o = torch.matmul(probs, vv).view(b, 1, h * d)
-                x = x + att.o_proj(o)
+                kbuf[slots, :, pos] = _rope(k.reshape(total, kvh, d), cos, sin)
+                vbuf[slots, :, pos] = v.reshape(total, kvh, d)
+                outs = []
+                if bd:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
+                    kk, vv = kbuf[:bd, :, :ld], vbuf[:bd, :, :ld]
+                    scores = torch.matmul(q[:bd].view(bd, kvh, g, d), kk.transpose(-1, -2)).mul_(self.scale)
+                    probs = torch.softmax(scores.add_(bias_d), -1, dtype=torch.float32).to(vv.dtype)
+                    outs.append(torch.matmul(probs, vv).view(bd, h * d))
+                if bp:  # prompts: torch's fused attention, grouped-query heads read in place
+                    kk, vv = kbuf[slot0:slot0 + bp, :, :lp], vbuf[slot0:slot0 + bp, :, :lp]
+                    qp = q[bd:].view(bp, t, h, d).transpose(1, 2)
+                    o = F.scaled_dot_product_attention(qp, kk, vv, attn_mask=bias_p, scale=self.scale, enable_gqa=True)
+                    outs.append(o.transpose(1, 2).reshape(bp * t, h * d))
+                x = x + att.o_proj(torch.cat(outs) if len(outs) > 1 else outs[0])
                 y = layer.post_attention_layernorm(x)
                 if self.fused_mlp[li] is not None:
                     gate, up = F.linear(y, *self.fused_mlp[li]).chunk(2, -1)
                     x = x + layer.mlp.down_proj(layer.mlp.act_fn(gate) * up)
                 else:
                     x = x + layer.mlp(y)
-            last = x[torch.arange(b, device=ids.device), n - 1] if t > 1 else x[:, 0]
-            return self.lm_head(self.norm(last)).float()
+            if bp:  # each new row's last real token
+                last = bd + torch.arange(bp, device=dev) * t + pn - 1
+                x = x[torch.cat([torch.arange(bd, device=dev), last])] if bd else x[last]
+            return self.lm_head(self.norm(x)).float()
 
 
 def _fuse(module, names: tuple[str, ...]):

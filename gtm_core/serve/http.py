@@ -327,13 +327,13 @@ class Metrics:
                             "# TYPE gtm_decode_steps_total counter", f"gtm_decode_steps_total {c.steps}",
                             "# HELP gtm_decode_rows_total Live rows summed over decode steps",
                             "# TYPE gtm_decode_rows_total counter", f"gtm_decode_rows_total {c.live_rows}",
-                            "# HELP gtm_decode_seconds_total Seconds spent in decode steps",
+                            "# HELP gtm_decode_seconds_total Seconds in decode steps (with the prompts of calls joining in them)",
                             "# TYPE gtm_decode_seconds_total counter", f"gtm_decode_seconds_total {c.step_s:.6f}",
                             "# HELP gtm_prefill_total Admissions of waiting calls into the running batch",
                             "# TYPE gtm_prefill_total counter", f"gtm_prefill_total {c.prefills}",
                             "# HELP gtm_prefill_rows_total Calls prefilled on admission",
                             "# TYPE gtm_prefill_rows_total counter", f"gtm_prefill_rows_total {c.prefill_rows}",
-                            "# HELP gtm_prefill_seconds_total Seconds spent prefilling admitted calls",
+                            "# HELP gtm_prefill_seconds_total Seconds in prefill-only passes (joins into a running batch count as decode)",
                             "# TYPE gtm_prefill_seconds_total counter", f"gtm_prefill_seconds_total {c.prefill_s:.6f}"]
         acc = 0
         total = sum(batcher.batch_sizes.values())
