@@ -6,11 +6,13 @@
 2. p50/p99 latency of gate-answered calls over HTTP: a real uvicorn server in its own process on
    127.0.0.1, one sequential keep-alive client (target p99 <= 2 ms)
 3. throughput with 32 concurrent callers / sequential throughput, the trained ``tiny-cpu`` model on
-   the transformers backend behind the same server (dynamic batching; target >= 8x). The model is
-   ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else ``models:/gtm@champion``
-   when that data folder has one, else a tiny-cpu model trained here on a small real SFT set (cached
-   under .gtm/bench/ for the next run). An in-process breakdown (prefill ms/call, decode ms/step at
-   batch 1 and 32, tokens/call) explains the ratio.
+   the transformers backend behind the same ``gtm serve`` (continuous batching, tool prefixes warmed at
+   start-up; target >= 8x). Sequential and concurrent phases alternate ``--rounds`` times (this machine's
+   speed drifts); a concurrent phase is a closed loop of 32 callers over one shared queue of calls. The
+   model is ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else
+   ``models:/gtm@champion`` when that data folder has one, else a tiny-cpu model trained here at the
+   preset's size on a real SFT set (cached under .gtm/bench/ for the next run). An in-process breakdown
+   (one call alone: prefill ms, decode ms/step; a steady batch of 32: ms/step, ms/call) explains the ratio.
 
 Last line: ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z>``.
 """
@@ -288,7 +290,7 @@ def server_metrics(port: int) -> dict[str, float]:
 
 def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
                    seq_calls: int, max_tokens: int, model_dir: Path, workload: str = "repo",
-                   continuous: bool = True) -> float:
+                   continuous: bool = True, rounds: int = 3) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
     if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
         with_schema = [ToolSpec.parse(SEARCH_TOOL)]
@@ -308,41 +310,50 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         warm = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
         for i in range(3):
             post(warm, body(i))
-        seq_bodies = [body(i) for i in range(seq_calls)]
-        t = time.perf_counter()
-        for b in seq_bodies:
-            post(warm, b)
-        seq_tp = seq_calls / (time.perf_counter() - t)
-        # closed loop: each caller takes the next call from one shared queue as soon as its last one
-        # is answered, so the run measures steady state rather than the slowest caller's tail
-        work: queue.SimpleQueue[dict] = queue.SimpleQueue()
-        for i in range(callers * per_caller):
-            work.put(body(1000 + i))
         errors: list[str] = []
+        seq_calls_run = conc_calls = 0
+        seq_s = conc_s = 0.0
+        phase: dict[str, float] = {}
+        for rnd in range(rounds):  # phases alternate so that both sample the machine's drifting speed
+            t = time.perf_counter()
+            for i in range(seq_calls):
+                post(warm, body(rnd * 100_000 + i))
+            seq_s += time.perf_counter() - t
+            seq_calls_run += seq_calls
+            # closed loop: each caller takes the next call from one shared queue as soon as its last
+            # one is answered, so the phase measures steady state rather than the slowest caller's tail
+            work: queue.SimpleQueue[dict] = queue.SimpleQueue()
+            for i in range(callers * per_caller):
+                work.put(body(rnd * 100_000 + 1000 + i))
 
-        def caller() -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
-            while True:
-                try:
-                    b = work.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    r = post(conn, b)
-                    if r["source"] != "model":
-                        errors.append(f"{r['source']}: {json.dumps(r['output'])[:300]}")
-                except Exception as e:  # noqa: BLE001
-                    errors.append(str(e))
+            def caller(work: queue.SimpleQueue = work) -> None:
+                conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
+                while True:
+                    try:
+                        b = work.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        r = post(conn, b)
+                        if r["source"] != "model":
+                            errors.append(f"{r['source']}: {json.dumps(r['output'])[:300]}")
+                    except Exception as e:  # noqa: BLE001
+                        errors.append(str(e))
 
-        before = server_metrics(srv.port)
-        threads = [threading.Thread(target=caller) for _ in range(callers)]
-        t = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        conc_tp = callers * per_caller / (time.perf_counter() - t)
-        metrics = {k: v - before.get(k, 0.0) for k, v in server_metrics(srv.port).items()}  # the concurrent phase
+            before = server_metrics(srv.port)
+            threads = [threading.Thread(target=caller) for _ in range(callers)]
+            t = time.perf_counter()
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            conc_s += time.perf_counter() - t
+            conc_calls += callers * per_caller
+            for k, v in server_metrics(srv.port).items():  # the concurrent phases only
+                phase[k] = phase.get(k, 0.0) + v - before.get(k, 0.0)
+            print(f"  round {rnd + 1}: sequential {seq_calls_run / seq_s:.2f} calls/s, concurrent {conc_calls / conc_s:.2f} calls/s"
+                  " (cumulative)")
+        seq_tp, conc_tp, metrics = seq_calls_run / seq_s, conc_calls / conc_s, phase
         n_b, s_b = metrics["gtm_batch_size_count"], metrics["gtm_batch_size_sum"]
         batch = f"mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches"
         if "gtm_decode_steps_total" in metrics:  # continuous batching
@@ -364,8 +375,9 @@ def main() -> None:
     p.add_argument("--gate-calls", type=int, default=200_000)
     p.add_argument("--http-calls", type=int, default=3000)
     p.add_argument("--callers", type=int, default=32)
-    p.add_argument("--per-caller", type=int, default=8, help="calls per concurrent caller (from one shared queue)")
-    p.add_argument("--seq-calls", type=int, default=24)
+    p.add_argument("--per-caller", type=int, default=4, help="calls per concurrent caller and round (one shared queue)")
+    p.add_argument("--seq-calls", type=int, default=12, help="sequential calls per round")
+    p.add_argument("--rounds", type=int, default=3, help="sequential and concurrent phases alternate this many times")
     p.add_argument("--max-tokens", type=int, default=64)
     p.add_argument("--model", default=None, help="model folder or models:/ URI (default: see above)")
     p.add_argument("--train-examples", type=int, default=1000,
@@ -387,7 +399,7 @@ def main() -> None:
             model_dir = trained_tiny_model(a.model, specs, a.train_examples)
             decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
             speedup = bench_batching(tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens,
-                                     model_dir, a.workload, not a.static)
+                                     model_dir, a.workload, not a.static, a.rounds)
     print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
     print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
 

@@ -77,6 +77,27 @@ def test_admitted_rows_decode_like_a_fresh_batch(setup):
     assert [r.out for r in later] == alone
 
 
+def test_rows_joining_inside_a_step_decode_like_a_fresh_batch(setup):
+    """Rows admitted inside a decode step's pass (and a cache that must grow for them) give the
+    tokens they give alone."""
+    _, reqs, _, loop = setup
+    alone = [r.out for r in _run(loop, [loop.rows(reqs[24:30])])]
+    first, later = loop.rows(reqs[:6]), loop.rows(reqs[24:30])
+    for r in first:
+        r.max_new_tokens = 3  # short budgets: a small cache the joiners must grow
+    batch = DecodeBatch(loop.chat.model, eos_ids=loop.eos_ids, pad_id=loop.chat.tokenizer.pad_token_id,
+                        vocab_size=loop._vocab, prefix_cache=loop.prefix_cache, max_rows=4)
+    batch.add(first)
+    rows_cap, len_cap = batch.kv.rows, batch.kv.cap
+    batch.step(admit=later[:2])
+    batch.step(admit=later[2:])
+    assert batch.kv.rows > rows_cap or batch.kv.cap > len_cap
+    while len(batch):
+        batch.step()
+    assert [r.out for r in later] == alone
+    assert all(len(r.out) <= 3 for r in first)
+
+
 def _run(loop, groups):
     batch = DecodeBatch(loop.chat.model, eos_ids=loop.eos_ids, pad_id=loop.chat.tokenizer.pad_token_id,
                         vocab_size=loop._vocab)

@@ -92,3 +92,34 @@ def test_warm_up_stays_within_the_memory_budget(tiny_model_dir, specs):  # noqa:
     assert 0 < n < len(specs)  # 1 MiB holds some of these tools' prefixes, not all
     assert be.prefix_cache.bytes <= be.prefix_cache.max_bytes == 1 << 20
     assert len(be.prefix_cache.entries) == n + 1  # the system turn + each warmed tool line
+
+
+def test_prefill_chunk_padding_fits_after_a_long_cached_prefix(backend, specs):
+    """A long prompt with a short uncached tail shares a prefill chunk with a short prompt whose
+    tail is longer: the chunk's padding after the long prefix must fit in the cache."""
+    from gtm_core.llm.decode import DecodeBatch, PrefixCache, Row
+
+    prompts = sorted(_prompts(backend, specs, 6), key=len)
+    short, long_ = prompts[0], prompts[-1]
+    assert len(long_) - 10 > len(short)
+    cache = PrefixCache()
+
+    def rows():
+        return [Row(prompt=long_, max_new_tokens=1, prefix=len(long_) - 10),
+                Row(prompt=short, max_new_tokens=1, prefix=len(short) - 20)]
+
+    def batch():
+        return DecodeBatch(backend.chat.model, eos_ids=backend.eos_ids, pad_id=backend.chat.tokenizer.pad_token_id,
+                           prefix_cache=cache)
+
+    together = rows()
+    b = batch()
+    b.add(together)
+    assert len(b) == 2 and b.kv.cap >= len(long_) + 10  # room for the padding past its prompt + budget
+    while len(b):
+        b.step()
+    for i, r in enumerate(rows()):
+        alone = batch()
+        alone.add([r])
+        alone.step()
+        assert r.out == together[i].out

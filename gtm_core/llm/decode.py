@@ -154,7 +154,10 @@ class DecodeBatch:
                 r.generator.manual_seed(int(r.seed or 0))
             if self.prefix_cache is None or not 0 < r.prefix < len(r.prompt):
                 r.prefix = 0
-        need = max(len(r.prompt) + r.max_new_tokens for r in rows)
+        # positions a row may fill: its prompt and budget, and the padding of a prefill chunk after
+        # its cached prefix (a chunk is as long as its longest uncached part)
+        need = max(max(len(r.prompt) + r.max_new_tokens for r in rows),
+                   max(r.prefix for r in rows) + max(len(r.prompt) - r.prefix for r in rows))
         if self.kv is None:
             self.kv = self.sm.cache(max(self.max_rows, live + len(rows)), max(need, 64))
         else:
