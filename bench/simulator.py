@@ -290,13 +290,14 @@ def server_metrics(port: int) -> dict[str, float]:
 
 def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
                    seq_calls: int, max_tokens: int, model_dir: Path, workload: str = "repo",
-                   continuous: bool = True, rounds: int = 3) -> float:
+                   continuous: bool = True, rounds: int = 3, cpu_threads: int = 1) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
     if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
         with_schema = [ToolSpec.parse(SEARCH_TOOL)]
     srv = Server(["--tools", str(tools_file), "--backend", "transformers", "--model", str(model_dir),
                   "--max-tokens", str(max_tokens), "--max-batch", str(callers), "--max-wait-ms", "20",
-                  "--max-queue", "4096", "--continuous" if continuous else "--no-continuous"], data_dir)
+                  "--max-queue", "4096", "--continuous" if continuous else "--no-continuous",
+                  "--cpu-threads", str(cpu_threads)], data_dir)
     try:
         rng = random.Random(2)
         vs = ValueSynth(rng)
@@ -385,6 +386,7 @@ def main() -> None:
     p.add_argument("--workload", choices=["repo", "search"], default="repo",
                    help="repo: calls spread over the repository's tools; search: one search tool, many queries")
     p.add_argument("--static", action="store_true", help="serve with one batch at a time instead of continuous batching")
+    p.add_argument("--cpu-threads", type=int, default=1, help="gtm serve --cpu-threads (torch threads of the decode loop)")
     p.add_argument("--skip-model", action="store_true")
     a = p.parse_args()
     specs = load_specs(a.tools)
@@ -399,7 +401,7 @@ def main() -> None:
             model_dir = trained_tiny_model(a.model, specs, a.train_examples)
             decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
             speedup = bench_batching(tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens,
-                                     model_dir, a.workload, not a.static, a.rounds)
+                                     model_dir, a.workload, not a.static, a.rounds, a.cpu_threads)
     print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
     print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
 

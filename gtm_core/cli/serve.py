@@ -63,13 +63,16 @@ def serve(
     warmup: bool = typer.Option(True, help="compile every tool's decoding grammar before serving and (transformers "
                                 "backend) precompute each tool's prompt prefix KV, as far as --prefix-cache-mb holds"),
     prefix_cache_mb: int = typer.Option(512, help="transformers backend: memory for cached prompt-prefix KV"),
+    cpu_threads: int = typer.Option(1, min=1, help="transformers backend on CPU: torch intra-op threads of the "
+                                    "decode loop (1 leaves the other cores to the HTTP front)"),
     lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
     continuous: bool = typer.Option(True, help="transformers backend: continuous batching (calls join the "
                                     "running decode batch between steps) instead of one batch at a time"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
     sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
-                     backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb})
+                     backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb,
+                                 "cpu_threads": cpu_threads})
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:
