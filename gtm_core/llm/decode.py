@@ -6,8 +6,9 @@ Compared with ``model.generate`` + a logits processor it
   preallocated key/value buffers and its own length, so a row that finishes leaves at the cost of
   moving one row, and a new row joins by being prefilled into the next free slot (continuous
   batching) -- no padding, no concatenation, no whole-cache copy per step;
-* admits new rows between steps (``DecodeBatch.add``): their prompts are prefilled in length-sorted
-  chunks (little padding);
+* admits new rows inside a decode step (``DecodeBatch.step(admit=...)``; ``add`` on an idle batch):
+  their prompts are prefilled in length-sorted chunks (little padding), the first chunk in the same
+  model pass as the live rows' next tokens;
 * fills the xgrammar token bitmasks of all rows in one ``BatchGrammarMatcher`` call;
 * honours each row's own ``max_new_tokens`` and, when sampling, its own seeded generator (a row's
   output does not depend on which other rows share its batch);

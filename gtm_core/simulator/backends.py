@@ -280,7 +280,8 @@ class TransformersSimBackend:
             sys_n, tool_n = self._prefixes_of(text, p, r, warm=True)
             if not tool_n:
                 continue
-            if self.prefix_cache.bytes + per_token * tool_n > self.prefix_cache.max_bytes:
+            cache = self.prefix_cache
+            if cache.bytes + per_token * tool_n > cache.max_bytes or len(cache.entries) >= cache.max_entries:
                 break  # full: warming more would evict what was just warmed
             self.prefix_cache.get(self.chat.model, p[:tool_n], sys_n)
             warmed += 1
