@@ -316,9 +316,10 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         seq_s = conc_s = 0.0
         phase: dict[str, float] = {}
         for rnd in range(rounds):  # phases alternate so that both sample the machine's drifting speed
+            seq = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)  # (idle keep-alives get closed)
             t = time.perf_counter()
             for i in range(seq_calls):
-                post(warm, body(rnd * 100_000 + i))
+                post(seq, body(rnd * 100_000 + i))
             seq_s += time.perf_counter() - t
             seq_calls_run += seq_calls
             # closed loop: each caller takes the next call from one shared queue as soon as its last
