@@ -44,9 +44,6 @@ class PrefixCache:
         self.bytes = 0
         self.hits = 0
 
-    def __contains__(self, prefix: Sequence[int]) -> bool:
-        return tuple(prefix) in self.entries
-
     def get(self, model, prefix: Sequence[int], base: int = 0) -> list[tuple[Any, Any]]:
         """Per-layer ``(k, v)`` ``[kv_heads, len(prefix), head_dim]`` of ``prefix``; built on the
         cached KV of ``prefix[:base]`` when ``base``."""
@@ -67,13 +64,17 @@ class PrefixCache:
         ids = torch.tensor([list(key[start:])], device=sm.device)
         sm.forward(cache, 0, ids, torch.tensor([start], device=sm.device), torch.tensor([len(key) - start], device=sm.device))
         kv = cache.export(0, len(key))
-        size = sum(k.numel() * k.element_size() * 2 for k, _ in kv)
+        size = _nbytes(kv)
         while self.entries and (len(self.entries) >= self.max_entries or self.bytes + size > self.max_bytes):
-            _, old = self.entries.popitem(last=False)
-            self.bytes -= sum(k.numel() * k.element_size() * 2 for k, _ in old)
+            self.bytes -= _nbytes(self.entries.popitem(last=False)[1])
         self.entries[key] = kv
         self.bytes += size
         return kv
+
+
+def _nbytes(kv: list[tuple[Any, Any]]) -> int:
+    """Bytes of per-layer ``(k, v)`` tensors."""
+    return sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in kv)
 
 
 @dataclass
@@ -185,9 +186,13 @@ class DecodeBatch:
         """Prefill ``chunks`` into the slots after the live rows (one pass each) and join them."""
         for grp in chunks:
             logits.append(self.sm.step(self.kv, None, None, self._prefill_inputs(grp, len(self.rows))))
-            self.rows += grp
-            self.lens += [len(r.prompt) for r in grp]
+            self._append(grp)
         self.logits = self.torch.cat(logits) if len(logits) > 1 else logits[0]
+
+    def _append(self, grp: Sequence[Row]) -> None:
+        """Rows just prefilled into the slots after the live ones join the batch."""
+        self.rows += grp
+        self.lens += [len(r.prompt) for r in grp]
 
     def add(self, rows: Sequence[Row]) -> list[Row]:
         """Prefill ``rows`` into free slots and join them to the batch; returns rows already
@@ -253,8 +258,7 @@ class DecodeBatch:
         logits = self.sm.step(self.kv, tokens, start, first)
         self.lens = [n + 1 for n in self.lens]
         if chunks:  # the first chunk joined in this pass, any others in passes of their own
-            self.rows += chunks[0]
-            self.lens += [len(r.prompt) for r in chunks[0]]
+            self._append(chunks[0])
             self._join(chunks[1:], [logits])
         else:
             self.logits = logits

@@ -271,6 +271,7 @@ class TransformersSimBackend:
         from gtm_core.llm.slot_model import slot_model
 
         per_token = slot_model(self.chat.model).kv_bytes_per_token
+        cache = self.prefix_cache
         tok = self.chat.tokenizer
         texts = self.chat.encode_prompts(requests)
         ids = tok(texts, add_special_tokens=False)["input_ids"]
@@ -280,10 +281,9 @@ class TransformersSimBackend:
             sys_n, tool_n = self._prefixes_of(text, p, r, warm=True)
             if not tool_n:
                 continue
-            cache = self.prefix_cache
             if cache.bytes + per_token * tool_n > cache.max_bytes or len(cache.entries) >= cache.max_entries:
                 break  # full: warming more would evict what was just warmed
-            self.prefix_cache.get(self.chat.model, p[:tool_n], sys_n)
+            cache.get(self.chat.model, p[:tool_n], sys_n)
             warmed += 1
         return warmed
 
