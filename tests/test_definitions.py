@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 ASSETS = {
     "seed_fields", "taxonomy", "generated_tools", "imported_tools", "tool_repository",
     "single_turn_samples", "multi_turn_samples", "error_samples", "carg_dataset", "dataset_splits", "sft_dataset",
-    "gtm_model", "registered_model", "eval_table", "champion", "sim_to_real_report",
+    "gtm_model", "registered_model", "eval_table", "champion", "sim_to_real_report", "real_traces",
     "mcp_map", "cuda_validator_dataset", "cuda_validator_model", "cuda_validator_eval",
 }
 CHECKS = {

@@ -15,7 +15,9 @@ CODE: dict[str, dict[str, tuple[str, ...]]] = {
     "error_samples": {"modules": (*_COMMON, "gtm_core.carg.errors"), "prompts": ("carg_error_message",)},
     "carg_dataset": {"modules": ("gtm_core.carg.records",), "prompts": ()},
     "dataset_splits": {"modules": ("gtm_core.splits", "gtm_core.carg.embeddings"), "prompts": ()},
-    "sft_dataset": {"modules": ("gtm_core.carg.export", "gtm_core.chat_format"), "prompts": ("simulator_system",)},
+    "sft_dataset": {"modules": ("gtm_core.carg.export", "gtm_core.chat_format", "gtm_core.evaluation.real_split",
+                                "gtm_core.simulator.gate", "gtm_core.tool_errors"),
+                    "prompts": ("simulator_system",)},
 }
 
 

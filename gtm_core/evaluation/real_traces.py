@@ -8,7 +8,12 @@ outputs as history (teacher forcing). Per tool, per stateful/stateless and overa
 * ``schema_agreement``: for calls where neither errored, the simulated output has the real
   output's shape (same keys and JSON types, one level into objects and list items);
 * ``value_agreement``: exact agreement on the real output's scalar fields (live services drift,
-  so only scalars are compared; strings case-insensitively, numbers to 1e-6 relative).
+  so only scalars are compared; strings case-insensitively, numbers to 1e-6 relative);
+* ``text_f1``: for plain-text real outputs, the token F1 of the simulated text against the real one.
+
+Outputs that are JSON-encoded strings (real and simulated alike) are decoded before any comparison,
+so a simulated string holding an object compares as that object; plain text is compared as text
+(a text answer to a text output agrees in shape).
 
 Tools join their spec by name (MCP calls by ``mcp_server`` + name first). A call whose tool has no
 (valid) spec gets a minimal spec built from the call (parameters typed from the arguments, no
@@ -20,7 +25,8 @@ from __future__ import annotations
 import ast
 import json
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,22 +131,54 @@ def spec_from_call(call: RealCall) -> ToolSpec:
                            "source": f"audit:{call.file}"})
 
 
-def real_value(call: RealCall) -> tuple[Any, bool]:
-    """The real output as a JSON value and whether its shape is known (text holding JSON or a
-    Python literal is decoded; truncated text that does not decode has an unknown shape)."""
-    out = call.output
+def decode_text(out: Any) -> tuple[Any, bool]:
+    """``out`` as a JSON value: text holding a JSON object/array/string (or a Python literal of one)
+    is decoded; returns (value, decoded). Other values and plain text come back as they are."""
     if not isinstance(out, str):
-        return out, True
+        return out, False
     s = out.strip()
-    if s[:1] in "[{":
+    if s[:1] in "[{\"":
         try:
             return json.loads(s), True
         except (json.JSONDecodeError, ValueError):
             try:
-                return ast.literal_eval(s), True
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                return out, not (call.truncated or s.endswith("..."))
-    return out, True
+                v = ast.literal_eval(s)
+                return (v, True) if isinstance(v, dict | list | str) else (out, False)
+            except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+                pass
+    return out, False
+
+
+def real_value(call: RealCall) -> tuple[Any, bool]:
+    """The real output as a JSON value and whether its shape is known (text holding JSON or a
+    Python literal is decoded; truncated text that does not decode has an unknown shape)."""
+    value, decoded = decode_text(call.output)
+    if isinstance(call.output, str) and not decoded and call.output.strip()[:1] in "[{":
+        return call.output, not (call.truncated or call.output.strip().endswith("..."))
+    return value, True
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def token_f1(real: str, sim: str) -> float:
+    """SQuAD-style token F1 (lower-cased word tokens) of ``sim`` against ``real``."""
+    a, b = Counter(_TOKEN.findall(real.lower())), Counter(_TOKEN.findall(sim.lower()))
+    if not a or not b:
+        return float(a == b)
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(b.values()), common / sum(a.values())
+    return 2 * p * r / (p + r)
+
+
+def text_f1(real: Any, sim: Any) -> float | None:
+    """Token F1 for a plain-text real output (a non-text simulated output is compared as its JSON
+    text); None when the real output is not text."""
+    if not isinstance(real, str):
+        return None
+    return token_f1(real, sim if isinstance(sim, str) else json.dumps(sim, ensure_ascii=False, default=str))
 
 
 def _shape(v: Any, depth: int = 0) -> Any:
@@ -201,9 +239,12 @@ class Tally:
     schema_ok: int = 0
     value_n: int = 0
     value_sum: float = 0.0
+    text_n: int = 0
+    text_sum: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, real_err: bool, sim_err: bool, schema: bool | None, value: float | None) -> None:
+    def add(self, real_err: bool, sim_err: bool, schema: bool | None, value: float | None,
+            text: float | None = None) -> None:
         self.n += 1
         self.err_ok += real_err == sim_err
         self.real_errors += real_err
@@ -214,58 +255,102 @@ class Tally:
         if value is not None:
             self.value_n += 1
             self.value_sum += value
+        if text is not None:
+            self.text_n += 1
+            self.text_sum += text
 
     def figures(self) -> dict[str, Any]:
         return {"n_calls": self.n, "error_agreement": self.err_ok / self.n if self.n else None,
                 "schema_agreement": self.schema_ok / self.schema_n if self.schema_n else None,
                 "value_agreement": self.value_sum / self.value_n if self.value_n else None,
+                "text_f1": self.text_sum / self.text_n if self.text_n else None,
                 "real_errors": self.real_errors, "sim_errors": self.sim_errors,
-                "n_schema_compared": self.schema_n, "n_value_compared": self.value_n, **self.extra}
+                "n_schema_compared": self.schema_n, "n_value_compared": self.value_n, "n_text_compared": self.text_n,
+                **self.extra}
 
 
-def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], backend, *, model: dict[str, Any],
-          limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
-          lenient_types: bool = False, progress: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The audit report (one JSON object) and one row per replayed call. ``limit`` bounds the
-    replayed calls, shared round-robin between the files (a prefix of each file, episodes in order)."""
-    from gtm_core.evaluation.runner import simulate_calls
+def episode_key(c: RealCall) -> str:
+    """The episode a call belongs to (file-scoped); a call without an episode stands alone."""
+    return f"{c.file}|{c.episode}" if c.episode is not None else f"{c.file}|#{c.line}"
 
-    by_server, by_name, spec_rejects = load_specs(tools_files)
+
+def with_history(calls: Sequence[RealCall]) -> list[tuple[RealCall, list[dict[str, Any]]]]:
+    """Every call with the earlier *real* calls of its episode as history (at most ``HISTORY_LIMIT``,
+    outputs decoded by ``real_value``): episodes in step order, first-seen order kept."""
+    order: dict[str, list[RealCall]] = defaultdict(list)
+    for c in calls:
+        order[episode_key(c)].append(c)
+    out: list[tuple[RealCall, list[dict[str, Any]]]] = []
+    for eps in order.values():
+        eps.sort(key=lambda c: (c.step, c.line))
+        for i, c in enumerate(eps):
+            hist = [{"tool": h.tool, "arguments": h.arguments, "output": real_value(h)[0]} for h in eps[max(0, i - HISTORY_LIMIT):i]]
+            out.append((c, hist))
+    return out
+
+
+class SpecIndex:
+    """Specs of the real calls' tools: by (mcp_server, name), then by name, else one built from the
+    call (``spec_from_call``; such tools are remembered in ``built``)."""
+
+    def __init__(self, tools_files: Sequence[str | Path]) -> None:
+        self.by_server, self.by_name, self.rejects = load_specs(tools_files)
+        self.built: dict[str, ToolSpec] = {}
+
+    def spec(self, c: RealCall) -> ToolSpec:
+        spec = self.by_server.get((c.mcp_server, c.tool)) if c.mcp_server else None
+        spec = spec or (self.by_name[c.tool][0] if self.by_name.get(c.tool) else None)
+        return spec or self.built.get(c.tool) or self.built.setdefault(c.tool, spec_from_call(c))
+
+    def is_built(self, c: RealCall, spec: ToolSpec) -> bool:
+        return c.tool in self.built and spec is self.built[c.tool]
+
+
+def load_all_calls(calls_files: Sequence[str | Path]) -> tuple[list[RealCall], list[Reject]]:
     calls: list[RealCall] = []
     rejects: list[Reject] = []
     for f in calls_files:
         c, r = load_calls(f)
         calls += c
         rejects += r
-    # episodes in step order (calls without an episode stand alone), files kept in order
-    order: dict[str, list[RealCall]] = defaultdict(list)
-    for c in calls:
-        order[f"{c.file}|{c.episode}" if c.episode is not None else f"{c.file}|#{c.line}"].append(c)
-    replay: list[tuple[RealCall, list[dict[str, Any]]]] = []
-    for eps in order.values():
-        eps.sort(key=lambda c: (c.step, c.line))
-        for i, c in enumerate(eps):
-            hist = [{"tool": h.tool, "arguments": h.arguments, "output": real_value(h)[0]} for h in eps[max(0, i - HISTORY_LIMIT):i]]
-            replay.append((c, hist))
-    if limit is not None and len(replay) > limit:  # a prefix of each file, shared round-robin
-        by_file: dict[str, list[int]] = defaultdict(list)
-        for i, (c, _) in enumerate(replay):
-            by_file[c.file].append(i)
-        keep: list[int] = []
-        depth = 0
-        while len(keep) < limit:
-            for idx in by_file.values():
-                if depth < len(idx) and len(keep) < limit:
-                    keep.append(idx[depth])
-            depth += 1
-        replay = [replay[i] for i in sorted(keep)]
-    built: dict[str, ToolSpec] = {}
+    return calls, rejects
+
+
+def _round_robin(replay: list, limit: int) -> list:
+    """At most ``limit`` items: a prefix of each file, shared round-robin between the files."""
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for i, (c, _) in enumerate(replay):
+        by_file[c.file].append(i)
+    keep: list[int] = []
+    depth = 0
+    while len(keep) < limit:
+        for idx in by_file.values():
+            if depth < len(idx) and len(keep) < limit:
+                keep.append(idx[depth])
+        depth += 1
+    return [replay[i] for i in sorted(keep)]
+
+
+def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], backend, *, model: dict[str, Any],
+          limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
+          lenient_types: bool = False, progress: bool = False,
+          select: set[tuple[str, int]] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
+    calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
+    are still the episode's earlier real calls. ``limit`` bounds the replayed calls, shared
+    round-robin between the files (a prefix of each file, episodes in order)."""
+    from gtm_core.evaluation.runner import simulate_calls
+
+    index = SpecIndex(tools_files)
+    calls, rejects = load_all_calls(calls_files)
+    replay = with_history(calls)
+    if select is not None:
+        replay = [(c, h) for c, h in replay if (c.file, c.line) in select]
+    if limit is not None and len(replay) > limit:
+        replay = _round_robin(replay, limit)
     items = []
     for c, hist in replay:
-        spec = by_server.get((c.mcp_server, c.tool)) if c.mcp_server else None
-        spec = spec or (by_name[c.tool][0] if by_name.get(c.tool) else None)
-        if spec is None:
-            spec = built.get(c.tool) or built.setdefault(c.tool, spec_from_call(c))
+        spec = index.spec(c)
         items.append((spec, SimCall(spec.name, c.arguments, history=hist,
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
     results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
@@ -275,23 +360,25 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
     rows = []
     for (c, _), (spec, _), res in zip(replay, items, results, strict=True):
         real, known = real_value(c)
-        sim_err = res.is_error and is_error(res.output)
+        sim = decode_text(res.output)[0]
+        sim_err = is_error(sim)
         both_ok = not c.is_error and not sim_err
-        schema = schema_agrees(real, res.output) if both_ok and known else None
-        value = value_agreement(real, res.output) if both_ok and known else None
+        schema = schema_agrees(real, sim) if both_ok and known else None
+        value = value_agreement(real, sim) if both_ok and known else None
+        text = text_f1(real, sim) if both_ok and known else None
         for t in (overall, per_tool[c.tool], by_state["stateful" if c.stateful else "stateless"], by_file[c.file]):
-            t.add(c.is_error, sim_err, schema, value)
-        per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if c.tool in built and spec is built[c.tool] else "spec"}
+            t.add(c.is_error, sim_err, schema, value, text)
+        per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if index.is_built(c, spec) else "spec"}
         rows.append({"file": c.file, "line": c.line, "tool": c.tool, "episode": c.episode or "", "step": c.step,
                      "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
-                     "schema_agree": schema, "value_agree": value,
+                     "schema_agree": schema, "value_agree": value, "text_f1": text,
                      "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000]})
     report = {**overall.figures(), "model": model,
               "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},
               "by_statefulness": {k: v.figures() for k, v in sorted(by_state.items())},
               "per_file": {k: v.figures() for k, v in by_file.items()},
-              "built_specs": sorted(built), "call_rejects": [r.to_row() for r in rejects][:50],
-              "n_call_rejects": len(rejects), "n_spec_rejects": len(spec_rejects)}
+              "built_specs": sorted(index.built), "call_rejects": [r.to_row() for r in rejects][:50],
+              "n_call_rejects": len(rejects), "n_spec_rejects": len(index.rejects)}
     return report, rows
 
 

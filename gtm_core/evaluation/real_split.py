@@ -1,0 +1,215 @@
+"""The visible real tool calls split into ``train`` and ``heldout``, deterministically by tool and
+by episode, so that no held-out tool and no held-out episode is ever trained on.
+
+Per file, tools and episodes are ranked by a content hash (no RNG state): the first tools in that
+order are held out entirely (unseen tools) within a share of the file's calls, then whole episodes
+(calls without an episode stand alone) up to a second share; an episode that contains any held-out
+tool is held out whole, in every file, so train histories never show a held-out output. The total
+held-out size is capped (``max_heldout``, shared between files by size) so the audit replays it on a CPU.
+
+Training rows render the train calls through ``chat_format.sft_example`` with the earlier real calls
+of the episode as history, exactly as the audit replays them (``with_history``; spec joined by
+``SpecIndex``). A real error becomes the canonical error payload with the real message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gtm_core.carg.records import Sample
+from gtm_core.chat_format import error_payload, sft_example
+from gtm_core.evaluation.real_traces import (
+    RealCall,
+    SpecIndex,
+    episode_key,
+    load_all_calls,
+    real_value,
+    with_history,
+)
+from gtm_core.spec import Reject
+
+TRAIN, HELDOUT = "train", "heldout"
+REAL_ERROR_TYPE = "execution_error"  # a semantic failure reported by the real tool
+ERROR_MESSAGE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class RealSplitConfig:
+    """``tool_frac``: share of each file's calls held out through unseen tools; ``episode_frac``: a
+    further share held out through whole episodes; ``max_heldout``: cap on all held-out calls (None:
+    no cap); ``salt`` changes the hash order (a different, equally deterministic split)."""
+
+    tool_frac: float = 0.15
+    episode_frac: float = 0.15
+    max_heldout: int | None = 400
+    salt: str = "gtm-real-split-v1"
+
+    def __post_init__(self) -> None:
+        for name in ("tool_frac", "episode_frac"):
+            v = getattr(self, name)
+            if not 0 <= v <= 1:
+                raise ValueError(f"{name}: must be within [0, 1] (got {v})")
+        if self.tool_frac + self.episode_frac > 1:
+            raise ValueError(f"tool_frac + episode_frac: must be at most 1 (got {self.tool_frac + self.episode_frac})")
+        if self.max_heldout is not None and self.max_heldout < 0:
+            raise ValueError(f"max_heldout: must be >= 0 or None (got {self.max_heldout})")
+
+
+@dataclass
+class RealTrace:
+    """One real call, its split and why (``unseen_tool``, ``heldout_episode``, ``episode_has_unseen_tool``, ``train``)."""
+
+    file: str
+    line: int
+    tool: str
+    episode: str
+    step: int
+    stateful: bool
+    is_error: bool
+    split: str
+    reason: str
+    n_history: int
+
+
+def _rank(salt: str, *parts: str) -> str:
+    return hashlib.sha256("\x1f".join((salt, *parts)).encode()).hexdigest()
+
+
+def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitConfig()) -> dict[tuple[str, int], tuple[str, str]]:
+    """(file, line) -> (split, reason) for every call."""
+    by_file: dict[str, list[RealCall]] = defaultdict(list)
+    for c in calls:
+        by_file[c.file].append(c)
+    total = len(calls)
+    eps: dict[str, list[RealCall]] = defaultdict(list)
+    for c in calls:
+        eps[episode_key(c)].append(c)
+    held_tools: set[str] = set()
+    held_eps: dict[str, str] = {}
+    for f, fcalls in by_file.items():
+        share = len(fcalls) / total if total else 0.0
+        cap = config.max_heldout * share if config.max_heldout is not None else math.inf
+        tool_budget = min(config.tool_frac * len(fcalls), cap * config.tool_frac / max(config.tool_frac + config.episode_frac, 1e-9))
+        budget = min((config.tool_frac + config.episode_frac) * len(fcalls), cap)
+        held = 0
+        f_eps = {episode_key(c) for c in fcalls}
+        tools = sorted({c.tool for c in fcalls}, key=lambda t: _rank(config.salt, f, t))
+        for t in tools:
+            pulled = {e for e in f_eps if e not in held_eps and any(c.tool == t for c in eps[e])}
+            cost = sum(len(eps[e]) for e in pulled)
+            if held + cost > tool_budget:
+                continue
+            held_tools.add(t)
+            for e in pulled:
+                held_eps[e] = "episode_has_unseen_tool"
+            held += cost
+        for e in sorted(f_eps - set(held_eps), key=lambda e: _rank(config.salt, e)):
+            if held + len(eps[e]) > budget:
+                continue
+            held_eps[e] = "heldout_episode"
+            held += len(eps[e])
+    for e, ecalls in eps.items():  # a held-out tool name holds out its episodes in every file
+        if e not in held_eps and any(c.tool in held_tools for c in ecalls):
+            held_eps[e] = "episode_has_unseen_tool"
+    out = {}
+    for c in calls:
+        if c.tool in held_tools:
+            out[(c.file, c.line)] = (HELDOUT, "unseen_tool")
+        elif episode_key(c) in held_eps:
+            out[(c.file, c.line)] = (HELDOUT, held_eps[episode_key(c)])
+        else:
+            out[(c.file, c.line)] = (TRAIN, TRAIN)
+    return out
+
+
+def target_output(c: RealCall) -> Any:
+    """What the simulator should answer for ``c``: the decoded real output, or for a real error the
+    canonical error payload carrying the real message."""
+    value = real_value(c)[0]
+    if not c.is_error:
+        return value
+    msg = value.get("message") or value.get("error") if isinstance(value, dict) else value
+    text = msg if isinstance(msg, str) else ("" if msg is None else str(msg))
+    text = " ".join(text.split())[:ERROR_MESSAGE_CHARS] or "The tool call failed."
+    return error_payload(REAL_ERROR_TYPE, text, None)
+
+
+@dataclass
+class RealSplit:
+    traces: list[RealTrace]
+    examples: list[dict[str, Any]]  # train rows: sample_id, tool, episode, file, line, messages
+    heldout: set[tuple[str, int]]
+    heldout_tools: set[str]
+    rejects: list[Reject]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [asdict(t) for t in self.traces]
+
+
+def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
+                config: RealSplitConfig = RealSplitConfig()) -> RealSplit:
+    """Load, split and render the real calls of ``calls_files`` (specs joined from ``tools_files``)."""
+    calls, rejects = load_all_calls(calls_files)
+    split = split_calls(calls, config)
+    index = SpecIndex(tools_files)
+    traces, examples = [], []
+    for c, hist in with_history(calls):
+        part, reason = split[(c.file, c.line)]
+        traces.append(RealTrace(c.file, c.line, c.tool, c.episode or "", c.step, c.stateful, c.is_error,
+                                part, reason, len(hist)))
+        if part == TRAIN:
+            msgs = sft_example(index.spec(c), c.arguments, target_output(c), hist or None)["messages"]
+            examples.append({"sample_id": f"real:{c.file}:{c.line}", "tool": c.tool, "episode": c.episode or "",
+                             "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs})
+    heldout = {k for k, (p, _) in split.items() if p == HELDOUT}
+    tools = {t.tool for t in traces if t.reason == "unseen_tool"}
+    return RealSplit(traces, examples, heldout, tools, rejects)
+
+
+def files_digest(paths: Sequence[str | Path]) -> str:
+    """Hash of the files' names and contents (the data version of the split)."""
+    h = hashlib.sha256()
+    for p in sorted(Path(x) for x in paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def unseen_tools(traces: pd.DataFrame) -> set[str]:
+    """Names of the tools held out entirely (never trained on, not even through CARG samples)."""
+    return set(traces.loc[traces["reason"] == "unseen_tool", "tool"]) if len(traces) else set()
+
+
+def touches_tools(sample: Sample, tools: set[str]) -> bool:
+    """Whether a CARG sample's target or history names one of ``tools``."""
+    return sample.tool_name in tools or any(h.get("tool") in tools for h in sample.history or [])
+
+
+def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = RealSplitConfig.salt) -> pd.DataFrame:
+    """The train calls as SFT rows (scenario ``real``): a hash-chosen ``val_frac`` of the episodes
+    goes to ``val``, the rest to ``train``. ``examples`` is the ``real_examples`` table."""
+    cols = ["sample_id", "split", "scenario", "tool_uid", "field_key", "messages"]
+    if not len(examples):
+        return pd.DataFrame(columns=cols)
+    if not 0 <= val_frac < 1:
+        raise ValueError(f"real_val_frac: must be within [0, 1) (got {val_frac})")
+
+    def part(r: dict[str, Any]) -> str:
+        key = f"{r['file']}|{r['episode']}" if r["episode"] else r["sample_id"]
+        return "val" if int(_rank(salt, "val", key)[:8], 16) / 0xFFFFFFFF < val_frac else "train"
+
+    recs = examples.to_dict("records")
+    return pd.DataFrame({
+        "sample_id": [r["sample_id"] for r in recs], "split": [part(r) for r in recs], "scenario": "real",
+        "tool_uid": [f"real:{r['file']}:{r['tool']}" for r in recs], "field_key": "real",
+        "messages": [json.loads(r["messages"]) if isinstance(r["messages"], str) else r["messages"] for r in recs]},
+        columns=cols)
