@@ -13,11 +13,14 @@ from typer.testing import CliRunner
 from gtm_core.evaluation.real_traces import (
     RealCall,
     audit,
+    decode_text,
     load_calls,
     real_value,
     schema_agrees,
     shared_pairs,
     spec_from_call,
+    text_f1,
+    token_f1,
     value_agreement,
 )
 from gtm_core.simulator.backends import OfflineSimBackend
@@ -115,3 +118,60 @@ def test_cli_rejects_bad_model(shared_data, data_dir, model):
 
     res = CliRunner().invoke(app, ["audit", "--model", model, "--json", "--limit", "1"])
     assert res.exit_code == 2 and "--model" in " ".join(res.output.split())
+
+
+def test_json_text_is_decoded_and_plain_text_scored():
+    assert decode_text('{"a": 1}') == ({"a": 1}, True) and decode_text("{'a': [1]}") == ({"a": [1]}, True)
+    assert decode_text('"quoted"') == ("quoted", True) and decode_text("plain words") == ("plain words", False)
+    real = {"id": "a1", "n": 2}
+    assert schema_agrees(real, decode_text(json.dumps({"id": "b", "n": 5}))[0])  # a simulated JSON string
+    assert schema_agrees("Wrote 3 lines to a.txt", "Wrote 9 lines") and not schema_agrees("done", {"status": "done"})
+    assert token_f1("Wrote 3 lines to a.txt", "wrote 3 lines to a.txt") == 1.0
+    assert token_f1("the cat sat", "the dog sat") == pytest.approx(2 / 3)
+    assert token_f1("", "") == 1.0 and token_f1("x", "") == 0.0
+    assert text_f1({"a": 1}, "a") is None and text_f1("status ok", {"status": "ok"}) == 1.0
+
+
+def test_audit_selects_calls_and_reports_text_f1(shared_data):
+    from gtm_core.evaluation.real_split import selection
+
+    calls, tools = shared_pairs(shared_data)
+    held = selection(calls, "heldout")
+    assert held and held.isdisjoint(selection(calls, "train"))
+    report, rows = audit(calls, tools, OfflineSimBackend(), model={"label": "offline"}, select=held)
+    assert report["n_calls"] == len(held) == len(rows) and {(r["file"], r["line"]) for r in rows} == held
+    assert set(report["per_file"]) == {c.name for c in calls}
+    assert report["n_text_compared"] > 0 and 0 <= report["text_f1"] <= 1
+    texts = [r["text_f1"] for r in rows if r["text_f1"] is not None]
+    assert len(texts) == report["n_text_compared"]
+
+
+def _always_error(body: dict) -> str:
+    return json.dumps({"error": {"type": "execution_error", "message": "service down", "field": None}})
+
+
+def test_cli_audit_scores_model_and_offline_side_by_side(shared_data, data_dir, tmp_path):
+    from openai_stub_server import StubLLMServer
+
+    from gtm_core.cli import app
+    from gtm_core.evaluation.real_split import selection
+
+    calls, _ = shared_pairs(shared_data)
+    held = selection(calls, "heldout")
+    rows_file = tmp_path / "rows.jsonl"
+    with StubLLMServer(_always_error) as srv:
+        res = CliRunner().invoke(app, ["audit", "--model", f"openai:stub@{srv.base_url}", "--limit", "40", "--json",
+                                       "--out", str(rows_file)])
+        table = CliRunner().invoke(app, ["audit", "--model", f"openai:stub@{srv.base_url}", "--limit", "8"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    off = out["offline_teacher"]
+    assert out["split"] == "heldout" and out["n_calls"] == off["n_calls"] == 40
+    assert out["model"]["kind"] == "openai" and off["model"]["kind"] == "offline"
+    assert off["error_agreement"] > out["error_agreement"]  # answering errors to valid calls is caught
+    assert {(r["file"], r["line"]) for r in map(json.loads, rows_file.read_text().splitlines())} <= held
+    assert table.exit_code == 0, table.output
+    flat = " ".join(table.output.split())
+    assert "overall" in flat and "api_bank" in flat and "offline-teacher" in flat and "stub @" in flat
+    bad = CliRunner().invoke(app, ["audit", "--split", "nope", "--json"])
+    assert bad.exit_code == 2 and "split" in bad.output

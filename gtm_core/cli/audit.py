@@ -16,11 +16,43 @@ def _model_backend(model: str | None, settings, seed: int, max_tokens: int, batc
     return ref, make_backend(ref, settings, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
 
 
+def _stored_traces(settings):
+    """The ``real_traces`` table of the data folder, if one was materialized."""
+    from gtm_core.storage import Store
+
+    if not settings.duckdb_path.exists():
+        return None
+    store = Store(settings.duckdb_path)
+    return store.read("real_traces") if store.exists("real_traces") else None
+
+
+def _print_side_by_side(reports: dict) -> None:
+    """Per file and overall, one row per scored model (in the order given)."""
+    from rich import box
+    from rich.table import Table
+
+    from gtm_core.evaluation.real_traces import FIDELITY, side_by_side
+
+    t = Table(title="sim-to-real agreement", box=box.SIMPLE_HEAD)
+    for name, justify in (("part", "left"), ("model", "left"), ("calls", "right"), ("error", "right"),
+                          ("schema", "right"), ("value", "right"), ("text F1", "right")):
+        t.add_column(name, justify=justify, overflow="fold")
+    for row in side_by_side(reports):
+        part = row["part"].removesuffix(".jsonl").removesuffix("_calls").removesuffix("_real_outputs").removesuffix("_real")
+        for i, label in enumerate(reports):
+            vals = [row[f"{label} {m}"] for m in FIDELITY]
+            t.add_row(part if i == 0 else "", label[:16], str(row["n_calls"]) if i == 0 else "",
+                      *("n/m" if v is None else f"{v:.3f}" for v in vals), end_section=i == len(reports) - 1)
+    console.print(t)
+
+
 @app.command("audit")
 def audit_cmd(
     tools: list[Path] = typer.Option(None, "--tools", help="tool spec JSONL (repeatable); default: the spec files of the shared real-call files"),
     calls: list[Path] = typer.Option(None, "--calls", help="real calls JSONL (repeatable); default: the visible real-call files in ../shared/data"),
     model: str | None = typer.Option(None, "--model", help="models:/gtm@champion | folder | offline | openai:<model>@<base_url>; default: @champion, else @candidate, else the offline teacher"),
+    split: str | None = typer.Option(None, "--split", help="heldout | train | all calls of the real-trace split; default: heldout for the shared files, all for --calls"),
+    offline: bool = typer.Option(True, "--offline/--no-offline", help="also score the offline teacher in the same run (side by side)"),
     limit: int | None = typer.Option(None, help="replay at most this many calls (episodes in step order)"),
     batch_size: int = typer.Option(32, help="calls per model batch"),
     max_tokens: int = typer.Option(512, help="max new tokens per simulated output"),
@@ -29,14 +61,17 @@ def audit_cmd(
     out: Path | None = typer.Option(None, help="also write one row per replayed call (JSONL)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Replay real tool calls through the simulator: error, output-schema and scalar-value agreement
-    per tool, by stateful/stateless, overall."""
+    """Replay real tool calls through the simulator and the offline teacher: error, output-schema,
+    scalar-value agreement and text F1 per tool, per file, by stateful/stateless, overall."""
     import json
 
+    from gtm_core.evaluation.real_split import selection
     from gtm_core.evaluation.real_traces import audit, shared_pairs
+    from gtm_core.evaluation.runner import make_backend, parse_model
     from gtm_core.settings import get_settings
 
     s = get_settings()
+    default_files = not calls
     if not calls:
         calls, default_tools = shared_pairs(s.shared_data())
         if not calls:
@@ -48,16 +83,33 @@ def audit_cmd(
             console.print(f"[red]{p}: no such file[/red]")
             raise typer.Exit(2)
     try:
+        select = selection(calls, split or ("heldout" if default_files else "all"), _stored_traces(s))
+    except ValueError as e:
+        console.print(f"[red]--{e}[/red]")
+        raise typer.Exit(2) from None
+    try:
         ref, backend = _model_backend(model, s, seed, max_tokens, batch_size)
     except (ValueError, FileNotFoundError) as e:
         console.print(f"[red]--model: {e}[/red]")
         raise typer.Exit(2) from None
-    report, rows = audit(calls, tools or [], backend, model=ref.to_dict(), limit=limit, batch_size=batch_size,
-                         seed=seed, lenient_types=lenient_types, progress=not as_json)
+    kw = {"limit": limit, "batch_size": batch_size, "seed": seed, "lenient_types": lenient_types,
+          "progress": not as_json, "select": select}
+    report, rows = audit(calls, tools or [], backend, model=ref.to_dict(), **kw)
+    report["split"] = split or ("heldout" if default_files else "all")
+    reports = {ref.label: report}
+    if offline and ref.kind != "offline":
+        off = parse_model("offline", s)
+        off_report, _ = audit(calls, tools or [], make_backend(off, s, seed=seed, max_tokens=max_tokens,
+                                                              batch_size=batch_size), model=off.to_dict(), **kw)
+        report["offline_teacher"] = {k: v for k, v in off_report.items() if k not in ("call_rejects",)}
+        reports[off.label] = off_report
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows))
-    emit(report, as_json)
+    if as_json:
+        emit(report, True)
+    else:
+        _print_side_by_side(reports)
 
 
 @app.command("eval")

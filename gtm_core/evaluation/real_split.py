@@ -213,3 +213,22 @@ def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = Re
         "tool_uid": [f"real:{r['file']}:{r['tool']}" for r in recs], "field_key": "real",
         "messages": [json.loads(r["messages"]) if isinstance(r["messages"], str) else r["messages"] for r in recs]},
         columns=cols)
+
+
+PARTS = ("heldout", "train", "all")
+
+
+def selection(calls_files: Sequence[str | Path], part: str, traces: pd.DataFrame | None = None,
+              config: RealSplitConfig = RealSplitConfig()) -> set[tuple[str, int]] | None:
+    """The (file name, line) keys of one part of the split (None for ``all``): from a stored
+    ``real_traces`` table when one is given and covers these files, else computed from the files."""
+    if part not in PARTS:
+        raise ValueError(f"split: must be one of {', '.join(PARTS)} (got {part!r})")
+    if part == "all":
+        return None
+    names = {Path(f).name for f in calls_files}
+    if traces is not None and len(traces) and names <= set(traces["file"]):
+        sub = traces[traces["split"] == part]
+        return {(f, int(n)) for f, n in zip(sub["file"], sub["line"], strict=True) if f in names}
+    calls, _ = load_all_calls(calls_files)
+    return {k for k, (p, _) in split_calls(calls, config).items() if p == part}

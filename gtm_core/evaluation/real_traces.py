@@ -400,3 +400,21 @@ def shared_pairs(shared: Path | None, names: Sequence[str] | None = None) -> tup
             if (shared / t).exists():
                 tools.append(shared / t)
     return calls, tools
+
+
+FIDELITY = ("error_agreement", "schema_agreement", "value_agreement", "text_f1")
+
+
+def side_by_side(reports: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per part (every file, then overall) with each report's figures side by side:
+    ``{"part", "n_calls", "<label> error_agreement", ...}`` (labels in the order given)."""
+    parts = list(dict.fromkeys(p for r in reports.values() for p in r.get("per_file", {})))
+    rows = []
+    for part in [*parts, "overall"]:
+        row: dict[str, Any] = {"part": part}
+        for label, r in reports.items():
+            fig = r if part == "overall" else r.get("per_file", {}).get(part, {})
+            row.setdefault("n_calls", fig.get("n_calls", 0))
+            row.update({f"{label} {m}": fig.get(m) for m in FIDELITY})
+        rows.append(row)
+    return rows
