@@ -1,13 +1,59 @@
-"""The canonical vocabulary of structural tool-call errors, shared by CARG's error generators and
-validators and by the simulator's deterministic gate: the four types, the one message wording, and
-JSON type names. Payloads have the shape of ``chat_format.error_payload(type, message, field)``."""
+"""The one vocabulary of tool-call errors, shared by CARG, the simulator's gate and its model step.
+
+* **Structural** errors (wrong type, missing required, unknown/excess parameter, invalid value) are
+  decided from the spec and the arguments alone. The deterministic gate owns them: they are answered
+  without a model call, and the model is never trained or allowed to write one.
+* **Semantic** errors depend on the world or the session (not found, conflict, forbidden, rate
+  limited, unavailable, failed precondition...): the only error types the model may answer.
+
+Also here: the one message wording, the value checks that need no schema keyword, and JSON type
+names. Payloads have the shape of ``chat_format.error_payload(type, message, field)``."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 TYPE_ERROR, MISSING, UNKNOWN, INVALID = "type_error", "missing_required", "unknown_parameter", "invalid_value"
-ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
+STRUCTURAL_ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
+ERROR_TYPES = STRUCTURAL_ERROR_TYPES  # CARG's four error generators
+# other spellings of a structural error a model (or an API) may use; compared after normalize_type
+_STRUCTURAL_ALIASES = frozenset({
+    "wrong_type", "invalid_type", "type_mismatch", "invalid_parameter_type", "missing_parameter",
+    "missing_argument", "missing_required_parameter", "missing_field", "required_parameter_missing",
+    "unknown_argument", "unexpected_parameter", "unexpected_argument", "excess_parameter",
+    "extra_parameter", "unrecognized_parameter", "invalid_parameter", "invalid_argument",
+    "invalid_enum", "invalid_format", "enum_error", "format_error", "out_of_range", "schema_error",
+    "validation_error", "invalid_arguments",
+})
+EXECUTION_ERROR = "execution_error"  # a failure the real tool reported while running the call
+SEMANTIC_ERROR_TYPES = (
+    "not_found", "already_exists", "conflict", "unauthorized", "forbidden", "rate_limited",
+    "quota_exceeded", "failed_precondition", "unavailable", "timeout", "server_error", EXECUTION_ERROR,
+)
+
+
+def normalize_type(error_type: Any) -> str:
+    """``"Invalid-Value"`` / ``"InvalidValue"`` -> ``"invalid_value"`` (non-strings -> "")."""
+    if not isinstance(error_type, str):
+        return ""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", error_type.strip())
+    return re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
+
+
+def is_structural_type(error_type: Any) -> bool:
+    """Whether an error type names a structural error (canonical type or a common spelling)."""
+    t = normalize_type(error_type)
+    return t in STRUCTURAL_ERROR_TYPES or t in _STRUCTURAL_ALIASES
+
+
+def structural_claim(output: Any) -> str | None:
+    """The error type when ``output`` is an error payload claiming a structural error, else None."""
+    if isinstance(output, dict) and len(output) == 1 and isinstance(output.get("error"), dict):
+        t = output["error"].get("type")
+        return t if is_structural_type(t) else None
+    return None
 
 
 def error_message(kind: str, param: str | None, detail: str = "") -> str:
@@ -44,3 +90,46 @@ def json_type(v: Any) -> str:
     if isinstance(v, dict):
         return "object"
     return type(v).__name__
+
+
+# ---- value checks that need no schema keyword (shared by the gate and CARG's detect_errors) ------
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL_NAME = re.compile(r"(^|_)e_?mail(_?address|_?addr|_?id)?s?$")
+VALUE_KINDS = ("date", "start_date", "end_date", "email", "count", "page", "age", "measure", "lat", "lon")
+
+
+def value_kind(name: str, schema: dict) -> str | None:
+    """The kind of parameter ``value_problem`` checks (None: it checks nothing for this parameter)."""
+    from gtm_core.synth import classify
+
+    desc = schema.get("description") if isinstance(schema.get("description"), str) else ""
+    kind = classify(name, desc)
+    if kind == "email" and not (_EMAIL_NAME.search(normalize_type(name)) or schema.get("format") == "email"):
+        return None  # email_subject, email_body...: not an address
+    if schema.get("format") in ("date", "email"):
+        return schema["format"]
+    return kind if kind in VALUE_KINDS else None
+
+
+def value_problem(name: str, schema: dict, value: Any, kind: str | None = None) -> str | None:
+    """Narrow, objective checks of a value of the right type (impossible calendar dates, malformed
+    email addresses, negative counts/pages/ages/measures, latitude/longitude out of range); the
+    detail of the ``invalid_value`` error, or None. ``kind``: ``value_kind(name, schema)`` when known."""
+    kind = value_kind(name, schema) if kind is None else kind
+    if isinstance(value, str):
+        if kind in ("date", "start_date", "end_date") and _DATE.match(value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return f"{value!r} is not a valid calendar date"
+        if kind == "email" and not _EMAIL.match(value):
+            return f"{value!r} is not a valid email address"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if kind in ("count", "page", "age", "measure") and value < 0:
+            return f"must be non-negative, got {value}"
+        if kind == "lat" and not -90 <= value <= 90:
+            return f"latitude must be between -90 and 90, got {value}"
+        if kind == "lon" and not -180 <= value <= 180:
+            return f"longitude must be between -180 and 180, got {value}"
+    return None

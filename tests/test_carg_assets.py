@@ -24,6 +24,7 @@ from gtm_assets.defs.splits import dataset_splits, sft_dataset, splits_no_tool_l
 from gtm_assets.partitions import field_key
 from gtm_assets.resources import GTMResource
 from gtm_core.storage import Store
+from gtm_core.tool_errors import structural_claim
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 GEN = [single_turn_samples, multi_turn_samples, error_samples]
@@ -84,6 +85,15 @@ def test_full_materialization_two_fields(env):
             assert [x["role"] for x in msgs] == ["system", "user", "assistant"] and all(x["content"] for x in msgs)
         total += len(lines)
     assert total == store.count("sft_examples") > 0
+    # structural errors are the gate's: reported in the mix, never a model target in any file
+    mix = _meta(r3, "sft_dataset")["mix"]
+    n_err = store.query("select count(*) as n from carg_dataset join dataset_splits using (sample_id) "
+                        "where carg_dataset.scenario = 'error'")["n"][0]
+    assert sum(v.get("structural_error", 0) for v in mix.values()) == n_err > 0
+    assert sum(n for v in mix.values() for k, n in v.items() if k not in ("structural_error", "gated_call")) == total
+    targets = [json.loads(json.loads(line)["messages"][-1]["content"]) for split in ("train", "val", "test", "unseen")
+               for line in (sft_dir / f"{split}.jsonl").read_text().splitlines()]
+    assert len(targets) == total and not any(structural_claim(t) for t in targets)
     assert len(pd.read_parquet(sft_dir / "train.parquet")) > 0
     info = json.loads((sft_dir / "dataset_info.json").read_text())
     assert info["gtm_train"]["formatting"] == "sharegpt"

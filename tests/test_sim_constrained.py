@@ -11,7 +11,12 @@ from jsonschema import Draft202012Validator
 from gtm_core.chat_format import build_messages
 from gtm_core.llm.base import ChatRequest
 from gtm_core.simulator import SimCall, SimOptions, Simulator
-from gtm_core.simulator.backends import ERROR_SCHEMA, decoding_schema, tighten_schema
+from gtm_core.simulator.backends import (
+    ERROR_SCHEMA,
+    MODEL_ERROR_SCHEMA,
+    decoding_schema,
+    tighten_schema,
+)
 from gtm_core.synth import ValueSynth
 
 
@@ -69,7 +74,7 @@ def test_vllm_and_openai_requests_carry_the_schema():
 
     spec = _specs_with_schema(1, 0)[0]
     schema = decoding_schema(spec.response_schema, allow_errors=True)
-    assert schema == {"anyOf": [spec.response_schema, ERROR_SCHEMA]}
+    assert schema == {"anyOf": [spec.response_schema, MODEL_ERROR_SCHEMA]}  # semantic error types only
     req = ChatRequest(messages=build_messages(spec, {}, []), response_schema=schema, seed=5, max_tokens=64)
     kw = sampling_params_for(req, temperature=0.0, max_tokens=512)
     assert kw == {"temperature": 0.0, "max_tokens": 64, "seed": 5, "structured_outputs": {"json": schema}}

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import copy
 import random
-import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -29,6 +27,7 @@ from gtm_core.tool_errors import (
     UNKNOWN,
     error_message,
     json_type,
+    value_problem,
 )
 
 # words a good message for each type uses (message quality check)
@@ -55,31 +54,6 @@ def _declared_types(schema: Any) -> list[str]:
 def type_matches(value: Any, types: list[str]) -> bool:
     jt = json_type(value)
     return not types or jt in types or (jt == "integer" and "number" in types)
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def semantic_problem(name: str, schema: dict, value: Any) -> str | None:
-    """Narrow, objective semantic checks for values of the right type (no schema keyword needed)."""
-    kind = classify(name, schema.get("description", "") if isinstance(schema.get("description"), str) else "")
-    if isinstance(value, str):
-        if (kind in ("date", "start_date", "end_date") or schema.get("format") == "date") and _DATE.match(value):
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                return f"{value!r} is not a valid calendar date"
-        if (kind == "email" or schema.get("format") == "email") and not _EMAIL.match(value):
-            return f"{value!r} is not a valid email address"
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if kind in ("count", "page", "age", "measure") and value < 0:
-            return f"must be non-negative, got {value}"
-        if kind == "lat" and not -90 <= value <= 90:
-            return f"latitude must be between -90 and 90, got {value}"
-        if kind == "lon" and not -180 <= value <= 180:
-            return f"longitude must be between -180 and 180, got {value}"
-    return None
 
 
 _PARAM_VALIDATORS: dict[str, Draft202012Validator] = {}
@@ -144,7 +118,7 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
         if err is not None:
             out.append(CallError(INVALID, k, err.message[:160]))
             continue
-        p = semantic_problem(k, schema, v)
+        p = value_problem(k, schema, v)
         if p:
             out.append(CallError(INVALID, k, p))
     return out

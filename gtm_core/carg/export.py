@@ -50,3 +50,47 @@ def write_sft(rows: pd.DataFrame, out_dir: Path) -> dict[str, Any]:
                         "approx_tokens": int(sum(chars) / 4)}
     (out_dir / "dataset_info.json").write_text(json.dumps(llama_factory_info(files), indent=2))
     return stats
+
+
+# ---- the SFT mix: which samples are model targets -------------------------------------------
+STRUCTURAL, GATED = "structural_error", "gated_call"  # left out: the gate answers these calls
+SEMANTIC = "semantic_error"
+EXCLUDED_KINDS = (STRUCTURAL, GATED)
+
+
+def target_kind(spec: ToolSpec, arguments: Any, output: Any, scenario: str) -> str:
+    """The mix kind of one sample: ``structural_error`` (an error sample of a structural type),
+    ``gated_call`` (any other sample whose call fails the gate), ``semantic_error`` (an error sample
+    of a semantic type), else the scenario (single / multi / real). The first two are not model
+    targets: the gate answers those calls before any model runs."""
+    from gtm_core.simulator.gate import gate_for
+    from gtm_core.tool_errors import structural_claim
+
+    if structural_claim(output) is not None:
+        return STRUCTURAL
+    if gate_for(spec)(arguments) is not None:
+        return GATED
+    return SEMANTIC if scenario == "error" else scenario
+
+
+def is_model_target(spec: ToolSpec, arguments: Any, output: Any, scenario: str) -> bool:
+    """Whether the model is trained to answer this sample (its call passes the gate and its output
+    is not a structural error)."""
+    return target_kind(spec, arguments, output, scenario) not in EXCLUDED_KINDS
+
+
+def sample_kind(spec: ToolSpec, s: Sample) -> str:
+    """``target_kind`` of a CARG sample."""
+    return target_kind(spec, s.arguments, s.output, s.scenario)
+
+
+def model_targets(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, int]]]:
+    """``rows`` (columns split and kind) without the non-targets, and the mix: per split, the count
+    of every kind (the excluded ones included, so the report says what was left out)."""
+    if "kind" not in rows.columns:
+        raise ValueError("rows.kind: missing column (target_kind of every row)")
+    counts = rows.groupby(["split", "kind"]).size() if len(rows) else pd.Series(dtype="int64")
+    mix: dict[str, dict[str, int]] = {split: {} for split in SPLITS}
+    for (split, kind), n in counts.items():
+        mix.setdefault(split, {})[kind] = int(n)
+    return rows[~rows["kind"].isin(EXCLUDED_KINDS)].reset_index(drop=True), mix

@@ -12,7 +12,7 @@ _JUDGES = ("judge_contradiction", "judge_coherence")
 CODE: dict[str, dict[str, tuple[str, ...]]] = {
     "single_turn_samples": {"modules": (*_COMMON, "gtm_core.carg.single"), "prompts": ("carg_single", "carg_refine", *_JUDGES)},
     "multi_turn_samples": {"modules": (*_COMMON, "gtm_core.carg.multi", "gtm_core.carg.embeddings"), "prompts": ("carg_multi", *_JUDGES)},
-    "error_samples": {"modules": (*_COMMON, "gtm_core.carg.errors"), "prompts": ("carg_error_message",)},
+    "error_samples": {"modules": (*_COMMON, "gtm_core.carg.errors", "gtm_core.tool_errors"), "prompts": ("carg_error_message",)},
     "carg_dataset": {"modules": ("gtm_core.carg.records",), "prompts": ()},
     "dataset_splits": {"modules": ("gtm_core.splits", "gtm_core.carg.embeddings"), "prompts": ()},
     "sft_dataset": {"modules": ("gtm_core.carg.export", "gtm_core.chat_format", "gtm_core.evaluation.real_split",

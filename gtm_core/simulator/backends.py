@@ -6,6 +6,9 @@ decoded under the request's ``response_schema`` where the backend can constrain 
 * ``vllm``: in-process vLLM (GPU), ``StructuredOutputsParams(json=schema)``, optional LoRA adapter.
 * ``openai``: any OpenAI-compatible endpoint with ``response_format: json_schema``.
 
+Error payloads a model may write are *semantic* only (``MODEL_ERROR_SCHEMA``: the types of
+``tool_errors.SEMANTIC_ERROR_TYPES``): structural errors are the gate's, decided before the model.
+
 ``attempt`` > 0 marks a retry: backends then sample (temperature > 0) with another seed and the
 transformers backend decodes under a *tightened* schema (bounded strings, arrays, numbers), a subset
 of the original that guarantees termination within the token budget.
@@ -23,16 +26,30 @@ from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest
 from gtm_core.spec import canonical_json
+from gtm_core.tool_errors import SEMANTIC_ERROR_TYPES
 
 log = logging.getLogger(__name__)
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"error": {"type": "object", "properties": {
-        "type": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}},
-        "required": ["type", "message", "field"]}},
-    "required": ["error"],
-}
+
+
+def _error_schema(types: Sequence[str] | None) -> dict[str, Any]:
+    """The canonical error payload ``{"error": {"type", "message", "field"}}`` (``types``: the allowed
+    error types; None = any string)."""
+    t: dict[str, Any] = {"type": "string", "enum": list(types)} if types else {"type": "string"}
+    return {"type": "object",
+            "properties": {"error": {"type": "object", "properties": {
+                "type": t, "message": {"type": "string"}, "field": {"type": ["string", "null"]}},
+                "required": ["type", "message", "field"]}},
+            "required": ["error"]}
+
+
+ERROR_SCHEMA: dict[str, Any] = _error_schema(None)  # the shape of any error payload (gate, faults, model)
+MODEL_ERROR_SCHEMA: dict[str, Any] = _error_schema(SEMANTIC_ERROR_TYPES)  # what a model may write
+# a tool without a response schema: any JSON, but an object's "error" must be a semantic error payload
+ANY_OUTPUT_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
+    {"type": "object", "properties": {"error": MODEL_ERROR_SCHEMA["properties"]["error"]}, "additionalProperties": {}},
+]}
 # retry n decodes under ever tighter bounds so that it fits the token budget
 RETRY_LIMITS: list[dict[str, int]] = [
     {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},
@@ -51,10 +68,11 @@ class SimBackend(Protocol):
 
 
 def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | None:
-    """The schema decoding is constrained to: the response schema, or it-or-an-error-payload."""
+    """The schema decoding is constrained to: the response schema, or it-or-a-semantic-error-payload
+    (None: no response schema; the transformers backend then decodes under ``ANY_OUTPUT_SCHEMA``)."""
     if response_schema is None:
         return None
-    return {"anyOf": [response_schema, ERROR_SCHEMA]} if allow_errors else response_schema
+    return {"anyOf": [response_schema, MODEL_ERROR_SCHEMA]} if allow_errors else response_schema
 
 
 def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max_abs: int = 10**6,
@@ -185,23 +203,21 @@ class TransformersSimBackend:
         return self._compiler
 
     def grammar(self, schema: dict | None, attempt: int = 0):
-        """Compiled grammar for ``schema`` (cached); None schema = any JSON (tightened on retry)."""
+        """Compiled grammar for ``schema`` (cached); None schema = ``ANY_OUTPUT_SCHEMA`` (any JSON
+        but a structural error payload; ``FALLBACK_SCHEMA`` on retry)."""
         if schema is None:
-            schema = FALLBACK_SCHEMA if attempt else None
-        if schema is not None and attempt:
+            schema = FALLBACK_SCHEMA if attempt else ANY_OUTPUT_SCHEMA
+        if attempt:
             schema = tighten_schema(schema, **RETRY_LIMITS[min(attempt, len(RETRY_LIMITS)) - 1])
-        key = canonical_json(schema) if schema is not None else "<json>"
+        key = canonical_json(schema)
         with self._lock:
             g = self._grammars.get(key)
             if g is None:
                 comp = self._compiler_()
-                if schema is None:
+                try:
+                    g = comp.compile_json_schema(json.dumps(schema), any_whitespace=False, strict_mode=True)
+                except Exception:  # a schema xgrammar cannot express: any JSON (outputs are still checked)
                     g = comp.compile_builtin_json_grammar()
-                else:
-                    try:
-                        g = comp.compile_json_schema(json.dumps(schema), any_whitespace=False, strict_mode=True)
-                    except Exception:  # a schema xgrammar cannot express: fall back to any JSON
-                        g = comp.compile_builtin_json_grammar()
                 self._grammars[key] = g
             return g
 
@@ -399,6 +415,10 @@ def resolve_model(model: str | Path) -> Path:
         except ImportError as e:
             raise RuntimeError(f"model {m!r}: resolving registry URIs needs gtm_core.registry ({e})") from e
         return Path(registry_resolve(m))
+    from gtm_core.training.base_models import ensure_base, is_packaged
+
+    if is_packaged(m):  # an untuned packaged base model (smollm2-135m-instruct): its converted folder
+        return ensure_base(m)
     p = Path(m).expanduser()
     if not p.exists():
         raise FileNotFoundError(f"model {m!r}: no such local path (give a folder or a models:/ URI)")

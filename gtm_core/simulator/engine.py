@@ -3,9 +3,10 @@
 One engine behind every front (HTTP, MCP, RL client, CLI). A call names a tool of the repository,
 its arguments, optionally a session (whose history feeds the prompt) and options (seed,
 temperature, max tokens, ground-truth hint, fault injection). The result is the tool's output or an
-error payload ``{"error": {"type", "message", "field"}}``; a model output that still fails to parse
-or validate after the retries is reported as a ``simulator_error`` (``source="error"``), never as a
-tool result.
+error payload ``{"error": {"type", "message", "field"}}``. Structural errors (``tool_errors``) come
+from the gate only: a model output claiming one is rejected and retried like any invalid output. A
+model output that still fails to parse or validate after the retries is reported as a
+``simulator_error`` (``source="error"``), never as a tool result.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from gtm_core.simulator.session import (
     is_state_changing,
 )
 from gtm_core.spec import Reject, ToolSpec, canonical_json, parse_specs
+from gtm_core.tool_errors import structural_claim
 
 log = logging.getLogger(__name__)
 SOURCES = ("gate", "fault", "cache", "model", "replay", "error")
@@ -44,8 +46,8 @@ SOURCES = ("gate", "fault", "cache", "model", "replay", "error")
 
 @dataclass
 class SimOptions:
-    """Per-call knobs. ``allow_errors``: the model may answer with an error payload (semantic
-    errors) besides the response schema."""
+    """Per-call knobs. ``allow_errors``: the model may answer with a semantic error payload (not
+    found, conflict, ...) besides the response schema; structural errors are the gate's alone."""
 
     seed: int | None = None
     temperature: float | None = None
@@ -130,7 +132,8 @@ def validator_for(schema: dict) -> Draft202012Validator:
 
 
 def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
-    """Parse and validate one model output: (ok, value, reason)."""
+    """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
+    error payload is accepted only when ``allow_errors`` and never with a structural type."""
     try:
         # strict=False: raw control characters inside strings are accepted (xgrammar's length-bounded
         # string rule lets them through); they are escaped again whenever the value is serialised
@@ -143,7 +146,14 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
         except OutputParseError:
             return False, None, f"unparseable output: {text[:120]!r}"
     schema = spec.response_schema
-    if allow_errors and isinstance(value, dict) and "error" in value and len(value) == 1:
+    claim = structural_claim(value)
+    if claim is not None:
+        return False, value, (f"model-written structural error {claim!r}: the call passed the gate, so only "
+                              "a result or a semantic error may answer it")
+    is_err = isinstance(value, dict) and "error" in value and len(value) == 1
+    if is_err and not allow_errors:
+        return False, value, "error payload while errors are not allowed (options.allow_errors is false)"
+    if allow_errors and is_err:
         err = next(iter(validator_for(ERROR_SCHEMA).iter_errors(value)), None)
         return (err is None), value, ("" if err is None else f"malformed error payload: {err.message[:160]}")
     if schema is not None:

@@ -1,12 +1,15 @@
 """The deterministic gate: structural argument errors answered without a model call.
 
 Wrong type, missing required, unknown parameter, enum/const and format violations (and the other
-JSON Schema value constraints: bounds, lengths, patterns) become the canonical error payload
+JSON Schema value constraints: bounds, lengths, patterns; and the keyword-free value checks of
+``tool_errors.value_problem``: impossible dates, negative counts, ...) become the canonical error payload
 ``{"error": {"type", "message", "field"}}`` with one of the types ``type_error``,
 ``missing_required``, ``unknown_parameter``, ``invalid_value``. Validators are compiled once per
 spec (cached by ``spec.uid``) into closures with fast paths for the common flat schemas.
 
-The canonical types and message texts are in ``gtm_core.tool_errors`` (shared with CARG).
+The canonical types and message texts are in ``gtm_core.tool_errors`` (shared with CARG): the
+gate finds every structural error CARG's ``detect_errors`` does, so a call that passes it has none,
+and the model step may only answer semantic errors.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from gtm_core.tool_errors import (
     UNKNOWN,
     error_message,
     json_type,
+    value_kind,
+    value_problem,
 )
 
 Problem = tuple[str, str, str]  # (kind, field path, detail)
@@ -273,6 +278,22 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
     return c_all
 
 
+def _with_value_check(check: Check | None, name: str, schema: Any) -> Check | None:
+    """``check`` followed by ``value_problem`` for parameters of a kind it checks (dates, emails,
+    counts, coordinates...); ``check`` itself for the others."""
+    kind = value_kind(name, schema) if isinstance(schema, dict) else None
+    if kind is None:
+        return check
+
+    def c_value(v, p, check=check, kind=kind):
+        r = check(v, p) if check is not None else None
+        if r is not None:
+            return r
+        detail = value_problem(name, schema, v, kind)
+        return (INVALID, p, detail) if detail else None
+    return c_value
+
+
 def _compile_object(schema: dict, top: bool, lenient: bool = False) -> Callable[[dict, str], Problem | None]:
     props: dict[str, Any] = schema.get("properties") or {}
     required = [r for r in (schema.get("required") or []) if isinstance(r, str)]
@@ -282,6 +303,8 @@ def _compile_object(schema: dict, top: bool, lenient: bool = False) -> Callable[
     extra_check = _compile(ap, lenient) if isinstance(ap, dict) else None
     known = frozenset(props)
     compiled = [(name, _compile(s, lenient)) for name, s in props.items()]
+    if top:  # the keyword-free value checks apply to the tool's own parameters (as in CARG)
+        compiled = [(n, _with_value_check(c, n, props[n])) for n, c in compiled]
     compiled = [(n, c) for n, c in compiled if c is not None]
 
     def check(args: dict, prefix: str) -> Problem | None:
