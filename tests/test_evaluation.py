@@ -273,3 +273,84 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
     assert evals == {"candidate_not_worse_than_champion": False}
     assert not r.asset_materializations_for_node("champion")  # skipped downstream of the failed blocking check
     assert registry.show("gtm@champion", settings=s)["version"] == "1"
+
+
+# ---- fidelity on held-out real traces ---------------------------------------------------------
+def _fid(**roles: float | None) -> pd.DataFrame:
+    from gtm_core.evaluation.fidelity import COLUMNS
+
+    rows = [{c: None for c in COLUMNS} | {"role": r, "part": "overall", "n_calls": 10, "error_agreement": v}
+            for r, v in roles.items()]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def test_fidelity_verdict():
+    from gtm_core.evaluation.fidelity import fidelity_verdict
+
+    ok, meta = fidelity_verdict(_fid(candidate=0.9, offline=0.8, champion=0.9))
+    assert ok and meta["candidate_heldout_error_agreement"] == 0.9
+    ok, meta = fidelity_verdict(_fid(candidate=0.7, offline=0.8))
+    assert not ok and meta["fidelity_reasons"] == ["held-out error agreement 0.700 < offline 0.800"]
+    ok, meta = fidelity_verdict(_fid(candidate=0.85, offline=0.8, champion=0.9))
+    assert not ok and "champion 0.900" in meta["fidelity_reasons"][0]
+    assert fidelity_verdict(_fid(candidate=0.85, offline=0.8, champion=0.9), tolerance=0.06)[0]
+    ok, meta = fidelity_verdict(_fid())
+    assert ok and meta["fidelity"].startswith("not measured")
+
+
+def _with_real_traces(res) -> None:
+    from gtm_assets.defs.real import real_traces
+
+    assert dg.materialize([real_traces], resources={"gtm": res}).success
+
+
+def _error_answer(body: dict) -> str:
+    return json.dumps({"error": {"type": "execution_error", "message": "service unavailable", "field": None}})
+
+
+def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(shared_data, carg_db, tmp_path, monkeypatch):
+    """Offline candidate: its held-out real-trace figures head the table (it is also the teacher
+    row), the gate passes, and sim_to_real_report reports the same audit without replaying it."""
+    from gtm_assets.defs.evaluation import AuditConfig, EvalConfig, sim_to_real_report
+
+    monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
+    res, store = _env(carg_db, tmp_path)
+    _with_real_traces(res)
+    r = _eval(res, {"eval_table": EvalConfig(per_scenario=2, fidelity_limit=40)})
+    assert r.success
+    md = r.asset_materializations_for_node("eval_table")[0].metadata
+    assert md["table"].value.startswith("**Fidelity on held-out real traces**")
+    assert md["heldout_calls"].value == int((store.read("real_traces")["split"] == "heldout").sum())
+    fid = store.read("fidelity")
+    overall = fid[fid["part"] == "overall"].set_index("role")
+    assert set(overall.index) == {"candidate", "offline"} and (overall["n_calls"] == 40).all()
+    assert overall.loc["candidate", "error_agreement"] == overall.loc["offline", "error_agreement"]
+    assert set(fid["part"]) - {"overall"} == set(store.read("real_traces")["file"])  # per file
+    assert 0 <= overall.loc["candidate", "error_agreement"] <= 1
+    assert {c.check_name: c.passed for c in r.get_asset_check_evaluations()} == {"candidate_not_worse_than_champion": True}
+    s = dg.materialize([sim_to_real_report], resources={"gtm": res},
+                       run_config=dg.RunConfig({"sim_to_real_report": AuditConfig()}))
+    smd = s.asset_materializations_for_node("sim_to_real_report")[0].metadata
+    assert smd["reused_eval_table_audit"].value is True and smd["n_calls"].value == 40
+    assert smd["error_agreement"].value == pytest.approx(overall.loc["candidate", "error_agreement"])
+
+
+def test_gate_blocks_a_candidate_below_the_offline_teacher_on_real_traces(shared_data, carg_db, tmp_path, monkeypatch):
+    """A candidate endpoint that answers an error to every call: Table 1 has no champion to lose
+    to, but its held-out error agreement is below the offline teacher's, so champion is skipped."""
+    from gtm_assets.defs.evaluation import EvalConfig
+
+    monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
+    res, store = _env(carg_db, tmp_path)
+    _with_real_traces(res)
+    with StubLLMServer(_error_answer) as srv:
+        r = _eval(res, {"eval_table": EvalConfig(candidate=f"openai:stub@{srv.base_url}", per_scenario=1,
+                                                 fidelity_limit=30, offline_baseline=False)})
+    fid = store.read("fidelity")
+    overall = fid[fid["part"] == "overall"].set_index("role")
+    assert set(overall.index) == {"candidate", "offline"}  # the teacher is scored even without the baseline
+    assert overall.loc["candidate", "error_agreement"] < overall.loc["offline", "error_agreement"]
+    ev = r.get_asset_check_evaluations()
+    assert [c.passed for c in ev] == [False]
+    assert "< offline" in ev[0].metadata["fidelity_reasons"].value[0]
+    assert not r.asset_materializations_for_node("champion")

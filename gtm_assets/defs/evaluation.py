@@ -1,6 +1,7 @@
-"""Evaluation stage (paper §5.1): ``eval_table`` (Table 1 for the candidate and its baselines), the
-blocking check ``candidate_not_worse_than_champion``, ``champion`` (moves ``@champion`` only after
-that check passed), and ``sim_to_real_report`` (the audit on real tool traces)."""
+"""Evaluation stage (paper §5.1): ``eval_table`` (fidelity on held-out real traces, then Table 1, for
+the candidate and its baselines), the blocking check ``candidate_not_worse_than_champion``,
+``champion`` (moves ``@champion`` only after that check passed), and ``sim_to_real_report`` (the
+audit on real tool traces; reuses eval_table's held-out audit of the same model)."""
 
 import json
 
@@ -14,7 +15,8 @@ from gtm_core.versioning import code_version
 GROUP = "evaluation"
 EVAL_MODULES = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
                 "gtm_core.evaluation.runner", "gtm_core.chat_format", "gtm_core.simulator.engine",
-                "gtm_core.simulator.gate")
+                "gtm_core.simulator.gate", "gtm_core.simulator.backends", "gtm_core.tool_errors",
+                "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces", "gtm_core.evaluation.real_split")
 JUDGE_PROMPTS = tuple(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det"))
 
 
@@ -35,11 +37,14 @@ class EvalConfig(dg.Config):
     max_tokens: int = 256
     max_retries: int = 0
     seed: int = 0
+    fidelity: bool = True  # score candidate, champion and offline teacher on the held-out real traces
+    fidelity_limit: int | None = None  # at most this many held-out calls (None: all of them)
 
 
 class GateConfig(dg.Config):
     tolerance: float = 2.0  # percentage points the candidate may be below the champion
     split: str = "test"
+    fidelity_tolerance: float = 0.0  # share the held-out error agreement may be below offline / champion
 
 
 def _refs(config: EvalConfig, gtm: GTMResource):
@@ -95,15 +100,31 @@ def _log_mlflow(gtm: GTMResource, run_id: str, metrics: dict, files: list) -> No
         c.log_artifact(run_id, str(f), artifact_path="evaluation")
 
 
+def _heldout(gtm: GTMResource):
+    """(call files, spec files, held-out keys) of the stored real-trace split; empty without one."""
+    from gtm_core.evaluation.real_traces import shared_pairs
+
+    store = gtm.store()
+    traces = store.read("real_traces") if store.exists("real_traces") else None
+    if traces is None or traces.empty:
+        return [], [], set()
+    names = set(traces["file"])
+    calls, tools = shared_pairs(gtm.settings.shared_data(), sorted(names))
+    held = traces[traces["split"] == "heldout"]
+    return calls, tools, {(f, int(n)) for f, n in zip(held["file"], held["line"], strict=True)}
+
+
 @dg.asset(
-    deps=[dg.AssetKey("registered_model"), dg.AssetKey("dataset_splits")], group_name=GROUP,
+    deps=[dg.AssetKey("registered_model"), dg.AssetKey("dataset_splits"), dg.AssetKey("real_traces")], group_name=GROUP,
     kinds={"duckdb", "mlflow"}, code_version=code_version(modules=EVAL_MODULES, prompts=(*JUDGE_PROMPTS, "simulator_system")),
-    description="Paper Table 1 (Format/Logic/Sem/Comp/Cons/All, Det/Help/All, Avg) for the candidate and "
-                "its baselines on the test and unseen-tool splits; DuckDB eval_results/eval_table, MLflow.",
+    description="Fidelity on held-out real traces (error / schema / value agreement, text F1) for the candidate, "
+                "the champion and the offline teacher, then paper Table 1 (Format/Logic/Sem/Comp/Cons/All, "
+                "Det/Help/All, Avg) on the test and unseen-tool splits; DuckDB fidelity/eval_results/eval_table, MLflow.",
 )
 def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMResource) -> dg.MaterializeResult:
+    from gtm_core.evaluation import fidelity as fd
     from gtm_core.evaluation.judge import is_configured
-    from gtm_core.evaluation.runner import evaluate_model, load_eval_samples
+    from gtm_core.evaluation.runner import ModelRef, evaluate_model, load_eval_samples, make_backend
     from gtm_core.evaluation.tables import markdown, metric_table, summary
     from gtm_core.plots import grouped_bar_plot
 
@@ -114,19 +135,44 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     judge = gtm.chat("judge")
     judged = is_configured(judge)
     refs = _refs(config, gtm)
+    calls_files, tools_files, heldout = _heldout(gtm) if config.fidelity else ([], [], set())
+    fid_rows: list[dict] = []
+    fid_reports: list[dict] = []
+
+    def score_fidelity(role: str, ref, backend) -> None:
+        context.log.info(f"held-out real traces: {role} {ref.label} on {len(heldout)} calls")
+        report, rows = fd.heldout_audit(backend, ref.to_dict(), calls_files, tools_files, heldout,
+                                        limit=config.fidelity_limit, batch_size=config.batch_size, seed=config.seed,
+                                        max_retries=config.max_retries, progress=True)
+        roles = [role, "offline"] if role == "candidate" and ref.kind == "offline" else [role]
+        for r in roles:
+            fid_rows.extend(fd.fidelity_rows(r, report))
+            fid_reports.append(fd.report_json(r, report, rows))
+
     frames = []
     for role, ref in refs:
+        backend = make_backend(ref, gtm.settings, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
+        if heldout and (role in ("candidate", "champion") or ref.kind == "offline"):
+            score_fidelity(role if role != "baseline" else "offline", ref, backend)
         context.log.info(f"evaluating {role} {ref.label} on {len(samples)} samples")
-        df = evaluate_model(ref, samples, tools, judge=judge, settings=gtm.settings, seed=config.seed,
+        df = evaluate_model(ref, samples, tools, backend=backend, judge=judge, settings=gtm.settings, seed=config.seed,
                             batch_size=config.batch_size, max_retries=config.max_retries,
                             max_tokens=config.max_tokens, progress=True)
         frames.append(df.assign(role=role))
+        del backend
+    if heldout and not any(r["role"] == "offline" for r in fid_rows):  # the gate always compares with the teacher
+        off = ModelRef(label="offline-teacher", kind="offline", note="model-free baseline")
+        score_fidelity("offline", off, make_backend(off, gtm.settings, seed=config.seed))
+    fid = pd.DataFrame(fid_rows, columns=fd.COLUMNS)
+    store.replace("fidelity", fid)
+    store.replace("fidelity_reports", pd.DataFrame(fid_reports, columns=["role", "model_key", "report", "calls"]))
     results = pd.concat(frames, ignore_index=True)
     store.replace("eval_results", results)
     long = metric_table(results, keys=("role", "model", "version", "split"))
     store.replace("eval_table", long)
     view = long.drop(columns=["role", "version"])
-    md = markdown(view, keys=("model", "split"))
+    fid_md = fd.markdown(fid)
+    md = fid_md + "\n\n" + markdown(view, keys=("model", "split"))
     s = gtm.settings
     out = s.exports_dir / "evaluation"
     out.mkdir(parents=True, exist_ok=True)
@@ -145,10 +191,13 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     for split in config.splits:
         part = long[(long["role"] == "candidate") & (long["split"] == split)]
         metrics.update({f"eval_{split}_{k}": v for k, v in summary(part).items()})
+    for m in ("error_agreement", "schema_agreement", "value_agreement", "text_f1"):
+        metrics[f"eval_heldout_{m}"] = fd.overall(fid, "candidate", m)
     if cand.run_id:
         _log_mlflow(gtm, cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot])
     return dg.MaterializeResult(metadata={
         "table": dg.MetadataValue.md(md), "plot": dg.MetadataValue.path(str(plot)),
+        "fidelity": dg.MetadataValue.md(fid_md), "heldout_calls": len(heldout),
         "candidate": dg.MetadataValue.json(cand.to_dict()),
         "models": dg.MetadataValue.json([{"role": r, **m.to_dict()} for r, m in refs]),
         "samples": len(samples), "judge": judge.name if judged else "not configured (judged columns n/m)",
@@ -167,20 +216,31 @@ def _score(df: pd.DataFrame) -> float | None:
 
 
 @dg.asset_check(asset=eval_table, blocking=True,
-                description="The candidate is not worse than @champion beyond a tolerance (passes without a champion).")
+                description="The candidate is not worse than @champion on Table 1 beyond a tolerance, and its "
+                            "held-out real-trace error agreement reaches the offline teacher's and the champion's.")
 def candidate_not_worse_than_champion(config: GateConfig, gtm: GTMResource) -> dg.AssetCheckResult:
-    long = gtm.store().read("eval_table")
+    from gtm_core.evaluation.fidelity import fidelity_verdict
+
+    store = gtm.store()
+    long = store.read("eval_table")
     long = long[long["split"] == config.split]
+    fid = store.read("fidelity") if store.exists("fidelity") else pd.DataFrame(columns=["role", "part"])
+    fid_ok, fid_meta = fidelity_verdict(fid, config.fidelity_tolerance)
     cand = _score(long[long["role"] == "candidate"])
     champ_rows = long[long["role"] == "champion"]
     if champ_rows.empty:
-        return dg.AssetCheckResult(passed=True, metadata={"candidate": cand or 0.0, "champion": "none yet"})
+        return dg.AssetCheckResult(passed=fid_ok, metadata={"candidate": cand or 0.0, "champion": "none yet",
+                                                            **_meta(fid_meta)})
     champ = _score(champ_rows)
     if cand is None or champ is None:
-        return dg.AssetCheckResult(passed=False, metadata={"reason": "no comparable score"})
-    return dg.AssetCheckResult(passed=cand >= champ - config.tolerance, metadata={
+        return dg.AssetCheckResult(passed=False, metadata={"reason": "no comparable score", **_meta(fid_meta)})
+    return dg.AssetCheckResult(passed=cand >= champ - config.tolerance and fid_ok, metadata={
         "candidate": cand, "champion": champ, "delta": cand - champ, "tolerance": config.tolerance,
-        "split": config.split})
+        "split": config.split, **_meta(fid_meta)})
+
+
+def _meta(d: dict) -> dict:
+    return {k: dg.MetadataValue.json(v) if isinstance(v, list) else v for k, v in d.items()}
 
 
 @dg.asset(deps=[eval_table], group_name=GROUP, kinds={"mlflow"}, code_version=code_version(modules=("gtm_core.registry",)),
@@ -216,19 +276,25 @@ class AuditConfig(dg.Config):
     max_tokens: int = 256
     lenient_types: bool = False
     seed: int = 0
+    split: str = "heldout"  # heldout | train | all calls of the real-trace split
+    reuse: bool = True  # report eval_table's held-out audit of the same model instead of replaying it
 
 
-@dg.asset(deps=[dg.AssetKey("registered_model")], group_name=GROUP, kinds={"duckdb"},
+@dg.asset(deps=[dg.AssetKey("registered_model"), dg.AssetKey("real_traces"), eval_table], group_name=GROUP, kinds={"duckdb"},
           code_version=code_version(modules=("gtm_core.evaluation.real_traces", *EVAL_MODULES), prompts=("simulator_system",)),
-          description="Sim-to-real audit: real tool calls replayed through the simulator; error, schema and "
-                      "scalar-value agreement per tool, by stateful/stateless and overall.")
+          description="Sim-to-real audit: real tool calls (default: the held-out part) replayed through the simulator; "
+                      "error, schema and scalar-value agreement and text F1 per tool, by stateful/stateless and overall. "
+                      "Reuses eval_table's held-out audit when it scored the same model.")
 def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, gtm: GTMResource) -> dg.MaterializeResult:
     from pathlib import Path
 
+    from gtm_core.evaluation.fidelity import model_key
+    from gtm_core.evaluation.real_split import selection
     from gtm_core.evaluation.real_traces import audit, shared_pairs
     from gtm_core.evaluation.runner import make_backend, parse_model
 
     s = gtm.settings
+    store = gtm.store()
     calls, tools = [Path(p) for p in config.calls_files], [Path(p) for p in config.tools_files]
     if not calls:
         calls, default_tools = shared_pairs(s.shared_data())
@@ -236,18 +302,31 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
     if not calls:
         raise dg.Failure("calls_files: none configured and no real-call files in the shared data folder")
     ref = parse_model(config.model, s)
-    backend = make_backend(ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
     limit = gtm.settings.audit_limit if config.limit == -1 else config.limit
-    report, rows = audit(calls, tools, backend, model=ref.to_dict(), limit=limit, batch_size=config.batch_size,
-                         seed=config.seed, lenient_types=config.lenient_types, progress=True)
-    store = gtm.store()
+    stored = pd.DataFrame()
+    if config.reuse and config.split == "heldout" and not config.calls_files and store.exists("fidelity_reports"):
+        stored = store.read("fidelity_reports")
+        stored = stored[stored["model_key"] == model_key(ref.to_dict())]
+    if len(stored):
+        report, rows = json.loads(stored["report"].iloc[0]), json.loads(stored["calls"].iloc[0])
+        report["model"] = {**report["model"], **ref.to_dict()}
+        context.log.info(f"reusing eval_table's held-out audit of {ref.label} ({report['n_calls']} calls)")
+    else:
+        try:
+            select = selection(calls, config.split, store.read("real_traces") if store.exists("real_traces") else None)
+        except ValueError as e:
+            raise dg.Failure(str(e)) from None
+        backend = make_backend(ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
+        report, rows = audit(calls, tools, backend, model=ref.to_dict(), limit=limit, batch_size=config.batch_size,
+                             seed=config.seed, lenient_types=config.lenient_types, progress=True, select=select)
+    report["split"] = config.split
     store.replace("sim_to_real_calls", pd.DataFrame(rows))
     per_tool = pd.DataFrame([{"tool": k, **v} for k, v in report["per_tool"].items()])
     store.replace("sim_to_real_tools", per_tool)
     out = s.exports_dir / "audit"
     out.mkdir(parents=True, exist_ok=True)
     (out / "sim_to_real.json").write_text(json.dumps(report, indent=1, default=str))
-    summary = pd.DataFrame([{"part": k, **{m: v[m] for m in ("n_calls", "error_agreement", "schema_agreement", "value_agreement")}}
+    summary = pd.DataFrame([{"part": k, **{m: v[m] for m in ("n_calls", "error_agreement", "schema_agreement", "value_agreement", "text_f1")}}
                             for k, v in [("overall", report), *report["by_statefulness"].items(), *report["per_file"].items()]])
     fig = {"overall": {m: report[m] for m in ("error_agreement", "schema_agreement", "value_agreement")}}
     fig.update({k: {m: v[m] for m in ("error_agreement", "schema_agreement", "value_agreement")}
@@ -259,6 +338,8 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
         "n_calls": report["n_calls"], "error_agreement": report["error_agreement"],
         "schema_agreement": report["schema_agreement"] if report["schema_agreement"] is not None else float("nan"),
         "value_agreement": report["value_agreement"] if report["value_agreement"] is not None else float("nan"),
+        "text_f1": report["text_f1"] if report.get("text_f1") is not None else float("nan"),
+        "split": config.split, "reused_eval_table_audit": bool(len(stored)),
         "model": dg.MetadataValue.json(report["model"]), "summary": md_table(summary.round(3)),
         "per_tool": md_table(per_tool.sort_values("n_calls", ascending=False).round(3), max_rows=40),
         "built_specs": dg.MetadataValue.json(report["built_specs"]), "report": dg.MetadataValue.path(str(out / "sim_to_real.json")),
