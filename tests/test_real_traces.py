@@ -102,7 +102,12 @@ def test_heldout_tools_and_episodes_never_reach_the_sft_files(shared_data, gtm_r
     """CARG on Seal-Tools specs plus API-Bank specs of held-out and trained real tools, then
     real_traces and sft_dataset for real: no SFT train/val example names a held-out tool (target or
     history), and no real row comes from a held-out episode."""
-    from gtm_assets.defs.carg import carg_dataset, error_samples, multi_turn_samples, single_turn_samples
+    from gtm_assets.defs.carg import (
+        carg_dataset,
+        error_samples,
+        multi_turn_samples,
+        single_turn_samples,
+    )
     from gtm_assets.defs.real import real_traces
     from gtm_assets.defs.splits import dataset_splits, sft_dataset
     from gtm_assets.partitions import field_key
