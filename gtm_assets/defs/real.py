@@ -12,7 +12,7 @@ from gtm_core.versioning import code_version
 
 GROUP = "real_traces"
 TRACE_COLUMNS = ["file", "line", "tool", "episode", "step", "stateful", "is_error", "split", "reason", "n_history"]
-EXAMPLE_COLUMNS = ["sample_id", "tool", "episode", "file", "line", "is_error", "messages"]
+EXAMPLE_COLUMNS = ["sample_id", "tool", "episode", "file", "line", "is_error", "messages", "kind"]
 
 
 class RealTracesConfig(dg.Config):
@@ -27,7 +27,8 @@ class RealTracesConfig(dg.Config):
 @dg.asset(
     group_name=GROUP, kinds={"duckdb"},
     code_version=code_version(modules=("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces",
-                                       "gtm_core.chat_format"), prompts=("simulator_system",)),
+                                       "gtm_core.chat_format", "gtm_core.carg.export", "gtm_core.simulator.gate",
+                                       "gtm_core.tool_errors"), prompts=("simulator_system",)),
     description="Visible real calls (../shared/data) split deterministically by tool and episode into train "
                 "and held-out; DuckDB real_traces (every call, its split and why) and real_examples (the train "
                 "calls in chat format, history = earlier real calls of the episode). Data version: the files' hash.",

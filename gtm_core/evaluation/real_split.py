@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from gtm_core.carg.export import target_kind
 from gtm_core.carg.records import Sample
 from gtm_core.chat_format import error_payload, sft_example
 from gtm_core.evaluation.real_traces import (
@@ -36,9 +37,10 @@ from gtm_core.evaluation.real_traces import (
     with_history,
 )
 from gtm_core.spec import Reject
+from gtm_core.tool_errors import EXECUTION_ERROR
 
 TRAIN, HELDOUT = "train", "heldout"
-REAL_ERROR_TYPE = "execution_error"  # a semantic failure reported by the real tool
+REAL_ERROR_TYPE = EXECUTION_ERROR  # a semantic failure reported by the real tool
 ERROR_MESSAGE_CHARS = 300
 
 
@@ -167,9 +169,11 @@ def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | P
         traces.append(RealTrace(c.file, c.line, c.tool, c.episode or "", c.step, c.stateful, c.is_error,
                                 part, reason, len(hist)))
         if part == TRAIN:
-            msgs = sft_example(index.spec(c), c.arguments, target_output(c), hist or None)["messages"]
+            spec, target = index.spec(c), target_output(c)
+            msgs = sft_example(spec, c.arguments, target, hist or None)["messages"]
             examples.append({"sample_id": f"real:{c.file}:{c.line}", "tool": c.tool, "episode": c.episode or "",
-                             "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs})
+                             "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs,
+                             "kind": target_kind(spec, c.arguments, target, "real")})  # gated_call: not a target
     heldout = {k for k, (p, _) in split.items() if p == HELDOUT}
     tools = {t.tool for t in traces if t.reason == "unseen_tool"}
     return RealSplit(traces, examples, heldout, tools, rejects)
@@ -197,7 +201,7 @@ def touches_tools(sample: Sample, tools: set[str]) -> bool:
 def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = RealSplitConfig.salt) -> pd.DataFrame:
     """The train calls as SFT rows (scenario ``real``): a hash-chosen ``val_frac`` of the episodes
     goes to ``val``, the rest to ``train``. ``examples`` is the ``real_examples`` table."""
-    cols = ["sample_id", "split", "scenario", "tool_uid", "field_key", "messages"]
+    cols = ["sample_id", "split", "scenario", "tool_uid", "field_key", "messages", "kind"]
     if not len(examples):
         return pd.DataFrame(columns=cols)
     if not 0 <= val_frac < 1:
@@ -211,8 +215,8 @@ def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = Re
     return pd.DataFrame({
         "sample_id": [r["sample_id"] for r in recs], "split": [part(r) for r in recs], "scenario": "real",
         "tool_uid": [f"real:{r['file']}:{r['tool']}" for r in recs], "field_key": "real",
-        "messages": [json.loads(r["messages"]) if isinstance(r["messages"], str) else r["messages"] for r in recs]},
-        columns=cols)
+        "messages": [json.loads(r["messages"]) if isinstance(r["messages"], str) else r["messages"] for r in recs],
+        "kind": [r.get("kind") or "real" for r in recs]}, columns=cols)
 
 
 PARTS = ("heldout", "train", "all")
