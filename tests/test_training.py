@@ -117,6 +117,63 @@ def test_packed_forward_equals_separate_forwards(sft_folder, tokenizer):
         assert torch.allclose(packed[n0:len(row["input_ids"])], alone2, atol=1e-4)
 
 
+def test_smollm2_preset_and_top_layers():
+    cfg = get_preset("smollm2-135m")
+    assert cfg.method == "lora" and cfg.base_model == "smollm2-135m-instruct" and cfg.top_layers
+    full = get_preset("smollm2-135m", method="full")
+    assert full.learning_rate == 1e-4 and full.top_layers == cfg.top_layers
+    with pytest.raises(ValueError, match="'top_layers': must be > 0"):
+        get_preset("smollm2-135m", top_layers=0)
+    with pytest.raises(ValueError, match="'top_layers': a model trained from scratch"):
+        get_preset("tiny-cpu", top_layers=1)
+
+
+def test_target_loss_equals_the_full_head_loss_and_its_gradients(sft_folder, tokenizer):
+    """The LM head run only at target positions gives HF's causal-LM loss and the same gradients,
+    on a packed batch, plain or with LoRA on the top layer only."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from gtm_core.training.data import Collator
+    from gtm_core.training.lora import wrap_lora
+    from gtm_core.training.train import target_loss
+
+    torch.manual_seed(0)
+    exs = encode_all(read_jsonl(sft_folder / "train.jsonl", 6), tokenizer, 1024).examples
+    batch = Collator(tokenizer.pad_token_id)(pack(exs, 1024))
+    n_items = int((batch["labels"][:, 1:] != IGNORE).sum())
+    for lora in (False, True):
+        model = Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=3,
+                                             num_attention_heads=2, num_key_value_heads=1, intermediate_size=64))
+        if lora:
+            model = wrap_lora(model, get_preset("qwen2.5-0.5b", base_model="x", top_layers=1, lora_r=4, lora_dropout=0.0,
+                                                gradient_checkpointing=False))
+            names = [n for n, p in model.named_parameters() if p.requires_grad]
+            assert names and all(".layers.2." in n for n in names)
+        params = [p for p in model.parameters() if p.requires_grad]
+        want = model(**batch, num_items_in_batch=n_items).loss
+        g_want = torch.autograd.grad(want, params)
+        got = target_loss(model, batch, n_items)
+        g_got = torch.autograd.grad(got, params)
+        assert torch.allclose(got, want, atol=1e-5)
+        assert all(torch.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(g_got, g_want, strict=True)), \
+            max(float((a - b).abs().max() / b.abs().max().clamp(min=1e-12)) for a, b in zip(g_got, g_want, strict=True))
+
+
+def test_full_fine_tuning_of_the_top_layers_freezes_the_rest():
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from gtm_core.training.lora import freeze_below_top, trainable_parameters
+
+    model = Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=16, num_hidden_layers=4, num_attention_heads=2,
+                                         num_key_value_heads=1, intermediate_size=32, tie_word_embeddings=True))
+    freeze_below_top(model, 1)
+    names = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert names and all(n.startswith(("model.layers.3.", "model.norm.")) for n in names)
+    trainable, total = trainable_parameters(model)
+    assert 0 < trainable < total / 3
+
+
 @pytest.fixture(scope="module")
 def trained(sft_folder, tmp_path_factory):
     """tiny-cpu trained end to end (MLflow run + registered @candidate) in a fresh data folder."""

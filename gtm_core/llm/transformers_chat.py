@@ -10,21 +10,30 @@ from gtm_core.llm.base import ChatRequest
 
 
 class TransformersChat:
-    """A causal LM + tokenizer with a chat template, loaded from a local path or hub id."""
+    """A causal LM + tokenizer with a chat template, loaded from a local folder (a full model, or a
+    LoRA adapter merged into its base), a hub id, or a packaged base model's name
+    (``smollm2-135m-instruct``, converted on first use)."""
 
     def __init__(self, model_path: str, *, device: str | None = None, max_tokens: int = 512,
                  temperature: float = 0.0, batch_size: int = 16, model=None, tokenizer=None):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
+        from gtm_core.training.base_models import resolve_base
+        from gtm_core.training.loading import is_adapter, load_model
+
         self.name = f"transformers:{model_path}"
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(model_path)
+        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        if model is None and is_adapter(model_path):  # its recorded base, resolved on this machine
+            model, tok = load_model(model_path, device=self.device, dtype=str(dtype).removeprefix("torch."))
+            tokenizer = tokenizer or tok
+        source = resolve_base(model_path) if model is None or tokenizer is None else model_path
+        self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(source)
         self.tokenizer.padding_side = "left"
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
-        self.model = model or AutoModelForCausalLM.from_pretrained(model_path, dtype=dtype)
+        self.model = model or AutoModelForCausalLM.from_pretrained(source, dtype=dtype)
         self.model.to(self.device).eval()
         self.max_tokens, self.temperature, self.batch_size = max_tokens, temperature, batch_size
 

@@ -19,7 +19,8 @@ def is_adapter(path: str | Path) -> bool:
 
 
 def base_of(path: str | Path) -> str | None:
-    """The base model (hub id or local folder) an adapter was trained on."""
+    """The base model an adapter was trained on: a packaged model's name (``smollm2-135m-instruct``,
+    see ``base_models``), a hub id or a local folder."""
     meta = read_meta(path)
     if meta.get("base_model"):
         return meta["base_model"]
@@ -28,9 +29,12 @@ def base_of(path: str | Path) -> str | None:
 
 
 def load_model(path: str | Path, device: str = "cpu", dtype: str | None = None, merge: bool = True):
-    """(model, tokenizer) from a model folder; adapters are applied to their base (and merged)."""
+    """(model, tokenizer) from a model folder; adapters are applied to their base (and merged). A
+    packaged base is resolved to its converted folder on this machine (converted on first use)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from gtm_core.training.base_models import resolve_base
 
     path = Path(path)
     torch_dtype = getattr(torch, dtype) if dtype else None
@@ -41,7 +45,7 @@ def load_model(path: str | Path, device: str = "cpu", dtype: str | None = None, 
         base = base_of(path)
         if not base:
             raise ValueError(f"adapter {path}: field 'base_model': no base model recorded")
-        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
+        model = AutoModelForCausalLM.from_pretrained(resolve_base(base), dtype=torch_dtype)
         model = PeftModel.from_pretrained(model, path)
         if merge:
             model = model.merge_and_unload()

