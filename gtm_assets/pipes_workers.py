@@ -58,7 +58,7 @@ def train_main() -> None:
 
         overrides = {"data_dir": extras["data_dir"]} if extras.get("data_dir") else {}
         settings = get_settings(profile=extras.get("profile") or None, **overrides)
-        cfg = get_preset(conf.pop("preset", "tiny-cpu"), **conf)
+        cfg = get_preset(conf.pop("preset", "smollm2-135m"), **conf)
         pipes.log.info(f"training preset {cfg.preset} ({cfg.method}) in pid {os.getpid()}")
         out = run_training(cfg, settings, register=False, dagster_run_id=pipes.run_id,
                            fresh=bool(extras.get("fresh")), progress=True, log=pipes.log.info)

@@ -28,10 +28,11 @@ def system_prompt() -> str:
 
 # Character budgets of the user turn: a real session can carry huge outputs (pages, files, charts);
 # the prompt keeps the most recent history and clips long parts, so its length stays bounded.
-TOOL_CHARS = 4000
+# Prompt tokens are the cost of both training and serving a small model on a CPU.
+TOOL_CHARS = 3000
 CALL_CHARS = 8000  # arguments can be code (the CUDA validator); the call matters most
-HISTORY_CHARS = 3000
-HISTORY_ITEM_CHARS = 1000
+HISTORY_CHARS = 1500
+HISTORY_ITEM_CHARS = 500
 
 
 def clip(text: str, limit: int) -> str:

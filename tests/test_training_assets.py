@@ -49,7 +49,7 @@ def test_training_assets_materialize(tmp_path):
     res = dg.materialize(
         [gtm_model, gtm_model_loss_fell, registered_model],
         resources={"gtm": GTMResource(data_dir=str(tmp_path))},
-        run_config=dg.RunConfig({"gtm_model": TrainingConfig(epochs=2, max_train_examples=80,
+        run_config=dg.RunConfig({"gtm_model": TrainingConfig(preset="tiny-cpu", epochs=2, max_train_examples=80,
                                                              eval_steps=10)}),
         instance=instance,
     )

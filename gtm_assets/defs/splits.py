@@ -66,7 +66,7 @@ def sft_dataset(config: SftConfig, gtm: GTMResource) -> dg.MaterializeResult:
     the real train calls join train/val as scenario ``real``; CARG train/val samples that name a
     held-out real tool are left out (held-out real tools are never trained on); samples the gate
     answers (structural errors) are not model targets and are left out, the mix says how many."""
-    from gtm_core.carg.export import example, model_targets, sample_kind, write_sft
+    from gtm_core.carg.export import example, model_targets, sample_kind, training_order, write_sft
     from gtm_core.carg.records import Sample
     from gtm_core.evaluation.real_split import real_sft_rows, touches_tools, unseen_tools
     from gtm_core.spec import ToolSpec
@@ -91,6 +91,7 @@ def sft_dataset(config: SftConfig, gtm: GTMResource) -> dg.MaterializeResult:
     if len(real_rows):
         rows = pd.concat([rows, real_rows if "kind" in real_rows else real_rows.assign(kind="real")], ignore_index=True)
     rows, mix = model_targets(rows)  # structural errors are the gate's: not model targets
+    rows = training_order(rows)  # any prefix of train.jsonl is a balanced mix
     out = gtm.settings.exports_dir / "sft"
     stats = write_sft(rows, out)
     store.replace("sft_examples", rows.assign(messages=[json.dumps(m, ensure_ascii=False) for m in rows["messages"]]))

@@ -11,6 +11,7 @@ from gtm_core.versioning import code_version
 TRAINING_MODULES = (
     "gtm_core.training.presets", "gtm_core.training.tokenizer", "gtm_core.training.data",
     "gtm_core.training.train", "gtm_core.training.lora", "gtm_core.training.run",
+    "gtm_core.training.base_models",
     "gtm_assets.pipes_workers", "gtm_core.chat_format",
 )
 
@@ -18,7 +19,7 @@ TRAINING_MODULES = (
 class TrainingConfig(dg.Config):
     """Hyper-parameters of ``gtm_model``; unset fields keep the preset's values."""
 
-    preset: str = "tiny-cpu"
+    preset: str = "smollm2-135m"  # the pretrained SmolLM2 fine-tuned with LoRA; tiny-cpu: fast tests
     method: str | None = None  # scratch | lora | full
     base_model: str | None = None  # hub id or local folder (lora/full)
     epochs: float | None = None
@@ -48,7 +49,8 @@ class RegisterConfig(dg.Config):
 @dg.asset(
     deps=[dg.AssetKey("sft_dataset")], pool="gpu", group_name="training", kinds={"pytorch", "mlflow"},
     code_version=code_version(modules=TRAINING_MODULES, prompts=("simulator_system",)),
-    description="The GTM trained on the SFT export (tiny-cpu from scratch, or a Qwen2.5 LoRA/full "
+    description="The GTM trained on the SFT export (SmolLM2-135M LoRA by default, tiny-cpu from scratch, "
+                "or a Qwen2.5 LoRA/full "
                 "fine-tune), run in a subprocess via Dagster Pipes; logged to MLflow.",
 )
 def gtm_model(context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GTMResource) -> dg.MaterializeResult:

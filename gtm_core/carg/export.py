@@ -4,6 +4,7 @@ layout that TRL's SFTTrainer and LLaMA-Factory (sharegpt, role/content tags) rea
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,26 @@ def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:
             "system_tag": "system"}
     return {f"gtm_{split}": {"file_name": name, "formatting": "sharegpt", "columns": {"messages": "messages"}, "tags": tags}
             for split, name in files.items()}
+
+
+# How much of any prefix of a split each kind gets (training reads the first ``max_train_examples``
+# of train.jsonl): real calls first, then the CARG scenarios, semantic errors the least.
+ORDER_WEIGHTS: dict[str, float] = {"real": 2.0, "single": 1.0, "multi": 1.0, "semantic_error": 0.5}
+
+
+def training_order(rows: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """``rows`` in a deterministic interleaved order: within each kind (column ``kind``, else
+    ``scenario``) by a content hash, and the kinds merged so that any prefix holds them in
+    proportion to ``weights`` (default ``ORDER_WEIGHTS``; unknown kinds weigh 1)."""
+    if rows.empty:
+        return rows
+    weights = ORDER_WEIGHTS if weights is None else weights
+    kinds = rows["kind"] if "kind" in rows else rows["scenario"]
+    ids = rows["sample_id"].astype(str) if "sample_id" in rows else rows["messages"].map(json.dumps)
+    digest = ids.map(lambda x: hashlib.sha256(x.encode()).hexdigest())
+    rank = digest.groupby([rows["split"], kinds]).rank(method="first") - 0.5
+    key = rank / kinds.map(lambda k: weights.get(k, 1.0))
+    return rows.assign(_key=key, _id=digest).sort_values(["split", "_key", "_id"]).drop(columns=["_key", "_id"]).reset_index(drop=True)
 
 
 def write_sft(rows: pd.DataFrame, out_dir: Path) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from gtm_core.cli.app import app, console, emit
 
 @app.command()
 def train(
-    preset: str = typer.Option("tiny-cpu", help="tiny-cpu | qwen2.5-0.5b | qwen2.5-1.5b | qwen2.5-3b"),
+    preset: str = typer.Option("smollm2-135m", help="smollm2-135m | tiny-cpu | qwen2.5-0.5b | qwen2.5-1.5b | qwen2.5-3b"),
     method: str | None = typer.Option(None, help="scratch | lora | full (default: the preset's)"),
     base_model: str | None = typer.Option(None, help="hub id or local folder of the base model"),
     epochs: float | None = typer.Option(None),

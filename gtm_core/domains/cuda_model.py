@@ -87,7 +87,7 @@ def domain_train_config(base_folder: Path, init_from: str, *, device: str | None
         "device": dev,
     }
     if not on_gpu:  # the embedded default stays a few minutes on 2 cores
-        values.update(bf16=False, max_train_examples=p["max_train_examples_cpu"])
+        values.update(bf16=False, max_train_examples=p["max_train_examples_cpu"], epochs=p["epochs_cpu"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return derive_preset(base, p["name"], **values)
 
