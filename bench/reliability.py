@@ -1,12 +1,14 @@
 """Reliability / security figures at full size (tests/reliability runs CI sizes of the same code).
 
     uv run python bench/reliability.py \
-        [--specs 10000] [--calls 10000] [--api-examples 100] [--clients 200] [--seconds 60] [--skip-load]
+        [--seed S] [--specs 10000] [--calls 10000] [--api-examples 100] [--clients 200] [--seconds 60]
+        [--skip-load] [--fuzz-only]
 
 1. fuzzing (hypothesis): generated tool specs through ToolSpec, every importer, gate, CARG
    validators, prompt contract; generated spec files through import_file; generated calls through
    the gate, CARG error detection and the simulator. crashes = unhandled exceptions or rejections
-   without field/reason.
+   without field/reason. The corpus (tests/reliability/corpus/) is replayed first; the seed is
+   printed (same seed, same cases); every new crashing input is saved into the corpus.
 2. API fuzzing: schemathesis over the server's OpenAPI (real uvicorn on 127.0.0.1): 5xx count and
    responses that do not match the documented schema.
 3. load: ``gtm serve`` with a tiny model in its own process, N clients for S seconds.
@@ -32,12 +34,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "reliability"), str(ROOT / "tests")]
 
 
-def fuzz(n_specs: int, n_calls: int, tmp: Path) -> tuple[int, int]:
-    from fuzzing import run_call_fuzz, run_import_file_fuzz, run_spec_fuzz
+def fuzz(n_specs: int, n_calls: int, tmp: Path, seed: int, save: bool = True) -> tuple[int, int]:
+    from fuzzing import (
+        replay_corpus,
+        run_call_fuzz,
+        run_import_file_fuzz,
+        run_spec_fuzz,
+        save_crashes,
+    )
 
+    print(f"fuzz seed={seed}", flush=True)
     cases = crashes = 0
-    for name, fn in (("specs", lambda: run_spec_fuzz(n_specs)), ("spec files", lambda: run_import_file_fuzz(tmp, max(100, n_specs // 20))),
-                     ("calls", lambda: run_call_fuzz(n_calls))):
+    for name, fn in (("corpus", lambda: replay_corpus(tmp, seed=seed)), ("specs", lambda: run_spec_fuzz(n_specs, seed)),
+                     ("spec files", lambda: run_import_file_fuzz(tmp, max(100, n_specs // 20), seed)),
+                     ("calls", lambda: run_call_fuzz(n_calls, seed))):
         t0 = time.perf_counter()
         st = fn()
         cases += st.cases
@@ -46,6 +56,9 @@ def fuzz(n_specs: int, n_calls: int, tmp: Path) -> tuple[int, int]:
               f"({time.perf_counter() - t0:.0f}s)", flush=True)
         for w, e, i in st.crashes[:3]:
             print(f"  CRASH {w}: {e}\n    input: {i[:300]}")
+        if save and name != "corpus":
+            for p in save_crashes(st):
+                print(f"  saved to the corpus: {p.relative_to(ROOT)}")
     return cases, crashes
 
 
@@ -149,17 +162,26 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--seed", type=int, default=None, help="fuzzing seed (default: the fixed CI seed)")
+    ap.add_argument("--fuzz-only", action="store_true", help="only the fuzzing phase (corpus + generated cases)")
+    ap.add_argument("--no-save", action="store_true", help="do not add crashing inputs to the corpus")
     a = ap.parse_args()
+    from fuzzing import DEFAULT_SEED
+
+    seed = DEFAULT_SEED if a.seed is None else a.seed
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        cases, crashes = fuzz(a.specs, a.calls, tmp)
+        cases, crashes = fuzz(a.specs, a.calls, tmp, seed, save=not a.no_save)
+        if a.fuzz_only:
+            print(f"RESULT seed={seed} fuzz_cases={cases} crashes={crashes}")
+            return
         api_cases, http_5xx, mismatches = api_fuzz(a.api_examples)
         crashes += mismatches
         if not a.skip_load:
             fig = load(a.clients, a.seconds, tmp)
             http_5xx += sum(v for k, v in fig["other_status"].items() if k.startswith("5"))
         lost, dup = faults_and_kill(tmp)
-    print(f"RESULT fuzz_cases={cases + api_cases} crashes={crashes} http_5xx={http_5xx} lost_samples={lost} duplicated_samples={dup}")
+    print(f"RESULT seed={seed} fuzz_cases={cases + api_cases} crashes={crashes} http_5xx={http_5xx} lost_samples={lost} duplicated_samples={dup}")
 
 
 if __name__ == "__main__":

@@ -167,6 +167,17 @@ def _check_refs(schema: dict, spec: str, field: str) -> None:
             raise SpecError(spec, f"{path}.$ref", f"reference {ref[:80]!r} does not resolve inside the schema") from None
 
 
+def _check_recursion(schema: dict, spec: str, field: str) -> None:
+    """Recursive ``$ref``s must bottom out (``schema_refs.recursion_problem``): a tree of nodes is
+    fine, a reference resolving to itself or ``not`` of the root is not."""
+    from gtm_core.schema_refs import recursion_problem
+
+    problem = recursion_problem(schema)
+    if problem is not None:
+        where = f"{field}.{problem[0]}" if problem[0] else field
+        raise SpecError(spec, where, f"recursive $ref with no base case at {where}: {problem[1]}")
+
+
 class SpecError(ValueError):
     """A spec that cannot be accepted: names the spec, the field path and the reason."""
 
@@ -393,6 +404,7 @@ class ToolSpec(BaseModel):
                     where = ".".join(str(p) for p in err.absolute_path)
                     raise SpecError(name, f"{fld}.{where}" if where else fld, f"invalid JSON Schema: {err.message[:200]}")
                 _check_refs(schema, name, fld)
+                _check_recursion(schema, name, fld)
         meta = {k: v for k, v in raw.items() if k not in _KNOWN_KEYS and v is not None}
         meta.update(raw.get("meta") or {})
         return cls(

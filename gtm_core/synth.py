@@ -11,6 +11,9 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from gtm_core.schema_refs import MAX_REF_DEPTH, resolve
+
+_MAX_DEPTH = 6  # nesting levels drawn in full; below them only what the schema requires
 _WORDS = {
     "city": ["Paris", "Tokyo", "New York", "Berlin", "Sydney", "Toronto", "Madrid", "Seoul", "Cairo", "Lima"],
     "country": ["France", "Japan", "United States", "Germany", "Australia", "Canada", "Spain", "Brazil"],
@@ -85,6 +88,26 @@ class ValueSynth:
     def __init__(self, rng: random.Random | int = 0, anchor: date = date(2025, 6, 2)):
         self.rng = rng if isinstance(rng, random.Random) else random.Random(rng)
         self.anchor = anchor
+        self._root: Any = None  # the schema local ``$ref``s resolve against
+
+    def _with_root(self, root: Any, fn, *args):
+        prev, self._root = self._root, root
+        try:
+            return fn(*args)
+        finally:
+            self._root = prev
+
+    def _deref(self, schema: dict, depth: int) -> Any:
+        """``schema`` with its ``$ref`` replaced by the target (siblings kept); None past the
+        explicit reference depth or when the reference does not resolve."""
+        if depth > _MAX_DEPTH + MAX_REF_DEPTH:
+            return None
+        target = resolve(self._root if self._root is not None else schema, schema["$ref"])
+        if target is True:
+            target = {}
+        if not isinstance(target, dict):
+            return None
+        return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
 
     # ---- scalars by kind ----------------------------------------------------------------------
     def _date(self, offset_days: int = 0) -> date:
@@ -168,7 +191,11 @@ class ValueSynth:
     def value(self, schema: Any, name: str = "value", depth: int = 0, context: dict | None = None) -> Any:
         """A value valid for ``schema``; ``context`` supplies known values by name (consistency)."""
         r = self.rng
-        if not isinstance(schema, dict) or depth > 6:
+        if self._root is None and depth == 0:
+            return self._with_root(schema, self.value, schema, name, depth, context)
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = self._deref(schema, depth)
+        if not isinstance(schema, dict) or depth > _MAX_DEPTH + MAX_REF_DEPTH:
             return self.string_for(classify(name), name, {})
         if context and name in context and _fits(context[name], schema):
             return context[name]
@@ -181,6 +208,8 @@ class ValueSynth:
         for key in ("anyOf", "oneOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 options = [s for s in schema[key] if not (isinstance(s, dict) and s.get("type") == "null")] or schema[key]
+                if depth >= _MAX_DEPTH:  # deep down: prefer a branch that does not recurse
+                    options = [s for s in schema[key] if not (isinstance(s, dict) and "$ref" in s)] or options
                 return self.value(options[0], name, depth + 1, context)
         if isinstance(schema.get("allOf"), list) and schema["allOf"]:
             merged: dict = {}
@@ -212,8 +241,8 @@ class ValueSynth:
             return None
         if t == "array":
             items = schema.get("items", {})
-            lo = schema.get("minItems", 1)
-            hi = schema.get("maxItems", 3)
+            lo = schema.get("minItems", 1 if depth < _MAX_DEPTH else 0)
+            hi = schema.get("maxItems", 3) if depth < _MAX_DEPTH else lo
             n = r.randint(min(lo, hi), max(lo, hi)) if isinstance(lo, int) and isinstance(hi, int) else 2
             singular = name[:-1] if name.endswith("s") else name
             return [self.value(items, singular, depth + 1, None) for _ in range(n)]
@@ -222,11 +251,13 @@ class ValueSynth:
         return self.string_for(kind, name, schema)
 
     def object(self, schema: dict, depth: int = 0, context: dict | None = None, fill_optional: float = 0.6) -> dict:
+        if self._root is None:
+            return self._with_root(schema, self.object, schema, depth, context, fill_optional)
         props = schema.get("properties") or {}
         required = set(schema.get("required") or [])
         out: dict[str, Any] = {}
         for pname, pschema in props.items():
-            if pname in required or self.rng.random() < fill_optional:
+            if pname in required or (depth < _MAX_DEPTH and self.rng.random() < fill_optional):
                 out[pname] = self.value(pschema, pname, depth, context)
         if not props and schema.get("additionalProperties") not in (False, None) and depth < 2:
             out["value"] = self.string_for(None, "value", {})
@@ -234,7 +265,7 @@ class ValueSynth:
 
     def arguments(self, parameters: dict, fill_optional: float = 0.5, context: dict | None = None) -> dict:
         """Arguments for a tool's parameter schema; date ranges are ordered (start before end)."""
-        args = self.object(parameters, 0, context, fill_optional)
+        args = self._with_root(parameters, self.object, parameters, 0, context, fill_optional)
         return order_date_ranges(args)
 
     def response(self, response_schema: dict | None, arguments: dict, history_values: dict | None = None) -> Any:
@@ -244,7 +275,7 @@ class ValueSynth:
         ctx.update(arguments)
         if not isinstance(response_schema, dict):
             return {"result": f"Completed with {', '.join(f'{k}={v}' for k, v in list(arguments.items())[:3]) or 'no arguments'}."}
-        out = self.value(response_schema, "result", 0, ctx)
+        out = self._with_root(response_schema, self.value, response_schema, "result", 0, ctx)
         if isinstance(out, dict):
             _apply_counts(out, response_schema, arguments)
         return out

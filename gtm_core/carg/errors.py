@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.carg.validate import checker
 from gtm_core.chat_format import error_payload
+from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, value_depth
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
 from gtm_core.tool_errors import (
@@ -70,12 +71,11 @@ def _param_validator(schema: dict) -> Draft202012Validator:
 
 
 def _param_error(schema: dict, params: dict, value: Any):
-    """The first JSON Schema error of one parameter value (``$defs`` of the parameters object in
-    scope; a reference that points elsewhere in the parameters object is left to ``v_format``)."""
+    """The first JSON Schema error of one parameter value; its references resolve against the
+    whole parameters object (``#/$defs/...``, ``#`` itself: recursive schemas)."""
     from referencing.exceptions import Unresolvable
 
-    defs = {k: params[k] for k in ("$defs", "definitions") if isinstance(params.get(k), dict) and k not in schema}
-    v = _param_validator({**schema, **defs} if defs else schema)
+    v = _param_validator(params).evolve(schema=schema)
     try:
         return None if v.is_valid(value) else next(iter(v.iter_errors(value)), None)
     except Unresolvable:
@@ -102,6 +102,7 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
         return [CallError(TYPE_ERROR, "", f"arguments must be an object, got {json_type(arguments)}")]
     c = checker(spec)
     props = spec.properties
+    deep = c.recursive_params
     out: list[CallError] = []
     if not c.open_params:
         out += [CallError(UNKNOWN, k, "the tool does not accept it") for k in arguments if k not in c.known]
@@ -113,6 +114,9 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
         types = _declared_types(schema)
         if not type_matches(v, types):
             out.append(CallError(TYPE_ERROR, k, f"expected {' or '.join(types)}, got {json_type(v)}"))
+            continue
+        if deep and value_depth(v) > MAX_VALUE_DEPTH:
+            out.append(CallError(INVALID, k, DEPTH_DETAIL))
             continue
         err = _param_error(schema, spec.parameters, v)
         if err is not None:

@@ -25,6 +25,7 @@ from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
 from gtm_core.evaluation.judge import VERDICT_SCHEMA
 from gtm_core.llm.base import ChatModel, prompt_request
+from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
 
@@ -51,6 +52,8 @@ class ToolChecker:
     fast_params: Callable[[Any], bool] | None = None
     fast_response: Callable[[Any], bool] | None = None
     ground: frozenset[str] = frozenset()
+    recursive_params: bool = False  # values are depth-checked before jsonschema sees them
+    recursive_response: bool = False
 
     @classmethod
     def build(cls, spec: ToolSpec) -> ToolChecker:
@@ -68,6 +71,8 @@ class ToolChecker:
             fast_params=compile_schema(spec.parameters),
             fast_response=compile_schema(rs) if rs else None,
             ground=frozenset(tokens(spec.name.replace("_", " ")) | tokens(spec.description)),
+            recursive_params=is_recursive(spec.parameters),
+            recursive_response=bool(rs) and is_recursive(rs),
         )
 
 
@@ -120,7 +125,9 @@ def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
 
 
 def _errors(v: Draft202012Validator, instance: Any, what: str, limit: int = 3,
-            fast: Callable[[Any], bool] | None = None) -> list[str]:
+            fast: Callable[[Any], bool] | None = None, recursive: bool = False) -> list[str]:
+    if recursive and value_depth(instance, MAX_VALUE_DEPTH + 1) > MAX_VALUE_DEPTH + 1:
+        return [f"{what}: {DEPTH_DETAIL}"]
     if (fast is not None and fast(instance)) or v.is_valid(instance):
         return []
     out = []
@@ -143,13 +150,13 @@ def v_format(spec: ToolSpec, arguments: Any, output: Any, *, expect_error: bool 
     if not c.open_params:
         reasons += [f"unknown parameter {k!r}" for k in arguments if k not in c.known]
     if not reasons:
-        reasons += _errors(c.params, arguments, "arguments", fast=c.fast_params)
+        reasons += _errors(c.params, arguments, "arguments", fast=c.fast_params, recursive=c.recursive_params)
     if expect_error:
         return reasons
     if output is None or output == "" or output == {} or output == []:
         reasons.append("output is empty")
     elif c.response is not None:
-        reasons += _errors(c.response, output, "output", fast=c.fast_response)
+        reasons += _errors(c.response, output, "output", fast=c.fast_response, recursive=c.recursive_response)
     return reasons
 
 

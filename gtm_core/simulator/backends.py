@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest
+from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
 from gtm_core.spec import canonical_json
 from gtm_core.tool_errors import SEMANTIC_ERROR_TYPES
 
@@ -72,22 +73,42 @@ def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | 
     (None: no response schema; the transformers backend then decodes under ``ANY_OUTPUT_SCHEMA``)."""
     if response_schema is None:
         return None
-    return {"anyOf": [response_schema, MODEL_ERROR_SCHEMA]} if allow_errors else response_schema
+    if not allow_errors:
+        return response_schema
+    if not has_refs(response_schema):
+        return {"anyOf": [response_schema, MODEL_ERROR_SCHEMA]}
+    # local references (recursive ones too) keep their targets: the response schema moves under
+    # $defs of the wrapper, its own $defs are lifted to the wrapper's root (where xgrammar looks)
+    body, lifted = rebase(response_schema, "gtm_response")
+    defs = {**lifted.get("$defs", {}), "gtm_response": body}
+    return {"anyOf": [{"$ref": "#/$defs/gtm_response"}, MODEL_ERROR_SCHEMA], "$defs": defs,
+            **({"definitions": lifted["definitions"]} if "definitions" in lifted else {})}
 
 
 def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max_abs: int = 10**6,
-                   max_depth: int = 4, int_numbers: bool = False, _depth: int = 0) -> Any:
+                   max_depth: int = 4, int_numbers: bool = False, _depth: int = 0, _root: Any = None) -> Any:
     """A stricter copy of ``schema`` whose every instance is still valid for ``schema`` but whose
     JSON text is bounded: strings get maxLength, arrays maxItems, numbers bounds (``int_numbers``:
     integral, i.e. no unbounded fraction digits), free-form objects become empty objects, nesting is
-    capped."""
-    kw = dict(max_string=max_string, max_items=max_items, max_abs=max_abs, max_depth=max_depth, int_numbers=int_numbers)
+    capped; local ``$ref``s are inlined down to the cap (recursive ones: ``MAX_REF_DEPTH`` further,
+    where only required parts and non-recursive branches remain), so the bound holds for them too."""
+    if _root is None:
+        _root = schema
+    kw = dict(max_string=max_string, max_items=max_items, max_abs=max_abs, max_depth=max_depth, int_numbers=int_numbers,
+              _root=_root)
     if not isinstance(schema, dict):
         return schema
     s = copy.copy(schema)
+    if "$ref" in s and _depth <= max_depth + MAX_REF_DEPTH:
+        target = resolve(_root, s["$ref"])
+        if isinstance(target, dict):
+            s = {**target, **{k: v for k, v in s.items() if k != "$ref"}}
     for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
         if isinstance(s.get(key), list):
-            s[key] = [tighten_schema(x, **kw, _depth=_depth + 1) for x in s[key]]
+            branches = s[key]
+            if key == "anyOf" and _depth >= max_depth:  # deep down: the non-recursive branches
+                branches = [x for x in branches if not (isinstance(x, dict) and "$ref" in x)] or branches
+            s[key] = [tighten_schema(x, **kw, _depth=_depth + 1) for x in branches]
     if "enum" in s or "const" in s:
         return s
     t = s.get("type")

@@ -27,6 +27,7 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.chat_format import build_messages, error_payload
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
+from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema
 from gtm_core.simulator.faults import FaultConfig, inject
 from gtm_core.simulator.gate import Gate
@@ -131,6 +132,19 @@ def validator_for(schema: dict) -> Draft202012Validator:
     return v
 
 
+_RECURSIVE: dict[int, tuple[dict, bool]] = {}
+
+
+def _recursive(schema: dict) -> bool:
+    """Whether a response schema is recursive (cached by object: specs hold their schema)."""
+    hit = _RECURSIVE.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        if len(_RECURSIVE) > 100_000:
+            _RECURSIVE.clear()
+        hit = _RECURSIVE[id(schema)] = (schema, is_recursive(schema))
+    return hit[1]
+
+
 def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
     """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
     error payload is accepted only when ``allow_errors`` and never with a structural type."""
@@ -157,6 +171,8 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
         err = next(iter(validator_for(ERROR_SCHEMA).iter_errors(value)), None)
         return (err is None), value, ("" if err is None else f"malformed error payload: {err.message[:160]}")
     if schema is not None:
+        if _recursive(schema) and value_depth(value) > MAX_VALUE_DEPTH + 1:
+            return False, value, f"output {DEPTH_DETAIL}"
         err = next(iter(validator_for(schema).iter_errors(value)), None)
         if err is not None:
             where = "/".join(str(p) for p in err.absolute_path)

@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 from gtm_core.chat_format import error_payload
+from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, resolve, value_depth
 from gtm_core.spec import ToolSpec
 from gtm_core.tool_errors import (
     INVALID,
@@ -133,12 +135,40 @@ _LENIENT_CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def _compile(schema: Any, lenient: bool = False) -> Check | None:
+@dataclass
+class _Ctx:
+    """What compiling one tool's schema shares: lenient typing, the root local ``$ref``s resolve
+    against, and one late-bound check per reference target (a recursive schema compiles once)."""
+
+    lenient: bool = False
+    root: Any = None
+    cells: dict[int, list] = field(default_factory=dict)
+
+
+def _compile_ref(schema: dict, cx: _Ctx) -> Check | None:
+    """The check of a ``$ref``'s target, compiled once and called through a cell, so that a
+    recursive reference is a loop in the data, not in the compiler (values are depth-bounded)."""
+    target = resolve(cx.root, schema["$ref"])
+    if not isinstance(target, dict):
+        return None
+    cell = cx.cells.get(id(target))
+    if cell is None:
+        cell = cx.cells[id(target)] = [None]
+        cell[0] = _compile(target, cx)
+    return lambda v, p, cell=cell: cell[0](v, p) if cell[0] is not None else None
+
+
+def _compile(schema: Any, cx: _Ctx | bool = False) -> Check | None:
     """Compile one property schema into a check ``(value, path) -> problem | None``
     (None when the schema constrains nothing)."""
+    if not isinstance(cx, _Ctx):
+        cx = _Ctx(lenient=bool(cx), root=schema)
+    lenient = cx.lenient
     if not isinstance(schema, dict) or not schema:
         return None
     checks: list[Check] = []
+    if "$ref" in schema and (ref := _compile_ref(schema, cx)) is not None:
+        checks.append(ref)
     t = schema.get("type")
     types = [t] if isinstance(t, str) else (list(t) if isinstance(t, list) else [])
     types = [x for x in types if x in _TYPE_CHECKS]
@@ -221,7 +251,7 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
             return None
         checks.append(c_num)
     # arrays
-    items = _compile(schema.get("items"), lenient) if isinstance(schema.get("items"), dict) else None
+    items = _compile(schema.get("items"), cx) if isinstance(schema.get("items"), dict) else None
     mi, ma = schema.get("minItems"), schema.get("maxItems")
     if items is not None or isinstance(mi, int) or isinstance(ma, int):
         def c_arr(v, p, items=items, mi=mi, ma=ma):
@@ -240,7 +270,7 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
         checks.append(c_arr)
     # nested objects
     if isinstance(schema.get("properties"), dict) or isinstance(schema.get("required"), list):
-        obj = _compile_object(schema, top=False, lenient=lenient)
+        obj = _compile_object(schema, top=False, cx=cx)
 
         def c_obj(v, p, obj=obj):
             return obj(v, p) if isinstance(v, dict) else None
@@ -249,7 +279,7 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
     for key in ("anyOf", "oneOf"):
         branches = [b for b in (schema.get(key) or []) if isinstance(b, dict)]
         if branches:
-            subs = [_compile(b, lenient) for b in branches]
+            subs = [_compile(b, cx) for b in branches]
 
             def c_any(v, p, subs=subs, branches=branches):
                 problems = [s(v, p) if s is not None else None for s in subs]
@@ -261,7 +291,7 @@ def _compile(schema: Any, lenient: bool = False) -> Check | None:
                 return next(r for r in problems if r[0] != TYPE_ERROR)
             checks.append(c_any)
     for b in schema.get("allOf") or []:
-        s = _compile(b, lenient)
+        s = _compile(b, cx)
         if s is not None:
             checks.append(s)
     if not checks:
@@ -294,17 +324,35 @@ def _with_value_check(check: Check | None, name: str, schema: Any) -> Check | No
     return c_value
 
 
-def _compile_object(schema: dict, top: bool, lenient: bool = False) -> Callable[[dict, str], Problem | None]:
+def _depth_guard(check: Check | None) -> Check | None:
+    """``check`` behind a nesting bound (parameters of a recursive schema): a value nested deeper
+    than ``MAX_VALUE_DEPTH`` is an invalid value, checked without recursion."""
+    if check is None:
+        return None
+
+    def c_depth(v, p, check=check):
+        if isinstance(v, dict | list) and value_depth(v) > MAX_VALUE_DEPTH:
+            return INVALID, p, DEPTH_DETAIL
+        return check(v, p)
+    return c_depth
+
+
+def _compile_object(schema: dict, top: bool, lenient: bool = False, cx: _Ctx | None = None,
+                    recursive: bool = False) -> Callable[[dict, str], Problem | None]:
+    cx = cx or _Ctx(lenient=lenient, root=schema)
     props: dict[str, Any] = schema.get("properties") or {}
     required = [r for r in (schema.get("required") or []) if isinstance(r, str)]
     ap = schema.get("additionalProperties")
     # top level: undeclared arguments are errors unless the spec explicitly allows them
     extra_allowed = (ap is True or isinstance(ap, dict)) if top else (ap is not False)
-    extra_check = _compile(ap, lenient) if isinstance(ap, dict) else None
+    extra_check = _compile(ap, cx) if isinstance(ap, dict) else None
     known = frozenset(props)
-    compiled = [(name, _compile(s, lenient)) for name, s in props.items()]
+    compiled = [(name, _compile(s, cx)) for name, s in props.items()]
     if top:  # the keyword-free value checks apply to the tool's own parameters (as in CARG)
         compiled = [(n, _with_value_check(c, n, props[n])) for n, c in compiled]
+    if recursive:
+        compiled = [(n, _depth_guard(c)) for n, c in compiled]
+        extra_check = _depth_guard(extra_check)
     compiled = [(n, c) for n, c in compiled if c is not None]
 
     def check(args: dict, prefix: str) -> Problem | None:
@@ -343,7 +391,7 @@ class Gate:
         params = dict(spec.parameters)
         req = list(dict.fromkeys(list(params.get("required") or []) + list(spec.required)))
         params["required"] = req
-        self._check = _compile_object(params, top=True, lenient=lenient_types)
+        self._check = _compile_object(params, top=True, lenient=lenient_types, recursive=is_recursive(params))
 
     def problem(self, arguments: Any) -> Problem | None:
         """(kind, field, detail) of the first structural error, or None when the call passes

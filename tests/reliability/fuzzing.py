@@ -3,22 +3,30 @@ gate, the CARG validators, the prompt contract) and tool calls (gate, CARG error
 validators, the simulator). Shared by tests/reliability/test_fuzz.py (CI sizes) and
 bench/reliability.py (full sizes).
 
-Each ``run_*`` function generates ``n`` cases and returns a ``FuzzStats``: a check that raises
-anything other than the documented rejection (``SpecError`` with a field and a reason, an error
-payload with a type, a message and a field) is recorded as a crash with the input that caused it.
+Each ``run_*`` function generates ``n`` cases from a ``seed`` (same seed, same cases; CI uses
+``DEFAULT_SEED``) and returns a ``FuzzStats``: a check that raises anything other than the documented
+rejection (``SpecError`` with a field and a reason, an error payload with a type, a message and a
+field) is recorded as a crash with the input that caused it. Every input that ever crashed is kept
+in ``corpus/`` (one JSON file each, ``save_crashes``) and replayed first (``replay_corpus``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from gtm_core.spec import SpecError, ToolSpec
+
+DEFAULT_SEED = 20250602  # CI's fixed seed; ``--seed`` / GTM_FUZZ_SEED explore others
+CORPUS = Path(__file__).resolve().parent / "corpus"
 
 # ---- value strategies ----------------------------------------------------------------------
 _TEXT = st.one_of(
@@ -80,6 +88,11 @@ def schemas(max_leaves: int = 8) -> st.SearchStrategy[Any]:
     return st.recursive(base, extend, max_leaves=max_leaves)
 
 
+# well-founded recursion: a tree node, an arbitrary JSON value (the shapes MCP / OpenAPI tools use)
+_TREE_NODE = {"type": "object", "properties": {"name": {"type": "string"}, "children": {
+    "type": "array", "items": {"$ref": "#/$defs/node"}}}, "required": ["name"]}
+_JSON_VALUE = {"anyOf": [{"type": ["string", "number", "boolean", "null"]}, {"type": "array", "items": {"$ref": "#/$defs/json"}},
+                         {"type": "object", "additionalProperties": {"$ref": "#/$defs/json"}}]}
 _GOOD_NAME = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
 _BAD_NAME = st.one_of(_TEXT, _SCALAR)
 _JSON, _JSON4, _JSON3 = json_values(), json_values(4), json_values(3)
@@ -119,9 +132,12 @@ def raw_specs(draw) -> Any:
                                             "minimum": st.integers(-5, 5), "maxLength": st.integers(0, 20)}),
             st.just({"$ref": "#/$defs/a"}), st.just({"type": "array", "items": {"$ref": "#/$defs/a"}}),
             st.just({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-            st.just({"type": "object", "properties": {"x": {"type": "string"}}, "additionalProperties": False})),
+            st.just({"type": "object", "properties": {"x": {"type": "string"}}, "additionalProperties": False}),
+            st.just({"$ref": "#/$defs/node"}), st.just({"type": "array", "items": {"$ref": "#"}}),
+            st.just({"$ref": "#/$defs/json"})),
             max_size=5))
-        spec[pkey] = {"type": "object", "properties": props, "$defs": {"a": {"type": "string"}},
+        spec[pkey] = {"type": "object", "properties": props, "$defs": {"a": {"type": "string"}, "node": _TREE_NODE,
+                                                                        "json": _JSON_VALUE},
                       "required": draw(st.lists(st.sampled_from(sorted(props) or ["x"]), max_size=2, unique=True)),
                       "additionalProperties": draw(st.one_of(st.booleans(), st.just({"type": "integer"})))}
     else:
@@ -167,10 +183,14 @@ class FuzzStats:
     accepted: int = 0
     rejected: int = 0
     crashes: list[tuple[str, str, str]] = field(default_factory=list)  # (where, error, input)
+    inputs: list[dict[str, Any]] = field(default_factory=list)  # corpus entries of the first crashes
 
-    def crash(self, where: str, e: BaseException, value: Any) -> None:
+    def crash(self, where: str, e: BaseException, value: Any, tool: Any = None) -> None:
         if len(self.crashes) < 50:
             self.crashes.append((where, f"{type(e).__name__}: {str(e)[:300]}", _short(value)))
+            self.inputs.append({"where": where, "error": f"{type(e).__name__}: {str(e)[:300]}",
+                                "kind": "call" if tool is not None else ("file" if where == "import_file" else "spec"),
+                                "input": _jsonable(value), **({"tool": tool} if tool is not None else {})})
         else:
             self.crashes.append((where, type(e).__name__, ""))
 
@@ -179,7 +199,17 @@ class FuzzStats:
         self.accepted += o.accepted
         self.rejected += o.rejected
         self.crashes += o.crashes
+        self.inputs += o.inputs
         return self
+
+
+def _jsonable(v: Any) -> Any:
+    """``v`` as it can be stored in the corpus (NaN/inf and huge ints survive ``json``'s own
+    extensions; anything else becomes its repr)."""
+    try:
+        return json.loads(json.dumps(v, default=repr, allow_nan=True))
+    except (ValueError, RecursionError):
+        return repr(v)
 
 
 def _short(v: Any) -> str:
@@ -191,8 +221,13 @@ def _short(v: Any) -> str:
 
 
 def _settings(n: int, seed: int):
-    return settings(max_examples=n, deadline=None, database=None, derandomize=seed == 0, phases=[Phase.generate],
-                    suppress_health_check=list(HealthCheck))
+    """Hypothesis settings for ``n`` generated cases, reproducible from ``seed``."""
+    cfg = settings(max_examples=n, deadline=None, database=None, derandomize=False, phases=[Phase.generate],
+                   suppress_health_check=list(HealthCheck))
+
+    def apply(fn):
+        return hypothesis_seed(seed)(cfg(fn))
+    return apply
 
 
 def _check_rejection(e: SpecError) -> None:
@@ -206,8 +241,10 @@ def _check_accepted(spec: ToolSpec, rng: random.Random, stats: FuzzStats, raw: A
     from gtm_core.carg import errors as E
     from gtm_core.carg.validate import v_coherence, v_contradiction, v_format, v_history
     from gtm_core.chat_format import build_messages, render_output
+    from gtm_core.simulator.backends import decoding_schema, tighten_schema
     from gtm_core.simulator.gate import Gate
     from gtm_core.synth import ValueSynth
+    from gtm_core.tool_errors import ERROR_TYPES
 
     try:
         back = ToolSpec.from_row(spec.to_row())
@@ -225,6 +262,14 @@ def _check_accepted(spec: ToolSpec, rng: random.Random, stats: FuzzStats, raw: A
         json.loads(render_output(out))
         msgs = build_messages(spec, args, [])
         assert msgs[1]["content"].count("<|") == 0
+        for kind in ERROR_TYPES:  # the CARG error generators
+            made = E.make_error(spec, args, kind, rng)
+            if made is not None:
+                assert E.v_error_exists(spec, made[0], kind, made[1].field) is not None
+        for allow in (False, True):  # the response-schema grammar and its tightened retries
+            ds = decoding_schema(spec.response_schema, allow)
+            if ds is not None:
+                json.dumps(tighten_schema(ds, max_depth=2))
     except Exception as e:  # noqa: BLE001 - recorded as a crash
         stats.crash("accepted-spec", e, raw)
 
@@ -247,7 +292,7 @@ def _check_gate_result(gate, spec: ToolSpec, args: Any) -> dict | None:
 
 
 # ---- spec fuzzing ----------------------------------------------------------------------------
-def run_spec_fuzz(n: int, seed: int = 0) -> FuzzStats:
+def run_spec_fuzz(n: int, seed: int = DEFAULT_SEED) -> FuzzStats:
     """``n`` generated raw specs through ToolSpec.parse, every importer (native record layouts),
     and, for accepted specs, the gate, CARG validators, prompt contract and storage round trip."""
     from gtm_core.importers import FORMATS
@@ -294,7 +339,7 @@ def run_spec_fuzz(n: int, seed: int = 0) -> FuzzStats:
     return stats
 
 
-def run_import_file_fuzz(tmp_dir, n_files: int, seed: int = 0) -> FuzzStats:
+def run_import_file_fuzz(tmp_dir, n_files: int, seed: int = DEFAULT_SEED) -> FuzzStats:
     """Whole files of generated records (also broken JSON lines, a NUL, invalid UTF-8) through
     ``import_file``: nothing raises, nothing is lost (read = loaded + rejected), each reject has
     a stage, a field and a reason."""
@@ -372,8 +417,24 @@ def call_specs() -> list[ToolSpec]:
             "uid": {"type": "string", "format": "uuid"}, "ip": {"type": "string", "format": "ipv4"},
             "when": {"type": "string", "format": "time"}, "site": {"type": "string", "format": "uri"}},
             "required": ["n", "flag"]}, "response": {"type": "object", "properties": {"ok": {"type": "boolean"}}}},
+        TREE_TOOL,
     ]
     return [ToolSpec.parse(r, source="fuzz") for r in raws]
+
+
+# a recursive, tree-shaped tool (nested categories / file trees in MCP and OpenAPI tool sets)
+TREE_TOOL = {
+    "name": "create_category_tree", "description": "Create a tree of product categories; returns the stored tree.",
+    "parameters": {"type": "object", "properties": {"root": {"$ref": "#/$defs/node"}, "dry_run": {"type": "boolean"}},
+                   "required": ["root"], "$defs": {"node": {"type": "object", "properties": {
+                       "name": {"type": "string", "minLength": 1}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+                       "required": ["name"], "additionalProperties": False}}},
+    "response": {"type": "object", "properties": {"tree_id": {"type": "string"}, "nodes": {"type": "integer"},
+                                                  "tree": {"$ref": "#/$defs/stored"}},
+                 "required": ["tree_id"], "$defs": {"stored": {"type": "object", "properties": {
+                     "id": {"type": "string"}, "name": {"type": "string"},
+                     "children": {"type": "array", "items": {"$ref": "#/$defs/stored"}}}, "required": ["id"]}}},
+}
 
 
 @st.composite
@@ -402,7 +463,7 @@ def call_arguments(draw, spec: ToolSpec) -> Any:
     return args
 
 
-def run_call_fuzz(n: int, seed: int = 0, specs: list[ToolSpec] | None = None, sim_every: int = 1) -> FuzzStats:
+def run_call_fuzz(n: int, seed: int = DEFAULT_SEED, specs: list[ToolSpec] | None = None, sim_every: int = 1) -> FuzzStats:
     """``n`` generated calls through the gate, CARG error detection and validators, and the
     simulator (offline backend): no crash, every rejection names a type, a message and a field,
     every simulator result is an output that validates against the response schema or an error
@@ -454,8 +515,90 @@ def run_call_fuzz(n: int, seed: int = 0, specs: list[ToolSpec] | None = None, si
                         errs = list(Draft202012Validator(spec.response_schema).iter_errors(r.output))
                         assert not errs, errs[0].message
         except Exception as e:  # noqa: BLE001
-            stats.crash(f"call {spec.name}", e, args)
+            stats.crash(f"call {spec.name}", e, args, tool=spec.to_public())
 
     one()
     return stats
 
+
+
+# ---- the corpus: every input that ever crashed, replayed first -------------------------------
+def save_crashes(stats: FuzzStats, corpus: Path = CORPUS) -> list[Path]:
+    """Write each crashing input of ``stats`` to ``corpus/<kind>-<hash>.json`` (kept forever, so
+    CI replays it); returns the files written (an input already there is not written again)."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    out = []
+    for entry in stats.inputs:
+        body = {k: entry[k] for k in ("kind", "input", "tool") if k in entry}
+        digest = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+        p = corpus / f"{entry['kind']}-{digest}.json"
+        if not p.exists():
+            p.write_text(json.dumps({**entry, "found": "fuzzing"}, indent=1, ensure_ascii=False) + "\n")
+            out.append(p)
+    return out
+
+
+def replay_corpus(tmp_dir: Path, corpus: Path = CORPUS, seed: int = DEFAULT_SEED) -> FuzzStats:
+    """Every corpus entry through the path that once crashed on it: a spec through ToolSpec.parse,
+    the importers and (accepted) everything downstream plus the offline simulator; a call through
+    the gate, CARG and the simulator for its tool; a file through ``import_file``."""
+    from jsonschema import Draft202012Validator
+
+    from gtm_core.carg import errors as E
+    from gtm_core.importers import FORMATS, import_file
+    from gtm_core.simulator import SimCall, SimOptions, Simulator
+    from gtm_core.simulator.gate import Gate
+    from gtm_core.synth import ValueSynth
+
+    stats = FuzzStats()
+    rng = random.Random(seed)
+    for path in sorted(corpus.glob("*.json")):
+        entry = json.loads(path.read_text())
+        kind, value = entry["kind"], entry["input"]
+        stats.cases += 1
+        where = f"corpus {path.name}"
+        try:
+            if kind == "file":
+                f = Path(tmp_dir) / path.name
+                f.write_text(value)
+                res = import_file(f)
+                assert res.n_read == len(res.specs) + len(res.rejects), "records lost"
+                continue
+            if kind == "spec":
+                try:
+                    spec = ToolSpec.parse(value, source="corpus")
+                except SpecError as e:
+                    _check_rejection(e)
+                    stats.rejected += 1
+                    spec = None
+                for fmt, rec in wrap_for_importers(value, rng):
+                    for o in FORMATS[fmt].convert(rec, f"corpus/{fmt}.jsonl"):
+                        if not isinstance(o, SpecError):
+                            try:
+                                ToolSpec.parse(o, source=fmt)
+                            except SpecError as e:
+                                _check_rejection(e)
+                if spec is None:
+                    continue
+                stats.accepted += 1
+                _check_accepted(spec, rng, stats, value)
+                calls = [{}]
+            else:
+                spec = ToolSpec.parse(entry["tool"], source="corpus")
+                calls = [value]
+                stats.accepted += 1
+            calls.append(ValueSynth(rng).arguments(spec.parameters))
+            sim, gate = Simulator([spec], seed=seed), Gate(spec)
+            for args in calls:
+                p = _check_gate_result(gate, spec, args)
+                assert all(e.type and e.message for e in E.detect_errors(spec, args))
+                for opts in (SimOptions(seed=1), SimOptions(seed=2, allow_errors=False, use_cache=False)):
+                    (r,) = sim.simulate_batch([SimCall(spec.name, args, None, None, opts)])
+                    json.dumps(r.to_dict(), allow_nan=True)
+                    assert r.is_error or p is None, "the gate rejected a call the simulator answered"
+                    if not r.is_error and spec.response_schema is not None:
+                        errs = list(Draft202012Validator(spec.response_schema).iter_errors(r.output))
+                        assert not errs, errs[0].message
+        except Exception as e:  # noqa: BLE001
+            stats.crash(where, e, value, tool=entry.get("tool"))
+    return stats
