@@ -1,7 +1,6 @@
 """Dagster-facing commands of the ``gtm`` CLI (kept out of gtm_core, which never imports dagster)."""
 
 import os
-import subprocess
 import sys
 
 import typer
@@ -34,13 +33,15 @@ def run(select: str = typer.Option("*", help="Dagster asset selection, e.g. 'too
 
 @app.command()
 def ui(host: str = "127.0.0.1", port: int = 3000) -> None:
-    """Serve the Dagster UI (dagster dev) on the embedded instance."""
+    """Serve the Dagster UI (dagster dev) on the embedded instance. SIGINT/SIGTERM stop it and every
+    process it started (signal forwarded to its process group, bounded wait, then killed): exit 0."""
     from gtm_assets.instance import ensure_dagster_home
+    from gtm_core.cli.supervise import run_supervised
 
     ensure_dagster_home(get_settings())
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     cmd = [sys.executable, "-m", "dagster", "dev", "-w", os.path.join(root, "workspace.yaml"), "-h", host, "-p", str(port)]
-    raise typer.Exit(subprocess.call(cmd, cwd=root))
+    raise typer.Exit(run_supervised(cmd, cwd=root))
 
 
 

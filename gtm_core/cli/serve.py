@@ -70,6 +70,15 @@ def serve(
                                     "running decode batch between steps) instead of one batch at a time"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
+    from gtm_core.cli.supervise import stop_on_signals
+
+    with stop_on_signals():  # SIGINT/SIGTERM: graceful stop, model workers ended, exit 0
+        _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
+               max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token)
+
+
+def _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
+           max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token) -> None:
     sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
                      backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb,
                                  "cpu_threads": cpu_threads})
