@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     )
     import_limit_per_source: int | None = 150
     tool_sources_dir: Path | None = None
+    # held-out real calls eval_table replays per model (a 135M model prefills ~700 prompt tokens a
+    # call on 2 cores: ~2-3 s each); None: all of them
+    fidelity_limit: int | None = 96
     audit_limit: int | None = 400  # real calls replayed by sim_to_real_report (None: all)  # extra folder: every *tools*.json(l) in it is imported too
 
     @classmethod
@@ -84,6 +87,7 @@ class Settings(BaseSettings):
             s.subfields_per_field = 8
             s.tools_per_subfield = 8
             s.audit_limit = None
+            s.fidelity_limit = None
         s.profile = profile
         return s
 

@@ -16,7 +16,8 @@ GROUP = "evaluation"
 EVAL_MODULES = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
                 "gtm_core.evaluation.runner", "gtm_core.chat_format", "gtm_core.simulator.engine",
                 "gtm_core.simulator.gate", "gtm_core.simulator.backends", "gtm_core.tool_errors",
-                "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces", "gtm_core.evaluation.real_split")
+                "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces", "gtm_core.evaluation.real_split",
+                "gtm_core.schema_refs")
 JUDGE_PROMPTS = tuple(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det"))
 
 
@@ -29,7 +30,7 @@ class EvalConfig(dg.Config):
     model_name: str = "gtm"
     candidate: str | None = None
     splits: list[str] = ["test", "unseen"]
-    per_scenario: int | None = 24
+    per_scenario: int | None = 12
     earlier_versions: int = 2
     endpoints: list[dict[str, str]] = []
     offline_baseline: bool = True
@@ -38,7 +39,7 @@ class EvalConfig(dg.Config):
     max_retries: int = 0
     seed: int = 0
     fidelity: bool = True  # score candidate, champion and offline teacher on the held-out real traces
-    fidelity_limit: int | None = None  # at most this many held-out calls (None: all of them)
+    fidelity_limit: int | None = -1  # at most this many held-out calls (-1: settings.fidelity_limit; None: all)
 
 
 class GateConfig(dg.Config):
@@ -142,7 +143,8 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     def score_fidelity(role: str, ref, backend) -> None:
         context.log.info(f"held-out real traces: {role} {ref.label} on {len(heldout)} calls")
         report, rows = fd.heldout_audit(backend, ref.to_dict(), calls_files, tools_files, heldout,
-                                        limit=config.fidelity_limit, batch_size=config.batch_size, seed=config.seed,
+                                        limit=gtm.settings.fidelity_limit if config.fidelity_limit == -1 else config.fidelity_limit,
+                                        batch_size=config.batch_size, seed=config.seed,
                                         max_retries=config.max_retries, progress=True)
         roles = [role, "offline"] if role == "candidate" and ref.kind == "offline" else [role]
         for r in roles:

@@ -81,7 +81,7 @@ def taxonomy(context: dg.AssetExecutionContext, config: TaxonomyConfig, gtm: GTM
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, deps=[taxonomy],
-          code_version=code_version(modules=("gtm_core.toolgen", "gtm_core.spec"), prompts=("generate_tools",)))
+          code_version=code_version(modules=("gtm_core.toolgen", "gtm_core.spec", "gtm_core.schema_refs"), prompts=("generate_tools",)))
 def generated_tools(context: dg.AssetExecutionContext, config: ToolGenConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Tools generated per (field, subfield) by the teacher (offline: the shipped seed catalogue)."""
     from gtm_core.repository import rejects_frame, specs_frame
@@ -114,7 +114,7 @@ def _resolve_sources(config: ImportConfig, gtm: GTMResource) -> list[Path]:
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"},
-          code_version=code_version(modules=("gtm_core.importers", "gtm_core.spec"), prompts=("complete_spec",)))
+          code_version=code_version(modules=("gtm_core.importers", "gtm_core.spec", "gtm_core.schema_refs"), prompts=("complete_spec",)))
 def imported_tools(context: dg.AssetExecutionContext, config: ImportConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Specs imported from public formats (Seal-Tools, ToolEyes, BFCL, ToolBench, MCP, OpenAI functions,
     xLAM); a broken source is recorded as a reject and does not stop the others."""

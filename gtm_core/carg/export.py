@@ -32,7 +32,7 @@ def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:
 
 # How much of any prefix of a split each kind gets (training reads the first ``max_train_examples``
 # of train.jsonl): real calls first, then the CARG scenarios, semantic errors the least.
-ORDER_WEIGHTS: dict[str, float] = {"real": 2.0, "single": 1.0, "multi": 1.0, "semantic_error": 0.5}
+ORDER_WEIGHTS: dict[str, float] = {"real": 2.0, "single": 1.0, "multi": 1.0, "semantic_error": 0.15}
 
 
 def training_order(rows: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:

@@ -77,7 +77,9 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
     except Exception as e:  # registry: unknown name / alias / version
         raise ValueError(f"model {uri!r}: {e}") from None
     if ref.kind == "transformers":
-        return backends.TransformersSimBackend(path, max_tokens=max_tokens, batch_size=batch_size)
+        # continuous batching over every core: evaluation is the only work of its process
+        return backends.TransformersSimBackend(path, max_tokens=max_tokens, batch_size=batch_size,
+                                               continuous=True, cpu_threads=None)
     return backends.make_backend(ref.kind, path, max_tokens=max_tokens)
 
 
@@ -130,18 +132,30 @@ def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_
                    max_retries: int = 0, seed: int = 0, lenient_types: bool = False,
                    progress: bool = False, desc: str = "simulating") -> list[SimResult]:
     """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
-    the engine, so a batch never holds two different specs of one name (they go to later batches)."""
+    the engine, so a batch never holds two different specs of one name (they go to later batches).
+    A concurrent backend (continuous batching) gets ``batch_size`` calls in flight at once: a call
+    joins the running decode batch as soon as another one finishes, instead of waiting for the
+    slowest row of a fixed batch."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from tqdm.auto import tqdm
 
     sim = Simulator([], backend, max_retries=max_retries, seed=seed, lenient_types=lenient_types)
     results: list[SimResult | None] = [None] * len(items)
     pending = list(range(len(items)))
     bar = tqdm(total=len(items), desc=desc, disable=not progress)
+    concurrent = bool(getattr(backend, "concurrent", False))
+    pool = ThreadPoolExecutor(max_workers=batch_size) if concurrent else None
+
+    def one(i: int) -> None:
+        results[i] = sim.simulate_batch([items[i][1]])[0]
+        bar.update(1)
+
     while pending:
         batch, later, names = [], [], {}
         for i in pending:
             spec = items[i][0]
-            if len(batch) < batch_size and names.get(spec.name, spec.uid) == spec.uid:
+            if (concurrent or len(batch) < batch_size) and names.get(spec.name, spec.uid) == spec.uid:
                 names[spec.name] = spec.uid
                 batch.append(i)
             else:
@@ -149,10 +163,15 @@ def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_
         for i in batch:
             if sim.tools.get(items[i][0].name) is not items[i][0]:
                 sim.add_tool(items[i][0])
-        for i, r in zip(batch, sim.simulate_batch([items[i][1] for i in batch]), strict=True):
-            results[i] = r
-        bar.update(len(batch))
+        if pool is not None:
+            list(pool.map(one, batch))
+        else:
+            for i, r in zip(batch, sim.simulate_batch([items[i][1] for i in batch]), strict=True):
+                results[i] = r
+            bar.update(len(batch))
         pending = later
+    if pool is not None:
+        pool.shutdown()
     bar.close()
     return results  # type: ignore[return-value]
 
