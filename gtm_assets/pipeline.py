@@ -92,9 +92,20 @@ def _steps(defs: dg.Definitions, keys: list[dg.AssetKey]) -> int:
     return len(keys) + sum(1 for c in (defs.asset_checks or []) if any(k.asset_key in want for k in c.check_keys))
 
 
+def blocked_checks(res: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation] | None:
+    """The failed blocking checks of a run that failed only because of them (a withheld promotion is
+    an outcome of the job, not a crash); None when some other step failed."""
+    failures = [e for e in res.all_events if e.is_step_failure]
+    if any(e.step_failure_data.error is None or e.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"
+           for e in failures):
+        return None
+    return [c for c in res.get_asset_check_evaluations() if not c.passed]
+
+
 def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, gtm: GTMResource,
                  selection: dg.AssetSelection | None = None, log: Callable[[str], None] = print) -> list:
-    """Materialize ``selection`` (default: every asset) in three phases; raises on a failed run."""
+    """Materialize ``selection`` (default: every asset) in three phases. A phase whose only failures
+    are blocking checks goes on (what they gate is skipped, and said); any other failure stops."""
     assets = list(defs.assets or [])
     checks = list(defs.asset_checks or [])
     results = []
@@ -112,9 +123,17 @@ def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, gtm: GTMRes
         progress.watch(time.time() - 1)
         try:
             res = dg.materialize([*assets, *checks], selection=keys, instance=instance, resources={"gtm": gtm},
-                                 tags=tags)
+                                 tags=tags, raise_on_error=False)
         finally:
             progress.stop()
         results.append(res)
+        if not res.success:
+            blocked = blocked_checks(res)
+            if blocked is None:
+                break
+            for c in blocked:
+                why = "; ".join(f"{k}={str(v.value)[:120]}" for k, v in c.metadata.items())
+                log(f"blocking check {c.asset_key.to_user_string()}:{c.check_name} failed, so what it gates was "
+                    f"not materialized ({why})")
     log(f"main job: {progress.done} step(s) in {progress.elapsed()}")
     return results

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     tool_sources_dir: Path | None = None
     # held-out real calls eval_table replays per model (a 135M model prefills ~700 prompt tokens a
     # call on 2 cores: ~2-3 s each); None: all of them
-    fidelity_limit: int | None = 96
+    fidelity_limit: int | None = 80
     audit_limit: int | None = 400  # real calls replayed by sim_to_real_report (None: all)  # extra folder: every *tools*.json(l) in it is imported too
 
     @classmethod

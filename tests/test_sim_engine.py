@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from gtm_core.simulator import SimCall, SimOptions, Simulator, load_tools
 from gtm_core.simulator.engine import check_output
 from gtm_core.simulator.session import ReplayMismatch, is_state_changing
+from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store
 
 
@@ -169,3 +170,20 @@ def test_unknown_tool_and_repositories(tmp_path, agenda):
     assert [r.name for r in rejects] == ["Missing"]
     with pytest.raises(FileNotFoundError, match="tools"):
         load_tools(duckdb_path=tmp_path / "empty.duckdb")
+
+
+def test_output_cut_by_the_token_budget_is_closed_and_still_validated():
+    from gtm_core.simulator.engine import close_truncated_json
+
+    spec = ToolSpec.parse({"name": "lister", "description": "lists", "parameters": {"type": "object", "properties": {}},
+                           "response": {"type": "object", "properties": {"items": {"type": "array"}}}})
+    ok, value, _ = check_output('{"items": ["a", "b', spec, allow_errors=True, strict_json=True)
+    assert ok and value == {"items": ["a", "b"]}
+    ok, _, reason = check_output('{"items": "a', spec, allow_errors=True, strict_json=True)
+    assert not ok and "response schema" in reason  # closed, but the schema still decides
+    ok, _, reason = check_output('{"items": ["a"', spec, allow_errors=True, strict_json=False)
+    assert not ok and "unparseable" in reason  # only grammar-constrained text is a JSON prefix
+    assert close_truncated_json('{"a": 1, "b"') == {"a": 1, "b": None}
+    assert close_truncated_json('"2023-08-28 14:59:59.9') == "2023-08-28 14:59:59.9"
+    with pytest.raises(ValueError):
+        close_truncated_json('{"a": 1}')

@@ -130,7 +130,7 @@ class CudaEvalConfig(dg.Config):
     model: str | None = None  # default: the version cuda_validator_model registered
     base: list[str] = []  # baseline GTM refs (default @champion, else @candidate)
     include_base: bool = True
-    limit: int | None = 16  # test records (seeded sample; kernel sources are long prompts on a CPU); None = all
+    limit: int | None = 8  # test records (seeded sample; kernel sources are long prompts on a CPU); None = all
     batch_size: int = 8
     runtime_tol_ms: float = 1.0
     device: str | None = None

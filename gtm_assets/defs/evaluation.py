@@ -30,7 +30,7 @@ class EvalConfig(dg.Config):
     model_name: str = "gtm"
     candidate: str | None = None
     splits: list[str] = ["test", "unseen"]
-    per_scenario: int | None = 12
+    per_scenario: int | None = 8
     earlier_versions: int = 2
     endpoints: list[dict[str, str]] = []
     offline_baseline: bool = True

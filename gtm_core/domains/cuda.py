@@ -40,7 +40,7 @@ DOMAIN_PRESET: dict[str, Any] = {
     "name": "cuda-validator", "model_name": "gtm-cuda-validator",
     "init_from": ("models:/gtm@champion", "models:/gtm@candidate"),
     "epochs": 3.0, "lr_scale": 0.25, "max_length": 4096, "max_length_cpu": 2048,
-    "warmup_ratio": 0.05, "max_train_examples": None, "max_train_examples_cpu": 16, "epochs_cpu": 1.0,
+    "warmup_ratio": 0.05, "max_train_examples": None, "max_train_examples_cpu": 8, "epochs_cpu": 1.0,
 }
 
 VALIDATOR_SPEC = ToolSpec.parse({

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -145,6 +146,39 @@ def _recursive(schema: dict) -> bool:
     return hit[1]
 
 
+def close_truncated_json(text: str) -> Any:
+    """The value of a grammar-constrained output cut off by its token budget: a JSON prefix whose
+    open string, dangling key or comma and open containers are closed. Raises ValueError when the
+    text is not such a prefix."""
+    stack: list[str] = []
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            esc, in_str = (False, True) if esc else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            stack.append("]" if ch == "[" else "}")
+        elif ch in "]}":
+            if not stack:
+                raise ValueError("unbalanced output")
+            stack.pop()
+    if not stack and not in_str:
+        raise ValueError("not a truncated JSON prefix")
+    head = text
+    if in_str:
+        head = head[:-1] if esc else head
+        head = re.sub(r"\\u[0-9a-fA-F]{0,3}$", "", head) + '"'
+    closers = "".join(reversed(stack))
+    for tail in ("", " null", ": null"):
+        for cut in (head, head.rstrip().rstrip(",:").rstrip()):
+            try:
+                return json.loads(cut + tail + closers, strict=False)
+            except json.JSONDecodeError:
+                continue
+    raise ValueError("the truncated output cannot be closed")
+
+
 def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
     """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
     error payload is accepted only when ``allow_errors`` and never with a structural type."""
@@ -158,7 +192,10 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
         try:
             value = extract_json(text)
         except OutputParseError:
-            return False, None, f"unparseable output: {text[:120]!r}"
+            try:  # cut off by the token budget: a truncated tool output beats no output
+                value = close_truncated_json(text)
+            except ValueError:
+                return False, None, f"unparseable output: {text[:120]!r}"
     schema = spec.response_schema
     claim = structural_claim(value)
     if claim is not None:
