@@ -14,7 +14,7 @@ DEFAULT_MODEL = "models:/gtm@champion"
 
 def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
                api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
-               lenient_types: bool = False, backend_kw: dict | None = None):
+               lenient_types: bool = False, backend_kw: dict | None = None, sim_kw: dict | None = None):
     from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
 
@@ -40,7 +40,13 @@ def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: 
         kw.update(backend_kw or {})
     be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
                       base_url=base_url, api_key=api_key, lora_path=lora, **kw)
-    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types)
+    shots = None
+    if backend != "offline":  # a model reads the prompt: show it recorded real calls (settings.real_examples_k)
+        from gtm_core.evaluation.real_split import shared_example_index
+        from gtm_core.settings import get_settings
+
+        shots = shared_example_index(get_settings())
+    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types, examples=shots, **(sim_kw or {}))
 
 
 @app.command()
@@ -68,20 +74,25 @@ def serve(
     lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
     continuous: bool = typer.Option(True, help="transformers backend: continuous batching (calls join the "
                                     "running decode batch between steps) instead of one batch at a time"),
+    max_sessions: int = typer.Option(10_000, min=1, help="sessions kept; the least recently used beyond it are dropped"),
+    session_ttl: float = typer.Option(3600.0, min=0.0, help="seconds an idle session lives (abandoned RL "
+                                      "trajectories expire); 0 = never"),
 ) -> None:
     """Serve simulated tools over HTTP (FastAPI) or MCP (stdio)."""
     from gtm_core.cli.supervise import stop_on_signals
 
     with stop_on_signals():  # SIGINT/SIGTERM: graceful stop, model workers ended, exit 0
         _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
-               max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token)
+               max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token,
+               {"max_sessions": max_sessions, "session_ttl_s": session_ttl or None})
 
 
 def _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
-           max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token) -> None:
+           max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token,
+           sim_kw: dict | None = None) -> None:
     sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
                      backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb,
-                                 "cpu_threads": cpu_threads})
+                                 "cpu_threads": cpu_threads}, sim_kw=sim_kw)
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:

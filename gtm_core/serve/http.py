@@ -318,6 +318,8 @@ class Metrics:
                   "# TYPE gtm_cache_misses_total counter", f"gtm_cache_misses_total {st['cache_misses']}",
                   "# TYPE gtm_cache_entries gauge", f"gtm_cache_entries {st['cache_entries']}",
                   "# TYPE gtm_sessions gauge", f"gtm_sessions {st['sessions']}",
+                  "# HELP gtm_sessions_expired_total Sessions dropped idle (TTL) or beyond the session limit",
+                  "# TYPE gtm_sessions_expired_total counter", f"gtm_sessions_expired_total {st['sessions_expired']}",
                   "# TYPE gtm_queue_depth gauge", f"gtm_queue_depth {batcher.depth}",
                   "# HELP gtm_batch_size Calls per model batch", "# TYPE gtm_batch_size histogram"]
         dec = getattr(getattr(sim.backend, "_continuous", None), "steps", None)

@@ -223,7 +223,7 @@ class Simulator:
     def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec], backend: SimBackend | None = None, *,
                  state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
                  max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
-                 lenient_types: bool = False):
+                 lenient_types: bool = False, session_ttl_s: float | None = 3600.0):
         self.lenient_types = lenient_types
         self.tools: dict[str, ToolSpec] = {}
         self._gates: dict[str, Gate] = {}
@@ -233,7 +233,7 @@ class Simulator:
             self.add_tool(s)
         self._backend = backend
         self.max_retries, self.max_tokens, self.max_history, self.seed = max_retries, max_tokens, max_history, seed
-        self.sessions = SessionStore(max_sessions)
+        self.sessions = SessionStore(max_sessions, session_ttl_s)
         self.cache = ResultCache(cache_size)
         self._replay: dict[str, Replayer] = {}
         self.counters: Counter[str] = Counter()
@@ -460,7 +460,8 @@ class Simulator:
         with self._lock:
             c = dict(self.counters)
         return {"counters": c, "cache_entries": len(self.cache), "cache_hits": self.cache.hits,
-                "cache_misses": self.cache.misses, "sessions": len(self.sessions), "tools": len(self.tools),
+                "cache_misses": self.cache.misses, "sessions": len(self.sessions),
+                "sessions_expired": self.sessions.expired, "tools": len(self.tools),
                 "backend": self.backend.name}
 
 

@@ -95,28 +95,53 @@ class Session:
 
 
 class SessionStore:
-    """Thread-safe sessions by id, with LRU eviction beyond ``max_sessions``."""
+    """Thread-safe sessions by id, with LRU eviction beyond ``max_sessions`` and expiry of
+    sessions untouched for ``ttl_s`` seconds (None: never), so abandoned RL trajectories cannot
+    grow memory. ``expired`` counts both kinds of eviction."""
 
-    def __init__(self, max_sessions: int = 10_000):
-        self.max_sessions = max_sessions
+    def __init__(self, max_sessions: int = 10_000, ttl_s: float | None = None):
+        if max_sessions < 1:
+            raise ValueError("max_sessions: must be >= 1")
+        if ttl_s is not None and ttl_s <= 0:
+            raise ValueError("ttl_s: must be > 0 (or None for no expiry)")
+        self.max_sessions, self.ttl_s = max_sessions, ttl_s
         self._s: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
+        self.expired = 0
+
+    def _expire(self, now: float) -> None:
+        """Drop idle sessions from the LRU end (oldest first); caller holds the lock."""
+        if self.ttl_s is None:
+            return
+        while self._s:
+            s = next(iter(self._s.values()))
+            if now - s.touched <= self.ttl_s:
+                break
+            self._s.popitem(last=False)
+            self.expired += 1
 
     def create(self, seed: int = 0, session_id: str | None = None) -> Session:
         with self._lock:
+            now = time.time()
+            self._expire(now)
             sid = session_id or uuid.uuid4().hex
             s = self._s.get(sid)
             if s is None:
                 s = self._s[sid] = Session(id=sid, seed=int(seed))
+            s.touched = now
             self._s.move_to_end(sid)
             while len(self._s) > self.max_sessions:
                 self._s.popitem(last=False)
+                self.expired += 1
             return s
 
     def get(self, session_id: str) -> Session | None:
         with self._lock:
+            now = time.time()
+            self._expire(now)
             s = self._s.get(session_id)
             if s is not None:
+                s.touched = now
                 self._s.move_to_end(session_id)
             return s
 
@@ -128,7 +153,9 @@ class SessionStore:
             return self._s.pop(session_id, None) is not None
 
     def __len__(self) -> int:
-        return len(self._s)
+        with self._lock:
+            self._expire(time.time())
+            return len(self._s)
 
 
 class ResultCache:
