@@ -1,11 +1,13 @@
 """RL front: HTTP clients (sync/async, batched), a verl-style tool adapter, the search preset
 (Search-R1-style rollouts) and a hybrid routing policy (simulated first, then the real tool).
 
-verl's tool interface (``verl.tools.base_tool.BaseTool``): ``create(instance_id, **kw) ->
-(instance_id, ToolResponse)``, ``execute(instance_id, parameters, **kw) -> (ToolResponse, reward,
-metrics)``, ``calc_reward``, ``release``. ``GTMSimTool`` implements it over the simulator server; each
-instance is a simulator session, and a ``ground_truth`` create-kwarg becomes the hint (paper §5.2).
-It subclasses verl's BaseTool when verl is installed and works standalone otherwise.
+verl's tool interface (``verl.tools.base_tool.BaseTool``): ``create(instance_id, create_kwargs=...) ->
+(instance_id, ToolResponse)``, ``execute(instance_id, parameters, agent_data=...) -> (ToolResponse,
+reward, metrics)``, ``calc_reward``, ``release``. ``GTMSimTool`` implements it over the simulator
+server; a trajectory (``agent_data.request_id``) is a simulator session, and a ``ground_truth``
+create-kwarg becomes the hint (paper §5.2). It subclasses verl's BaseTool when verl is installed and
+works standalone otherwise. The tool config is written by ``gtm rl verl-config``
+(``gtm_core.serve.verl_config``); ``gtm_core.serve.verl_loop`` ends sessions with their trajectory.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from gtm_core.serve.verl_config import (
+    VERL_DEFAULT_RESPONSE_CHARS,
+    tokens_for_chars,
+    verl_tool_schema,
+)
 from gtm_core.spec import ToolSpec
 
 # ---- clients --------------------------------------------------------------------------------------
@@ -226,9 +234,12 @@ RealTool = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
 
 # ---- verl adapter ---------------------------------------------------------------------------------
-try:  # subclass verl's BaseTool when verl is installed (GPU training boxes)
+try:  # subclass verl's BaseTool when verl is installed (the RL trainer's environment)
     from verl.tools.base_tool import BaseTool as _VerlBase  # type: ignore[import-not-found]
+    from verl.tools.schemas import OpenAIFunctionToolSchema, ToolResponse  # type: ignore[import-not-found]
 except Exception:  # noqa: BLE001 - verl absent: a plain base with the same constructor
+    OpenAIFunctionToolSchema = ToolResponse = None  # type: ignore[assignment,misc]
+
     class _VerlBase:  # type: ignore[no-redef]
         def __init__(self, config: dict, tool_schema: Any):
             self.config, self.tool_schema = config, tool_schema
@@ -240,82 +251,153 @@ except Exception:  # noqa: BLE001 - verl absent: a plain base with the same cons
 
 
 def _tool_response(text: str):
-    try:
-        from verl.tools.schemas import ToolResponse  # type: ignore[import-not-found]
-
-        return ToolResponse(text=text)
-    except Exception:  # noqa: BLE001
-        return text
+    return ToolResponse(text=text) if ToolResponse is not None else text
 
 
 def openai_tool_schema(spec: ToolSpec) -> dict[str, Any]:
-    """The OpenAI function-tool schema of a spec (what verl's tool config lists)."""
+    """The OpenAI function-tool schema of a spec (full, nested structure included)."""
     return {"type": "function", "function": {"name": spec.name, "description": spec.description,
                                              "parameters": spec.parameters}}
+
+
+def _hint(ground_truth: Any) -> str | None:
+    if ground_truth is None or isinstance(ground_truth, str):
+        return ground_truth
+    if isinstance(ground_truth, list | tuple):
+        return "; ".join(map(str, ground_truth))
+    return json.dumps(ground_truth, ensure_ascii=False, default=str)
+
+
+def trajectory_id(agent_data: Any) -> str | None:
+    """The trajectory a verl tool call belongs to: ``agent_data.request_id`` (None outside verl)."""
+    rid = getattr(agent_data, "request_id", None)
+    return str(rid) if rid else None
 
 
 class GTMSimTool(_VerlBase):
     """A verl tool answered by the GTM simulator server.
 
+    verl's ``ToolAgentLoop`` runs ``create -> execute -> release`` around *every* call, so the
+    simulator session is keyed on the trajectory (``agent_data.request_id``), not on the instance:
+    every call of a trajectory — to any GTM tool on the same server — sees the earlier ones. The
+    session ends with the trajectory (``end_trajectory``, called by ``GTMToolAgentLoop``); sessions
+    of abandoned trajectories expire on the server (``gtm serve --session-ttl/--max-sessions``).
+    Used outside verl (no ``agent_data``), an instance is its own trajectory, ended by ``release``.
+
     config: ``simulator_url`` (required), ``token``, ``tool`` (default: the schema's function name),
-    ``seed``, ``options`` (simulator options), ``simulated_steps`` (hybrid routing), ``format``
-    ("json" or "search_r1" for the search preset). ``real_tool``: an async ``(name, arguments)``
-    callable used once the router hands over to the real tool.
+    ``seed``, ``options`` (simulator options), ``simulated_steps`` (hybrid routing on verl's
+    ``agent_data.extra_fields["max_global_steps"]``, or a ``global_step`` kwarg), ``format``
+    ("json" or "search_r1" for the search preset), ``max_response_chars`` (default 256, verl's
+    ``multi_turn.max_tool_response_length`` default: set both to the same value; the simulator's
+    ``max_tokens`` follows it, ``chars_per_token`` 3.0, and a longer response is cut here at its end,
+    not by verl in its middle). ``real_tool``: an async ``(name, arguments)`` callable used once the
+    router hands over to the real tool. ``create_kwargs``: ``ground_truth`` (the hint) and ``seed``.
     """
 
-    def __init__(self, config: dict, tool_schema: Any, *, real_tool: RealTool | None = None,
+    max_open_sessions = 100_000  # sessions this tool remembers having opened (LRU; re-opening is idempotent)
+
+    def __init__(self, config: dict, tool_schema: Any = None, *, real_tool: RealTool | None = None,
                  router: HybridRouter | None = None):
+        if not isinstance(config, dict) or not config.get("simulator_url"):
+            raise ValueError("config.simulator_url: required (the base URL of a running 'gtm serve')")
+        if isinstance(tool_schema, ToolSpec):
+            tool_schema = verl_tool_schema(tool_schema)[0]
+        if isinstance(tool_schema, dict) and OpenAIFunctionToolSchema is not None:
+            tool_schema = OpenAIFunctionToolSchema.model_validate(tool_schema)
         super().__init__(config, tool_schema)
         self.tool = config.get("tool") or self.name
         self.client = AsyncSimulatorClient(config["simulator_url"], config.get("token"))
         self.options = dict(config.get("options") or {})
         self.seed = int(config.get("seed", 0))
         self.format = config.get("format", "json")
+        if self.format not in ("json", "search_r1"):
+            raise ValueError(f"config.format: must be 'json' or 'search_r1', got {self.format!r}")
+        self.max_response_chars = config.get("max_response_chars", VERL_DEFAULT_RESPONSE_CHARS)
+        try:
+            self.max_tokens = tokens_for_chars(self.max_response_chars, float(config.get("chars_per_token", 3.0)))
+        except ValueError as e:
+            raise ValueError(f"config.{e}") from None
         self.real_tool = real_tool
         self.router = router or HybridRouter(config.get("simulated_steps"))
         self._instances: dict[str, dict[str, Any]] = {}
+        self._open: OrderedDict[str, None] = OrderedDict()
 
-    async def create(self, instance_id: str | None = None, ground_truth: Any = None, **kwargs):
-        """One rollout trajectory = one simulator session; ``ground_truth`` becomes the hint."""
+    async def create(self, instance_id: str | None = None, ground_truth: Any = None, *,
+                     create_kwargs: dict[str, Any] | None = None, **kwargs):
+        """Record the call's create-kwargs (verl passes ``create_kwargs=``; ``ground_truth`` becomes
+        the hint). No server round trip: verl creates an instance for every call."""
+        kw = {**(create_kwargs or {}), **kwargs}
+        if ground_truth is None:
+            ground_truth = kw.get("ground_truth")
         iid = instance_id or uuid.uuid4().hex
-        seed = int(kwargs.get("seed", self.seed))
-        await self.client.create_session(seed, iid)
-        await self.client.reset(iid, seed)
-        hint = ground_truth if isinstance(ground_truth, str) else (
-            "; ".join(map(str, ground_truth)) if isinstance(ground_truth, list) else
-            (json.dumps(ground_truth) if ground_truth is not None else None))
-        self._instances[iid] = {"hint": hint, "calls": 0, "errors": 0}
+        self._instances[iid] = {"hint": _hint(ground_truth), "seed": int(kw.get("seed", self.seed)),
+                                "session": None}
         return iid, _tool_response("")
 
-    async def execute(self, instance_id: str, parameters: dict[str, Any], **kwargs):
-        """Run the call (simulated or real per the router); returns (response, reward 0.0, metrics)."""
-        inst = self._instances.setdefault(instance_id, {"hint": None, "calls": 0, "errors": 0})
-        inst["calls"] += 1
-        if "global_step" in kwargs:
-            self.router.set_step(kwargs["global_step"])
+    async def _session(self, instance_id: str, inst: dict[str, Any], agent_data: Any) -> str:
+        sid = trajectory_id(agent_data) or instance_id
+        inst["session"] = sid
+        if sid not in self._open:  # create is idempotent on the server: a second tool joins the session
+            await self.client.create_session(inst["seed"], sid)
+            self._open[sid] = None
+            while len(self._open) > self.max_open_sessions:
+                self._open.popitem(last=False)
+        return sid
+
+    async def execute(self, instance_id: str, parameters: dict[str, Any], agent_data: Any = None, **kwargs):
+        """Run the call (simulated or real per the router) in the trajectory's session; returns
+        (response, reward 0.0, metrics)."""
+        inst = self._instances.get(instance_id)
+        if inst is None:
+            await self.create(instance_id)
+            inst = self._instances[instance_id]
+        step = kwargs.get("global_step")
+        if step is None:  # verl: the policy weights' step, as its rollout server reports it
+            ef = getattr(agent_data, "extra_fields", None) or {}
+            step = ef.get("max_global_steps", ef.get("global_steps"))
+        if isinstance(step, int | float) and step >= 0:
+            self.router.set_step(int(step))
         if not self.router.use_simulator() and self.real_tool is not None:
             try:
                 out = await self.real_tool(self.tool, parameters)
-                return _tool_response(self._render(out)), 0.0, {"source": "real"}
+                return _tool_response(self._render(out, parameters)), 0.0, {"source": "real"}
             except Exception:  # noqa: BLE001
                 if not self.router.fallback_to_sim:
                     raise
+        sid = await self._session(instance_id, inst, agent_data)
         opts = dict(self.options)
+        opts.setdefault("max_tokens", self.max_tokens)
         if inst["hint"] and "hint" not in opts:
             opts["hint"] = inst["hint"]
-        res = await self.client.simulate(self.tool, parameters, session_id=instance_id, options=opts)
-        if res["is_error"]:
-            inst["errors"] += 1
-        return _tool_response(self._render(res["output"], parameters)), 0.0, {"source": res["source"]}
+        res = await self.client.simulate(self.tool, parameters, session_id=sid, options=opts)
+        return (_tool_response(self._render(res["output"], parameters)), 0.0,
+                {"source": res["source"], "is_error": bool(res["is_error"]), "session_id": sid})
 
     def _render(self, output: Any, parameters: dict | None = None) -> str:
+        limit = self.max_response_chars
         if self.format == "search_r1" and isinstance(output, dict) and "results" in output:
-            return search_r1_format(ranked_documents(output, (parameters or {}).get("top_k")))
-        return output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+            docs = ranked_documents(output, (parameters or {}).get("top_k"))
+            text = search_r1_format(docs)
+            while len(docs) > 1 and len(text) > limit:  # whole documents first
+                docs = docs[:-1]
+                text = search_r1_format(docs)
+        else:
+            text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+        if len(text) > limit:
+            mark = "...(truncated)"
+            text = text[: max(0, limit - len(mark))] + mark
+        return text
 
     async def calc_reward(self, instance_id: str, **kwargs) -> float:
         return 0.0
 
     async def release(self, instance_id: str, **kwargs) -> None:
-        self._instances.pop(instance_id, None)
-        await self.client.delete_session(instance_id)
+        """End the call's instance; the session too when the instance was its own trajectory."""
+        inst = self._instances.pop(instance_id, None)
+        if inst is not None and inst["session"] == instance_id:
+            await self.end_trajectory(instance_id)
+
+    async def end_trajectory(self, trajectory: str) -> None:
+        """Delete the trajectory's simulator session (idempotent)."""
+        self._open.pop(trajectory, None)
+        await self.client.delete_session(trajectory)
