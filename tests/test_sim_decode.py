@@ -163,3 +163,27 @@ def test_repeated_tool_reuses_its_prompt_prefix(setup):
     assert all(r.prefix > r.prefix_base > 0 for r in rows)  # tool-line prefix on top of the system turn
     assert all(len(r.prompt) - r.prefix < 0.5 * len(r.prompt) for r in rows)
     assert loop.generate(reqs) == ref.generate(reqs)
+
+
+def test_loop_guard_stops_repeating_rows_early(setup):
+    """An untrained tiny model repeats itself: with the guard those rows stop as soon as the
+    repetition spans ``loop_guard`` tokens, and what they wrote is the unguarded output's prefix."""
+    from gtm_core.llm.decode import decode, in_loop
+
+    assert in_loop([5, 1, 2, 1, 2, 1, 2, 1, 2], 8) and not in_loop([1, 2, 3, 4, 5, 6, 7, 8, 9], 8)
+    assert not in_loop([1, 1, 1], 8) and not in_loop([1] * 20, 0)
+    _, reqs, _, loop = setup
+    kw = {"eos_ids": loop.eos_ids, "pad_id": loop.chat.tokenizer.pad_token_id, "vocab_size": loop._vocab}
+    free = loop.rows(reqs[:16])
+    for r in free:
+        r.max_new_tokens = 96
+    guarded = loop.rows(reqs[:16])
+    for r in guarded:
+        r.max_new_tokens, r.loop_guard = 96, 16
+    want, got = decode(loop.chat.model, free, **kw), decode(loop.chat.model, guarded, **kw)
+    stopped = [i for i, (w, g) in enumerate(zip(want, got, strict=True)) if len(g) < len(w)]
+    assert stopped, "no row repeated itself (expected with an untrained model)"
+    for i, (w, g) in enumerate(zip(want, got, strict=True)):
+        assert w[:len(g)] == g
+        if i in stopped:
+            assert in_loop(g, 16)

@@ -91,6 +91,19 @@ class Row:
     tag: Any = None  # caller's handle (e.g. a future)
     out: list[int] = field(default_factory=list)
     generator: Any = None
+    loop_guard: int = 0  # > 0: finish once the last ``loop_guard`` tokens are one short n-gram repeated
+
+
+LOOP_MAX_PERIOD = 8
+
+
+def in_loop(out: Sequence[int], span: int, max_period: int = LOOP_MAX_PERIOD) -> bool:
+    """Whether the last ``span`` tokens of ``out`` repeat one n-gram of at most ``max_period``
+    tokens (a greedy small model stuck writing ``0000…`` or ``"a", "a", …`` until the budget)."""
+    if span <= 0 or len(out) < span:
+        return False
+    tail = out[-span:]
+    return any(all(tail[i] == tail[i - p] for i in range(p, span)) for p in range(1, min(max_period, span // 2) + 1))
 
 
 def prefill_chunks(lengths: Sequence[int], max_waste: float = PAD_WASTE,
@@ -242,7 +255,8 @@ class DecodeBatch:
         finished = []
         for i, (r, t) in enumerate(zip(self.rows, toks, strict=True)):
             r.out.append(t)
-            if t in self.eos_set or len(r.out) >= r.max_new_tokens:
+            if (t in self.eos_set or len(r.out) >= r.max_new_tokens
+                    or (r.loop_guard and len(r.out) % LOOP_MAX_PERIOD == 0 and in_loop(r.out, r.loop_guard))):
                 finished.append(i)
         done = [self.rows[i] for i in finished]
         if finished:

@@ -178,7 +178,8 @@ class TransformersSimBackend:
 
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
                  batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
-                 prefix_cache: bool = True, prefix_cache_mb: int = 512, continuous: bool = False):
+                 prefix_cache: bool = True, prefix_cache_mb: int = 512, continuous: bool = False,
+                 loop_guard: int = 64):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -197,6 +198,7 @@ class TransformersSimBackend:
             log.warning("decode loop unavailable for %s (%s): using model.generate", model_path, why)
             decoder = "generate"
         self.decoder = decoder  # loop: gtm_core.llm.decode (slot KV cache, rows leave as they finish); generate: HF
+        self.loop_guard = loop_guard  # decode loop: a row repeating one short n-gram this long stops (0: never)
         from gtm_core.llm.decode import PrefixCache
 
         self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb << 20) if prefix_cache else None
@@ -294,7 +296,7 @@ class TransformersSimBackend:
                             prefix=tool_n or sys_n, prefix_base=sys_n if tool_n else 0,
                             matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
                             temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
-                            seed=r.seed))
+                            seed=r.seed, loop_guard=self.loop_guard))
         return rows
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
