@@ -70,15 +70,16 @@ def verl_config(
         agent_loop_out.parent.mkdir(parents=True, exist_ok=True)
         agent_loop_out.write_text(yaml.safe_dump(agent_loop_config(), sort_keys=False))
     lossy = [r for r in reports if r.nested_lost]
-    overrides = verl_overrides(str(out or "TOOL_CONFIG.yaml"), max_response_chars,
-                               str(agent_loop_out) if agent_loop_out else None)
+    # absolute paths: verl resolves relative ones against each Ray worker's working directory
+    overrides = verl_overrides(str(out.resolve()) if out else "TOOL_CONFIG.yaml", max_response_chars,
+                               str(agent_loop_out.resolve()) if agent_loop_out else None)
     if as_json:
         typer.echo(json.dumps({"out": str(out), "tools": len(reports), "verl_overrides": overrides,
                                "nested_lost": {r.tool: r.nested_lost for r in lossy},
                                "typed": {r.tool: r.typed for r in reports if r.typed}}))
         return
     console.print(f"{'wrote ' + str(out) if out else 'tool config'}: {len(reports)} tools "
-                  f"(simulator {url}, responses up to {max_response_chars} chars)")
+                  f"(simulator {url}, responses up to {max_response_chars} chars)", soft_wrap=True)
     if lossy:
         console.print(f"[yellow]{len(lossy)} tools lose nested structure[/] under verl's schema model "
                       f"(kept on the simulator side, where the gate checks the real schema"
@@ -90,4 +91,4 @@ def verl_config(
     for r in reports:
         if r.typed:
             console.print(f"  {r.tool}: type filled for " + ", ".join(f"{p} -> {t}" for p, t in r.typed.items()))
-    console.print("verl settings:\n  " + "\n  ".join(overrides))
+    console.print("verl settings:\n  " + "\n  ".join(overrides), soft_wrap=True, highlight=False)
