@@ -33,6 +33,8 @@ TOOL_CHARS = 3000
 CALL_CHARS = 8000  # arguments can be code (the CUDA validator); the call matters most
 HISTORY_CHARS = 1500
 HISTORY_ITEM_CHARS = 500
+EXAMPLES_CHARS = 900  # recorded real calls of this tool or its nearest tools (``simulator.examples``)
+EXAMPLE_ITEM_CHARS = 450
 
 
 def clip(text: str, limit: int) -> str:
@@ -41,11 +43,20 @@ def clip(text: str, limit: int) -> str:
 
 
 def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
-                 hint: str | None = None) -> str:
-    """The user turn: the tool (unified format), the history of this session, then the call.
-    ``hint`` (RL runs of search-like tools) adds a ground-truth line the output should support.
-    Long parts are clipped and only the most recent history that fits ``HISTORY_CHARS`` is kept."""
+                 hint: str | None = None, examples: list[dict[str, Any]] | None = None) -> str:
+    """The user turn: the tool (unified format), recorded real examples, the history of this
+    session, then the call. ``examples`` are ``{"tool", "arguments", "output"}`` items of real calls
+    (same tool or nearest tools); ``hint`` (RL runs of search-like tools) adds a ground-truth line
+    the output should support. Long parts are clipped and only the most recent history that fits
+    ``HISTORY_CHARS`` is kept."""
     parts = [f"TOOL: {clip(_safe_json(spec.to_public()), TOOL_CHARS)}"]
+    used = 0
+    for j, ex in enumerate(examples or []):
+        line = f"EXAMPLE[{j}]: {clip(_safe_json(ex), EXAMPLE_ITEM_CHARS)}"
+        if used + len(line) > EXAMPLES_CHARS:
+            break
+        parts.append(line)
+        used += len(line)
     lines: list[str] = []
     used = 0
     items = list(enumerate(history or []))
@@ -66,10 +77,10 @@ def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[s
 
 
 def build_messages(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
-                   hint: str | None = None) -> list[dict[str, str]]:
+                   hint: str | None = None, examples: list[dict[str, Any]] | None = None) -> list[dict[str, str]]:
     """System + user messages for one simulated call."""
     return [{"role": "system", "content": system_prompt()},
-            {"role": "user", "content": user_content(spec, arguments, history, hint)}]
+            {"role": "user", "content": user_content(spec, arguments, history, hint, examples)}]
 
 
 def render_output(output: Any) -> str:
@@ -78,9 +89,10 @@ def render_output(output: Any) -> str:
 
 
 def sft_example(spec: ToolSpec, arguments: dict[str, Any], output: Any,
-                history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                history: list[dict[str, Any]] | None = None,
+                examples: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One chat-format training record (TRL SFTTrainer / LLaMA-Factory 'messages' format)."""
-    return {"messages": build_messages(spec, arguments, history)
+    return {"messages": build_messages(spec, arguments, history, examples=examples)
             + [{"role": "assistant", "content": render_output(output)}]}
 
 

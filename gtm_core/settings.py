@@ -65,11 +65,15 @@ class Settings(BaseSettings):
         ]
     )
     import_limit_per_source: int | None = 150
-    tool_sources_dir: Path | None = None
+    tool_sources_dir: Path | None = None  # extra folder: every *tools*.json(l) in it is imported too
     # held-out real calls eval_table replays per model (a 135M model prefills ~700 prompt tokens a
     # call on 2 cores: ~2-3 s each); None: all of them
     fidelity_limit: int | None = 80
-    audit_limit: int | None = 400  # real calls replayed by sim_to_real_report (None: all)  # extra folder: every *tools*.json(l) in it is imported too
+    audit_limit: int | None = 400  # real calls replayed by sim_to_real_report (None: all)
+    # recorded real calls (train part of the real-trace split) shown per simulated call: same tool
+    # first, else the nearest tools above ``real_examples_min_similarity``; 0 disables
+    real_examples_k: int = 2
+    real_examples_min_similarity: float = 0.7
 
     @classmethod
     def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:

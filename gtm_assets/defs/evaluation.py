@@ -17,7 +17,7 @@ EVAL_MODULES = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_
                 "gtm_core.evaluation.runner", "gtm_core.chat_format", "gtm_core.simulator.engine",
                 "gtm_core.simulator.gate", "gtm_core.simulator.backends", "gtm_core.tool_errors",
                 "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces", "gtm_core.evaluation.real_split",
-                "gtm_core.schema_refs")
+                "gtm_core.schema_refs", "gtm_core.simulator.examples")
 JUDGE_PROMPTS = tuple(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det"))
 
 
@@ -115,6 +115,14 @@ def _heldout(gtm: GTMResource):
     return calls, tools, {(f, int(n)) for f, n in zip(held["file"], held["line"], strict=True)}
 
 
+def _example_index(gtm: GTMResource):
+    """Recorded real calls of the stored split's train part, shown to the model (None without any)."""
+    from gtm_core.evaluation.real_split import shared_example_index
+
+    store = gtm.store()
+    return shared_example_index(gtm.settings, store.read("real_traces") if store.exists("real_traces") else None)
+
+
 @dg.asset(
     deps=[dg.AssetKey("registered_model"), dg.AssetKey("dataset_splits"), dg.AssetKey("real_traces")], group_name=GROUP,
     kinds={"duckdb", "mlflow"}, code_version=code_version(modules=EVAL_MODULES, prompts=(*JUDGE_PROMPTS, "simulator_system")),
@@ -125,6 +133,7 @@ def _heldout(gtm: GTMResource):
 def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMResource) -> dg.MaterializeResult:
     from gtm_core.evaluation import fidelity as fd
     from gtm_core.evaluation.judge import is_configured
+    from gtm_core.evaluation.real_traces import audit
     from gtm_core.evaluation.runner import ModelRef, evaluate_model, load_eval_samples, make_backend
     from gtm_core.evaluation.tables import markdown, metric_table, summary
     from gtm_core.plots import grouped_bar_plot
@@ -137,15 +146,16 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     judged = is_configured(judge)
     refs = _refs(config, gtm)
     calls_files, tools_files, heldout = _heldout(gtm) if config.fidelity else ([], [], set())
+    shots = _example_index(gtm) if heldout else None
     fid_rows: list[dict] = []
     fid_reports: list[dict] = []
 
     def score_fidelity(role: str, ref, backend) -> None:
         context.log.info(f"held-out real traces: {role} {ref.label} on {len(heldout)} calls")
-        report, rows = fd.heldout_audit(backend, ref.to_dict(), calls_files, tools_files, heldout,
-                                        limit=gtm.settings.fidelity_limit if config.fidelity_limit == -1 else config.fidelity_limit,
-                                        batch_size=config.batch_size, seed=config.seed,
-                                        max_retries=config.max_retries, progress=True)
+        report, rows = audit(calls_files, tools_files, backend, model=ref.to_dict(), select=heldout,
+                             limit=gtm.settings.fidelity_limit if config.fidelity_limit == -1 else config.fidelity_limit,
+                             batch_size=config.batch_size, seed=config.seed, max_retries=config.max_retries,
+                             progress=True, examples=None if ref.kind == "offline" else shots)
         roles = [role, "offline"] if role == "candidate" and ref.kind == "offline" else [role]
         for r in roles:
             fid_rows.extend(fd.fidelity_rows(r, report))
@@ -320,7 +330,8 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
             raise dg.Failure(str(e)) from None
         backend = make_backend(ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
         report, rows = audit(calls, tools, backend, model=ref.to_dict(), limit=limit, batch_size=config.batch_size,
-                             seed=config.seed, lenient_types=config.lenient_types, progress=True, select=select)
+                             seed=config.seed, lenient_types=config.lenient_types, progress=True, select=select,
+                             examples=None if ref.kind == "offline" else _example_index(gtm))
     report["split"] = config.split
     store.replace("sim_to_real_calls", pd.DataFrame(rows))
     per_tool = pd.DataFrame([{"tool": k, **v} for k, v in report["per_tool"].items()])

@@ -22,16 +22,19 @@ class RealTracesConfig(dg.Config):
     episode_frac: float = 0.15
     max_heldout: int | None = 400
     salt: str = "gtm-real-split-v1"
+    examples_k: int = -1  # recorded examples shown in each train row (-1: settings.real_examples_k; 0: none)
 
 
 @dg.asset(
     group_name=GROUP, kinds={"duckdb"},
     code_version=code_version(modules=("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces",
                                        "gtm_core.chat_format", "gtm_core.carg.export", "gtm_core.simulator.gate",
-                                       "gtm_core.tool_errors", "gtm_core.schema_refs"), prompts=("simulator_system",)),
+                                       "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples"),
+                              prompts=("simulator_system",)),
     description="Visible real calls (../shared/data) split deterministically by tool and episode into train "
                 "and held-out; DuckDB real_traces (every call, its split and why) and real_examples (the train "
-                "calls in chat format, history = earlier real calls of the episode). Data version: the files' hash.",
+                "calls in chat format, history = earlier real calls of the episode, recorded examples of the same or "
+                "nearest tools from other train episodes). Data version: the files' hash.",
 )
 def real_traces(context: dg.AssetExecutionContext, config: RealTracesConfig, gtm: GTMResource) -> dg.MaterializeResult:
     from gtm_core.evaluation.real_split import RealSplitConfig, build_split, files_digest
@@ -46,11 +49,16 @@ def real_traces(context: dg.AssetExecutionContext, config: RealTracesConfig, gtm
         return dg.MaterializeResult(data_version=dg.DataVersion("no-shared-data"), metadata={
             "calls": 0, "heldout": 0, "train_examples": 0,
             "note": f"shared data folder {gtm.settings.shared_data_dir} absent or without real-call files: 0 calls"})
+    split_cfg = config.model_dump(exclude={"examples_k"})
+    k = gtm.settings.real_examples_k if config.examples_k == -1 else config.examples_k
     try:
-        cfg = RealSplitConfig(**config.model_dump())
+        cfg = RealSplitConfig(**split_cfg)
+        if k < 0:
+            raise ValueError(f"examples_k: must be >= 0 or -1 (got {config.examples_k})")
     except ValueError as e:
         raise dg.Failure(str(e)) from None
-    split = build_split(calls, tools, cfg)
+    split = build_split(calls, tools, cfg, examples_k=k, min_similarity=gtm.settings.real_examples_min_similarity,
+                        embedder=gtm.embedder() if k else None)
     traces = pd.DataFrame(split.rows(), columns=TRACE_COLUMNS)
     examples = pd.DataFrame(split.examples, columns=EXAMPLE_COLUMNS)
     examples["messages"] = [json.dumps(m, ensure_ascii=False) for m in examples["messages"]]
@@ -63,4 +71,5 @@ def real_traces(context: dg.AssetExecutionContext, config: RealTracesConfig, gtm
         "heldout_tools": len(split.heldout_tools), "reasons": dg.MetadataValue.json(reasons),
         "by_file": md_table(by), "files": dg.MetadataValue.json([p.name for p in [*calls, *tools]]),
         "call_rejects": len(split.rejects), "config": dg.MetadataValue.json(config.model_dump()),
+        "examples_k": k, "rows_with_examples": int(sum("EXAMPLE[0]: " in m for m in examples["messages"])),
     })

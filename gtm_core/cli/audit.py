@@ -58,6 +58,7 @@ def audit_cmd(
     max_tokens: int = typer.Option(512, help="max new tokens per simulated output"),
     seed: int = typer.Option(0),
     lenient_types: bool = typer.Option(False, "--lenient-types", help="gate accepts numeric/boolean strings"),
+    examples: int | None = typer.Option(None, "--examples", help="recorded real calls (train part of the split) shown per call; 0: none; default: settings real_examples_k"),
     out: Path | None = typer.Option(None, help="also write one row per replayed call (JSONL)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
@@ -94,7 +95,16 @@ def audit_cmd(
         raise typer.Exit(2) from None
     kw = {"limit": limit, "batch_size": batch_size, "seed": seed, "lenient_types": lenient_types,
           "progress": not as_json, "select": select}
-    report, rows = audit(calls, tools or [], backend, model=ref.to_dict(), **kw)
+    if examples is not None and examples < 0:
+        console.print(f"[red]--examples: must be >= 0 (got {examples})[/red]")
+        raise typer.Exit(2)
+    shots = None
+    if ref.kind != "offline":  # the offline teacher reads no prompt
+        from gtm_core.evaluation.real_split import shared_example_index
+
+        shots = shared_example_index(s.model_copy(update={"real_examples_k": s.real_examples_k if examples is None else examples}),
+                                     _stored_traces(s))
+    report, rows = audit(calls, tools or [], backend, model=ref.to_dict(), examples=shots, **kw)
     report["split"] = split or ("heldout" if default_files else "all")
     reports = {ref.label: report}
     if offline and ref.kind != "offline":

@@ -6,13 +6,11 @@ and not fall below the champion's)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from gtm_core.evaluation.real_traces import FIDELITY, audit
+from gtm_core.evaluation.real_traces import FIDELITY
 
 COLUMNS = ["role", "model", "kind", "uri", "version", "part", "n_calls", *FIDELITY, "real_errors", "sim_errors"]
 
@@ -20,14 +18,6 @@ COLUMNS = ["role", "model", "kind", "uri", "version", "part", "n_calls", *FIDELI
 def model_key(ref: dict[str, Any]) -> str:
     """Identity of a scored model across assets: its kind and version (else its URI)."""
     return f"{ref.get('kind')}|{ref.get('version') or ref.get('uri') or ''}"
-
-
-def heldout_audit(backend, ref: dict[str, Any], calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
-                  heldout: set[tuple[str, int]], *, limit: int | None = None, batch_size: int = 16, seed: int = 0,
-                  max_retries: int = 0, progress: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The audit of ``backend`` on the held-out calls (``heldout``: (file name, line) keys)."""
-    return audit(calls_files, tools_files, backend, model=ref, limit=limit, batch_size=batch_size, seed=seed,
-                 max_retries=max_retries, progress=progress, select=heldout)
 
 
 def fidelity_rows(role: str, report: dict[str, Any]) -> list[dict[str, Any]]:

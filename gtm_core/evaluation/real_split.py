@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from gtm_core.carg.export import target_kind
+from gtm_core.carg.export import GATED, target_kind
 from gtm_core.carg.records import Sample
 from gtm_core.chat_format import error_payload, sft_example
 from gtm_core.evaluation.real_traces import (
@@ -36,7 +36,8 @@ from gtm_core.evaluation.real_traces import (
     real_value,
     with_history,
 )
-from gtm_core.spec import Reject
+from gtm_core.simulator.examples import ExampleIndex, RealExample
+from gtm_core.spec import Reject, ToolSpec
 from gtm_core.tool_errors import EXECUTION_ERROR
 
 TRAIN, HELDOUT = "train", "heldout"
@@ -157,26 +158,72 @@ class RealSplit:
         return [asdict(t) for t in self.traces]
 
 
+def _example_records(items: Sequence[tuple[RealCall, ToolSpec, Any, str]]) -> list[RealExample]:
+    """Train calls the model could answer (not ``gated_call``) as retrievable examples."""
+    return [RealExample(c.tool, spec.description, c.arguments, target, episode_key(c))
+            for c, spec, target, kind in items if kind != GATED]
+
+
 def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
-                config: RealSplitConfig = RealSplitConfig()) -> RealSplit:
-    """Load, split and render the real calls of ``calls_files`` (specs joined from ``tools_files``)."""
+                config: RealSplitConfig = RealSplitConfig(), *, examples_k: int = 0,
+                min_similarity: float = 0.7, embedder: Any = None) -> RealSplit:
+    """Load, split and render the real calls of ``calls_files`` (specs joined from ``tools_files``).
+    With ``examples_k`` > 0 each train row shows that many recorded examples of the train part
+    (``ExampleIndex``; the row's own episode left out), as the simulator serves them."""
     calls, rejects = load_all_calls(calls_files)
     split = split_calls(calls, config)
     index = SpecIndex(tools_files)
-    traces, examples = [], []
+    traces, train = [], []
     for c, hist in with_history(calls):
         part, reason = split[(c.file, c.line)]
         traces.append(RealTrace(c.file, c.line, c.tool, c.episode or "", c.step, c.stateful, c.is_error,
                                 part, reason, len(hist)))
         if part == TRAIN:
             spec, target = index.spec(c), target_output(c)
-            msgs = sft_example(spec, c.arguments, target, hist or None)["messages"]
-            examples.append({"sample_id": f"real:{c.file}:{c.line}", "tool": c.tool, "episode": c.episode or "",
-                             "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs,
-                             "kind": target_kind(spec, c.arguments, target, "real")})  # gated_call: not a target
+            train.append((c, hist, spec, target, target_kind(spec, c.arguments, target, "real")))
+    shots = (ExampleIndex(_example_records([(c, sp, t, k) for c, _, sp, t, k in train]), k=examples_k,
+                          min_similarity=min_similarity, embedder=embedder)
+             if examples_k else None)
+    examples = []
+    for c, hist, spec, target, kind in train:
+        ex = shots.for_tool(spec, exclude_episode=episode_key(c)) if shots is not None else None
+        msgs = sft_example(spec, c.arguments, target, hist or None, ex or None)["messages"]
+        examples.append({"sample_id": f"real:{c.file}:{c.line}", "tool": c.tool, "episode": c.episode or "",
+                         "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs,
+                         "kind": kind})  # gated_call: not a target
     heldout = {k for k, (p, _) in split.items() if p == HELDOUT}
     tools = {t.tool for t in traces if t.reason == "unseen_tool"}
     return RealSplit(traces, examples, heldout, tools, rejects)
+
+
+def train_example_index(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
+                        traces: pd.DataFrame | None = None, config: RealSplitConfig = RealSplitConfig(), *,
+                        k: int = 2, min_similarity: float = 0.7, embedder: Any = None) -> ExampleIndex:
+    """The recorded examples the simulator may show: the train part of the split only (from a
+    stored ``real_traces`` table when it covers these files), so held-out calls never leak."""
+    keep = selection(calls_files, TRAIN, traces, config) or set()
+    calls, _ = load_all_calls(calls_files)
+    index = SpecIndex(tools_files)
+    items = []
+    for c in calls:
+        if (c.file, c.line) in keep:
+            spec, target = index.spec(c), target_output(c)
+            items.append((c, spec, target, target_kind(spec, c.arguments, target, "real")))
+    return ExampleIndex(_example_records(items), k=k, min_similarity=min_similarity, embedder=embedder)
+
+
+def shared_example_index(settings: Any, traces: pd.DataFrame | None = None) -> ExampleIndex | None:
+    """The ``train_example_index`` of the shared real-call files under ``settings`` (None when
+    there are none or ``real_examples_k`` is 0)."""
+    from gtm_core.embed import Embedder
+    from gtm_core.evaluation.real_traces import shared_pairs
+
+    calls, tools = shared_pairs(settings.shared_data())
+    if not calls or settings.real_examples_k <= 0:
+        return None
+    return train_example_index(calls, tools, traces, k=settings.real_examples_k,
+                               min_similarity=settings.real_examples_min_similarity,
+                               embedder=Embedder(settings.embedder_model))
 
 
 def files_digest(paths: Sequence[str | Path]) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 from gtm_core.carg.errors import json_type
 from gtm_core.evaluation.checks import is_error
 from gtm_core.simulator.engine import SimCall, SimOptions
+from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import Reject, SpecError, ToolSpec
 
 HISTORY_LIMIT = 8
@@ -334,10 +335,12 @@ def _round_robin(replay: list, limit: int) -> list:
 def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], backend, *, model: dict[str, Any],
           limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
           lenient_types: bool = False, progress: bool = False,
-          select: set[tuple[str, int]] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+          select: set[tuple[str, int]] | None = None,
+          examples: ExampleIndex | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
     calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
-    are still the episode's earlier real calls. ``limit`` bounds the replayed calls, shared
+    are still the episode's earlier real calls. ``examples`` shows the simulator recorded calls of
+    the same or nearest tools (never of the replayed call's own episode). ``limit`` bounds the replayed calls, shared
     round-robin between the files (a prefix of each file, episodes in order)."""
     from gtm_core.evaluation.runner import simulate_calls
 
@@ -349,9 +352,12 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
     if limit is not None and len(replay) > limit:
         replay = _round_robin(replay, limit)
     items = []
+    if examples is not None:
+        examples.prefetch(index.spec(c) for c, _ in replay)
     for c, hist in replay:
         spec = index.spec(c)
-        items.append((spec, SimCall(spec.name, c.arguments, history=hist,
+        shots = examples.for_tool(spec, exclude_episode=episode_key(c)) if examples is not None else None
+        items.append((spec, SimCall(spec.name, c.arguments, history=hist, examples=shots,
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
     results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
                              lenient_types=lenient_types, progress=progress, desc="audit")
@@ -373,7 +379,7 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
                      "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
                      "schema_agree": schema, "value_agree": value, "text_f1": text,
                      "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000]})
-    report = {**overall.figures(), "model": model,
+    report = {**overall.figures(), "model": model, "examples_k": examples.k if examples is not None else 0,
               "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},
               "by_statefulness": {k: v.figures() for k, v in sorted(by_state.items())},
               "per_file": {k: v.figures() for k, v in by_file.items()},

@@ -30,6 +30,7 @@ from gtm_core.chat_format import build_messages, error_payload
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema
+from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
 from gtm_core.simulator.gate import Gate
 from gtm_core.simulator.session import (
@@ -94,6 +95,7 @@ class SimCall:
     session_id: str | None = None
     history: list[dict[str, Any]] | None = None  # explicit history for session-less calls
     options: SimOptions = field(default_factory=SimOptions)
+    examples: list[dict[str, Any]] | None = None  # explicit real examples (else the engine's ExampleIndex)
 
 
 @dataclass
@@ -223,8 +225,10 @@ class Simulator:
     def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec], backend: SimBackend | None = None, *,
                  state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
                  max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
-                 lenient_types: bool = False, session_ttl_s: float | None = 3600.0):
+                 lenient_types: bool = False, examples: ExampleIndex | None = None,
+                 session_ttl_s: float | None = 3600.0):
         self.lenient_types = lenient_types
+        self.examples = examples  # recorded real calls shown to the model (same or nearest tools)
         self.tools: dict[str, ToolSpec] = {}
         self._gates: dict[str, Gate] = {}
         self._writes: dict[str, bool] = {}
@@ -323,8 +327,8 @@ class Simulator:
 
     def _cache_key(self, call: SimCall, sess: Session | None) -> tuple:
         extra = ""
-        if call.history or call.options.hint:
-            extra = hashlib.sha1(canonical_json([call.history, call.options.hint]).encode()).hexdigest()
+        if call.history or call.options.hint or call.examples:
+            extra = hashlib.sha1(canonical_json([call.history, call.options.hint, call.examples]).encode()).hexdigest()
         return ResultCache.key(call.tool, call.arguments, (sess.id if sess else "") + extra,
                                sess.state_version if sess else 0)
 
@@ -391,8 +395,10 @@ class Simulator:
         for _, call, spec, sess, seed in todo:
             hist = list(sess.history) if sess is not None else list(call.history or [])
             o = call.options
+            shots = call.examples if call.examples is not None else (
+                self.examples.for_tool(spec) if self.examples is not None else None)
             reqs.append(ChatRequest(
-                messages=build_messages(spec, call.arguments, hist, o.hint), task="simulate",
+                messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
                 payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
                 response_schema=decoding_schema(spec.response_schema, o.allow_errors),
                 temperature=o.temperature if o.temperature is not None else 0.0,

@@ -1,0 +1,133 @@
+"""Recorded real calls as in-context examples (StableToolBench's cache fallback, MirrorAPI's real pairs).
+
+An ``ExampleIndex`` holds real (tool, arguments, output) records. For the tool of a call it returns a
+few of them: first recorded calls of the same tool (other episodes only, so a call never sees its own
+episode's outputs), then calls of the nearest *other* tools by MiniLM cosine similarity over name and
+description, above ``min_similarity`` so an unrelated tool never lends its shape. The prompt shows
+them as ``EXAMPLE[j]`` lines (``chat_format``); training rows of the ``real`` scenario are rendered
+with the same lookup (own episode left out), so the model is trained on the contract it is served with.
+
+The order of records is a content hash, not an RNG: the same index answers the same examples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gtm_core.spec import ToolSpec
+
+
+@dataclass(frozen=True)
+class RealExample:
+    """One recorded real call; ``episode`` scopes the leave-own-episode-out rule."""
+
+    tool: str
+    description: str
+    arguments: dict[str, Any]
+    output: Any
+    episode: str
+
+    def item(self) -> dict[str, Any]:
+        return {"tool": self.tool, "arguments": self.arguments, "output": self.output}
+
+
+def _order(e: RealExample) -> str:
+    return hashlib.sha256(json.dumps([e.tool, e.episode, e.arguments], sort_keys=True, default=str).encode()).hexdigest()
+
+
+class ExampleIndex:
+    """``k`` examples per call: same-tool records first, then the nearest tools' (one each)."""
+
+    def __init__(self, examples: Iterable[RealExample], *, k: int = 2, min_similarity: float = 0.7,
+                 embedder: Any = None) -> None:
+        if k < 0:
+            raise ValueError(f"k: must be >= 0 (got {k})")
+        if not -1 <= min_similarity <= 1:
+            raise ValueError(f"min_similarity: must be within [-1, 1] (got {min_similarity})")
+        self.k, self.min_similarity = k, min_similarity
+        self.by_tool: dict[str, list[RealExample]] = defaultdict(list)
+        for e in examples:
+            self.by_tool[e.tool].append(e)
+        for rows in self.by_tool.values():
+            rows.sort(key=_order)
+        self.tools = sorted(self.by_tool)
+        self._embedder = embedder
+        self._vectors: np.ndarray | None = None
+        self._query_cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_tool.values())
+
+    @staticmethod
+    def text(name: str, description: str) -> str:
+        return f"{name}: {description}"[:512]
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._embedder is None:
+            from gtm_core.embed import Embedder
+
+            self._embedder = Embedder()
+        return self._embedder.encode(list(texts))
+
+    def _tool_vectors(self) -> np.ndarray:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = self._embed([self.text(t, self.by_tool[t][0].description) for t in self.tools])
+            return self._vectors
+
+    def prefetch(self, specs: Iterable[ToolSpec]) -> None:
+        """Embed the lookup texts of many tools in one batch (an audit's or a server's tools)."""
+        if self.k == 0 or not self.tools:
+            return
+        with self._lock:
+            todo = sorted({self.text(s.name, s.description) for s in specs} - set(self._query_cache))
+        if todo:
+            vecs = self._embed(todo)
+            with self._lock:
+                self._query_cache.update(zip(todo, vecs, strict=True))
+
+    def neighbours(self, spec: ToolSpec, n: int) -> list[tuple[str, float]]:
+        """The ``n`` nearest recorded tools other than ``spec``'s own, with similarity >= ``min_similarity``."""
+        if n <= 0 or not self.tools:
+            return []
+        key = self.text(spec.name, spec.description)
+        with self._lock:
+            q = self._query_cache.get(key)
+        if q is None:
+            q = self._embed([key])[0]
+            with self._lock:
+                if len(self._query_cache) > 100_000:
+                    self._query_cache.clear()
+                self._query_cache[key] = q
+        sims = self._tool_vectors() @ q
+        out = []
+        for i in np.argsort(-sims, kind="stable"):
+            if sims[i] < self.min_similarity:
+                break
+            if self.tools[i] != spec.name:
+                out.append((self.tools[i], float(sims[i])))
+                if len(out) == n:
+                    break
+        return out
+
+    def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
+        """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``."""
+        if self.k == 0:
+            return []
+        own = [e for e in self.by_tool.get(spec.name, ()) if e.episode != exclude_episode]
+        picked = own[: self.k]
+        if len(picked) < self.k:
+            for tool, _ in self.neighbours(spec, self.k - len(picked)):
+                rows = [e for e in self.by_tool[tool] if e.episode != exclude_episode]
+                if rows:
+                    picked.append(rows[0])
+        return [e.item() for e in picked]

@@ -1,0 +1,123 @@
+"""Recorded real calls as in-context examples: the index, the prompt lines, the train rows (own
+episode left out, held-out calls never shown) and the engine's requests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _sim_support import CountingBackend
+
+from gtm_core import chat_format
+from gtm_core.embed import Embedder
+from gtm_core.evaluation.real_split import build_split, train_example_index
+from gtm_core.evaluation.real_traces import episode_key, load_all_calls, shared_pairs
+from gtm_core.simulator.engine import SimCall, Simulator
+from gtm_core.simulator.examples import ExampleIndex, RealExample
+from gtm_core.spec import ToolSpec
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+def _spec(name: str, description: str) -> ToolSpec:
+    return ToolSpec.parse({"name": name, "description": description,
+                               "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}})
+
+
+def _records() -> list[RealExample]:
+    weather = "Get the current weather forecast for a city"
+    return [RealExample("get_weather", weather, {"city": c}, {"temp_c": t, "city": c}, f"ep{i}")
+            for i, (c, t) in enumerate([("Paris", 11), ("Oslo", -2), ("Rome", 17)])] + [
+        RealExample("convert_currency", "Convert an amount of money between two currencies", {"amount": 3},
+                    {"result": 2.7}, "ep9")]
+
+
+def test_same_tool_first_own_episode_left_out(embedder) -> None:
+    ix = ExampleIndex(_records(), k=2, embedder=embedder)
+    spec = _spec("get_weather", "Get the current weather forecast for a city")
+    got = ix.for_tool(spec)
+    assert len(got) == 2 and all(g["tool"] == "get_weather" for g in got)
+    episodes = {json.dumps(e.arguments): e.episode for e in _records()}
+    for ep in ("ep0", "ep1", "ep2"):
+        shown = ix.for_tool(spec, exclude_episode=ep)
+        assert len(shown) == 2 and all(episodes[json.dumps(g["arguments"])] != ep for g in shown)
+    assert ExampleIndex(_records(), k=0, embedder=embedder).for_tool(spec) == []
+
+
+def test_nearest_tools_above_threshold_only(embedder) -> None:
+    ix = ExampleIndex(_records(), k=2, min_similarity=0.6, embedder=embedder)
+    near = _spec("weather_forecast", "Weather forecast of a city for today")
+    sims = dict(ix.neighbours(near, 5))
+    assert "get_weather" in sims and sims["get_weather"] >= 0.6
+    assert "convert_currency" not in sims  # unrelated: below the threshold
+    assert [g["tool"] for g in ix.for_tool(near)] == ["get_weather"]  # one example per neighbour tool
+    far = _spec("translate_text", "Translate a sentence into French")
+    assert ix.for_tool(far) == []
+
+
+@pytest.mark.parametrize("field,value", [("k", -1), ("min_similarity", 2.0)])
+def test_bad_settings_name_the_field(field, value) -> None:
+    with pytest.raises(ValueError, match=field):
+        ExampleIndex([], **{field: value})
+
+
+def test_prompt_shows_examples_within_budget() -> None:
+    spec = _spec("get_weather", "weather")
+    big = {"tool": "get_weather", "arguments": {"city": "x"}, "output": {"text": "y" * 5000}}
+    text = chat_format.user_content(spec, {"city": "Paris"}, None, None, [big, big, big])
+    lines = [ln for ln in text.splitlines() if ln.startswith("EXAMPLE[")]
+    assert 1 <= len(lines) <= 2 and sum(map(len, lines)) <= chat_format.EXAMPLES_CHARS
+    assert text.index("TOOL:") < text.index("EXAMPLE[0]:") < text.index("CALL:")
+    assert "EXAMPLE[" not in chat_format.user_content(spec, {"city": "Paris"})
+
+
+def test_engine_sends_index_examples_and_explicit_ones(embedder) -> None:
+    seen: list[str] = []
+
+    class Recording(CountingBackend):
+        def generate(self, requests, *, attempt: int = 0):
+            seen.extend(r.messages[-1]["content"] for r in requests)
+            return super().generate(requests, attempt=attempt)
+
+    spec = _spec("get_weather", "Get the current weather forecast for a city")
+    sim = Simulator([spec], Recording(), examples=ExampleIndex(_records(), k=1, embedder=embedder))
+    sim.simulate_batch([SimCall("get_weather", {"city": "Lima"})])
+    assert "EXAMPLE[0]: " in seen[-1] and '"get_weather"' in seen[-1].split("EXAMPLE[0]: ")[1]
+    sim.simulate_batch([SimCall("get_weather", {"city": "Kyiv"}, examples=[])])
+    assert "EXAMPLE[" not in seen[-1]  # explicit (empty) examples win over the index
+
+
+def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> None:
+    from gtm_core.evaluation.real_split import target_output
+
+    calls_files, tools_files = shared_pairs(shared_data)
+    split = build_split(calls_files, tools_files, examples_k=2, embedder=embedder)
+    calls, _ = load_all_calls(calls_files)
+    by_key = {(c.file, c.line): c for c in calls}
+    held_eps = {episode_key(by_key[k]) for k in split.heldout}
+
+    def pair(tool, args, out) -> str:
+        return json.dumps([tool, args, out], sort_keys=True, default=str)
+
+    episodes_of: dict[str, set[str]] = {}  # a recorded (tool, arguments, output) -> the episodes holding it
+    for c in calls:
+        episodes_of.setdefault(pair(c.tool, c.arguments, target_output(c)), set()).add(episode_key(c))
+    shown = 0
+    for row in split.examples:
+        own = episode_key(by_key[(row["file"], row["line"])])
+        for line in row["messages"][1]["content"].splitlines():
+            if not line.startswith("EXAMPLE[") or line.endswith("truncated]"):
+                continue
+            item = json.loads(line.split(": ", 1)[1])
+            eps = episodes_of[pair(item["tool"], item["arguments"], item["output"])]
+            assert eps - held_eps, f"{row['sample_id']}: example from a held-out episode"
+            assert eps - {own}, f"{row['sample_id']}: example from its own episode"
+            shown += 1
+    assert shown > len(split.examples) // 2  # most train rows see recorded calls
+
+    index = train_example_index(calls_files, tools_files, k=2, embedder=embedder)
+    assert len(index) > 0
+    assert not any(e.episode in held_eps for rows in index.by_tool.values() for e in rows)
