@@ -40,7 +40,13 @@ def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: 
         kw.update(backend_kw or {})
     be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
                       base_url=base_url, api_key=api_key, lora_path=lora, **kw)
-    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types, **(sim_kw or {}))
+    shots = None
+    if backend != "offline":  # a model reads the prompt: show it recorded real calls (settings.real_examples_k)
+        from gtm_core.evaluation.real_split import shared_example_index
+        from gtm_core.settings import get_settings
+
+        shots = shared_example_index(get_settings())
+    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types, examples=shots, **(sim_kw or {}))
 
 
 @app.command()
