@@ -43,6 +43,18 @@ def prompt_request(task: str, payload: dict[str, Any], *, response_schema: dict 
     return ChatRequest(messages=messages, task=task, payload=payload, response_schema=response_schema, **kw)
 
 
+class ScoredText(str):
+    """A generated text that also carries ``head_prob``: the probability the model gave its first
+    few tokens under the output grammar (which branch it took: an error payload or a result)."""
+
+    head_prob: float | None
+
+    def __new__(cls, text: str, head_prob: float | None = None) -> ScoredText:
+        obj = super().__new__(cls, text)
+        obj.head_prob = head_prob
+        return obj
+
+
 class OutputParseError(ValueError):
     """The model's text held no JSON value where one was required."""
 

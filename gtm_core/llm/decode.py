@@ -92,6 +92,11 @@ class Row:
     out: list[int] = field(default_factory=list)
     generator: Any = None
     loop_guard: int = 0  # > 0: finish once the last ``loop_guard`` tokens are one short n-gram repeated
+    head_logprob: float = 0.0  # log-probability of the first ``HEAD_TOKENS`` chosen tokens (grammar-masked)
+
+
+# the opening tokens whose probability says which branch an output took (``{"error"`` or a result)
+HEAD_TOKENS = 3
 
 
 LOOP_MAX_PERIOD = 8
@@ -246,6 +251,12 @@ class DecodeBatch:
                 probs = torch.softmax(scores[i] / r.temperature, -1)
                 tokens[i] = torch.multinomial(probs, 1, generator=r.generator)[0]
         toks = tokens.tolist()
+        head = [i for i, r in enumerate(self.rows) if len(r.out) < HEAD_TOKENS]
+        if head:
+            ix = torch.tensor(head, device=scores.device)
+            lp = torch.log_softmax(scores[ix].float(), -1).gather(1, tokens[ix].unsqueeze(1)).squeeze(1).tolist()
+            for i, v in zip(head, lp, strict=True):
+                self.rows[i].head_logprob += v
         matched = [i for i, r in enumerate(self.rows) if r.matcher is not None]
         if matched:
             import xgrammar as xgr

@@ -19,12 +19,13 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from gtm_core.llm.base import ChatRequest
+from gtm_core.llm.base import ChatRequest, ScoredText
 from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
 from gtm_core.spec import canonical_json
 from gtm_core.tool_errors import SEMANTIC_ERROR_TYPES
@@ -51,6 +52,12 @@ ANY_OUTPUT_SCHEMA: dict[str, Any] = {"anyOf": [
     {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
     {"type": "object", "properties": {"error": MODEL_ERROR_SCHEMA["properties"]["error"]}, "additionalProperties": {}},
 ]}
+# ... and one that answers a result, never an error payload (a declined low-confidence error)
+ANY_RESULT_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
+    {"type": "object", "properties": {"error": {"type": ["string", "number", "boolean", "array", "null"], "items": {}}},
+     "additionalProperties": {}},
+]}
 # retry n decodes under ever tighter bounds so that it fits the token budget
 RETRY_LIMITS: list[dict[str, int]] = [
     {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},
@@ -66,6 +73,11 @@ class SimBackend(Protocol):
     constrains: bool  # True when outputs are guaranteed to follow response_schema
 
     def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]: ...
+
+
+def result_schema(response_schema: dict | None) -> dict:
+    """The schema of a result without an error branch (``ANY_RESULT_SCHEMA`` for a tool without one)."""
+    return response_schema if response_schema is not None else ANY_RESULT_SCHEMA
 
 
 def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | None:
@@ -261,13 +273,15 @@ class TransformersSimBackend:
         tok = self.chat.tokenizer
         rows = self.rows(reqs, attempt)  # compiles grammars (and the compiler) first
         if self.concurrent:
-            return tok.batch_decode([f.result() for f in self._decoder().submit(rows)], skip_special_tokens=True)
-        out: list[list[int]] = []
-        for start in range(0, len(rows), self.chat.batch_size):
-            out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
-                          pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
-                          max_rows=self.chat.batch_size)
-        return tok.batch_decode(out, skip_special_tokens=True)
+            out = [f.result() for f in self._decoder().submit(rows)]
+        else:
+            out = []
+            for start in range(0, len(rows), self.chat.batch_size):
+                out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
+                              pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
+                              max_rows=self.chat.batch_size)
+        texts = tok.batch_decode(out, skip_special_tokens=True)
+        return [ScoredText(t, math.exp(r.head_logprob)) for t, r in zip(texts, rows, strict=True)]
 
     def _decoder(self):
         with self._lock:

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from jsonschema import Draft202012Validator
 from gtm_core.chat_format import build_messages, error_payload
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
-from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema
+from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema, result_schema
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
 from gtm_core.simulator.gate import Gate
@@ -181,6 +181,21 @@ def close_truncated_json(text: str) -> Any:
     raise ValueError("the truncated output cannot be closed")
 
 
+def _is_error(value: Any) -> bool:
+    return isinstance(value, dict) and "error" in value and len(value) == 1
+
+
+def _parsed(text: str) -> Any:
+    """The JSON value of a model output, or None when it has none (judged later by ``check_output``)."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        try:
+            return close_truncated_json(text)
+        except ValueError:
+            return None
+
+
 def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
     """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
     error payload is accepted only when ``allow_errors`` and never with a structural type."""
@@ -203,7 +218,7 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
     if claim is not None:
         return False, value, (f"model-written structural error {claim!r}: the call passed the gate, so only "
                               "a result or a semantic error may answer it")
-    is_err = isinstance(value, dict) and "error" in value and len(value) == 1
+    is_err = _is_error(value)
     if is_err and not allow_errors:
         return False, value, "error payload while errors are not allowed (options.allow_errors is false)"
     if allow_errors and is_err:
@@ -226,7 +241,12 @@ class Simulator:
                  state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
                  max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
                  lenient_types: bool = False, examples: ExampleIndex | None = None,
-                 session_ttl_s: float | None = 3600.0):
+                 session_ttl_s: float | None = 3600.0, error_confidence: float = 0.5):
+        if not 0 <= error_confidence <= 1:
+            raise ValueError(f"error_confidence: must be within [0, 1] (got {error_confidence})")
+        # a model-written semantic error stands only when the model gave the error branch at least
+        # this probability (backends that report it: the decode loop's ``head_prob``); 0 = greedy as is
+        self.error_confidence = error_confidence
         self.lenient_types = lenient_types
         self.examples = examples  # recorded real calls shown to the model (same or nearest tools)
         self.tools: dict[str, ToolSpec] = {}
@@ -407,22 +427,32 @@ class Simulator:
         reasons = [""] * len(todo)
         attempts = [0] * len(todo)
         left = list(range(len(todo)))
+        allow = [call.options.allow_errors for _, call, _, _, _ in todo]
         backend = self.backend
         strict = bool(getattr(backend, "constrains", False))
         for attempt in range(self.max_retries + 1):
             if not left:
                 break
-            # a concurrent backend (continuous batching) merges calls from many threads itself
-            with contextlib.nullcontext() if getattr(backend, "concurrent", False) else self._model_lock:
-                texts = backend.generate([reqs[j] for j in left], attempt=attempt)
-            with self._lock:
-                self.counters["model_calls"] += len(left)
-                self.counters["model_batches"] += 1
+            texts = self._generate(backend, [reqs[j] for j in left], attempt)
+            declined = []
+            for j, text in zip(left, texts, strict=True):
+                p = getattr(text, "head_prob", None)
+                if allow[j] and p is not None and p < self.error_confidence and _is_error(_parsed(text)):
+                    # greedy decoding took the error branch although the model gave it less than
+                    # ``error_confidence``: decide the error/result event by its probability and
+                    # decode a result instead (same attempt, same bounds)
+                    allow[j] = False
+                    reqs[j] = replace(reqs[j], response_schema=result_schema(todo[j][2].response_schema))
+                    declined.append(j)
+            if declined:
+                with self._lock:
+                    self.counters["errors_declined"] += len(declined)
+                again = dict(zip(declined, self._generate(backend, [reqs[j] for j in declined], attempt), strict=True))
+                texts = [again.get(j, t) for j, t in zip(left, texts, strict=True)]
             still = []
             for j, text in zip(left, texts, strict=True):
                 attempts[j] = attempt + 1
-                ok, value, reason = check_output(text, todo[j][2], allow_errors=todo[j][1].options.allow_errors,
-                                                 strict_json=strict)
+                ok, value, reason = check_output(text, todo[j][2], allow_errors=allow[j], strict_json=strict)
                 if ok:
                     outputs[j] = value
                 else:
@@ -442,6 +472,15 @@ class Simulator:
             if call.options.use_cache and not self._writes[spec.name]:
                 self.cache.put(self._cache_key(call, sess), outputs[j])
             results[i] = self._finish(call, spec, sess, outputs[j], "model", seed, attempts[j])
+
+    def _generate(self, backend: SimBackend, reqs: list[ChatRequest], attempt: int) -> list[str]:
+        # a concurrent backend (continuous batching) merges calls from many threads itself
+        with contextlib.nullcontext() if getattr(backend, "concurrent", False) else self._model_lock:
+            texts = backend.generate(reqs, attempt=attempt)
+        with self._lock:
+            self.counters["model_calls"] += len(reqs)
+            self.counters["model_batches"] += 1
+        return texts
 
     def warmup(self, allow_errors: bool = True, progress: bool = False) -> int:
         """Prepare the backend for every tool (constrained-decoding grammars compiled once, ahead

@@ -1,0 +1,90 @@
+"""A model-written semantic error stands only when the model gave the error branch at least
+``error_confidence``: the decode loop reports each output's opening-token probability
+(``ScoredText.head_prob``) and the engine decodes a result instead of a low-confidence error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _sim_support import real_specs, tiny_model_dir  # noqa: F401 - fixture
+
+from gtm_core.llm.base import ScoredText
+from gtm_core.simulator.backends import ANY_RESULT_SCHEMA, TransformersSimBackend
+from gtm_core.simulator.engine import SimCall, Simulator
+from gtm_core.spec import ToolSpec
+
+SPEC = ToolSpec.parse({"name": "get_order", "description": "Look up an order by id",
+                       "parameters": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+                       "response": {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}})
+NOT_FOUND = json.dumps({"error": {"type": "not_found", "message": "No order 'A1'.", "field": "id"}})
+
+
+class ScriptedModel:
+    """A model stand-in that answers an error with probability ``p_error`` whenever the grammar
+    allows one, else a result; it records the schemas it was asked to decode under."""
+
+    constrains = True
+    name = "scripted"
+
+    def __init__(self, p_error: float):
+        self.p_error, self.schemas = p_error, []
+
+    def generate(self, requests, *, attempt: int = 0):
+        out = []
+        for r in requests:
+            self.schemas.append(r.response_schema)
+            errors_allowed = "anyOf" in (r.response_schema or {"anyOf": 1})
+            out.append(ScoredText(NOT_FOUND, self.p_error) if errors_allowed else ScoredText('{"status": "shipped"}', 0.9))
+        return out
+
+
+@pytest.mark.parametrize("p_error,threshold,want_error", [(0.3, 0.5, False), (0.8, 0.5, True), (0.3, 0.0, True)])
+def test_low_confidence_errors_become_results(p_error, threshold, want_error) -> None:
+    model = ScriptedModel(p_error)
+    sim = Simulator([SPEC], model, error_confidence=threshold)
+    res = sim.simulate_batch([SimCall("get_order", {"id": "A1"})])[0]
+    assert res.source == "model" and res.is_error == want_error
+    if not want_error:
+        assert res.output == {"status": "shipped"}
+        assert model.schemas[-1] == SPEC.response_schema  # re-decoded without the error branch
+        assert sim.stats()["counters"]["errors_declined"] == 1
+        assert res.attempts == 1  # the re-decode used no retry (same attempt, same bounds)
+
+
+def test_bad_threshold_names_the_field() -> None:
+    with pytest.raises(ValueError, match="error_confidence"):
+        Simulator([SPEC], ScriptedModel(0.5), error_confidence=1.5)
+
+
+def test_decode_loop_reports_head_probability(tiny_model_dir) -> None:  # noqa: F811
+    """The real decode loop: ``head_prob`` is the grammar-masked probability of the first
+    ``HEAD_TOKENS`` greedy tokens, recomputed here step by step with HF forward passes and xgrammar."""
+    import torch
+    import xgrammar as xgr
+
+    from gtm_core.chat_format import build_messages
+    from gtm_core.llm.base import ChatRequest
+    from gtm_core.llm.decode import HEAD_TOKENS
+
+    be = TransformersSimBackend(tiny_model_dir, max_tokens=24, batch_size=4, prefix_cache=False)
+    specs = [s for s in real_specs("seal_tools_tools.jsonl", 600) if s.response_schema][:3]
+    reqs = [ChatRequest(messages=build_messages(s, {}, []), response_schema=schema, max_tokens=24)
+            for s in specs for schema in (ANY_RESULT_SCHEMA, s.response_schema)]
+    outs = be.generate(reqs)
+    model = be.chat.model
+    for req, out in zip(reqs, outs, strict=True):
+        assert isinstance(out, ScoredText) and 0 < out.head_prob <= 1
+        row = be.rows([req])[0]
+        ids, lp = list(row.prompt), 0.0
+        mask = xgr.allocate_token_bitmask(1, be._vocab)
+        with torch.no_grad():
+            for _ in range(HEAD_TOKENS):
+                logits = model(torch.tensor([ids])).logits[:, -1].float()
+                row.matcher.fill_next_token_bitmask(mask)
+                xgr.apply_token_bitmask_inplace(logits, mask, vocab_size=min(be._vocab, logits.shape[-1]))
+                t = int(logits.argmax(-1))
+                lp += float(torch.log_softmax(logits, -1)[0, t])
+                row.matcher.accept_token(t)
+                ids.append(t)
+        assert out.head_prob == pytest.approx(float(torch.tensor(lp).exp()), rel=1e-3, abs=1e-5)
