@@ -121,3 +121,19 @@ def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> 
     index = train_example_index(calls_files, tools_files, k=2, embedder=embedder)
     assert len(index) > 0
     assert not any(e.episode in held_eps for rows in index.by_tool.values() for e in rows)
+
+
+def test_long_text_targets_are_trained_as_their_opening() -> None:
+    from gtm_core.evaluation.real_split import TEXT_TARGET_CHARS, target_output
+    from gtm_core.evaluation.real_traces import RealCall
+
+    def call(output, is_error=False):
+        return RealCall("read_file", {"path": "a"}, output, is_error, False, None, 0, None, False, "f.jsonl", 1)
+
+    page = " ".join(f"word{i}" for i in range(1000))
+    cut = target_output(call(page))
+    assert page.startswith(cut) and TEXT_TARGET_CHARS // 2 < len(cut) <= TEXT_TARGET_CHARS and not cut.endswith(" ")
+    big = {"rows": [{"id": i, "text": "x" * 20} for i in range(100)]}
+    assert target_output(call(json.dumps(big))) == big  # structured outputs stay whole
+    assert target_output(call("short text")) == "short text"
+    assert target_output(call("boom", is_error=True))["error"]["message"] == "boom"

@@ -78,6 +78,17 @@ def test_labels_cover_only_the_assistant_output(sft_folder, tokenizer):
     assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n")
 
 
+def test_example_budget_counts_examples_that_fit(sft_folder, tokenizer):
+    """``keep=N`` trains N examples that fit ``max_length``; the too-long ones do not use up the budget."""
+    recs = read_jsonl(sft_folder / "train.jsonl", 40)
+    lengths = [len(encode(r, tokenizer)["input_ids"]) for r in recs]
+    limit = sorted(lengths)[len(lengths) // 2]  # about half the records are too long
+    enc = encode_all(recs, tokenizer, limit, keep=10)
+    assert len(enc.examples) == 10 and all(n <= limit for n in enc.lengths)
+    fitting_before = [i for i, n in enumerate(lengths) if n <= limit][:10]
+    assert enc.skipped_too_long == sum(1 for n in lengths[:fitting_before[-1] + 1] if n > limit) > 0
+
+
 def test_packing_keeps_every_token_and_resets_positions(sft_folder, tokenizer):
     enc = encode_all(read_jsonl(sft_folder / "train.jsonl", 60), tokenizer, 512)
     bins = pack(enc.examples, 1024)  # blocks of twice the longest example: several share a block

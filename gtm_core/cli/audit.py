@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from gtm_core.cli.app import app, console, emit
+from gtm_core.simulator.engine import ERROR_CONFIDENCE
 
 
 def _model_backend(model: str | None, settings, seed: int, max_tokens: int, batch_size: int):
@@ -58,6 +59,7 @@ def audit_cmd(
     max_tokens: int = typer.Option(512, help="max new tokens per simulated output"),
     seed: int = typer.Option(0),
     lenient_types: bool = typer.Option(False, "--lenient-types", help="gate accepts numeric/boolean strings"),
+    error_confidence: float = typer.Option(ERROR_CONFIDENCE, "--error-confidence", min=0.0, max=1.0, help="a model-written error stands only above this opening-token probability (0: greedy as is)"),
     examples: int | None = typer.Option(None, "--examples", help="recorded real calls (train part of the split) shown per call; 0: none; default: settings real_examples_k"),
     out: Path | None = typer.Option(None, help="also write one row per replayed call (JSONL)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
@@ -94,7 +96,7 @@ def audit_cmd(
         console.print(f"[red]--model: {e}[/red]")
         raise typer.Exit(2) from None
     kw = {"limit": limit, "batch_size": batch_size, "seed": seed, "lenient_types": lenient_types,
-          "progress": not as_json, "select": select}
+          "progress": not as_json, "select": select, "error_confidence": error_confidence}
     if examples is not None and examples < 0:
         console.print(f"[red]--examples: must be >= 0 (got {examples})[/red]")
         raise typer.Exit(2)

@@ -43,6 +43,10 @@ from gtm_core.tool_errors import EXECUTION_ERROR
 TRAIN, HELDOUT = "train", "heldout"
 REAL_ERROR_TYPE = EXECUTION_ERROR  # a semantic failure reported by the real tool
 ERROR_MESSAGE_CHARS = 300
+# a plain-text real output (pages, logs, file contents) is trained as its first this-many characters
+# (cut at a word boundary): the shape and opening of the answer fit the training budget, a cut JSON
+# value never occurs (structured outputs are kept whole)
+TEXT_TARGET_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,13 @@ def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitCo
 
 
 def target_output(c: RealCall) -> Any:
-    """What the simulator should answer for ``c``: the decoded real output, or for a real error the
-    canonical error payload carrying the real message."""
+    """What the simulator should answer for ``c``: the decoded real output (plain text: its first
+    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real message."""
     value = real_value(c)[0]
     if not c.is_error:
+        if isinstance(value, str) and len(value) > TEXT_TARGET_CHARS:
+            cut = value[:TEXT_TARGET_CHARS]
+            return cut[:cut.rfind(" ")] if " " in cut[TEXT_TARGET_CHARS // 2:] else cut
         return value
     msg = value.get("message") or value.get("error") if isinstance(value, dict) else value
     text = msg if isinstance(msg, str) else ("" if msg is None else str(msg))

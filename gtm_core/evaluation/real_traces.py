@@ -34,7 +34,7 @@ from typing import Any
 
 from gtm_core.carg.errors import json_type
 from gtm_core.evaluation.checks import is_error
-from gtm_core.simulator.engine import SimCall, SimOptions
+from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import Reject, SpecError, ToolSpec
 
@@ -336,7 +336,8 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
           limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
           lenient_types: bool = False, progress: bool = False,
           select: set[tuple[str, int]] | None = None,
-          examples: ExampleIndex | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+          examples: ExampleIndex | None = None,
+          error_confidence: float = ERROR_CONFIDENCE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
     calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
     are still the episode's earlier real calls. ``examples`` shows the simulator recorded calls of
@@ -360,7 +361,8 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         items.append((spec, SimCall(spec.name, c.arguments, history=hist, examples=shots,
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
     results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
-                             lenient_types=lenient_types, progress=progress, desc="audit")
+                             lenient_types=lenient_types, progress=progress, desc="audit",
+                             error_confidence=error_confidence)
     overall, per_tool = Tally(), defaultdict(Tally)
     by_state, by_file = defaultdict(Tally), defaultdict(Tally)
     rows = []
@@ -377,7 +379,7 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if index.is_built(c, spec) else "spec"}
         rows.append({"file": c.file, "line": c.line, "tool": c.tool, "episode": c.episode or "", "step": c.step,
                      "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
-                     "schema_agree": schema, "value_agree": value, "text_f1": text,
+                     "schema_agree": schema, "value_agree": value, "text_f1": text, "head_prob": res.head_prob,
                      "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000]})
     report = {**overall.figures(), "model": model, "examples_k": examples.k if examples is not None else 0,
               "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},

@@ -16,7 +16,7 @@ import pandas as pd
 from gtm_core.evaluation.judge import JudgeItem, run_judge, verdict_json
 from gtm_core.evaluation.tables import METRICS, all_pass, reasons_json, score_sample
 from gtm_core.settings import Settings
-from gtm_core.simulator.engine import SimCall, SimOptions, SimResult, Simulator
+from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions, SimResult, Simulator
 from gtm_core.spec import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def parse_model(spec: str | None, settings: Settings) -> ModelRef:
 # ---- running calls through the engine ------------------------------------------------------
 def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_size: int = 64,
                    max_retries: int = 0, seed: int = 0, lenient_types: bool = False,
-                   progress: bool = False, desc: str = "simulating") -> list[SimResult]:
+                   progress: bool = False, desc: str = "simulating", error_confidence: float = ERROR_CONFIDENCE) -> list[SimResult]:
     """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
     the engine, so a batch never holds two different specs of one name (they go to later batches).
     A concurrent backend (continuous batching) gets ``batch_size`` calls in flight at once: a call
@@ -140,7 +140,8 @@ def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_
 
     from tqdm.auto import tqdm
 
-    sim = Simulator([], backend, max_retries=max_retries, seed=seed, lenient_types=lenient_types)
+    sim = Simulator([], backend, max_retries=max_retries, seed=seed, lenient_types=lenient_types,
+                    error_confidence=error_confidence)
     results: list[SimResult | None] = [None] * len(items)
     pending = list(range(len(items)))
     bar = tqdm(total=len(items), desc=desc, disable=not progress)

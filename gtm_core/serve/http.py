@@ -65,6 +65,8 @@ class SimResultModel(BaseModel):
     call_index: int | None = None
     attempts: int
     latency_ms: float
+    head_prob: float | None = Field(None, description="model outputs: probability the model gave the output's "
+                                    "opening tokens (error or result branch), when the backend reports it")
     is_error: bool
 
 

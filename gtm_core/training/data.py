@@ -93,11 +93,13 @@ class Encoded:
     lengths: list[int] = field(default_factory=list)
 
 
-def encode_all(records: list[dict[str, Any]], tokenizer, max_length: int) -> Encoded:
+def encode_all(records: list[dict[str, Any]], tokenizer, max_length: int, keep: int | None = None) -> Encoded:
     """Encode records; examples longer than ``max_length`` are skipped and counted (not truncated:
-    a cut tool output would teach the model to stop mid-JSON)."""
+    a cut tool output would teach the model to stop mid-JSON). ``keep``: stop once that many fit."""
     out = Encoded(examples=[])
     for r in records:
+        if keep is not None and len(out.examples) >= keep:
+            break
         ex = encode(r, tokenizer)
         n = len(ex["input_ids"])
         if n > max_length:

@@ -117,7 +117,7 @@ _GPU = dict(max_train_examples=None, bf16=True, gradient_checkpointing=True, pac
 # cores: LoRA on the top layers, the LM head only at target positions, sized by measurement
 # (bench/training.py) so that the main job's gtm_model step stays within ~5 minutes.
 SMOLLM2 = dict(method="lora", base_model="smollm2-135m-instruct", learning_rate=1e-3, lora_r=16,
-               lora_alpha=32, lora_dropout=0.0, top_layers=8, max_length=768, batch_size=4, epochs=1.0,
+               lora_alpha=32, lora_dropout=0.0, top_layers=8, max_length=1024, batch_size=4, epochs=1.0,
                max_train_examples=192, max_eval_examples=16, eval_steps=100,
                early_stopping_patience=0, logging_steps=5, warmup_ratio=0.05)
 

@@ -261,13 +261,15 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     data_hash = dataset_hash(sft_folder)
 
     limit = cfg.max_train_examples if cfg.max_train_examples and cfg.max_train_examples > 0 else None
-    train_recs = read_jsonl(sft_folder / "train.jsonl", limit)  # 0 or None: every example
-    val_recs = read_jsonl(sft_folder / "val.jsonl", cfg.max_eval_examples)
+    # the first ``limit`` examples that fit ``max_length`` (records are read with a margin for the
+    # ones too long, so a budget of N examples trains N, not N minus the long ones)
+    train_recs = read_jsonl(sft_folder / "train.jsonl", limit * 4 if limit else None)  # 0 or None: every example
+    val_recs = read_jsonl(sft_folder / "val.jsonl", cfg.max_eval_examples * 4 if cfg.max_eval_examples else None)
     if not train_recs:
         raise ValueError(f"SFT split 'train' is empty: {sft_folder / 'train.jsonl'}")
-    tok = build_tokenizer(cfg, train_recs, run_dir)
-    tr = encode_all(train_recs, tok, cfg.max_length)
-    va = encode_all(val_recs, tok, cfg.max_length)
+    tok = build_tokenizer(cfg, train_recs[:limit] if limit else train_recs, run_dir)
+    tr = encode_all(train_recs, tok, cfg.max_length, keep=limit)
+    va = encode_all(val_recs, tok, cfg.max_length, keep=cfg.max_eval_examples or None)
     if not tr.examples:
         raise ValueError(f"train config field 'max_length': all {tr.skipped_too_long} train examples "
                          f"are longer than {cfg.max_length} tokens")
