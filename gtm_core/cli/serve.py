@@ -46,6 +46,8 @@ def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: 
         from gtm_core.settings import get_settings
 
         shots = shared_example_index(get_settings())
+        if shots is not None:  # embed the served tools now, not on the first request of each
+            shots.prefetch(specs)
     return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types, examples=shots, **(sim_kw or {}))
 
 

@@ -88,6 +88,7 @@ class ExampleIndex:
         """Embed the lookup texts of many tools in one batch (an audit's or a server's tools)."""
         if self.k == 0 or not self.tools:
             return
+        self._tool_vectors()
         with self._lock:
             todo = sorted({self.text(s.name, s.description) for s in specs} - set(self._query_cache))
         if todo:
