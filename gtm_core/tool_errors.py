@@ -11,7 +11,10 @@ names. Payloads have the shape of ``chat_format.error_payload(type, message, fie
 
 from __future__ import annotations
 
+import ast
+import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -90,6 +93,72 @@ def json_type(v: Any) -> str:
     if isinstance(v, dict):
         return "object"
     return type(v).__name__
+
+
+# ---- what a coercing tool reads from a string ---------------------------------------------------
+# Real tools coerce their inputs: pydantic's lax mode (FastMCP and most Python MCP servers),
+# query-string REST APIs and eval-based Python tools (API-Bank) accept "3" for an integer, "true" for
+# a boolean, and FastMCP pre-parses JSON text for list/dict parameters. The recorded real calls show
+# it (API-Bank: numeric strings, a list passed as its Python literal, all executed fine). The gate
+# and CARG read a tool's own parameters through ``coerce``, so such calls are not type errors.
+_INT_STR = re.compile(r"^\s*[-+]?\d+\s*$")
+_NUM_STR = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
+_BOOL_STR = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
+             "1": True, "0": False, "t": True, "f": False, "y": True, "n": False}  # pydantic's lax set
+MAX_LITERAL_CHARS = 100_000
+_NO = object()
+
+
+def parse_literal(text: str, max_chars: int = MAX_LITERAL_CHARS) -> tuple[Any, bool]:
+    """The JSON value (or Python literal) a string spells: ``(value, True)``, else ``(text, False)``.
+    Only text opening like an array, object or string (at most ``max_chars``) is tried."""
+    s = text.strip()
+    if not s or s[0] not in "[{\"'" or len(s) > max_chars:
+        return text, False
+    try:
+        return json.loads(s), True
+    except (ValueError, RecursionError):
+        pass
+    try:
+        v = ast.literal_eval(s)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return text, False
+    return (v, True) if isinstance(v, dict | list | str) else (text, False)
+
+
+def _coerce_one(s: str, t: str) -> Any:
+    if t == "integer" and _INT_STR.match(s):
+        return int(s)
+    if t == "number" and _NUM_STR.match(s):
+        return int(s) if _INT_STR.match(s) else float(s)
+    if t == "boolean" and s.strip().lower() in _BOOL_STR:
+        return _BOOL_STR[s.strip().lower()]
+    if t in ("array", "object"):
+        v, ok = parse_literal(s)
+        if ok and isinstance(v, list if t == "array" else dict):
+            return v
+    return _NO
+
+
+def coerce(value: Any, types: Sequence[str]) -> Any:
+    """``value`` as a coercing tool reads it for a parameter of the JSON ``types``: a string for a
+    parameter that takes no string becomes the integer, number, boolean, array or object it spells
+    (``"3"``, ``"2.5"``, ``"true"``, ``"[1, 2]"``, ``"{'a': 1}"``); anything else comes back as it is."""
+    if not isinstance(value, str) or not types or "string" in types:
+        return value
+    for t in types:
+        v = _coerce_one(value, t)
+        if v is not _NO:
+            return v
+    return value
+
+
+def declared_types(schema: Any) -> list[str]:
+    """The JSON types a parameter schema declares with ``type`` ([] when it declares none)."""
+    if not isinstance(schema, dict):
+        return []
+    t = schema.get("type")
+    return [t] if isinstance(t, str) else ([x for x in t if isinstance(x, str)] if isinstance(t, list) else [])
 
 
 # ---- value checks that need no schema keyword (shared by the gate and CARG's detect_errors) ------

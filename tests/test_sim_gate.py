@@ -115,21 +115,52 @@ def test_nested_and_format_details():
 
 
 def test_lenient_types_match_real_executed_calls():
-    """Real API-Bank calls that executed fine pass numbers as strings; lenient typing accepts them."""
+    """Real API-Bank calls that executed fine pass numbers as strings and lists as their Python
+    literal; the default gate reads them as the real tools did, the strict one does not."""
     import json
 
     from _sim_support import need_shared
 
     specs = {s.name: s for s in real_specs("api_bank_tools.jsonl")}
     calls = [json.loads(line) for line in (need_shared() / "api_bank_calls.jsonl").read_text().splitlines()]
-    calls = [c for c in calls if c["tool"] in specs and not c.get("is_error")]
-    strict = [Gate(specs[c["tool"]])(c["arguments"]) for c in calls]
-    lenient = [Gate(specs[c["tool"]], lenient_types=True)(c["arguments"]) for c in calls]
-    n_strict_type = sum(1 for e in strict if e and e["error"]["type"] == "type_error")
-    n_lenient_type = sum(1 for e in lenient if e and e["error"]["type"] == "type_error")
-    assert n_strict_type > 0 and n_lenient_type < n_strict_type
-    g = Gate(specs["BookHotel"], lenient_types=True)
+    calls = [c for c in calls if c["tool"] in specs and not c.get("is_error") and isinstance(c["arguments"], dict)]
+    strict = [Gate(specs[c["tool"]], lenient_types=False)(c["arguments"]) for c in calls]
+    default = [Gate(specs[c["tool"]])(c["arguments"]) for c in calls]
+    strict_types = [e for e in strict if e and e["error"]["type"] == "type_error"]
+    assert len(strict_types) >= 40
+    assert {e["error"]["field"] for e in strict_types} >= {"room_count", "latitude", "salary", "health_data"}
+    assert [e for e in default if e and e["error"]["type"] == "type_error"] == []
+    g = Gate(specs["BookHotel"])
     ok = {"hotel_name": "H", "check_in_time": "2023-08-10", "check_out_time": "2023-08-15", "room_count": "1",
           "adult_count": "2", "child_count": "0"}
-    assert g(ok) is None and Gate(specs["BookHotel"])(ok)["error"]["type"] == "type_error"
+    assert g(ok) is None and Gate(specs["BookHotel"], lenient_types=False)(ok)["error"]["type"] == "type_error"
     assert g(dict(ok, room_count="one"))["error"]["type"] == "type_error"
+    assert g(dict(ok, room_count="-1"))["error"]["type"] == "invalid_value"  # coerced, then checked as a count
+
+
+def test_coercion_reads_parameters_as_real_tools_do():
+    """``tool_errors.coerce``: what pydantic's lax mode / FastMCP's JSON pre-parse accept; the gate
+    and CARG's ``detect_errors`` agree on it, and CARG's wrong-type values are never coercible."""
+    import random
+
+    from gtm_core.carg.errors import detect_errors, make_error
+    from gtm_core.spec import ToolSpec
+    from gtm_core.tool_errors import coerce
+
+    assert coerce("3", ["integer"]) == 3 and coerce(" -2.5 ", ["number"]) == -2.5 and coerce("yes", ["boolean"]) is True
+    assert coerce("[1, 2]", ["array"]) == [1, 2] and coerce("{'a': 1}", ["object"]) == {"a": 1}
+    assert coerce("3", ["string"]) == "3" and coerce("3", ["string", "integer"]) == "3"
+    assert coerce("three", ["integer"]) == "three" and coerce("[1, 2]", ["object"]) == "[1, 2]"
+    spec = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "properties": {
+        "n": {"type": "integer", "minimum": 1}, "on": {"type": "boolean"}, "ids": {"type": "array", "items": {"type": "integer"}},
+        "mode": {"type": "integer", "enum": [1, 2]}}, "required": ["n"]}})
+    g = Gate(spec)
+    for args, kind in (({"n": "2", "on": "false", "ids": "[1, 2]", "mode": "2"}, None), ({"n": "0"}, "invalid_value"),
+                       ({"n": "two"}, "type_error"), ({"n": 1, "ids": "1,2"}, "type_error"), ({"n": 1, "mode": "3"}, "invalid_value")):
+        got = g(args)
+        assert (got and got["error"]["type"]) == kind, (args, got)
+        assert [e.type for e in detect_errors(spec, args)][:1] == ([kind] if kind else []), args
+    rng = random.Random(0)
+    for _ in range(40):
+        made = make_error(spec, {"n": 2, "on": True, "ids": [1], "mode": 1}, "type_error", rng)
+        assert made is not None and g(made[0])["error"]["type"] == "type_error", made

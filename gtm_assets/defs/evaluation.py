@@ -17,7 +17,8 @@ EVAL_MODULES = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_
                 "gtm_core.evaluation.runner", "gtm_core.chat_format", "gtm_core.simulator.engine",
                 "gtm_core.simulator.gate", "gtm_core.simulator.backends", "gtm_core.tool_errors",
                 "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces", "gtm_core.evaluation.real_split",
-                "gtm_core.schema_refs", "gtm_core.simulator.examples")
+                "gtm_core.schema_refs", "gtm_core.simulator.examples", "gtm_core.simulator.response_format",
+                "gtm_core.spec")
 JUDGE_PROMPTS = tuple(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det"))
 
 
@@ -286,7 +287,7 @@ class AuditConfig(dg.Config):
     limit: int | None = -1  # -1: settings.audit_limit (local profile 400 calls, gpu all); None: every call
     batch_size: int = 32
     max_tokens: int = 256
-    lenient_types: bool = False
+    lenient_types: bool = True
     seed: int = 0
     split: str = "heldout"  # heldout | train | all calls of the real-trace split
     reuse: bool = True  # report eval_table's held-out audit of the same model instead of replaying it

@@ -26,6 +26,8 @@ from gtm_core.tool_errors import (
     MISSING,
     TYPE_ERROR,
     UNKNOWN,
+    coerce,
+    declared_types,
     error_message,
     json_type,
     value_problem,
@@ -41,17 +43,6 @@ MESSAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
 
 
 # ---- the gate: which errors does a call contain? ---------------------------------------------
-_PY_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-             "array": "array", "object": "object", "null": "null"}
-
-
-def _declared_types(schema: Any) -> list[str]:
-    if not isinstance(schema, dict):
-        return []
-    t = schema.get("type")
-    return [t] if isinstance(t, str) else ([x for x in t if isinstance(x, str)] if isinstance(t, list) else [])
-
-
 def type_matches(value: Any, types: list[str]) -> bool:
     jt = json_type(value)
     return not types or jt in types or (jt == "integer" and "number" in types)
@@ -97,7 +88,8 @@ class CallError:
 
 
 def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
-    """Every error in a call, in gate order: unknown, missing, wrong type, invalid value."""
+    """Every error in a call, in gate order: unknown, missing, wrong type, invalid value. Each
+    parameter is read as a coercing tool reads it (``tool_errors.coerce``: "3" is an integer)."""
     if not isinstance(arguments, dict):
         return [CallError(TYPE_ERROR, "", f"arguments must be an object, got {json_type(arguments)}")]
     c = checker(spec)
@@ -111,7 +103,8 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
         schema = props.get(k)
         if not isinstance(schema, dict):
             continue
-        types = _declared_types(schema)
+        types = declared_types(schema)
+        v = coerce(v, types)
         if not type_matches(v, types):
             out.append(CallError(TYPE_ERROR, k, f"expected {' or '.join(types)}, got {json_type(v)}"))
             continue
@@ -133,13 +126,15 @@ _EXTRA_NAMES = ["verbose", "debug_mode", "callback_url", "priority", "api_versio
 
 
 def _wrong_type_value(value: Any, types: list[str], rng: random.Random) -> Any | None:
+    """A value of another type that no coercing tool reads as a ``types[0]`` ("3" is read as an
+    integer, so a number is spelled out in words instead)."""
     t = types[0]
     if t == "string":
         return rng.choice([12345, True, ["x"]]) if not isinstance(value, str) or not value.isdigit() else True
     if t in ("integer", "number"):
-        return str(value) if isinstance(value, int | float) else "twelve"
+        return rng.choice(["twelve", "a few", True])
     if t == "boolean":
-        return rng.choice(["yes", "true", 1])
+        return rng.choice(["maybe", 2, ["yes"]])
     if t == "array":
         return ",".join(map(str, value)) if isinstance(value, list) and value else "item"
     if t == "object":
@@ -149,7 +144,7 @@ def _wrong_type_value(value: Any, types: list[str], rng: random.Random) -> Any |
 
 def _invalid_value(name: str, schema: dict, value: Any) -> Any | None:
     """A value of the right type that is not allowed (enum, bounds, format, or semantics)."""
-    types = _declared_types(schema)
+    types = declared_types(schema)
     kind = classify(name, schema.get("description", "") if isinstance(schema.get("description"), str) else "")
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
@@ -205,12 +200,12 @@ def make_error(spec: ToolSpec, arguments: dict[str, Any], kind: str, rng: random
     rng.shuffle(names)
     for p in names:
         schema = props.get(p)
-        types = _declared_types(schema)
+        types = declared_types(schema)
         if not isinstance(schema, dict):
             continue
         if kind == TYPE_ERROR and len(types) == 1 and types[0] != "null":
             bad = _wrong_type_value(args.get(p), types, rng)
-            if bad is not None and not type_matches(bad, types):
+            if bad is not None and not type_matches(coerce(bad, types), types):
                 args[p] = bad
                 return args, CallError(TYPE_ERROR, p, f"expected {types[0]}, got {json_type(bad)}")
         if kind == INVALID:

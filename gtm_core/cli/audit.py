@@ -58,7 +58,7 @@ def audit_cmd(
     batch_size: int = typer.Option(32, help="calls per model batch"),
     max_tokens: int = typer.Option(512, help="max new tokens per simulated output"),
     seed: int = typer.Option(0),
-    lenient_types: bool = typer.Option(False, "--lenient-types", help="gate accepts numeric/boolean strings"),
+    lenient_types: bool = typer.Option(True, "--lenient-types/--strict-types", help="gate reads parameters as coercing tools do (\"3\" for an integer, JSON text for a list); --strict-types: strict JSON types"),
     error_confidence: float = typer.Option(ERROR_CONFIDENCE, "--error-confidence", min=0.0, max=1.0, help="a model-written error stands only above this opening-token probability (0: greedy as is)"),
     examples: int | None = typer.Option(None, "--examples", help="recorded real calls (train part of the split) shown per call; 0: none; default: settings real_examples_k"),
     out: Path | None = typer.Option(None, help="also write one row per replayed call (JSONL)"),

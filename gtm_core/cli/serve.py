@@ -14,7 +14,7 @@ DEFAULT_MODEL = "models:/gtm@champion"
 
 def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
                api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
-               lenient_types: bool = False, backend_kw: dict | None = None, sim_kw: dict | None = None):
+               lenient_types: bool = True, backend_kw: dict | None = None, sim_kw: dict | None = None):
     from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
 
@@ -73,7 +73,7 @@ def serve(
     prefix_cache_mb: int = typer.Option(512, help="transformers backend: memory for cached prompt-prefix KV"),
     cpu_threads: int = typer.Option(1, min=1, help="transformers backend on CPU: torch intra-op threads of the "
                                     "decode loop (1 leaves the other cores to the HTTP front)"),
-    lenient_types: bool = typer.Option(False, help="gate: accept numeric/boolean strings (as many real APIs do)"),
+    lenient_types: bool = typer.Option(True, "--lenient-types/--strict-types", help="gate reads parameters as coercing tools do (\"3\" for an integer, JSON text for a list); --strict-types: strict JSON types"),
     continuous: bool = typer.Option(True, help="transformers backend: continuous batching (calls join the "
                                     "running decode batch between steps) instead of one batch at a time"),
     max_sessions: int = typer.Option(10_000, min=1, help="sessions kept; the least recently used beyond it are dropped"),

@@ -129,7 +129,7 @@ def parse_model(spec: str | None, settings: Settings) -> ModelRef:
 
 # ---- running calls through the engine ------------------------------------------------------
 def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_size: int = 64,
-                   max_retries: int = 0, seed: int = 0, lenient_types: bool = False,
+                   max_retries: int = 0, seed: int = 0, lenient_types: bool = True,
                    progress: bool = False, desc: str = "simulating", error_confidence: float = ERROR_CONFIDENCE) -> list[SimResult]:
     """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
     the engine, so a batch never holds two different specs of one name (they go to later batches).

@@ -29,6 +29,8 @@ from gtm_core.tool_errors import (
     MISSING,
     TYPE_ERROR,
     UNKNOWN,
+    coerce,
+    declared_types,
     error_message,
     json_type,
     value_kind,
@@ -123,24 +125,11 @@ def _hashable_in(v: Any, fs: frozenset) -> bool:
         return False
 
 
-_NUM_STR = re.compile(r"^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$")
-_INT_STR = re.compile(r"^\s*-?\d+\s*$")
-# lenient typing (many real APIs coerce query-string style values): "3" is an integer, "2.5" a number,
-# "true"/"false" a boolean
-_LENIENT_CHECKS: dict[str, Callable[[Any], bool]] = {
-    **_TYPE_CHECKS,
-    "integer": lambda v: _is_int(v) or (isinstance(v, str) and bool(_INT_STR.match(v))),
-    "number": lambda v: _TYPE_CHECKS["number"](v) or (isinstance(v, str) and bool(_NUM_STR.match(v))),
-    "boolean": lambda v: isinstance(v, bool) or v in ("true", "false", "True", "False"),
-}
-
-
 @dataclass
 class _Ctx:
-    """What compiling one tool's schema shares: lenient typing, the root local ``$ref``s resolve
-    against, and one late-bound check per reference target (a recursive schema compiles once)."""
+    """What compiling one tool's schema shares: the root local ``$ref``s resolve against, and one
+    late-bound check per reference target (a recursive schema compiles once)."""
 
-    lenient: bool = False
     root: Any = None
     cells: dict[int, list] = field(default_factory=dict)
 
@@ -162,8 +151,7 @@ def _compile(schema: Any, cx: _Ctx | bool = False) -> Check | None:
     """Compile one property schema into a check ``(value, path) -> problem | None``
     (None when the schema constrains nothing)."""
     if not isinstance(cx, _Ctx):
-        cx = _Ctx(lenient=bool(cx), root=schema)
-    lenient = cx.lenient
+        cx = _Ctx(root=schema)
     if not isinstance(schema, dict) or not schema:
         return None
     checks: list[Check] = []
@@ -175,14 +163,14 @@ def _compile(schema: Any, cx: _Ctx | bool = False) -> Check | None:
     if types:
         expected = " or ".join(types)
         if len(types) == 1:
-            f = (_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[types[0]]
+            f = _TYPE_CHECKS[types[0]]
 
             def c_type(v, p, f=f, expected=expected):
                 if not f(v):
                     return TYPE_ERROR, p, f"expected {expected}, got {json_type(v)}"
                 return None
         else:
-            fs = [(_LENIENT_CHECKS if lenient else _TYPE_CHECKS)[x] for x in types]
+            fs = [_TYPE_CHECKS[x] for x in types]
 
             def c_type(v, p, fs=fs, expected=expected):
                 if not any(f(v) for f in fs):
@@ -324,6 +312,14 @@ def _with_value_check(check: Check | None, name: str, schema: Any) -> Check | No
     return c_value
 
 
+def _coercing(check: Check | None, schema: Any) -> Check | None:
+    """``check`` of the value as a coercing tool reads it (``tool_errors.coerce``)."""
+    types = declared_types(schema)
+    if check is None or not types or "string" in types:
+        return check
+    return lambda v, p, check=check, types=types: check(coerce(v, types), p)
+
+
 def _depth_guard(check: Check | None) -> Check | None:
     """``check`` behind a nesting bound (parameters of a recursive schema): a value nested deeper
     than ``MAX_VALUE_DEPTH`` is an invalid value, checked without recursion."""
@@ -337,9 +333,9 @@ def _depth_guard(check: Check | None) -> Check | None:
     return c_depth
 
 
-def _compile_object(schema: dict, top: bool, lenient: bool = False, cx: _Ctx | None = None,
+def _compile_object(schema: dict, top: bool, coercing: bool = True, cx: _Ctx | None = None,
                     recursive: bool = False) -> Callable[[dict, str], Problem | None]:
-    cx = cx or _Ctx(lenient=lenient, root=schema)
+    cx = cx or _Ctx(root=schema)
     props: dict[str, Any] = schema.get("properties") or {}
     required = [r for r in (schema.get("required") or []) if isinstance(r, str)]
     ap = schema.get("additionalProperties")
@@ -348,8 +344,10 @@ def _compile_object(schema: dict, top: bool, lenient: bool = False, cx: _Ctx | N
     extra_check = _compile(ap, cx) if isinstance(ap, dict) else None
     known = frozenset(props)
     compiled = [(name, _compile(s, cx)) for name, s in props.items()]
-    if top:  # the keyword-free value checks apply to the tool's own parameters (as in CARG)
+    if top:  # the keyword-free value checks and coercion apply to the tool's own parameters (as in CARG)
         compiled = [(n, _with_value_check(c, n, props[n])) for n, c in compiled]
+        if coercing:
+            compiled = [(n, _coercing(c, props[n])) for n, c in compiled]
     if recursive:
         compiled = [(n, _depth_guard(c)) for n, c in compiled]
         extra_check = _depth_guard(extra_check)
@@ -381,17 +379,19 @@ def _compile_object(schema: dict, top: bool, lenient: bool = False, cx: _Ctx | N
 
 
 class Gate:
-    """A compiled validator for one tool's parameters. ``lenient_types``: numeric / boolean strings
-    pass integer / number / boolean parameters, as many real APIs coerce them (strict by default)."""
+    """A compiled validator for one tool's parameters. ``lenient_types`` (the default): each of the
+    tool's parameters is read as a coercing tool reads it (``tool_errors.coerce``: "3" for an
+    integer, "true" for a boolean, JSON text for a list), as the real tools did in the recorded
+    calls; ``False``: strict JSON types."""
 
     __slots__ = ("name", "_check")
 
-    def __init__(self, spec: ToolSpec, lenient_types: bool = False):
+    def __init__(self, spec: ToolSpec, lenient_types: bool = True):
         self.name = spec.name
         params = dict(spec.parameters)
         req = list(dict.fromkeys(list(params.get("required") or []) + list(spec.required)))
         params["required"] = req
-        self._check = _compile_object(params, top=True, lenient=lenient_types, recursive=is_recursive(params))
+        self._check = _compile_object(params, top=True, coercing=lenient_types, recursive=is_recursive(params))
 
     def problem(self, arguments: Any) -> Problem | None:
         """(kind, field, detail) of the first structural error, or None when the call passes
