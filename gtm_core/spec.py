@@ -290,6 +290,11 @@ def normalize_schema(schema: Any, path: str, spec: str, flags: list[str]) -> Any
             out[key] = {k: normalize_schema(v, f"{path}.{key}.{k}", spec, flags) for k, v in out[key].items()}
     if isinstance(out.get("required"), bool):  # OpenAPI-2 style per-property flag, not a list
         out.pop("required")
+    for excl, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(excl), bool):  # draft-04 (zod-to-json-schema): a flag on the bound
+            flag = out.pop(excl)
+            if flag and isinstance(out.get(bound), int | float) and not isinstance(out[bound], bool):
+                out[excl] = out.pop(bound)
     return out
 
 
@@ -392,6 +397,7 @@ class ToolSpec(BaseModel):
                 # bare mapping {"field": {"type": ...}} (a field may itself be called "type")
                 response = {"type": "object", "properties": response}
             response = normalize_schema(copy.deepcopy(response), "response", name, flags)
+            response = unwrap_mcp_result(response, flags)
         elif response is not None and not isinstance(response, str):
             raise SpecError(name, "response", f"response must be a JSON Schema object or text, got {type(response).__name__}")
         if response in (None, "", {}):
@@ -458,6 +464,26 @@ class ToolSpec(BaseModel):
 
 _KNOWN_KEYS = {"name", "description", "parameters", "input_schema", "inputSchema", "required", "response",
                "output_schema", "outputSchema", "field", "subfield", "source", "flags", "meta"}
+
+
+def unwrap_mcp_result(response: dict[str, Any], flags: list[str] | None = None) -> dict[str, Any]:
+    """The schema of what a caller reads when ``response`` is the MCP SDK's (FastMCP's) wrapper of a
+    non-object return value: ``{"type": "object", "properties": {"result": S}, "required":
+    ["result"]}`` titled ``<tool>Output`` or marked ``x-fastmcp-wrap-result``. The tool's text
+    content is the bare value (the recorded MCP calls return it unwrapped), so the response is S
+    (keeping the wrapper's ``$defs``); flag ``response_unwrapped``. Other schemas come back as they are."""
+    props = response.get("properties")
+    if not (isinstance(props, dict) and list(props) == ["result"] and isinstance(props["result"], dict)
+            and response.get("required") == ["result"] and response.get("type") in ("object", None)
+            and (response.get("x-fastmcp-wrap-result") is True or str(response.get("title", "")).endswith("Output"))):
+        return response
+    inner = dict(props["result"])
+    for key in ("$defs", "definitions"):
+        if key in response and key not in inner:
+            inner[key] = response[key]
+    if flags is not None:
+        flags.append("response_unwrapped")
+    return inner or {"description": "any JSON value"}
 
 
 def canonical_json(obj: Any) -> str:

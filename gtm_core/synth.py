@@ -273,8 +273,8 @@ class ValueSynth:
         reuses ids/values from the history, and respects requested counts (limit/top_k)."""
         ctx = dict(history_values or {})
         ctx.update(arguments)
-        if not isinstance(response_schema, dict):
-            return {"result": f"Completed with {', '.join(f'{k}={v}' for k, v in list(arguments.items())[:3]) or 'no arguments'}."}
+        if not isinstance(response_schema, dict):  # no declared format: tools answer text (MCP content)
+            return f"Completed with {', '.join(f'{k}={v}' for k, v in list(arguments.items())[:3]) or 'no arguments'}."
         out = self._with_root(response_schema, self.value, response_schema, "result", 0, ctx)
         if isinstance(out, dict):
             _apply_counts(out, response_schema, arguments)

@@ -137,3 +137,40 @@ def test_long_text_targets_are_trained_as_their_opening() -> None:
     assert target_output(call(json.dumps(big))) == big  # structured outputs stay whole
     assert target_output(call("short text")) == "short text"
     assert target_output(call("boom", is_error=True))["error"]["message"] == "boom"
+
+
+def test_recorded_outputs_of_the_same_tool_widen_the_response_format() -> None:
+    """API-Bank declares ``{"status": ...}`` but its tools answer the bare ``"success"``: shown such
+    a recorded output of the same tool, the simulator may answer in that shape (grammar and check);
+    without it, or with another tool's outputs, the declared schema alone holds."""
+    from gtm_core.simulator.response_format import response_schema_for, shape_schema
+
+    spec = ToolSpec.parse({"name": "AddAgenda", "description": "Add an agenda item",
+                           "parameters": {"type": "object", "properties": {"content": {"type": "string"}}},
+                           "response": {"type": "object", "properties": {"status": {"type": "string"}}}})
+    same = [{"tool": "AddAgenda", "arguments": {"content": "x"}, "output": "success"},
+            {"tool": "AddAgenda", "arguments": {"content": "y"}, "output": {"status": "success"}},
+            {"tool": "AddAgenda", "arguments": {"content": "z"}, "output": {"error": {"type": "execution_error"}}}]
+    other = [{"tool": "AddAlarm", "arguments": {}, "output": "success"}]
+    assert response_schema_for(spec, same) == {"anyOf": [spec.response, {"type": "string"}]}
+    assert response_schema_for(spec, other) == spec.response and response_schema_for(spec, None) == spec.response
+    assert shape_schema({"a": [1, {"b": 2}], "c": None}) == {
+        "type": "object", "properties": {"a": {"type": "array", "items": {"type": "number"}}, "c": {"type": "null"}},
+        "required": ["a", "c"], "additionalProperties": False}
+
+    class Bare(CountingBackend):
+        """The offline backend, answering every call with the bare string a real API-Bank tool sends."""
+
+        schemas: list = []
+
+        def generate(self, requests, *, attempt: int = 0):
+            self.schemas.extend(r.response_schema for r in requests)
+            super().generate(requests, attempt=attempt)
+            return ['"success"'] * len(requests)
+
+    sim = Simulator([spec], Bare(), max_retries=0)
+    (shown,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=same[:1])])
+    assert (shown.source, shown.output) == ("model", "success")
+    assert {"type": "string"} in Bare.schemas[-1]["anyOf"][0]["anyOf"]  # result branch of the grammar
+    (declared,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=other)])
+    assert declared.source == "error" and "response schema" in declared.output["error"]["message"]

@@ -100,3 +100,22 @@ def test_fast_meta_path_on_real_specs(tmp_path):
                 assert (meta_schema_error(schema) is None) == (next(iter(_META.iter_errors(schema)), None) is None)
                 n += 1
     assert n > 600
+
+
+def test_mcp_result_wrapper_is_unwrapped_and_draft04_bounds_converted():
+    """The MCP SDK wraps a non-object return value as ``{"result": ...}`` in its output schema, but a
+    client reads the bare value as the tool's content: the spec's response is the inner schema. A
+    draft-04 boolean ``exclusiveMinimum`` (zod-to-json-schema) becomes the 2020-12 number form."""
+    wrapped = {"type": "object", "properties": {"result": {"type": "string", "title": "Result"}},
+               "required": ["result"], "title": "searchOutput"}
+    spec = ToolSpec.parse({"name": "search", "parameters": {"type": "object", "properties": {
+        "page": {"type": "integer", "minimum": 0, "exclusiveMinimum": True}}}, "response": wrapped})
+    assert spec.response == {"type": "string", "title": "Result"} and "response_unwrapped" in spec.flags
+    assert spec.properties["page"] == {"type": "integer", "exclusiveMinimum": 0}
+    marked = {"type": "object", "properties": {"result": {"type": "array", "items": {"$ref": "#/$defs/Hit"}}},
+              "required": ["result"], "x-fastmcp-wrap-result": True, "$defs": {"Hit": {"type": "object"}}}
+    assert ToolSpec.parse({"name": "s", "response": marked}).response == {
+        "type": "array", "items": {"$ref": "#/$defs/Hit"}, "$defs": {"Hit": {"type": "object"}}}
+    # an ordinary one-field object (no SDK wrapper signature) is kept as declared
+    plain = {"type": "object", "properties": {"result": {"type": "number"}}}
+    assert ToolSpec.parse({"name": "calc", "response": plain}).response == plain

@@ -29,7 +29,8 @@ class RealTracesConfig(dg.Config):
     group_name=GROUP, kinds={"duckdb"},
     code_version=code_version(modules=("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces",
                                        "gtm_core.chat_format", "gtm_core.carg.export", "gtm_core.simulator.gate",
-                                       "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples"),
+                                       "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
+                                       "gtm_core.spec"),
                               prompts=("simulator_system",)),
     description="Visible real calls (../shared/data) split deterministically by tool and episode into train "
                 "and held-out; DuckDB real_traces (every call, its split and why) and real_examples (the train "

@@ -22,7 +22,6 @@ response schema: the real output is never shown to the simulator); such tools ar
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 import re
@@ -32,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm_core.carg.errors import json_type
 from gtm_core.evaluation.checks import is_error
 from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import Reject, SpecError, ToolSpec
+from gtm_core.tool_errors import json_type, parse_literal
 
 HISTORY_LIMIT = 8
 
@@ -125,10 +124,11 @@ def _json_type(v: Any) -> str:
 
 
 def spec_from_call(call: RealCall) -> ToolSpec:
-    """A minimal spec for a tool with no spec: parameters typed from the recorded arguments."""
+    """A minimal spec for a tool with no spec: parameters typed from the recorded arguments, others allowed."""
     props = {k: ({"type": _json_type(v)} if _json_type(v) != "null" else {}) for k, v in call.arguments.items()}
+    # one call shows some of the tool's parameters, not all: other calls may pass others
     return ToolSpec.parse({"name": call.tool, "description": f"{call.tool} (no specification found; built from a recorded call)",
-                           "parameters": {"type": "object", "properties": props, "required": []},
+                           "parameters": {"type": "object", "properties": props, "required": [], "additionalProperties": True},
                            "source": f"audit:{call.file}"})
 
 
@@ -137,17 +137,7 @@ def decode_text(out: Any) -> tuple[Any, bool]:
     is decoded; returns (value, decoded). Other values and plain text come back as they are."""
     if not isinstance(out, str):
         return out, False
-    s = out.strip()
-    if s[:1] in "[{\"":
-        try:
-            return json.loads(s), True
-        except (json.JSONDecodeError, ValueError):
-            try:
-                v = ast.literal_eval(s)
-                return (v, True) if isinstance(v, dict | list | str) else (out, False)
-            except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
-                pass
-    return out, False
+    return parse_literal(out, max_chars=len(out))
 
 
 def real_value(call: RealCall) -> tuple[Any, bool]:
@@ -334,7 +324,7 @@ def _round_robin(replay: list, limit: int) -> list:
 
 def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], backend, *, model: dict[str, Any],
           limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
-          lenient_types: bool = False, progress: bool = False,
+          lenient_types: bool = True, progress: bool = False,
           select: set[tuple[str, int]] | None = None,
           examples: ExampleIndex | None = None,
           error_confidence: float = ERROR_CONFIDENCE) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -24,8 +24,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from gtm_core.chat_format import build_messages, error_payload
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
@@ -33,6 +31,7 @@ from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schem
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
 from gtm_core.simulator.gate import Gate
+from gtm_core.simulator.response_format import response_schema_for, validator_for
 from gtm_core.simulator.session import (
     Replayer,
     ResultCache,
@@ -130,17 +129,6 @@ class UnknownTool(KeyError):
     pass
 
 
-_VALIDATORS: dict[str, Draft202012Validator] = {}
-
-
-def validator_for(schema: dict) -> Draft202012Validator:
-    key = canonical_json(schema)
-    v = _VALIDATORS.get(key)
-    if v is None:
-        v = _VALIDATORS[key] = Draft202012Validator(schema)
-    return v
-
-
 _RECURSIVE: dict[int, tuple[dict, bool]] = {}
 
 
@@ -202,9 +190,11 @@ def _parsed(text: str) -> Any:
             return None
 
 
-def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool) -> tuple[bool, Any, str]:
+def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool,
+                 schema: dict | None | bool = False) -> tuple[bool, Any, str]:
     """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
-    error payload is accepted only when ``allow_errors`` and never with a structural type."""
+    error payload is accepted only when ``allow_errors`` and never with a structural type. A result
+    must follow ``schema`` (default: the spec's response schema; see ``response_format``)."""
     try:
         # strict=False: raw control characters inside strings are accepted (xgrammar's length-bounded
         # string rule lets them through); they are escaped again whenever the value is serialised
@@ -219,7 +209,7 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
                 value = close_truncated_json(text)
             except ValueError:
                 return False, None, f"unparseable output: {text[:120]!r}"
-    schema = spec.response_schema
+    schema = spec.response_schema if schema is False else schema
     claim = structural_claim(value)
     if claim is not None:
         return False, value, (f"model-written structural error {claim!r}: the call passed the gate, so only "
@@ -246,7 +236,7 @@ class Simulator:
     def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec], backend: SimBackend | None = None, *,
                  state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
                  max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
-                 lenient_types: bool = False, examples: ExampleIndex | None = None,
+                 lenient_types: bool = True, examples: ExampleIndex | None = None,
                  session_ttl_s: float | None = 3600.0, error_confidence: float = ERROR_CONFIDENCE):
         if not 0 <= error_confidence <= 1:
             raise ValueError(f"error_confidence: must be within [0, 1] (got {error_confidence})")
@@ -417,16 +407,17 @@ class Simulator:
                 todo.append((i, call, spec, sess, self._seed(call, sess)))
         if not todo:
             return
-        reqs = []
+        reqs, schemas = [], []
         for _, call, spec, sess, seed in todo:
             hist = list(sess.history) if sess is not None else list(call.history or [])
             o = call.options
             shots = call.examples if call.examples is not None else (
                 self.examples.for_tool(spec) if self.examples is not None else None)
+            schemas.append(response_schema_for(spec, shots))  # declared, or widened by recorded outputs
             reqs.append(ChatRequest(
                 messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
                 payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
-                response_schema=decoding_schema(spec.response_schema, o.allow_errors),
+                response_schema=decoding_schema(schemas[-1], o.allow_errors),
                 temperature=o.temperature if o.temperature is not None else 0.0,
                 max_tokens=o.max_tokens or self.max_tokens, seed=seed))
         outputs: list[Any] = [None] * len(todo)
@@ -449,7 +440,7 @@ class Simulator:
                     # ``error_confidence``: decide the error/result event by its probability and
                     # decode a result instead (same attempt, same bounds)
                     allow[j] = False
-                    reqs[j] = replace(reqs[j], response_schema=result_schema(todo[j][2].response_schema))
+                    reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
                     declined.append(j)
             if declined:
                 with self._lock:
@@ -459,7 +450,8 @@ class Simulator:
             still = []
             for j, text in zip(left, texts, strict=True):
                 attempts[j] = attempt + 1
-                ok, value, reason = check_output(text, todo[j][2], allow_errors=allow[j], strict_json=strict)
+                ok, value, reason = check_output(text, todo[j][2], allow_errors=allow[j], strict_json=strict,
+                                                 schema=schemas[j])
                 if ok:
                     outputs[j] = value
                     probs[j] = getattr(text, "head_prob", None)
