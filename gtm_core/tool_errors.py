@@ -153,6 +153,38 @@ def coerce(value: Any, types: Sequence[str]) -> Any:
     return value
 
 
+# ToolBench's function layer passes RapidAPI parameters under standardized names (lower case,
+# separators dropped: "trackingnumber" for "trackingNumber") and prefixes Python words with "is_"
+# ("is_id" for "id"); the real endpoints answered those calls. The gate and CARG read such a name
+# as the declared parameter it spells (``resolve_aliases``).
+_RESERVED_NAMES = frozenset({"from", "class", "return", "false", "true", "id", "and"})
+
+
+def _alias_key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def resolve_aliases(arguments: dict[str, Any], declared: Any) -> dict[str, Any]:
+    """``arguments`` with every undeclared name that spells exactly one declared parameter another
+    way (case, ``_``/``-`` separators, ToolBench's ``is_`` prefix on reserved words) renamed to it,
+    unless that parameter is given too; the same dict when nothing is renamed."""
+    names = declared if isinstance(declared, frozenset | set | dict) else frozenset(declared)
+    extra = [k for k in arguments if k not in names]
+    if not extra:
+        return arguments
+    table: dict[str, list[str]] = {}
+    for d in names:
+        table.setdefault(_alias_key(str(d)), []).append(d)
+    out, renamed = dict(arguments), False
+    for k in extra:
+        base = k[3:] if k.lower().startswith("is_") and k[3:].lower() in _RESERVED_NAMES else k
+        cands = table.get(_alias_key(base), [])
+        if len(cands) == 1 and cands[0] not in out:
+            out[cands[0]] = out.pop(k)
+            renamed = True
+    return out if renamed else arguments
+
+
 def declared_types(schema: Any) -> list[str]:
     """The JSON types a parameter schema declares with ``type`` ([] when it declares none)."""
     if not isinstance(schema, dict):

@@ -164,3 +164,33 @@ def test_coercion_reads_parameters_as_real_tools_do():
     for _ in range(40):
         made = make_error(spec, {"n": 2, "on": True, "ids": [1], "mode": 1}, "type_error", rng)
         assert made is not None and g(made[0])["error"]["type"] == "type_error", made
+
+def test_parameter_names_are_read_as_toolbench_passes_them():
+    """ToolBench passes RapidAPI parameters lower-cased ("trackingnumber") and reserved words with an
+    ``is_`` prefix ("is_id"); the real endpoints answered those calls, so the gate reads such a name
+    as the declared parameter (as CARG's ``detect_errors`` does); the strict gate does not."""
+    import json
+
+    from _sim_support import need_shared
+
+    from gtm_core.carg.errors import detect_errors
+    from gtm_core.spec import ToolSpec
+    from gtm_core.tool_errors import resolve_aliases
+
+    assert resolve_aliases({"trackingnumber": "x", "is_id": 1}, {"trackingNumber", "id"}) == {"trackingNumber": "x", "id": 1}
+    assert resolve_aliases({"is_active": True}, {"active"}) == {"is_active": True}  # only reserved words take is_
+    assert resolve_aliases({"a_b": 1, "ab": 2}, {"ab"}) == {"a_b": 1, "ab": 2}  # the declared one is given too
+    both = {"pageSize", "page_size"}
+    assert resolve_aliases({"pagesize": 1}, both) == {"pagesize": 1}  # ambiguous: left as given
+    spec = ToolSpec.parse({"name": "track", "parameters": {"type": "object", "properties": {
+        "trackingNumber": {"type": "string"}, "id": {"type": "integer"}}, "required": ["trackingNumber"]}})
+    assert Gate(spec)({"trackingnumber": "YT1", "is_id": "7"}) is None
+    assert detect_errors(spec, {"trackingnumber": "YT1", "is_id": "7"}) == []
+    assert Gate(spec, lenient_types=False)({"trackingnumber": "YT1"})["error"]["type"] in ("missing_required", "unknown_parameter")
+    assert Gate(spec)({"trackingnumber": "YT1", "is_id": "seven"})["error"] == {
+        "type": "type_error", "message": "Parameter 'id' has the wrong type: expected integer, got string.", "field": "id"}
+    specs = {s.name: s for s in real_specs("toolbench_rapidapi_tools.jsonl")}
+    calls = [json.loads(line) for line in (need_shared() / "toolbench_rapidapi_real_calls.jsonl").read_text().splitlines()]
+    ok = [c for c in calls if c["tool"] in specs and not c["is_error"] and isinstance(c["arguments"], dict)]
+    strict = [c for c in ok if Gate(specs[c["tool"]], lenient_types=False)(c["arguments"])]
+    assert len(strict) >= 5 and not [c for c in strict if Gate(specs[c["tool"]])(c["arguments"])]

@@ -30,6 +30,7 @@ from gtm_core.tool_errors import (
     declared_types,
     error_message,
     json_type,
+    resolve_aliases,
     value_problem,
 )
 
@@ -89,11 +90,13 @@ class CallError:
 
 def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
     """Every error in a call, in gate order: unknown, missing, wrong type, invalid value. Each
-    parameter is read as a coercing tool reads it (``tool_errors.coerce``: "3" is an integer)."""
+    parameter is read as the gate reads it (``tool_errors.coerce``: "3" is an integer;
+    ``resolve_aliases``: "is_id" is "id")."""
     if not isinstance(arguments, dict):
         return [CallError(TYPE_ERROR, "", f"arguments must be an object, got {json_type(arguments)}")]
     c = checker(spec)
     props = spec.properties
+    arguments = resolve_aliases(arguments, c.known)
     deep = c.recursive_params
     out: list[CallError] = []
     if not c.open_params:
@@ -191,7 +194,8 @@ def make_error(spec: ToolSpec, arguments: dict[str, Any], kind: str, rng: random
     if kind == UNKNOWN:
         if checker(spec).open_params:
             return None
-        p = next((n for n in rng.sample(_EXTRA_NAMES, len(_EXTRA_NAMES)) if n not in props), None)
+        p = next((n for n in rng.sample(_EXTRA_NAMES, len(_EXTRA_NAMES))
+                  if n not in props and resolve_aliases({n: 1}, props) == {n: 1}), None)
         if p is None:
             return None
         args[p] = rng.choice([True, "high", 3])

@@ -33,6 +33,7 @@ from gtm_core.tool_errors import (
     declared_types,
     error_message,
     json_type,
+    resolve_aliases,
     value_kind,
     value_problem,
 )
@@ -381,10 +382,11 @@ def _compile_object(schema: dict, top: bool, coercing: bool = True, cx: _Ctx | N
 class Gate:
     """A compiled validator for one tool's parameters. ``lenient_types`` (the default): each of the
     tool's parameters is read as a coercing tool reads it (``tool_errors.coerce``: "3" for an
-    integer, "true" for a boolean, JSON text for a list), as the real tools did in the recorded
-    calls; ``False``: strict JSON types."""
+    integer, "true" for a boolean, JSON text for a list) and under another spelling of its name
+    (``tool_errors.resolve_aliases``: "trackingnumber", "is_id"), as the real tools did in the
+    recorded calls; ``False``: strict JSON types and names."""
 
-    __slots__ = ("name", "_check")
+    __slots__ = ("name", "_check", "_names")
 
     def __init__(self, spec: ToolSpec, lenient_types: bool = True):
         self.name = spec.name
@@ -392,12 +394,16 @@ class Gate:
         req = list(dict.fromkeys(list(params.get("required") or []) + list(spec.required)))
         params["required"] = req
         self._check = _compile_object(params, top=True, coercing=lenient_types, recursive=is_recursive(params))
+        # lenient: a parameter may come under another spelling of its name (``resolve_aliases``)
+        self._names = frozenset(params.get("properties") or {}) if lenient_types else None
 
     def problem(self, arguments: Any) -> Problem | None:
         """(kind, field, detail) of the first structural error, or None when the call passes
         (field "" = the arguments themselves are not an object)."""
         if not isinstance(arguments, dict):
             return TYPE_ERROR, "", f"got {json_type(arguments)}"
+        if self._names is not None:
+            arguments = resolve_aliases(arguments, self._names)
         return self._check(arguments, "")
 
     def __call__(self, arguments: Any) -> dict | None:
