@@ -51,6 +51,11 @@ def is_structural_type(error_type: Any) -> bool:
     return t in STRUCTURAL_ERROR_TYPES or t in _STRUCTURAL_ALIASES
 
 
+def is_error_payload(value: Any) -> bool:
+    """Whether ``value`` is an error payload: an object whose one key is ``error``."""
+    return isinstance(value, dict) and len(value) == 1 and "error" in value
+
+
 def structural_claim(output: Any) -> str | None:
     """The error type when ``output`` is an error payload claiming a structural error, else None."""
     if isinstance(output, dict) and len(output) == 1 and isinstance(output.get("error"), dict):

@@ -28,6 +28,7 @@ from gtm_core.llm.base import ChatModel, prompt_request
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
+from gtm_core.values import is_scalar, same_value
 
 JUDGE_CONTRADICTION = "judge_contradiction"
 JUDGE_COHERENCE = "judge_coherence"
@@ -187,18 +188,6 @@ def v_contradiction(spec: ToolSpec, arguments: dict[str, Any]) -> list[str]:
 
 
 # ---- level 3: coherence ---------------------------------------------------------------------
-def _scalar(v: Any) -> bool:
-    return isinstance(v, str | int | float) and not isinstance(v, bool)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, str) and isinstance(b, str):
-        return a.strip().lower() == b.strip().lower()
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return abs(float(a) - float(b)) < 1e-9
-    return str(a) == str(b)
-
-
 def tokens(value: Any) -> set[str]:
     """Lower-case word tokens of every scalar inside ``value`` (for overlap checks)."""
     out: set[str] = set()
@@ -229,7 +218,7 @@ def v_coherence(spec: ToolSpec, arguments: dict[str, Any], output: Any, context:
     if isinstance(output, dict):
         for k, v in output.items():
             a = arguments.get(k)
-            if _scalar(v) and _scalar(a) and isinstance(v, str) == isinstance(a, str) and not _same(v, a):
+            if is_scalar(v) and is_scalar(a) and isinstance(v, str) == isinstance(a, str) and not same_value(v, a):
                 reasons.append(f"output field {k!r}={v!r} contradicts argument {k}={a!r}")
         for p in checker(spec).count_params:
             n = arguments.get(p)
@@ -261,7 +250,7 @@ def _history_values(history: Sequence[dict[str, Any]]) -> tuple[set[str], dict[s
             stack.extend(v.items())
         elif isinstance(v, list):
             stack.extend((k[:-1] if k.endswith("s") else k, x) for x in v)
-        elif _scalar(v):
+        elif is_scalar(v):
             seen.add(str(v).strip().lower())
             by_name.setdefault(k, []).append(v)
     return seen, by_name
@@ -284,7 +273,7 @@ def v_history(spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[
     reasons = []
     used = 0
     for k, v in arguments.items():
-        if not _scalar(v):
+        if not is_scalar(v):
             continue
         known = str(v).strip().lower() in seen
         used += known

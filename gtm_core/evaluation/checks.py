@@ -18,18 +18,15 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from gtm_core.carg.validate import _same, _scalar, is_id
+from gtm_core.carg.validate import is_id
 from gtm_core.simulator.backends import ERROR_SCHEMA
 from gtm_core.simulator.engine import validator_for
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
+from gtm_core.tool_errors import is_error_payload
+from gtm_core.values import is_scalar, same_value
 
 STABLE_KINDS = ("person", "email", "username", "city")
-
-
-def is_error(output: Any) -> bool:
-    """The canonical error payload (exactly one key ``error``)."""
-    return isinstance(output, dict) and len(output) == 1 and "error" in output
 
 
 def parse_output(output: Any) -> tuple[bool, Any, str]:
@@ -50,7 +47,7 @@ def check_format(spec: ToolSpec, output: Any, *, raw: bool = False) -> list[str]
         ok, output, why = parse_output(output)
         if not ok:
             return [why]
-    if is_error(output):
+    if is_error_payload(output):
         err = next(iter(validator_for(ERROR_SCHEMA).iter_errors(output)), None)
         return [] if err is None else [f"malformed error payload: {err.message[:160]}"]
     if output is None:
@@ -90,7 +87,7 @@ def _required_missing(schema: Any, value: Any, path: str, out: list[str], depth:
 
 def check_comp(spec: ToolSpec, output: Any) -> list[str]:
     """Every required field of the response schema present (error payloads: type and message)."""
-    if is_error(output):
+    if is_error_payload(output):
         e = output["error"]
         if not isinstance(e, dict):
             return ["error payload is not an object"]
@@ -104,7 +101,7 @@ def check_comp(spec: ToolSpec, output: Any) -> list[str]:
 
 def check_det(output: Any) -> list[str]:
     """An erroneous call got an error (a simulator failure does not count as detection)."""
-    if not is_error(output):
+    if not is_error_payload(output):
         return ["erroneous call answered with a result instead of an error"]
     e = output["error"]
     if isinstance(e, dict) and e.get("type") == "simulator_error":
@@ -131,32 +128,32 @@ def _stable(name: str) -> bool:
 
 def check_cons(arguments: dict[str, Any], output: Any, history: Sequence[dict[str, Any]]) -> list[str]:
     """Values and ids fixed by the call or earlier turns are not contradicted by ``output``."""
-    if is_error(output) or output is None:
+    if is_error_payload(output) or output is None:
         return []
     reasons: list[str] = []
     args = arguments if isinstance(arguments, dict) else {}
     if isinstance(output, dict):
         for k, v in output.items():
             a = args.get(k)
-            if _scalar(v) and _scalar(a) and isinstance(v, str) == isinstance(a, str) and not _same(v, a):
+            if is_scalar(v) and is_scalar(a) and isinstance(v, str) == isinstance(a, str) and not same_value(v, a):
                 reasons.append(f"output {k}={v!r} contradicts argument {k}={a!r}")
     # entities of earlier turns, keyed by (id field, id value) -> their stable scalar fields
     known: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
     for turn, h in enumerate(history or []):
         for rec in _records(h.get("output")):
             for k, v in rec.items():
-                if is_id(k) and _scalar(v):
-                    fields = {f: x for f, x in rec.items() if f != k and _scalar(x) and _stable(f)}
+                if is_id(k) and is_scalar(v):
+                    fields = {f: x for f, x in rec.items() if f != k and is_scalar(x) and _stable(f)}
                     known.setdefault((k, str(v).strip().lower()), (turn, {}))[1].update(fields)
     for rec in _records(output):
         for k, v in rec.items():
-            if not (is_id(k) and _scalar(v)):
+            if not (is_id(k) and is_scalar(v)):
                 continue
             hit = known.get((k, str(v).strip().lower()))
             if hit is None:
                 continue
             turn, fields = hit
             for f, x in rec.items():
-                if f in fields and _scalar(x) and not _same(x, fields[f]):
+                if f in fields and is_scalar(x) and not same_value(x, fields[f]):
                     reasons.append(f"{f}={x!r} of {k}={v!r} contradicts {fields[f]!r} from turn {turn}")
     return reasons[:5]

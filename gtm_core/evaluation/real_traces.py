@@ -31,11 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm_core.evaluation.checks import is_error
 from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import Reject, SpecError, ToolSpec
-from gtm_core.tool_errors import json_type, parse_literal
+from gtm_core.tool_errors import is_error_payload, json_type, parse_literal
 
 HISTORY_LIMIT = 8
 
@@ -359,7 +358,7 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
     for (c, _), (spec, _), res in zip(replay, items, results, strict=True):
         real, known = real_value(c)
         sim = decode_text(res.output)[0]
-        sim_err = is_error(sim)
+        sim_err = is_error_payload(sim)
         both_ok = not c.is_error and not sim_err
         schema = schema_agrees(real, sim) if both_ok and known else None
         value = value_agreement(real, sim) if both_ok and known else None

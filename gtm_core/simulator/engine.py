@@ -40,7 +40,7 @@ from gtm_core.simulator.session import (
     is_state_changing,
 )
 from gtm_core.spec import Reject, ToolSpec, canonical_json, parse_specs
-from gtm_core.tool_errors import structural_claim
+from gtm_core.tool_errors import is_error_payload, structural_claim
 
 log = logging.getLogger(__name__)
 SOURCES = ("gate", "fault", "cache", "model", "replay", "error")
@@ -116,7 +116,7 @@ class SimResult:
 
     @property
     def is_error(self) -> bool:
-        return isinstance(self.output, dict) and "error" in self.output and len(self.output) == 1
+        return is_error_payload(self.output)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -175,10 +175,6 @@ def close_truncated_json(text: str) -> Any:
     raise ValueError("the truncated output cannot be closed")
 
 
-def _is_error(value: Any) -> bool:
-    return isinstance(value, dict) and "error" in value and len(value) == 1
-
-
 def _parsed(text: str) -> Any:
     """The JSON value of a model output, or None when it has none (judged later by ``check_output``)."""
     try:
@@ -214,7 +210,7 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
     if claim is not None:
         return False, value, (f"model-written structural error {claim!r}: the call passed the gate, so only "
                               "a result or a semantic error may answer it")
-    is_err = _is_error(value)
+    is_err = is_error_payload(value)
     if is_err and not allow_errors:
         return False, value, "error payload while errors are not allowed (options.allow_errors is false)"
     if allow_errors and is_err:
@@ -435,7 +431,7 @@ class Simulator:
             declined = []
             for j, text in zip(left, texts, strict=True):
                 p = getattr(text, "head_prob", None)
-                if allow[j] and p is not None and p < self.error_confidence and _is_error(_parsed(text)):
+                if allow[j] and p is not None and p < self.error_confidence and is_error_payload(_parsed(text)):
                     # greedy decoding took the error branch although the model gave it less than
                     # ``error_confidence``: decide the error/result event by its probability and
                     # decode a result instead (same attempt, same bounds)

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.schema_refs import has_refs
 from gtm_core.spec import ToolSpec, canonical_json
-from gtm_core.tool_errors import json_type
+from gtm_core.tool_errors import is_error_payload, json_type
 
 SHAPE_DEPTH = 2  # objects and arrays are described this many levels deep; deeper values are any JSON
 SHAPE_KEYS = 24  # an object with more keys is any object
@@ -55,10 +55,6 @@ def shape_schema(value: Any, depth: int = 0) -> dict[str, Any]:
     return {"type": t} if t in ("string", "number", "boolean", "null") else {}
 
 
-def _is_error(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and "error" in value
-
-
 def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
     """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
     shown with it (``{"tool", "arguments", "output"}`` items): the declared response schema, or
@@ -66,7 +62,7 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
     declared = spec.response_schema
     if declared is None or not examples or has_refs(declared):
         return declared
-    outputs = [e.get("output") for e in examples if e.get("tool") == spec.name and not _is_error(e.get("output"))]
+    outputs = [e.get("output") for e in examples if e.get("tool") == spec.name and not is_error_payload(e.get("output"))]
     valid = validator_for(declared)
     shapes: dict[str, dict[str, Any]] = {}
     for out in outputs:
