@@ -12,6 +12,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 
 from gtm_assets import defs as defs_pkg
 from gtm_assets.resources import GTMResource
+from gtm_core.settings import get_settings
 
 _KINDS = {
     "assets": (dg.AssetsDefinition, dg.SourceAsset),
@@ -41,8 +42,7 @@ def collect(package=defs_pkg) -> dict[str, list]:
 
 def build_defs() -> dg.Definitions:
     parts = collect()
-    executor = (dg.multiprocess_executor if os.environ.get("GTM_EXECUTOR") == "multiprocess"
-                else dg.in_process_executor)
+    executor = dg.multiprocess_executor if get_settings().executor == "multiprocess" else dg.in_process_executor
     return dg.Definitions(
         **parts,
         resources={"gtm": GTMResource(profile=os.environ.get("GTM_PROFILE", "local"),

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # first, else the nearest tools above ``real_examples_min_similarity``; 0 disables
     real_examples_k: int = 2
     real_examples_min_similarity: float = 0.7
+    # Dagster: how runs execute and what runs on its own (read once, when the definitions load)
+    executor: Literal["in_process", "multiprocess"] = "in_process"  # multiprocess: one process per step
+    carg_cron: str = "0 3 * * 1"  # the weekly CARG regeneration schedule (stopped until turned on)
+    schedule_tz: str = "UTC"
+    automation: bool = True  # the gtm_automation sensor starts running (rebuilds stale assets)
 
     @classmethod
     def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:

@@ -1,7 +1,7 @@
 """Jobs, schedules, sensors and declarative automation.
 
 - ``carg_weekly``: regenerates the CARG samples of every field weekly (cron and timezone from
-  ``GTM_CARG_CRON`` / ``GTM_SCHEDULE_TZ``).
+  settings ``carg_cron`` / ``schedule_tz``, env ``GTM_CARG_CRON`` / ``GTM_SCHEDULE_TZ``).
 - ``gtm_automation``: an automation-condition sensor; an asset whose code version changed (a prompt or
   code edit) or whose upstream was re-materialized is rebuilt — once every dependency's blocking checks
   passed — so a prompt edit reruns exactly the stale assets downstream of it.
@@ -9,7 +9,6 @@
 """
 
 import json
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -33,8 +32,7 @@ carg_job = dg.define_asset_job(
 )
 
 
-@dg.schedule(job=carg_job, cron_schedule=os.environ.get("GTM_CARG_CRON", "0 3 * * 1"),
-             execution_timezone=os.environ.get("GTM_SCHEDULE_TZ", "UTC"),
+@dg.schedule(job=carg_job, cron_schedule=get_settings().carg_cron, execution_timezone=get_settings().schedule_tz,
              default_status=dg.DefaultScheduleStatus.STOPPED)
 def carg_weekly(context: dg.ScheduleEvaluationContext):
     """Weekly: one run request per field partition (each field regenerates on its own)."""
@@ -47,8 +45,7 @@ def carg_weekly(context: dg.ScheduleEvaluationContext):
 
 gtm_automation = dg.AutomationConditionSensorDefinition(
     "gtm_automation", target=dg.AssetSelection.all(), default_condition=REBUILD_WHEN_STALE,
-    default_status=dg.DefaultSensorStatus.RUNNING if os.environ.get("GTM_AUTOMATION", "1") == "1"
-    else dg.DefaultSensorStatus.STOPPED,
+    default_status=dg.DefaultSensorStatus.RUNNING if get_settings().automation else dg.DefaultSensorStatus.STOPPED,
     minimum_interval_seconds=60, use_user_code_server=True,
     description="Rebuild assets made stale by a prompt/code change or an upstream update (checks gate).",
 )

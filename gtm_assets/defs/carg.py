@@ -8,6 +8,7 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
+from gtm_assets.metadata import md_table
 from gtm_assets.partitions import field_key, fields_partitions
 from gtm_assets.resources import GTMResource
 from gtm_core.carg.records import REJECTS_TABLE, SAMPLES_TABLE
@@ -34,15 +35,6 @@ class CargGenConfig(dg.Config):
     group_max: int = 4
     teacher_messages: bool = True
     seed: int = 0
-
-
-def _md(df: pd.DataFrame) -> dg.MetadataValue:
-    if df.empty:
-        return dg.MetadataValue.md("_empty_")
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return dg.MetadataValue.md("\n".join(lines))
 
 
 def _generate(context: dg.AssetExecutionContext, gtm: GTMResource, config: CargGenConfig, scenario: str, asset: str) -> dg.MaterializeResult:
@@ -87,7 +79,7 @@ def _generate(context: dg.AssetExecutionContext, gtm: GTMResource, config: CargG
         "generation": gen.generation, "teacher": gen.teacher, "judge": getattr(judge_model, "name", "none"),
         "generated": total, "accepted": acc, "rejected": total - acc,
         "pass_rate": float(acc / total) if total else 0.0,
-        "per_field": _md(df), "lowest_pass_rate_tools": _md(per_tool),
+        "per_field": md_table(df), "lowest_pass_rate_tools": md_table(per_tool),
     })
 
 
@@ -143,7 +135,7 @@ def carg_dataset(gtm: GTMResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={
         **({"pass_rate_plot": dg.MetadataValue.path(str(plot))} if plot else {}),
         "samples": len(acc), "content_duplicates_dropped": n_before - len(acc), "rejected": len(rej),
-        "by_scenario": _md(by_scen), "by_field": _md(by_field), "by_check": _md(by_check),
+        "by_scenario": md_table(by_scen), "by_field": md_table(by_field), "by_check": md_table(by_check),
         "tools": int(acc["tool_uid"].nunique()) if len(acc) else 0,
     })
 

@@ -6,7 +6,8 @@ import json
 import dagster as dg
 import pandas as pd
 
-from gtm_assets.defs.carg import GROUP, VERSIONS, _md, carg_dataset
+from gtm_assets.defs.carg import GROUP, VERSIONS, carg_dataset
+from gtm_assets.metadata import md_table
 from gtm_assets.resources import GTMResource
 
 
@@ -37,7 +38,7 @@ def dataset_splits(config: SplitsConfig, gtm: GTMResource) -> dg.MaterializeResu
     table = ss.groupby(["split", "scenario"]).size().unstack(fill_value=0).reset_index() if len(ss) else pd.DataFrame()
     return dg.MaterializeResult(metadata={
         "tools_by_split": json.dumps({k: int(v) for k, v in ts["split"].value_counts().items()}),
-        "samples_by_split": _md(table), "samples": len(ss), "seed": config.seed,
+        "samples_by_split": md_table(table), "samples": len(ss), "seed": config.seed,
     })
 
 
@@ -99,6 +100,6 @@ def sft_dataset(config: SftConfig, gtm: GTMResource) -> dg.MaterializeResult:
         "dir": dg.MetadataValue.path(str(out)), "examples": len(rows),
         "real_examples": len(real_rows), "carg_left_out_unseen_real_tools": keep.count(False),
         "stats": dg.MetadataValue.json(stats), "mix": dg.MetadataValue.json(mix),
-        "mix_table": _md(pd.DataFrame([{"split": k, **v} for k, v in mix.items()]).fillna(0)),
-        "by_split": _md(pd.DataFrame([{"split": k, **{kk: vv for kk, vv in v.items() if kk != "by_scenario"}} for k, v in stats.items()])),
+        "mix_table": md_table(pd.DataFrame([{"split": k, **v} for k, v in mix.items()]).fillna(0)),
+        "by_split": md_table(pd.DataFrame([{"split": k, **{kk: vv for kk, vv in v.items() if kk != "by_scenario"}} for k, v in stats.items()])),
     })
