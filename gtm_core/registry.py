@@ -81,6 +81,34 @@ def finish_run(run_id: str, metrics: dict[str, float], artifacts: list[Path] = (
     c.set_terminated(run_id, status)
 
 
+def log_run(experiment: str, run_name: str, *, metrics: dict[str, float], params: dict[str, Any],
+            artifacts: list[str | Path] = (), summary: dict[str, Any] | None = None,
+            settings: Settings | None = None) -> str:
+    """One finished run of a non-training step (maps, reports) in the data folder's tracking store:
+    params, metrics, artifact files and an optional ``summary.json``; returns its id."""
+    s = settings or get_settings()
+    run_id = start_run(params, {}, experiment=experiment, run_name=run_name, settings=s)
+    if summary is not None:
+        client(s).log_dict(run_id, summary, "summary.json")
+    finish_run(run_id, {k: v for k, v in metrics.items() if v is not None}, list(artifacts), settings=s)
+    return run_id
+
+
+def log_to_run(run_id: str, metrics: dict[str, float | None], files: list[str | Path] = (),
+               artifact_path: str | None = None, settings: Settings | None = None) -> None:
+    """Add metrics (``None`` values skipped) and artifact files to an existing run (e.g. the
+    evaluation figures of the training run that made the model)."""
+    import time
+
+    from mlflow.entities import Metric
+
+    c = client(settings)
+    now = int(time.time() * 1000)
+    c.log_batch(run_id, metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items() if v is not None])
+    for f in files:
+        c.log_artifact(run_id, str(f), artifact_path=artifact_path)
+
+
 def run_link(run_id: str, settings: Settings | None = None) -> str:
     """A link to the run in the MLflow UI (``mlflow ui --backend-store-uri <tracking uri>``)."""
     c = client(settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,11 @@ class Taxonomy:
 
     def has(self, name: str) -> bool:
         return name.strip().lower() in {f.lower() for f in self.subfields}
+
+
+def field_key(field: str) -> str:
+    """A stable, URL-safe key of a field name (the CARG partition key): 'Food and Dining' -> 'food_and_dining'."""
+    return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
 
 
 def load_seed_taxonomy(path: Path = SEED_TAXONOMY) -> Taxonomy:

@@ -21,9 +21,9 @@ from gtm_assets.defs.carg import (
     single_turn_samples,
 )
 from gtm_assets.defs.splits import dataset_splits, sft_dataset, splits_no_tool_leak
-from gtm_assets.partitions import field_key
 from gtm_assets.resources import GTMResource
 from gtm_core.storage import Store
+from gtm_core.taxonomy import field_key
 from gtm_core.tool_errors import structural_claim
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)

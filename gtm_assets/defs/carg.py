@@ -9,10 +9,11 @@ import dagster as dg
 import pandas as pd
 
 from gtm_assets.metadata import md_table
-from gtm_assets.partitions import field_key, fields_partitions
+from gtm_assets.partitions import fields_partitions
 from gtm_assets.resources import GTMResource
 from gtm_core.carg.records import REJECTS_TABLE, SAMPLES_TABLE
 from gtm_core.carg.versions import code_versions
+from gtm_core.taxonomy import field_key
 
 VERSIONS = code_versions()
 GROUP = "carg"

@@ -10,6 +10,7 @@ import pandas as pd
 
 from gtm_assets.metadata import md_table
 from gtm_assets.resources import GTMResource
+from gtm_core import registry
 from gtm_core.versioning import code_version
 
 GROUP = "evaluation"
@@ -86,20 +87,6 @@ def _refs(config: EvalConfig, gtm: GTMResource):
     if config.offline_baseline and cand.kind != "offline":
         out.append(("baseline", ModelRef(label="offline-teacher", kind="offline", note="model-free baseline")))
     return out
-
-
-def _log_mlflow(gtm: GTMResource, run_id: str, metrics: dict, files: list) -> None:
-    import time
-
-    from mlflow.entities import Metric
-
-    from gtm_core import registry
-
-    c = registry.client(gtm.settings)
-    now = int(time.time() * 1000)
-    c.log_batch(run_id, metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items() if v is not None])
-    for f in files:
-        c.log_artifact(run_id, str(f), artifact_path="evaluation")
 
 
 def _heldout(gtm: GTMResource):
@@ -207,7 +194,8 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     for m in ("error_agreement", "schema_agreement", "value_agreement", "text_f1"):
         metrics[f"eval_heldout_{m}"] = fd.overall(fid, "candidate", m)
     if cand.run_id:
-        _log_mlflow(gtm, cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot])
+        registry.log_to_run(cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot],
+                            artifact_path="evaluation", settings=gtm.settings)
     return dg.MaterializeResult(metadata={
         "table": dg.MetadataValue.md(md), "plot": dg.MetadataValue.path(str(plot)),
         "fidelity": dg.MetadataValue.md(fid_md), "heldout_calls": len(heldout),
@@ -259,8 +247,6 @@ def _meta(d: dict) -> dict:
 @dg.asset(deps=[eval_table], group_name=GROUP, kinds={"mlflow"}, code_version=code_version(modules=("gtm_core.registry",)),
           description="Moves @champion to the evaluated candidate (runs only after candidate_not_worse_than_champion passed).")
 def champion(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.MaterializeResult:
-    from gtm_core import registry
-
     rows = gtm.store().query("select distinct model, version from eval_table where role = 'candidate'")
     version = next((v for v in rows["version"] if v), None)
     if version is None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from gtm_assets.resources import GTMResource
+from gtm_core import registry
 from gtm_core.versioning import code_version
 
 
@@ -21,25 +22,6 @@ class McpMapConfig(dg.Config):
     knn_k: int = 10
     seed: int = 0
     embedder_model: str | None = None  # default: settings.embedder_model (e.g. paraphrase-multilingual-MiniLM-L12-v2)
-
-
-def log_to_mlflow(settings, experiment: str, run_name: str, metrics: dict, params: dict,
-                  artifacts: list[str], summary: dict | None = None) -> str:
-    """One MLflow run in the data folder's tracking store; returns the run id."""
-    import mlflow
-
-    mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
-    exp = mlflow.get_experiment_by_name(experiment)
-    exp_id = exp.experiment_id if exp else mlflow.create_experiment(
-        experiment, artifact_location=settings.mlflow_artifact_root.as_uri())
-    with mlflow.start_run(experiment_id=exp_id, run_name=run_name) as run:
-        mlflow.log_params(params)
-        mlflow.log_metrics(metrics)
-        for a in artifacts:
-            mlflow.log_artifact(a)
-        if summary is not None:
-            mlflow.log_dict(summary, "summary.json")
-        return run.info.run_id
 
 
 def md_image(png: str, alt: str) -> str:
@@ -99,8 +81,8 @@ def mcp_map(context: dg.AssetExecutionContext, config: McpMapConfig, gtm: GTMRes
     paths = write_outputs(res, s.plots_dir / "mcp_map")
     store.replace("mcp_map_points", points_frame(res))
     summary = res.summary()
-    run_id = log_to_mlflow(
-        s, "gtm-maps", "mcp_map",
+    run_id = registry.log_run(
+        "gtm-maps", "mcp_map", settings=s,
         metrics={"overlap_share": res.overlap_share, "simulated_covered_share": res.simulated_covered_share,
                  "knn_mixing": res.knn_mixing, "n_mcp": res.n_mcp, "n_simulated": res.n_simulated},
         params={"radius": config.radius, "projections": ",".join(config.projections), "embedder": res.embedder,

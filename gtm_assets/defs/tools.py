@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from gtm_assets.metadata import md_table
-from gtm_assets.partitions import field_key, fields_partitions
+from gtm_assets.partitions import fields_partitions
 from gtm_assets.resources import GTMResource
-from gtm_core.taxonomy import SEED_TAXONOMY
+from gtm_core.taxonomy import SEED_TAXONOMY, field_key
 from gtm_core.versioning import code_version
 
 GROUP = "tool_repository"

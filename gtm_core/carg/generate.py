@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from gtm_core import taxonomy
 from gtm_core.carg import errors as E
 from gtm_core.carg import multi, single
 from gtm_core.carg.records import (
@@ -359,12 +360,8 @@ def load_tools(store: Store, field_key: str | None = None, key_fn: Callable[[str
     df = store.read("tools")
     specs = [ToolSpec.from_row(r) for r in df.to_dict("records")]
     if field_key is not None:
-        kf = key_fn or _field_key
+        kf = key_fn or taxonomy.field_key
         specs = [s for s in specs if kf(s.field) == field_key]
     return sorted(specs, key=lambda s: (s.name, s.uid))
 
 
-def _field_key(field: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
