@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import inspect
 from pathlib import Path
 from types import ModuleType
@@ -15,12 +16,18 @@ def code_hash(*modules: str | ModuleType) -> str:
     """Hash of the source text of the given modules (or dotted module names)."""
     h = hashlib.sha256()
     for m in sorted(modules, key=lambda x: x if isinstance(x, str) else x.__name__):
-        mod = importlib.import_module(m) if isinstance(m, str) else m
-        h.update(mod.__name__.encode())
+        if isinstance(m, str):  # read the source without importing (no import cycles, no heavy imports)
+            spec = importlib.util.find_spec(m)
+            if spec is not None and spec.origin and Path(spec.origin).suffix == ".py":
+                h.update(m.encode())
+                h.update(Path(spec.origin).read_text(encoding="utf-8").encode())
+                continue
+            m = importlib.import_module(m)
+        h.update(m.__name__.encode())
         try:
-            h.update(inspect.getsource(mod).encode())
+            h.update(inspect.getsource(m).encode())
         except (OSError, TypeError):
-            h.update(getattr(mod, "__version__", "").encode())
+            h.update(getattr(m, "__version__", "").encode())
     return h.hexdigest()[:16]
 
 

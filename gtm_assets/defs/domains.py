@@ -10,7 +10,7 @@ from collections import Counter
 import dagster as dg
 
 from gtm_assets.resources import GTMResource
-from gtm_core.versioning import code_version
+from gtm_assets.versions import VERSIONS
 
 
 class CudaDatasetConfig(dg.Config):
@@ -26,8 +26,7 @@ class CudaDatasetConfig(dg.Config):
 
 @dg.asset(
     group_name="domains",
-    code_version=code_version(modules=("gtm_core.domains.cuda", "gtm_core.chat_format", "gtm_assets.defs.domains"),
-                              prompts=("simulator_system",)),
+    code_version=VERSIONS["cuda_validator_dataset"],
     description="SFT records for the validate_cuda_kernel tool from KernelBench problems and outcomes.",
     kinds={"duckdb"},
 )
@@ -77,11 +76,6 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
     })
 
 
-DOMAIN_MODEL_MODULES = ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", "gtm_core.training.presets",
-                        "gtm_core.training.train", "gtm_core.training.data", "gtm_core.training.lora",
-                        "gtm_core.training.run", "gtm_assets.pipes_workers", "gtm_core.chat_format")
-
-
 class CudaModelConfig(dg.Config):
     """Overrides of the ``cuda-validator`` preset (unset: derived from the base GTM's preset)."""
 
@@ -103,7 +97,7 @@ class CudaModelConfig(dg.Config):
 @dg.asset(
     deps=[cuda_validator_dataset, dg.AssetKey("registered_model")], pool="gpu", group_name="domains",
     kinds={"pytorch", "mlflow"},
-    code_version=code_version(modules=DOMAIN_MODEL_MODULES, prompts=("simulator_system",)),
+    code_version=VERSIONS["cuda_validator_model"],
     description="gtm-cuda-validator: the registered GTM fine-tuned on the CUDA validator train split "
                 "(preset cuda-validator) in a Pipes subprocess; registered in MLflow with @candidate.",
 )
@@ -138,9 +132,7 @@ class CudaEvalConfig(dg.Config):
 
 @dg.asset(
     deps=[cuda_validator_model], pool="gpu", group_name="domains", kinds={"duckdb", "mlflow"},
-    code_version=code_version(modules=("gtm_core.domains.cuda", "gtm_core.domains.cuda_model",
-                                       "gtm_core.simulator.engine", "gtm_core.simulator.backends"),
-                              prompts=("simulator_system",)),
+    code_version=VERSIONS["cuda_validator_eval"],
     description="Paper Table 4 for gtm-cuda-validator and the base GTM on the domain test split "
                 "(simulator engine, schema-constrained decoding): DuckDB cuda_validator_eval.",
 )

@@ -10,17 +10,10 @@ import pandas as pd
 
 from gtm_assets.metadata import md_table
 from gtm_assets.resources import GTMResource
+from gtm_assets.versions import VERSIONS
 from gtm_core import registry
-from gtm_core.versioning import code_version
 
 GROUP = "evaluation"
-EVAL_MODULES = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
-                "gtm_core.evaluation.runner", "gtm_core.chat_format", "gtm_core.simulator.engine",
-                "gtm_core.simulator.gate", "gtm_core.simulator.backends", "gtm_core.tool_errors",
-                "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces", "gtm_core.evaluation.real_split",
-                "gtm_core.schema_refs", "gtm_core.simulator.examples", "gtm_core.simulator.response_format",
-                "gtm_core.spec")
-JUDGE_PROMPTS = tuple(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det"))
 
 
 class EvalConfig(dg.Config):
@@ -113,7 +106,7 @@ def _example_index(gtm: GTMResource):
 
 @dg.asset(
     deps=[dg.AssetKey("registered_model"), dg.AssetKey("dataset_splits"), dg.AssetKey("real_traces")], group_name=GROUP,
-    kinds={"duckdb", "mlflow"}, code_version=code_version(modules=EVAL_MODULES, prompts=(*JUDGE_PROMPTS, "simulator_system")),
+    kinds={"duckdb", "mlflow"}, code_version=VERSIONS["eval_table"],
     description="Fidelity on held-out real traces (error / schema / value agreement, text F1) for the candidate, "
                 "the champion and the offline teacher, then paper Table 1 (Format/Logic/Sem/Comp/Cons/All, "
                 "Det/Help/All, Avg) on the test and unseen-tool splits; DuckDB fidelity/eval_results/eval_table, MLflow.",
@@ -244,7 +237,7 @@ def _meta(d: dict) -> dict:
     return {k: dg.MetadataValue.json(v) if isinstance(v, list) else v for k, v in d.items()}
 
 
-@dg.asset(deps=[eval_table], group_name=GROUP, kinds={"mlflow"}, code_version=code_version(modules=("gtm_core.registry",)),
+@dg.asset(deps=[eval_table], group_name=GROUP, kinds={"mlflow"}, code_version=VERSIONS["champion"],
           description="Moves @champion to the evaluated candidate (runs only after candidate_not_worse_than_champion passed).")
 def champion(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.MaterializeResult:
     rows = gtm.store().query("select distinct model, version from eval_table where role = 'candidate'")
@@ -280,7 +273,7 @@ class AuditConfig(dg.Config):
 
 
 @dg.asset(deps=[dg.AssetKey("registered_model"), dg.AssetKey("real_traces"), eval_table], group_name=GROUP, kinds={"duckdb"},
-          code_version=code_version(modules=("gtm_core.evaluation.real_traces", *EVAL_MODULES), prompts=("simulator_system",)),
+          code_version=VERSIONS["sim_to_real_report"],
           description="Sim-to-real audit: real tool calls (default: the held-out part) replayed through the simulator; "
                       "error, schema and scalar-value agreement and text F1 per tool, by stateful/stateless and overall. "
                       "Reuses eval_table's held-out audit when it scored the same model.")

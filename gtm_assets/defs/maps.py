@@ -6,8 +6,8 @@ from pathlib import Path
 import dagster as dg
 
 from gtm_assets.resources import GTMResource
+from gtm_assets.versions import VERSIONS
 from gtm_core import registry
-from gtm_core.versioning import code_version
 
 
 class McpMapConfig(dg.Config):
@@ -34,7 +34,7 @@ def md_image(png: str, alt: str) -> str:
 @dg.asset(
     deps=[dg.AssetKey("tool_repository")],
     group_name="analysis",
-    code_version=code_version(modules=("gtm_core.mcp_map", "gtm_core.embed", "gtm_assets.defs.maps")),
+    code_version=VERSIONS["mcp_map"],
     description="Embed MCP tools and the simulated tools; overlap share, regions, t-SNE/UMAP plots.",
     kinds={"duckdb", "mlflow"},
 )

@@ -8,7 +8,7 @@ import pandas as pd
 
 from gtm_assets.metadata import md_table
 from gtm_assets.resources import GTMResource
-from gtm_core.versioning import code_version
+from gtm_assets.versions import VERSIONS
 
 GROUP = "real_traces"
 TRACE_COLUMNS = ["file", "line", "tool", "episode", "step", "stateful", "is_error", "split", "reason", "n_history"]
@@ -27,11 +27,7 @@ class RealTracesConfig(dg.Config):
 
 @dg.asset(
     group_name=GROUP, kinds={"duckdb"},
-    code_version=code_version(modules=("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces",
-                                       "gtm_core.chat_format", "gtm_core.carg.export", "gtm_core.simulator.gate",
-                                       "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
-                                       "gtm_core.spec"),
-                              prompts=("simulator_system",)),
+    code_version=VERSIONS["real_traces"],
     description="Visible real calls (../shared/data) split deterministically by tool and episode into train "
                 "and held-out; DuckDB real_traces (every call, its split and why) and real_examples (the train "
                 "calls in chat format, history = earlier real calls of the episode, recorded examples of the same or "

@@ -13,8 +13,8 @@ import pandas as pd
 from gtm_assets.metadata import md_table
 from gtm_assets.partitions import fields_partitions
 from gtm_assets.resources import GTMResource
-from gtm_core.taxonomy import SEED_TAXONOMY, field_key
-from gtm_core.versioning import code_version
+from gtm_assets.versions import VERSIONS
+from gtm_core.taxonomy import field_key
 
 GROUP = "tool_repository"
 
@@ -40,7 +40,7 @@ class RepositoryConfig(dg.Config):
     dedup_on: str | None = None  # "name" (paper) or "name+description"
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"}, code_version=code_version(modules=("gtm_core.taxonomy",), files=(SEED_TAXONOMY,)))
+@dg.asset(group_name=GROUP, kinds={"duckdb"}, code_version=VERSIONS["seed_fields"])
 def seed_fields(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.MaterializeResult:
     """The seed fields and subfields shipped with the project."""
     from gtm_core.taxonomy import load_seed_taxonomy
@@ -52,7 +52,7 @@ def seed_fields(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.Mater
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, deps=[seed_fields],
-          code_version=code_version(modules=("gtm_core.taxonomy",), prompts=("expand_fields", "subfields")))
+          code_version=VERSIONS["taxonomy"])
 def taxonomy(context: dg.AssetExecutionContext, config: TaxonomyConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Seed fields grown by the teacher LLM (two random exemplars per prompt) plus subfields; adds one
     ``fields`` partition per field."""
@@ -81,7 +81,7 @@ def taxonomy(context: dg.AssetExecutionContext, config: TaxonomyConfig, gtm: GTM
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, deps=[taxonomy],
-          code_version=code_version(modules=("gtm_core.toolgen", "gtm_core.spec", "gtm_core.schema_refs"), prompts=("generate_tools",)))
+          code_version=VERSIONS["generated_tools"])
 def generated_tools(context: dg.AssetExecutionContext, config: ToolGenConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Tools generated per (field, subfield) by the teacher (offline: the shipped seed catalogue)."""
     from gtm_core.repository import rejects_frame, specs_frame
@@ -114,7 +114,7 @@ def _resolve_sources(config: ImportConfig, gtm: GTMResource) -> list[Path]:
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"},
-          code_version=code_version(modules=("gtm_core.importers", "gtm_core.spec", "gtm_core.schema_refs"), prompts=("complete_spec",)))
+          code_version=VERSIONS["imported_tools"])
 def imported_tools(context: dg.AssetExecutionContext, config: ImportConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Specs imported from public formats (Seal-Tools, ToolEyes, BFCL, ToolBench, MCP, OpenAI functions,
     xLAM); a broken source is recorded as a reject and does not stop the others."""
@@ -140,7 +140,7 @@ def imported_tools(context: dg.AssetExecutionContext, config: ImportConfig, gtm:
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, deps=[generated_tools, imported_tools, taxonomy],
-          code_version=code_version(modules=("gtm_core.repository", "gtm_core.dedup", "gtm_core.embed")))
+          code_version=VERSIONS["tool_repository"])
 def tool_repository(context: dg.AssetExecutionContext, config: RepositoryConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Generated + imported tools: fields assigned from the taxonomy, de-duplicated by embedding
     similarity of names (> threshold); table ``tools`` and ``tool_rejects`` (every reject with its reason)."""

@@ -6,14 +6,7 @@ import sys
 import dagster as dg
 
 from gtm_assets.resources import GTMResource
-from gtm_core.versioning import code_version
-
-TRAINING_MODULES = (
-    "gtm_core.training.presets", "gtm_core.training.tokenizer", "gtm_core.training.data",
-    "gtm_core.training.train", "gtm_core.training.lora", "gtm_core.training.run",
-    "gtm_core.training.base_models",
-    "gtm_assets.pipes_workers", "gtm_core.chat_format",
-)
+from gtm_assets.versions import VERSIONS
 
 
 class TrainingConfig(dg.Config):
@@ -48,7 +41,7 @@ class RegisterConfig(dg.Config):
 
 @dg.asset(
     deps=[dg.AssetKey("sft_dataset")], pool="gpu", group_name="training", kinds={"pytorch", "mlflow"},
-    code_version=code_version(modules=TRAINING_MODULES, prompts=("simulator_system",)),
+    code_version=VERSIONS["gtm_model"],
     description="The GTM trained on the SFT export (SmolLM2-135M LoRA by default, tiny-cpu from scratch, "
                 "or a Qwen2.5 LoRA/full "
                 "fine-tune), run in a subprocess via Dagster Pipes; logged to MLflow.",
@@ -77,7 +70,7 @@ def gtm_model_loss_fell(context: dg.AssetCheckExecutionContext) -> dg.AssetCheck
 
 @dg.asset(
     deps=[gtm_model], group_name="training", kinds={"mlflow"},
-    code_version=code_version(modules=("gtm_core.registry",)),
+    code_version=VERSIONS["registered_model"],
     description="The MLflow registered-model version of the latest gtm_model, aliased @candidate.",
 )
 def registered_model(context: dg.AssetExecutionContext, config: RegisterConfig, gtm: GTMResource) -> dg.MaterializeResult:

@@ -1,0 +1,67 @@
+"""What each asset's ``code_version`` hashes, one table per stage: its modules, prompt templates and
+data files. Editing a prompt or a module changes exactly the versions of the assets listed with it
+(``gtm status`` / the UI then show them unsynced). CARG's table lives with CARG
+(``gtm_core.carg.versions``: its generator records the version of each committed batch)."""
+
+from __future__ import annotations
+
+from gtm_core.carg.versions import CODE as CARG
+from gtm_core.taxonomy import SEED_TAXONOMY
+from gtm_core.versioning import code_version
+
+Entry = dict[str, tuple]
+
+TOOL_REPOSITORY: dict[str, Entry] = {
+    "seed_fields": {"modules": ("gtm_core.taxonomy",), "files": (SEED_TAXONOMY,)},
+    "taxonomy": {"modules": ("gtm_core.taxonomy",), "prompts": ("expand_fields", "subfields")},
+    "generated_tools": {"modules": ("gtm_core.toolgen", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("generate_tools",)},
+    "imported_tools": {"modules": ("gtm_core.importers", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("complete_spec",)},
+    "tool_repository": {"modules": ("gtm_core.repository", "gtm_core.dedup", "gtm_core.embed")},
+}
+
+_TRAINING = ("gtm_core.training.presets", "gtm_core.training.data", "gtm_core.training.train", "gtm_core.training.lora",
+             "gtm_core.training.run", "gtm_assets.pipes_workers", "gtm_core.chat_format")
+TRAINING: dict[str, Entry] = {
+    "gtm_model": {"modules": (*_TRAINING, "gtm_core.training.tokenizer", "gtm_core.training.base_models"),
+                  "prompts": ("simulator_system",)},
+    "registered_model": {"modules": ("gtm_core.registry",)},
+}
+
+_SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.simulator.gate", "gtm_core.simulator.backends",
+               "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
+               "gtm_core.simulator.response_format", "gtm_core.spec")
+_EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
+               "gtm_core.evaluation.runner", "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces",
+               "gtm_core.evaluation.real_split", *_SIMULATION)
+EVALUATION: dict[str, Entry] = {
+    "real_traces": {"modules": ("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces", "gtm_core.chat_format",
+                                "gtm_core.carg.export", "gtm_core.simulator.gate", "gtm_core.tool_errors",
+                                "gtm_core.schema_refs", "gtm_core.simulator.examples", "gtm_core.spec"),
+                    "prompts": ("simulator_system",)},
+    "eval_table": {"modules": _EVALUATION,
+                   "prompts": (*(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det")), "simulator_system")},
+    "champion": {"modules": ("gtm_core.registry",)},
+    "sim_to_real_report": {"modules": _EVALUATION, "prompts": ("simulator_system",)},
+}
+
+MAPS: dict[str, Entry] = {"mcp_map": {"modules": ("gtm_core.mcp_map", "gtm_core.embed", "gtm_assets.defs.maps")}}
+
+DOMAINS: dict[str, Entry] = {
+    "cuda_validator_dataset": {"modules": ("gtm_core.domains.cuda", "gtm_core.chat_format", "gtm_assets.defs.domains"),
+                               "prompts": ("simulator_system",)},
+    "cuda_validator_model": {"modules": ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", *_TRAINING),
+                             "prompts": ("simulator_system",)},
+    "cuda_validator_eval": {"modules": ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", "gtm_core.simulator.engine",
+                                        "gtm_core.simulator.backends"), "prompts": ("simulator_system",)},
+}
+
+TABLES = {"tool_repository": TOOL_REPOSITORY, "carg": CARG, "training": TRAINING, "evaluation": EVALUATION,
+          "maps": MAPS, "domains": DOMAINS}
+
+
+def _version(e: Entry) -> str:
+    return code_version(modules=tuple(e.get("modules", ())), prompts=tuple(e.get("prompts", ())),
+                        files=tuple(e.get("files", ())))
+
+
+VERSIONS: dict[str, str] = {name: _version(e) for table in TABLES.values() for name, e in table.items()}
