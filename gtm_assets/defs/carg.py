@@ -39,9 +39,7 @@ class CargGenConfig(dg.Config):
 
 
 def _generate(context: dg.AssetExecutionContext, gtm: GTMResource, config: CargGenConfig, scenario: str, asset: str) -> dg.MaterializeResult:
-    from gtm_core.carg.embeddings import embed_cached
     from gtm_core.carg.generate import CargConfig, Generator, load_tools
-    from gtm_core.carg.multi import api_text
 
     store = gtm.store()
     cfg = CargConfig(**{k: v for k, v in config.model_dump().items() if k != "resume"})
@@ -55,13 +53,8 @@ def _generate(context: dg.AssetExecutionContext, gtm: GTMResource, config: CargG
     for pk in keys:
         specs = load_tools(store, pk, field_key)
         field = specs[0].field if specs else pk
-        if scenario == "single":
-            st = gen.run_single(pk, field, specs, resume=config.resume)
-        elif scenario == "multi":
-            emb = embed_cached(store, gtm.embedder(), [api_text(s) for s in specs])
-            st = gen.run_multi(pk, field, specs, emb, resume=config.resume)
-        else:
-            st = gen.run_error(pk, field, specs, resume=config.resume)
+        st = gen.run(scenario, pk, field, specs, resume=config.resume,
+                     embedder=gtm.embedder() if scenario == "multi" else None)
         rows.append({"field": pk, "tools": len(specs), "generated": st.generated, "accepted": st.accepted,
                      "rejected": st.rejected, "resumed_units": st.skipped_units, "not_applicable": st.not_applicable,
                      "top_reasons": ", ".join(f"{k}:{v}" for k, v in Counter(st.reasons).most_common(3))})

@@ -35,6 +35,7 @@ from gtm_core.carg.records import (
     to_frame,
 )
 from gtm_core.carg.validate import judge, v_history, validate_single
+from gtm_core.carg.versions import SCENARIO_ASSETS
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
 from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store, _ident
@@ -289,6 +290,23 @@ class Generator:
         return st
 
     # ---- errors ----------------------------------------------------------------------------------
+    def run(self, scenario: str, field_key: str, field: str, specs: Sequence[ToolSpec], *, resume: bool = True,
+            embedder: Any = None) -> RunStats:
+        """The one entry point of a CARG run (assets and ``gtm carg generate``): ``scenario`` single,
+        multi (APIs grouped by ``embedder``'s vectors, cached in the store) or error."""
+        if scenario == "single":
+            return self.run_single(field_key, field, specs, resume=resume)
+        if scenario == "error":
+            return self.run_error(field_key, field, specs, resume=resume)
+        if scenario != "multi":
+            raise ValueError(f"scenario: must be one of {sorted(SCENARIO_ASSETS)} (got {scenario!r})")
+        from gtm_core.carg.embeddings import embed_cached
+
+        if embedder is None:
+            raise ValueError("embedder: the multi-turn scenario groups APIs by embedding; pass one")
+        emb = embed_cached(self.store, embedder, [multi.api_text(s) for s in specs])
+        return self.run_multi(field_key, field, specs, emb, resume=resume)
+
     def run_error(self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True) -> RunStats:
         """Four error generators over this partition's accepted single-turn samples."""
         cfg, st = self.cfg, RunStats("error", field_key)

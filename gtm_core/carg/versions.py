@@ -9,6 +9,7 @@ _COMMON = ("gtm_core.carg.records", "gtm_core.carg.generate", "gtm_core.carg.val
            "gtm_core.synth", "gtm_core.schema_refs")
 _JUDGES = ("judge_contradiction", "judge_coherence")
 
+SCENARIO_ASSETS = {"single": "single_turn_samples", "multi": "multi_turn_samples", "error": "error_samples"}
 CODE: dict[str, dict[str, tuple[str, ...]]] = {
     "single_turn_samples": {"modules": (*_COMMON, "gtm_core.carg.single"), "prompts": ("carg_single", "carg_refine", *_JUDGES)},
     "multi_turn_samples": {"modules": (*_COMMON, "gtm_core.carg.multi", "gtm_core.carg.embeddings"), "prompts": ("carg_multi", *_JUDGES)},

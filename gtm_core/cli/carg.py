@@ -10,9 +10,6 @@ from gtm_core.cli.app import app, emit
 carg = typer.Typer(no_args_is_help=True, help="CARG: context-aware sample generation (paper §4.2).")
 app.add_typer(carg, name="carg")
 
-_ASSET = {"single": "single_turn_samples", "multi": "multi_turn_samples", "error": "error_samples"}
-
-
 @carg.command("generate")
 def generate(
     field: str = typer.Option(..., help="Field name or partition key (e.g. 'Finance' or 'finance')."),
@@ -24,42 +21,34 @@ def generate(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Generate, validate and commit one scenario for one field; prints a line per committed batch."""
-    import re
-
-    from gtm_core.carg.generate import CargConfig, Generator, load_tools
-    from gtm_core.carg.versions import code_versions
+    from gtm_core.carg.generate import CargConfig, GenerationFailed, Generator, load_tools
+    from gtm_core.carg.versions import SCENARIO_ASSETS, code_versions
     from gtm_core.llm import make_chat_model
     from gtm_core.settings import get_settings
     from gtm_core.storage import Store
+    from gtm_core.taxonomy import field_key
 
-    if scenario not in _ASSET:
-        raise typer.BadParameter(f"scenario must be one of {sorted(_ASSET)}, got {scenario!r}", param_hint="--scenario")
+    if scenario not in SCENARIO_ASSETS:
+        raise typer.BadParameter(f"scenario must be one of {sorted(SCENARIO_ASSETS)}, got {scenario!r}", param_hint="--scenario")
     s = get_settings()
     store = Store(s.duckdb_path)
     if not store.exists("tools"):
         raise typer.BadParameter(f"no 'tools' table in {s.duckdb_path}: materialize tool_repository first", param_hint="--field")
-    key = re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
+    key = field_key(field)
     specs = load_tools(store, key)
     if not specs:
         raise typer.BadParameter(f"no tool has field {field!r} (partition key {key!r})", param_hint="--field")
     cfg = CargConfig(samples_per_tool=samples_per_tool, batch_tools=batch_tools, max_rounds=max_rounds)
     gen = Generator(store, make_chat_model(s.llm), cfg=cfg, judge_model=make_chat_model(s.judge) if s.judge else None,
-                    code_version=code_versions()[_ASSET[scenario]],
+                    code_version=code_versions()[SCENARIO_ASSETS[scenario]],
                     on_commit=lambda st: typer.echo(f"COMMIT batch={st.batches} accepted={st.accepted} rejected={st.rejected}"))
-    from gtm_core.carg.generate import GenerationFailed
-
     try:
-        if scenario == "single":
-            st = gen.run_single(key, specs[0].field, specs, resume=resume)
-        elif scenario == "error":
-            st = gen.run_error(key, specs[0].field, specs, resume=resume)
-        else:
-            from gtm_core.carg.embeddings import embed_cached
-            from gtm_core.carg.multi import api_text
+        embedder = None
+        if scenario == "multi":
             from gtm_core.embed import Embedder
 
-            emb = embed_cached(store, Embedder(s.embedder_model), [api_text(x) for x in specs])
-            st = gen.run_multi(key, specs[0].field, specs, emb, resume=resume)
+            embedder = Embedder(s.embedder_model)
+        st = gen.run(scenario, key, specs[0].field, specs, resume=resume, embedder=embedder)
     except GenerationFailed as e:
         typer.echo(f"FAILED {e}", err=True)
         raise typer.Exit(1) from None
