@@ -520,3 +520,28 @@ def write_outputs(res: MapResult, out_dir: str | Path, stem: str = "mcp_map") ->
     summ = out / f"{stem}.json"
     summ.write_text(json.dumps(res.summary(), indent=2, ensure_ascii=False), encoding="utf-8")
     return {"png": str(png), "html": str(page), "summary": str(summ)}
+
+
+def map_repository(mcp_sources: Sequence[str | Path], specs: Iterable[Any], embedder, out_dir: str | Path, *,
+                   limit_mcp: int | None = None, limit_simulated: int | None = None, seed: int = 0,
+                   radius: float = 0.5, projections: Sequence[str] = ("tsne", "umap"), k: int = 10,
+                   n_regions: int = 5, progress: bool = False,
+                   log: Any = None) -> tuple[MapResult, list[dict[str, Any]], dict[str, str]]:
+    """The one MCP-map run (``gtm map`` and the ``mcp_map`` asset): load the MCP tool lists, sample
+    at most ``limit_mcp`` / ``limit_simulated`` tools (seeded), build the map of ``specs`` against
+    them and write its PNG/HTML into ``out_dir``. Returns (result, rejected list entries, paths).
+    Raises ToolListError for an unreadable list, ValueError for an empty side."""
+    import random
+
+    mcp_tools, rejects = load_tool_lists(mcp_sources)
+    sim = tools_from_specs(specs)
+    rng = random.Random(seed)
+    if limit_mcp is not None and len(mcp_tools) > limit_mcp:
+        mcp_tools = rng.sample(mcp_tools, limit_mcp)
+    if limit_simulated is not None and len(sim) > limit_simulated:
+        sim = rng.sample(sim, limit_simulated)
+    if log is not None:
+        log(f"mapping {len(mcp_tools)} MCP tools against {len(sim)} simulated tools ...")
+    res = build_map(mcp_tools, sim, embedder, radius=radius, projections=tuple(projections), k=k,
+                    n_regions=n_regions, seed=seed, progress=progress)
+    return res, rejects, write_outputs(res, out_dir)

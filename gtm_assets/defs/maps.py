@@ -39,15 +39,7 @@ def md_image(png: str, alt: str) -> str:
     kinds={"duckdb", "mlflow"},
 )
 def mcp_map(context: dg.AssetExecutionContext, config: McpMapConfig, gtm: GTMResource) -> dg.MaterializeResult:
-    import random
-
-    from gtm_core.mcp_map import (
-        build_map,
-        load_tool_lists,
-        points_frame,
-        tools_from_specs,
-        write_outputs,
-    )
+    from gtm_core.mcp_map import map_repository, points_frame
     from gtm_core.spec import ToolSpec
 
     s = gtm.settings
@@ -58,27 +50,20 @@ def mcp_map(context: dg.AssetExecutionContext, config: McpMapConfig, gtm: GTMRes
             raise dg.Failure("mcp_map: no MCP tool list configured (config.mcp_sources) and no "
                              "mcp_tools.jsonl in the shared data folder")
         sources = [str(shared / "mcp_tools.jsonl")]
-    mcp_tools, rejects = load_tool_lists(sources)
     store = gtm.store()
     df = store.read("tools")
     if df.empty:
         raise dg.Failure(f"mcp_map: the `tools` table in {s.duckdb_path} is missing or empty")
-    sim = tools_from_specs(ToolSpec.from_row(r) for r in df.to_dict("records"))
-    rng = random.Random(config.seed)
-    if config.limit_mcp is not None and len(mcp_tools) > config.limit_mcp:
-        mcp_tools = rng.sample(mcp_tools, config.limit_mcp)
-    if config.limit_simulated is not None and len(sim) > config.limit_simulated:
-        sim = rng.sample(sim, config.limit_simulated)
-    context.log.info(f"mapping {len(mcp_tools)} MCP tools against {len(sim)} simulated tools")
     if config.embedder_model:
         from gtm_core.embed import Embedder
 
         embedder = Embedder(config.embedder_model, batch_size=s.embed_batch_size)
     else:
         embedder = gtm.embedder()
-    res = build_map(mcp_tools, sim, embedder, radius=config.radius, projections=tuple(config.projections),
-                    k=config.knn_k, n_regions=config.n_regions, seed=config.seed, progress=True)
-    paths = write_outputs(res, s.plots_dir / "mcp_map")
+    res, rejects, paths = map_repository(
+        sources, [ToolSpec.from_row(r) for r in df.to_dict("records")], embedder, s.plots_dir / "mcp_map",
+        limit_mcp=config.limit_mcp, limit_simulated=config.limit_simulated, seed=config.seed, radius=config.radius,
+        projections=config.projections, k=config.knn_k, n_regions=config.n_regions, progress=True, log=context.log.info)
     store.replace("mcp_map_points", points_frame(res))
     summary = res.summary()
     run_id = registry.log_run(

@@ -9,11 +9,10 @@ import typer
 from gtm_core.cli.app import app, console, emit
 
 
-def load_simulated(settings, simulated: str | None = None, limit: int | None = None, seed: int = 0):
-    """Simulated tools: a spec JSONL file when given, else the data folder's DuckDB ``tools`` table."""
+def load_simulated(settings, simulated: str | None = None):
+    """Specs of the simulated tools: a spec JSONL file when given, else the data folder's DuckDB ``tools`` table."""
     import json
 
-    from gtm_core.mcp_map import tools_from_specs
     from gtm_core.spec import ToolSpec, parse_specs
 
     if simulated:
@@ -31,12 +30,7 @@ def load_simulated(settings, simulated: str | None = None, limit: int | None = N
                 f"the `tools` table in {settings.duckdb_path} is missing or empty: materialize the "
                 "`tool_repository` asset first (or pass --simulated SPECS.jsonl)", param_hint="--simulated")
         specs = [ToolSpec.from_row(r) for r in df.to_dict("records")]
-    tools = tools_from_specs(specs)
-    if limit is not None and len(tools) > limit:
-        import random
-
-        tools = random.Random(seed).sample(tools, limit)
-    return tools
+    return specs
 
 
 @app.command("map")
@@ -54,27 +48,19 @@ def map_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Embed MCP tools and the simulated tools, project (t-SNE/UMAP), report the overlap share."""
-    import random
-
     from gtm_core.embed import Embedder
-    from gtm_core.mcp_map import ToolListError, build_map, load_tool_lists, write_outputs
+    from gtm_core.mcp_map import ToolListError, map_repository
     from gtm_core.settings import get_settings
 
     s = get_settings()
+    specs = load_simulated(s, simulated)
     try:
-        mcp_tools, rejects = load_tool_lists(mcp)
+        res, rejects, paths = map_repository(
+            mcp, specs, Embedder(embedder or s.embedder_model, batch_size=s.embed_batch_size), out or s.plots_dir / "mcp_map",
+            limit_mcp=limit_mcp, limit_simulated=limit_simulated, seed=seed, radius=radius, projections=projection,
+            n_regions=regions, progress=not as_json, log=None if as_json else console.print)
     except ToolListError as e:
         raise typer.BadParameter(str(e), param_hint="--mcp") from None
-    if limit_mcp is not None and len(mcp_tools) > limit_mcp:
-        mcp_tools = random.Random(seed).sample(mcp_tools, limit_mcp)
-    sim = load_simulated(s, simulated, limit_simulated, seed)
-    if not as_json:
-        console.print(f"mapping {len(mcp_tools)} MCP tools against {len(sim)} simulated tools ...")
-    try:
-        res = build_map(mcp_tools, sim, Embedder(embedder or s.embedder_model, batch_size=s.embed_batch_size),
-                        radius=radius, projections=tuple(projection), n_regions=regions, seed=seed,
-                        progress=not as_json)
     except ValueError as e:
         raise typer.BadParameter(str(e)) from None
-    paths = write_outputs(res, out or s.plots_dir / "mcp_map")
     emit({**res.summary(), **paths, "n_rejected": len(rejects), "rejects": rejects[:20]}, as_json)
