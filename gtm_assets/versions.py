@@ -24,7 +24,7 @@ _TRAINING = ("gtm_core.training.presets", "gtm_core.training.data", "gtm_core.tr
 TRAINING: dict[str, Entry] = {
     "gtm_model": {"modules": (*_TRAINING, "gtm_core.training.tokenizer", "gtm_core.training.base_models"),
                   "prompts": ("simulator_system",)},
-    "registered_model": {"modules": ("gtm_core.registry",)},
+    "registered_model": {"modules": ("gtm_core.model_registry",)},
 }
 
 _SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.simulator.gate", "gtm_core.simulator.backends",
@@ -40,7 +40,7 @@ EVALUATION: dict[str, Entry] = {
                     "prompts": ("simulator_system",)},
     "eval_table": {"modules": _EVALUATION,
                    "prompts": (*(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det")), "simulator_system")},
-    "champion": {"modules": ("gtm_core.registry",)},
+    "champion": {"modules": ("gtm_core.model_registry",)},
     "sim_to_real_report": {"modules": _EVALUATION, "prompts": ("simulator_system",)},
 }
 

@@ -59,7 +59,7 @@ class CountingBackend:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A tiny untrained Qwen2 model + BPE tokenizer trained on real spec JSON."""
-    from gtm_core.tiny_model import build_tiny_model
+    from gtm_core.training.tiny_model import build_tiny_model
 
     specs = real_specs("seal_tools_tools.jsonl", 400)
     corpus = [json.dumps(s.to_public()) for s in specs]

@@ -90,7 +90,7 @@ def test_continue_a_lora_adapter(env, tmp_path):
     import torch
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.training.lora import trainable_parameters, wrap_lora
     from gtm_core.training.presets import get_preset
     from gtm_core.training.train import _saved_base, build_model, build_tokenizer
@@ -130,7 +130,7 @@ def test_continue_a_lora_adapter(env, tmp_path):
 
 
 def get_base_lr(base: dict) -> float:
-    from gtm_core.registry import model_info
+    from gtm_core.model_registry import model_info
 
     return model_info(Path(base["model_dir"]))["config"]["learning_rate"]
 
@@ -146,7 +146,7 @@ def domain(env):
 def test_fine_tune_registers_and_loads(env, domain):
     import torch
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.training.loading import generate, load_model
 
     s = env["settings"]
@@ -176,7 +176,7 @@ def test_fine_tune_registers_and_loads(env, domain):
 
 @pytest.mark.slow
 def test_eval_reports_every_table4_figure(env, domain):
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.domains.cuda_model import evaluate
     from gtm_core.storage import Store
 
@@ -236,7 +236,7 @@ def test_dagster_domain_assets(env, domain, problems_file):
         cuda_validator_model,
     )
     from gtm_assets.resources import GTMResource
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     res = dg.materialize(
         [cuda_validator_dataset, cuda_validator_model, cuda_validator_eval],

@@ -238,8 +238,8 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
     """A tiny real model registered twice: v1 becomes champion; v2 (same weights, equal scores) is
     blocked by a gate that demands an improvement, and @champion stays on v1."""
     from gtm_assets.defs.evaluation import EvalConfig, GateConfig
-    from gtm_core import registry
-    from gtm_core.tiny_model import build_tiny_model
+    from gtm_core import model_registry as registry
+    from gtm_core.training.tiny_model import build_tiny_model
 
     monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
     res, store = _env(carg_db, tmp_path)

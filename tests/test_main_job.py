@@ -62,7 +62,7 @@ def test_main_job_leaves_nothing_unsynced(main_job):
 
 def test_champion_resolves_and_simulates(main_job):
     data, env = main_job
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.settings import get_settings
     from gtm_core.simulator import Simulator, load_tools
     from gtm_core.simulator.backends import make_backend

@@ -114,7 +114,7 @@ def test_decoding_schema_keeps_references_and_tightening_bounds_recursion():
 
 def test_tree_tool_on_the_transformers_backend_with_its_grammar(tmp_path):
     from gtm_core.simulator.backends import TransformersSimBackend
-    from gtm_core.tiny_model import build_tiny_model
+    from gtm_core.training.tiny_model import build_tiny_model
 
     spec = ToolSpec.parse(TREE_TOOL)
     corpus = [json.dumps(spec.to_public())] + [json.dumps(ValueSynth(i).arguments(spec.parameters)) for i in range(50)]

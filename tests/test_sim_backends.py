@@ -58,9 +58,9 @@ def test_model_resolution(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such local path"):
         resolve_model(tmp_path / "missing")
     try:
-        import gtm_core.registry  # noqa: F401
+        import gtm_core.model_registry  # noqa: F401
     except ImportError:
-        with pytest.raises(RuntimeError, match="gtm_core.registry"):
+        with pytest.raises(RuntimeError, match="gtm_core.model_registry"):
             resolve_model("models:/gtm@champion")
     with pytest.raises(ValueError, match="unknown kind"):
         make_backend("nope")

@@ -212,7 +212,7 @@ def test_tiny_cpu_trains_and_loss_falls(trained):
 @pytest.mark.slow
 def test_registry_round_trip(trained):
     """log -> register (@candidate) -> resolve by alias -> load -> generate; promote @champion."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.training.loading import generate, load_model
 
     settings, out = trained
@@ -295,7 +295,7 @@ def test_resume_after_interruption(sft_folder, tmp_path):
     assert out["resumed_from"].endswith("checkpoint-4")
     assert out["global_step"] == 6
     assert out["mlflow_run_id"] == first_run_id
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     hist = registry.client(settings).get_metric_history(first_run_id, "loss")
     assert sorted({h.step for h in hist}) == [1, 2, 3, 4, 5, 6]
@@ -319,7 +319,7 @@ def test_lora_on_tiny_qwen2_saves_only_the_adapter(sft_folder, tokenizer, tmp_pa
     import torch
     from safetensors.torch import load_file
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.training.loading import generate, is_adapter, load_model
     from gtm_core.training.run import run_training
 

@@ -67,7 +67,7 @@ def test_training_assets_materialize(tmp_path):
     reg = res.asset_materializations_for_node("registered_model")[0].metadata
     assert reg["version"].value == "1" and reg["alias"].value == "candidate"
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.training.loading import load_model
 
     path = registry.resolve_model("models:/gtm@candidate", settings=settings)

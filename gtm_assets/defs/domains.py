@@ -138,7 +138,7 @@ class CudaEvalConfig(dg.Config):
 )
 def cuda_validator_eval(context: dg.AssetExecutionContext, config: CudaEvalConfig,
                         gtm: GTMResource) -> dg.MaterializeResult:
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.domains.cuda_model import default_model_ref, evaluate
 
     model = config.model

@@ -11,7 +11,7 @@ import pandas as pd
 from gtm_assets.metadata import md_table
 from gtm_assets.resources import GTMResource
 from gtm_assets.versions import VERSIONS
-from gtm_core import registry
+from gtm_core import model_registry as registry
 
 GROUP = "evaluation"
 

@@ -7,7 +7,7 @@ import dagster as dg
 
 from gtm_assets.resources import GTMResource
 from gtm_assets.versions import VERSIONS
-from gtm_core import registry
+from gtm_core import model_registry as registry
 
 
 class McpMapConfig(dg.Config):

@@ -74,7 +74,7 @@ def gtm_model_loss_fell(context: dg.AssetCheckExecutionContext) -> dg.AssetCheck
     description="The MLflow registered-model version of the latest gtm_model, aliased @candidate.",
 )
 def registered_model(context: dg.AssetExecutionContext, config: RegisterConfig, gtm: GTMResource) -> dg.MaterializeResult:
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     ev = context.instance.get_latest_materialization_event(dg.AssetKey("gtm_model"))
     if ev is None or ev.asset_materialization is None:

@@ -14,7 +14,7 @@ app.add_typer(models, name="models")
 def list_(name: str | None = typer.Option(None, help="only this registered model"),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Every registered version with its aliases, newest first."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     rows = registry.list_models(name)
     if as_json:
@@ -34,7 +34,7 @@ def list_(name: str | None = typer.Option(None, help="only this registered model
 def show(ref: str = typer.Argument(..., help="gtm@champion | gtm/3 | models:/gtm@candidate"),
          as_json: bool = typer.Option(False, "--json")) -> None:
     """One version: aliases, tags, source, and its training run's params and metrics."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     emit(registry.show(ref), as_json)
 
@@ -42,7 +42,7 @@ def show(ref: str = typer.Argument(..., help="gtm@champion | gtm/3 | models:/gtm
 @models.command()
 def resolve(ref: str = typer.Argument(..., help="models:/gtm@champion | models:/gtm/3 | runs:/... | folder")) -> None:
     """Print the local folder of a model reference (downloaded if the store is remote)."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     typer.echo(str(registry.resolve_model(ref)))
 
@@ -51,6 +51,6 @@ def resolve(ref: str = typer.Argument(..., help="models:/gtm@champion | models:/
 def promote(name: str = typer.Argument("gtm"), version: str = typer.Argument(...),
             alias: str = typer.Option("champion"), as_json: bool = typer.Option(False, "--json")) -> None:
     """Point an alias (default @champion) at a version."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     emit(registry.promote(name, version, alias), as_json)

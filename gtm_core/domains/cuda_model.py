@@ -47,7 +47,7 @@ def default_model_ref(alias: str = "candidate") -> str:
 def resolve_base(settings: Settings, refs: Sequence[str] | str | None = None) -> tuple[str, Path]:
     """(ref, folder) of the first of ``refs`` (default ``@champion`` then ``@candidate`` of ``gtm``)
     that resolves; BaseModelMissing naming every ref and why otherwise."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     refs = [refs] if isinstance(refs, str) else list(refs or DOMAIN_PRESET["init_from"])
     why = []
@@ -66,7 +66,7 @@ def domain_train_config(base_folder: Path, init_from: str, *, device: str | None
     ``lr_scale`` x the base learning rate and a context long enough for kernel sources."""
     import torch
 
-    from gtm_core.registry import model_info
+    from gtm_core.model_registry import model_info
     from gtm_core.training.loading import base_of, is_adapter
     from gtm_core.training.presets import TrainConfig, derive_preset
 
@@ -158,7 +158,7 @@ def predict(model_ref: str | Path, records: Sequence[dict], settings: Settings, 
     import torch
     from tqdm.auto import tqdm
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.llm.transformers_chat import TransformersChat
     from gtm_core.simulator.backends import TransformersSimBackend
     from gtm_core.simulator.engine import SimCall, SimOptions, Simulator
@@ -225,7 +225,7 @@ def evaluate(settings: Settings, *, model_ref: str | None = None, base_ref: Sequ
 
     import pandas as pd
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.storage import Store
 
     recs = load_test(settings, limit, seed)

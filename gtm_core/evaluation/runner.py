@@ -65,7 +65,7 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
         return backends.make_backend("openai", ref.uri or "gtm", base_url=ref.base_url, api_key=ref.api_key)
     from pathlib import Path
 
-    from gtm_core.registry import resolve_model
+    from gtm_core.model_registry import resolve_model
 
     uri = str(ref.uri or "")
     if not uri.startswith(("models:/", "runs:/")) and not Path(uri).expanduser().exists():
@@ -85,7 +85,7 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
 
 def registry_versions(settings: Settings, name: str = "gtm") -> list[dict[str, Any]]:
     """Registered versions of ``name``, newest first ([] when none is registered)."""
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     try:
         return registry.list_models(name, settings=settings)

@@ -448,9 +448,9 @@ def resolve_model(model: str | Path) -> Path:
     m = str(model)
     if m.startswith("models:/"):
         try:
-            from gtm_core.registry import resolve_model as registry_resolve  # type: ignore[attr-defined]
+            from gtm_core.model_registry import resolve_model as registry_resolve  # type: ignore[attr-defined]
         except ImportError as e:
-            raise RuntimeError(f"model {m!r}: resolving registry URIs needs gtm_core.registry ({e})") from e
+            raise RuntimeError(f"model {m!r}: resolving registry URIs needs gtm_core.model_registry ({e})") from e
         return Path(registry_resolve(m))
     from gtm_core.training.base_models import ensure_base, is_packaged
 

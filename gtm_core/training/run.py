@@ -27,7 +27,7 @@ def run_training(cfg: TrainConfig, settings: Settings, *, sft_folder: Path | Non
     folder here (the run folder then follows the resolved version) and kept as tag ``init_from``."""
     import dataclasses
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
     from gtm_core.training.train import run_dir_for, train
 
     init_ref = cfg.init_from

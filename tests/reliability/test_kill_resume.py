@@ -71,7 +71,7 @@ def test_sigkilled_training_resumes_from_its_checkpoint(tmp_path):
     assert out["resumed_from"].endswith(f"checkpoint-{SAVE}") and out["global_step"] == STEPS
     assert out["mlflow_run_id"] == first_run_id
 
-    from gtm_core import registry
+    from gtm_core import model_registry as registry
 
     settings = get_settings(data_dir=data)
     hist = registry.client(settings).get_metric_history(first_run_id, "loss")
