@@ -17,343 +17,34 @@ import json
 import socket
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
+from gtm_core.serve.batcher import Batcher, Overloaded
+from gtm_core.serve.metrics import Metrics
+from gtm_core.serve.wire import (
+    BatchRequest,
+    BatchResponse,
+    Deleted,
+    Health,
+    HTTPError,
+    ReplayAccepted,
+    RetrieveResponse,
+    SessionCreated,
+    SessionRequest,
+    SessionState,
+    SimResultModel,
+    SimulateRequest,
+    ToolList,
+    ToolPublic,
+    call_from,
+    no_constant,
+    responses_for,
+)
 from gtm_core.simulator.engine import SimCall, SimOptions, SimResult, Simulator, UnknownTool
 from gtm_core.simulator.session import ReplayMismatch
-
-
-# ---- request models (documentation + validation of shapes) ----------------------------------
-class SimulateRequest(BaseModel):
-    tool: str = Field(description="Tool name in the served repository")
-    arguments: Any = Field(default_factory=dict, description="Call arguments (a JSON object)")
-    session_id: str | None = Field(default=None, description="Session whose history feeds the call")
-    history: list[dict[str, Any]] | None = Field(default=None, description="Explicit history for session-less calls")
-    options: dict[str, Any] | None = Field(default=None, description="seed, temperature, max_tokens, hint, faults "
-                                           "{error_rate, timeout_rate, rate_limit_rate, timeout_s}, use_cache, allow_errors")
-
-
-class BatchRequest(BaseModel):
-    calls: list[SimulateRequest]
-
-
-class SessionRequest(BaseModel):
-    seed: int = 0
-    session_id: str | None = None
-
-
-# ---- response models (the documented answers; schemathesis checks every response against them) --
-class ErrorDetail(BaseModel):
-    reason: str
-    field: str | None = None
-
-
-class ErrorResponse(BaseModel):
-    detail: ErrorDetail
-
-
-class SimResultModel(BaseModel):
-    output: Any = Field(description="The tool output, or an error payload {\"error\": {type, message, field}}")
-    source: str = Field(description="gate | fault | cache | model | replay | error")
-    tool: str
-    session_id: str | None = None
-    call_index: int | None = None
-    attempts: int
-    latency_ms: float
-    head_prob: float | None = Field(None, description="model outputs: probability the model gave the output's "
-                                    "opening tokens (error or result branch), when the backend reports it")
-    is_error: bool
-
-
-class BatchResponse(BaseModel):
-    results: list[SimResultModel]
-
-
-class SessionCreated(BaseModel):
-    session_id: str
-    seed: int
-    state_version: int
-
-
-class SessionState(BaseModel):
-    session_id: str
-    seed: int
-    state_version: int
-    calls: int
-    history: list[Any]
-    log: list[Any]
-
-
-class ReplayAccepted(BaseModel):
-    session_id: str
-    calls: int
-
-
-class Deleted(BaseModel):
-    deleted: str
-
-
-class ToolSummary(BaseModel):
-    name: str
-    description: str
-
-
-class ToolList(BaseModel):
-    tools: list[ToolSummary]
-
-
-class ToolPublic(BaseModel):
-    name: str
-    description: str
-    parameters: dict[str, Any]
-    required: list[str]
-    response: dict[str, Any] | str | None
-
-
-class RetrieveResponse(BaseModel):
-    result: list[list[Any]]
-
-
-class Health(BaseModel):
-    status: str
-    tools: int
-    backend: str
-    queue_depth: int
-
-
-_ERROR_TEXT = {400: "Body is not valid JSON or is empty", 401: "Missing or wrong bearer token", 404: "Unknown tool or session",
-               409: "Call differs from the replayed recording", 413: "Body or batch too large",
-               422: "A field is missing or has a bad value", 503: "Queue full: retry after Retry-After seconds"}
-
-
-def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for the error statuses a route can answer (all with ErrorResponse)."""
-    return {c: {"model": ErrorResponse, "description": _ERROR_TEXT[c]} for c in codes}
-
-
-class HTTPError(Exception):
-    def __init__(self, status: int, reason: str, field: str | None = None, headers: dict | None = None):
-        self.status, self.reason, self.field, self.headers = status, reason, field, headers or {}
-
-
-class Overloaded(Exception):
-    pass
-
-
-def _no_constant(name: str) -> Any:
-    """NaN / Infinity are not JSON: refuse them (they could never be answered as valid JSON)."""
-    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
-
-
-def _call_from(obj: Any, where: str) -> SimCall:
-    if not isinstance(obj, dict):
-        raise HTTPError(422, "a call must be a JSON object", where or "<body>")
-    unknown = sorted(set(obj) - set(SimulateRequest.model_fields))
-    if unknown:
-        raise HTTPError(422, f"unknown field (known: {sorted(SimulateRequest.model_fields)})", f"{where}{unknown[0]}")
-    tool = obj.get("tool")
-    if not isinstance(tool, str) or not tool:
-        raise HTTPError(422, "required: the tool name (a non-empty string)", f"{where}tool")
-    sid = obj.get("session_id")
-    if sid is not None and (not isinstance(sid, str) or not sid or len(sid) > 200):
-        raise HTTPError(422, "must be a non-empty string of at most 200 characters", f"{where}session_id")
-    hist = obj.get("history")
-    if hist is not None and (not isinstance(hist, list) or not all(isinstance(h, dict) for h in hist)):
-        raise HTTPError(422, "must be a list of {tool, arguments, output} objects", f"{where}history")
-    try:
-        opts = SimOptions.from_dict(obj.get("options"))
-    except ValueError as e:
-        field, _, reason = str(e).partition(": ")
-        raise HTTPError(422, reason or str(e), f"{where}{field}") from None
-    return SimCall(tool, obj.get("arguments", {}), sid, hist, opts)
-
-
-# ---- dynamic batching ---------------------------------------------------------------------------
-@dataclass
-class _Item:
-    call: SimCall
-    fut: asyncio.Future
-    t0: float
-
-
-class Batcher:
-    """Bounded queue + one worker that feeds dynamic batches to ``Simulator.simulate_batch``."""
-
-    def __init__(self, sim: Simulator, *, max_queue: int = 1024, max_batch: int = 32, max_wait_ms: float = 5.0,
-                 max_inflight: int = 16):
-        self.sim, self.max_queue, self.max_batch, self.max_wait_s = sim, max_queue, max_batch, max_wait_ms / 1000
-        self.queue: asyncio.Queue[_Item] | None = None
-        self.depth = 0
-        self.batch_sizes: Counter[int] = Counter()
-        self._task: asyncio.Task | None = None
-        self._tasks: set[asyncio.Task] = set()
-        self._sessions: dict[str, asyncio.Event] = {}
-        self._slots = asyncio.Semaphore(max_inflight)
-        self.max_inflight = max_inflight
-        self._pool = None  # threads for side-by-side batches (continuous batching backends)
-
-    async def start(self) -> None:
-        if getattr(self.sim.backend, "concurrent", False) and self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(self.max_inflight, thread_name_prefix="gtm-batch")
-        self.queue = asyncio.Queue()
-        self._task = asyncio.create_task(self._worker())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-    async def submit(self, calls: list[SimCall]) -> list[SimResult]:
-        assert self.queue is not None, "batcher not started"
-        if self.depth + len(calls) > self.max_queue:
-            raise Overloaded()
-        loop = asyncio.get_running_loop()
-        items = [_Item(c, loop.create_future(), time.perf_counter()) for c in calls]
-        self.depth += len(items)
-        for it in items:
-            self.queue.put_nowait(it)
-        return list(await asyncio.gather(*(it.fut for it in items)))
-
-    async def _worker(self) -> None:
-        assert self.queue is not None
-        loop = asyncio.get_running_loop()
-        while True:
-            first = await self.queue.get()
-            batch = [first]
-            # a continuous-batching backend merges calls between decode steps: no waiting to fill
-            deadline = loop.time() + (0 if self._pool is not None else self.max_wait_s)
-            while len(batch) < self.max_batch:
-                timeout = deadline - loop.time()
-                if timeout <= 0:
-                    while len(batch) < self.max_batch and not self.queue.empty():
-                        batch.append(self.queue.get_nowait())
-                    break
-                try:
-                    batch.append(await asyncio.wait_for(self.queue.get(), timeout))
-                except TimeoutError:
-                    break
-            self.batch_sizes[len(batch)] += 1
-            if not getattr(self.sim.backend, "concurrent", False):
-                await self._run(batch)
-                continue
-            # continuous batching backend: calls run side by side (their rows join one running
-            # decode batch); a call waits only for in-flight calls of its session
-            for sid in {it.call.session_id for it in batch} - {None}:
-                ev = self._sessions.get(sid)
-                if ev is not None:
-                    await ev.wait()
-            for it in batch:  # one call per engine batch: each answer leaves when its row ends
-                await self._slots.acquire()
-                task = asyncio.create_task(self._run([it], track=True))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-
-    async def _run(self, batch: list[_Item], track: bool = False) -> None:
-        done = asyncio.Event()
-        sids = {it.call.session_id for it in batch} - {None} if track else set()
-        for sid in sids:
-            self._sessions[sid] = done
-        try:
-            calls = [it.call for it in batch]
-            if self._pool is not None:
-                results = await asyncio.get_running_loop().run_in_executor(self._pool, self.sim.simulate_batch, calls)
-            else:
-                results = await asyncio.to_thread(self.sim.simulate_batch, calls)
-            for it, r in zip(batch, results, strict=True):
-                if not it.fut.done():
-                    it.fut.set_result(r)
-        except Exception as e:  # noqa: BLE001 - answer every waiter, keep serving
-            for it in batch:
-                if not it.fut.done():
-                    it.fut.set_exception(e)
-        finally:
-            self.depth -= len(batch)
-            for sid in sids:
-                if self._sessions.get(sid) is done:
-                    del self._sessions[sid]
-            done.set()
-            if track:
-                self._slots.release()
-
-
-# ---- metrics ----------------------------------------------------------------------------------
-_BUCKETS_MS = (0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
-
-
-class Metrics:
-    def __init__(self):
-        self.requests: Counter[tuple[str, int]] = Counter()
-        self.latency: dict[str, list[int]] = {}
-        self.latency_sum: Counter[str] = Counter()
-        self.latency_n: Counter[str] = Counter()
-
-    def observe(self, source: str, ms: float) -> None:
-        b = self.latency.setdefault(source, [0] * len(_BUCKETS_MS))
-        for i, ub in enumerate(_BUCKETS_MS):
-            if ms <= ub:
-                b[i] += 1
-        self.latency_sum[source] += ms / 1000
-        self.latency_n[source] += 1
-
-    def render(self, sim: Simulator, batcher: Batcher) -> str:
-        st = sim.stats()
-        lines = ["# HELP gtm_http_requests_total HTTP requests by route and status", "# TYPE gtm_http_requests_total counter"]
-        for (route, status), n in sorted(self.requests.items()):
-            lines.append(f'gtm_http_requests_total{{route="{route}",status="{status}"}} {n}')
-        lines += ["# HELP gtm_sim_results_total Simulated call results by source", "# TYPE gtm_sim_results_total counter"]
-        for src in ("gate", "fault", "cache", "model", "replay", "error"):
-            lines.append(f'gtm_sim_results_total{{source="{src}"}} {st["counters"].get(src, 0)}')
-        lines += ["# TYPE gtm_model_calls_total counter", f"gtm_model_calls_total {st['counters'].get('model_calls', 0)}",
-                  "# TYPE gtm_model_retries_total counter", f"gtm_model_retries_total {st['counters'].get('retries', 0)}",
-                  "# TYPE gtm_cache_hits_total counter", f"gtm_cache_hits_total {st['cache_hits']}",
-                  "# TYPE gtm_cache_misses_total counter", f"gtm_cache_misses_total {st['cache_misses']}",
-                  "# TYPE gtm_cache_entries gauge", f"gtm_cache_entries {st['cache_entries']}",
-                  "# TYPE gtm_sessions gauge", f"gtm_sessions {st['sessions']}",
-                  "# HELP gtm_sessions_expired_total Sessions dropped idle (TTL) or beyond the session limit",
-                  "# TYPE gtm_sessions_expired_total counter", f"gtm_sessions_expired_total {st['sessions_expired']}",
-                  "# TYPE gtm_queue_depth gauge", f"gtm_queue_depth {batcher.depth}",
-                  "# HELP gtm_batch_size Calls per model batch", "# TYPE gtm_batch_size histogram"]
-        dec = getattr(getattr(sim.backend, "_continuous", None), "steps", None)
-        if dec is not None:  # continuous batching: rows per decode step
-            c = sim.backend._continuous
-            lines[-2:-2] = ["# HELP gtm_decode_steps_total Decode steps of the continuous batch",
-                            "# TYPE gtm_decode_steps_total counter", f"gtm_decode_steps_total {c.steps}",
-                            "# HELP gtm_decode_rows_total Live rows summed over decode steps",
-                            "# TYPE gtm_decode_rows_total counter", f"gtm_decode_rows_total {c.live_rows}",
-                            "# HELP gtm_decode_seconds_total Seconds in decode steps (with the prompts of calls joining in them)",
-                            "# TYPE gtm_decode_seconds_total counter", f"gtm_decode_seconds_total {c.step_s:.6f}",
-                            "# HELP gtm_prefill_total Admissions of waiting calls into the running batch",
-                            "# TYPE gtm_prefill_total counter", f"gtm_prefill_total {c.prefills}",
-                            "# HELP gtm_prefill_rows_total Calls prefilled on admission",
-                            "# TYPE gtm_prefill_rows_total counter", f"gtm_prefill_rows_total {c.prefill_rows}",
-                            "# HELP gtm_prefill_seconds_total Seconds in prefill-only passes (joins into a running batch count as decode)",
-                            "# TYPE gtm_prefill_seconds_total counter", f"gtm_prefill_seconds_total {c.prefill_s:.6f}"]
-        acc = 0
-        total = sum(batcher.batch_sizes.values())
-        for ub in (1, 2, 4, 8, 16, 32, 64, 128):
-            acc = sum(n for s, n in batcher.batch_sizes.items() if s <= ub)
-            lines.append(f'gtm_batch_size_bucket{{le="{ub}"}} {acc}')
-        lines += [f'gtm_batch_size_bucket{{le="+Inf"}} {total}',
-                  f"gtm_batch_size_sum {sum(s * n for s, n in batcher.batch_sizes.items())}", f"gtm_batch_size_count {total}",
-                  "# HELP gtm_call_latency_seconds Server-side latency of simulated calls", "# TYPE gtm_call_latency_seconds histogram"]
-        for src, b in sorted(self.latency.items()):
-            for ub, n in zip(_BUCKETS_MS, b, strict=True):
-                lines.append(f'gtm_call_latency_seconds_bucket{{source="{src}",le="{ub / 1000:g}"}} {n}')
-            lines.append(f'gtm_call_latency_seconds_bucket{{source="{src}",le="+Inf"}} {self.latency_n[src]}')
-            lines.append(f'gtm_call_latency_seconds_sum{{source="{src}"}} {self.latency_sum[src]:.6f}')
-            lines.append(f'gtm_call_latency_seconds_count{{source="{src}"}} {self.latency_n[src]}')
-        return "\n".join(lines) + "\n"
 
 
 # ---- the app ------------------------------------------------------------------------------------
@@ -427,7 +118,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         if not body:
             raise HTTPError(400, "empty body: a JSON object is required", "<body>")
         try:
-            return json.loads(body, parse_constant=_no_constant)
+            return json.loads(body, parse_constant=no_constant)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise HTTPError(400, f"invalid JSON: {e}", "<body>") from None
 
@@ -494,16 +185,16 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         return deco
 
     @app.post("/v1/simulate", openapi_extra=_body_schema(SimulateRequest), tags=["simulate"], response_model=SimResultModel,
-              responses=_responses(400, 401, 404, 409, 413, 422, 503))
+              responses=responses_for(400, 401, 404, 409, 413, 422, 503))
     @route("simulate")
     async def simulate(request: Request):
         """Simulate one tool call."""
-        call = _call_from(await read_json(request), "")
+        call = call_from(await read_json(request), "")
         (r,) = await run_calls([call])
         return jresp(r.to_dict())
 
     @app.post("/v1/simulate/batch", openapi_extra=_body_schema(BatchRequest), tags=["simulate"], response_model=BatchResponse,
-              responses=_responses(400, 401, 404, 409, 413, 422, 503))
+              responses=responses_for(400, 401, 404, 409, 413, 422, 503))
     @route("simulate_batch")
     async def simulate_batch(request: Request):
         """Simulate many calls at once (results in order)."""
@@ -512,12 +203,12 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             raise HTTPError(422, "required: {\"calls\": [ ... ]}", "calls")
         if len(body["calls"]) > max_batch_calls:
             raise HTTPError(413, f"at most {max_batch_calls} calls per batch request", "calls")
-        calls = [_call_from(c, f"calls[{i}].") for i, c in enumerate(body["calls"])]
+        calls = [call_from(c, f"calls[{i}].") for i, c in enumerate(body["calls"])]
         res = await run_calls(calls)
         return jresp({"results": [r.to_dict() for r in res]})
 
     @app.post("/v1/sessions", openapi_extra=_body_schema(SessionRequest), tags=["sessions"], status_code=201,
-              response_model=SessionCreated, responses=_responses(400, 401, 413, 422))
+              response_model=SessionCreated, responses=responses_for(400, 401, 413, 422))
     @route("sessions")
     async def create_session(request: Request):
         """Create a session (optionally with a chosen id and seed)."""
@@ -530,7 +221,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         s = sim.create_session(seed, body.get("session_id"))
         return jresp({"session_id": s.id, "seed": s.seed, "state_version": s.state_version}, 201)
 
-    @app.get("/v1/sessions/{session_id}", tags=["sessions"], response_model=SessionState, responses=_responses(401, 404, 422))
+    @app.get("/v1/sessions/{session_id}", tags=["sessions"], response_model=SessionState, responses=responses_for(401, 404, 422))
     @route("session")
     async def get_session(request: Request, session_id: str):
         """A session's state, history and replay log."""
@@ -540,7 +231,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         return jresp({**s.to_dict(), "log": s.log})
 
     @app.post("/v1/sessions/{session_id}/reset", tags=["sessions"], response_model=SessionCreated,
-              responses=_responses(400, 401, 413, 422))
+              responses=responses_for(400, 401, 413, 422))
     @route("session_reset")
     async def reset_session(request: Request, session_id: str):
         """Start the session over, optionally with a new seed: ``{"seed": 7}``."""
@@ -552,7 +243,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         return jresp({"session_id": s.id, "seed": s.seed, "state_version": s.state_version})
 
     @app.post("/v1/sessions/{session_id}/replay", tags=["sessions"], response_model=ReplayAccepted,
-              responses=_responses(400, 401, 413, 422))
+              responses=responses_for(400, 401, 413, 422))
     @route("session_replay")
     async def replay_session(request: Request, session_id: str):
         """Reset the session and serve a recorded log back call for call: ``{"log": [...]}``."""
@@ -565,7 +256,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
         s = sim.replay(session_id, body["log"], body.get("seed"))
         return jresp({"session_id": s.id, "calls": len(body["log"])})
 
-    @app.delete("/v1/sessions/{session_id}", tags=["sessions"], response_model=Deleted, responses=_responses(401, 404, 422))
+    @app.delete("/v1/sessions/{session_id}", tags=["sessions"], response_model=Deleted, responses=responses_for(401, 404, 422))
     @route("session_delete")
     async def delete_session(request: Request, session_id: str):
         """Drop a session."""
@@ -573,13 +264,13 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             raise HTTPError(404, f"no session {session_id!r}", "session_id")
         return jresp({"deleted": session_id})
 
-    @app.get("/v1/tools", tags=["tools"], response_model=ToolList, responses=_responses(401))
+    @app.get("/v1/tools", tags=["tools"], response_model=ToolList, responses=responses_for(401))
     @route("tools")
     async def list_tools(request: Request):
         """Names and descriptions of the simulated tools."""
         return jresp({"tools": [{"name": s.name, "description": s.description} for s in sim.tools.values()]})
 
-    @app.get("/v1/tools/{name}", tags=["tools"], response_model=ToolPublic, responses=_responses(401, 404, 422))
+    @app.get("/v1/tools/{name}", tags=["tools"], response_model=ToolPublic, responses=responses_for(401, 404, 422))
     @route("tool")
     async def get_tool(request: Request, name: str):
         """One tool's specification (unified format)."""
@@ -588,7 +279,7 @@ def create_app(sim: Simulator, *, token: str | None = None, max_queue: int = 102
             raise HTTPError(404, f"unknown tool {name!r}", "name")
         return jresp(s.to_public())
 
-    @app.post("/retrieve", tags=["search"], response_model=RetrieveResponse, responses=_responses(400, 401, 404, 409, 413, 422, 503))
+    @app.post("/retrieve", tags=["search"], response_model=RetrieveResponse, responses=responses_for(400, 401, 404, 409, 413, 422, 503))
     @route("retrieve")
     async def retrieve(request: Request):
         """Search-R1 retriever protocol over the simulated ``search`` tool:
