@@ -17,7 +17,8 @@ import pandas as pd
 _IDENT_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _ident(name: str) -> str:
+def quote_ident(name: str) -> str:
+    """A table or column name quoted for SQL; ValueError unless it is letters, digits and underscores."""
     if not name or not set(name) <= _IDENT_OK:
         raise ValueError(f"table/column name {name!r} must be letters, digits and underscores")
     return f'"{name}"'
@@ -65,7 +66,7 @@ class Store:
             con.execute("begin transaction")
             try:
                 con.register("_incoming", df)
-                con.execute(f"create or replace table {_ident(table)} as select * from _incoming")
+                con.execute(f"create or replace table {quote_ident(table)} as select * from _incoming")
                 con.unregister("_incoming")
                 con.execute("commit")
             except Exception:
@@ -83,9 +84,9 @@ class Store:
             con.execute("begin transaction")
             try:
                 con.register("_incoming", df)
-                t = _ident(table)
+                t = quote_ident(table)
                 con.execute(f"create table if not exists {t} as select * from _incoming limit 0")
-                on = " and ".join(f"t.{_ident(k)} = i.{_ident(k)}" for k in key)
+                on = " and ".join(f"t.{quote_ident(k)} = i.{quote_ident(k)}" for k in key)
                 n = con.execute(
                     f"insert into {t} by name select i.* from _incoming i where not exists (select 1 from {t} t where {on})"
                 ).fetchone()[0]
@@ -101,14 +102,14 @@ class Store:
         if not self.exists(table):
             return 0
         with self.connect() as con:
-            return int(con.execute(f"delete from {_ident(table)} where {where}", list(params)).fetchone()[0])
+            return int(con.execute(f"delete from {quote_ident(table)} where {where}", list(params)).fetchone()[0])
 
     def read(self, table: str, where: str | None = None, params: Sequence = ()) -> pd.DataFrame:
         """The table (optionally filtered) as a DataFrame; empty frame when it does not exist."""
         if not self.exists(table):
             return pd.DataFrame()
         with self.connect(read_only=True) as con:
-            sql = f"select * from {_ident(table)}" + (f" where {where}" if where else "")
+            sql = f"select * from {quote_ident(table)}" + (f" where {where}" if where else "")
             return con.execute(sql, list(params)).df()
 
     def query(self, sql: str, params: Sequence = ()) -> pd.DataFrame:
@@ -119,4 +120,4 @@ class Store:
         if not self.exists(table):
             return 0
         with self.connect(read_only=True) as con:
-            return int(con.execute(f"select count(*) from {_ident(table)}").fetchone()[0])
+            return int(con.execute(f"select count(*) from {quote_ident(table)}").fetchone()[0])

@@ -197,13 +197,13 @@ class ValueSynth:
             schema = self._deref(schema, depth)
         if not isinstance(schema, dict) or depth > _MAX_DEPTH + MAX_REF_DEPTH:
             return self.string_for(classify(name), name, {})
-        if context and name in context and _fits(context[name], schema):
+        if context and name in context and fits_schema(context[name], schema):
             return context[name]
         if "const" in schema:
             return schema["const"]
         if isinstance(schema.get("enum"), list) and schema["enum"]:
             return r.choice(schema["enum"])
-        if "default" in schema and r.random() < 0.3 and _fits(schema["default"], schema):
+        if "default" in schema and r.random() < 0.3 and fits_schema(schema["default"], schema):
             return schema["default"]
         for key in ("anyOf", "oneOf"):
             if isinstance(schema.get(key), list) and schema[key]:
@@ -308,7 +308,8 @@ def order_date_ranges(args: dict) -> dict:
     return args
 
 
-def _fits(value: Any, schema: dict) -> bool:
+def fits_schema(value: Any, schema: dict) -> bool:
+    """Whether ``value`` fits ``schema``'s type, enum, items, bounds and format (a quick check, not jsonschema)."""
     t = schema.get("type")
     if t is None:
         return True
@@ -320,7 +321,7 @@ def _fits(value: Any, schema: dict) -> bool:
     if ok and isinstance(schema.get("enum"), list):
         ok = value in schema["enum"]
     if ok and isinstance(value, list) and isinstance(schema.get("items"), dict):
-        ok = all(_fits(v, schema["items"]) for v in value)
+        ok = all(fits_schema(v, schema["items"]) for v in value)
     if ok and isinstance(value, int | float) and not isinstance(value, bool):
         lo, hi = schema.get("minimum"), schema.get("maximum")
         ok = not (isinstance(lo, int | float) and value < lo) and not (isinstance(hi, int | float) and value > hi)

@@ -14,7 +14,7 @@ from carg_data import seal_specs, write_tools
 from openai_stub_server import StubLLMServer
 
 from gtm_core.evaluation import checks
-from gtm_core.evaluation.judge import JudgeItem, parse_verdict, run_judge
+from gtm_core.evaluation.judge import JudgeItem, run_judge
 from gtm_core.evaluation.tables import (
     all_pass,
     markdown,
@@ -23,6 +23,7 @@ from gtm_core.evaluation.tables import (
     summary,
     wide_table,
 )
+from gtm_core.llm.verdicts import parse_verdict
 from gtm_core.spec import ToolSpec
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -106,7 +107,7 @@ def test_parse_messy_verdicts(text, passed, score):
 def test_unparseable_verdict_is_not_a_fail():
     v = parse_verdict("I am not sure what you mean.")
     assert v.passed is None and "no verdict" in v.reason
-    from gtm_core.carg.validate import parse_verdict as carg_parse  # CARG shares the parser
+    from gtm_core.carg.validate import verdict_reasons as carg_parse  # CARG shares the parser
 
     assert carg_parse("Score: 5/5") == [] and carg_parse('{"ok": false, "reason": "r"}') == ["r"]
 

@@ -38,7 +38,7 @@ from gtm_core.carg.validate import judge, v_history, validate_single
 from gtm_core.carg.versions import SCENARIO_ASSETS
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
 from gtm_core.spec import ToolSpec
-from gtm_core.storage import Store, _ident
+from gtm_core.storage import Store, quote_ident
 
 ERROR_MESSAGE = "carg_error_message"
 
@@ -164,12 +164,12 @@ class Generator:
             con.execute("begin transaction")
             try:
                 for table, df, key in parts:
-                    t = _ident(table)
+                    t = quote_ident(table)
                     con.register("_incoming", df)
                     con.execute(f"create table if not exists {t} as select * from _incoming limit 0")
                     if not df.empty:
                         con.execute(f"insert into {t} by name select i.* from _incoming i where not exists "
-                                    f"(select 1 from {t} t where t.{_ident(key)} = i.{_ident(key)})")
+                                    f"(select 1 from {t} t where t.{quote_ident(key)} = i.{quote_ident(key)})")
                     con.unregister("_incoming")
                 con.execute("commit")
             except Exception:

@@ -23,8 +23,8 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
-from gtm_core.evaluation.judge import VERDICT_SCHEMA
 from gtm_core.llm.base import ChatModel, prompt_request
+from gtm_core.llm.verdicts import VERDICT_SCHEMA, parse_verdict
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify
@@ -314,15 +314,13 @@ def judge(chat: ChatModel | None, specs: Sequence[ToolSpec], samples: Sequence[S
     n = len(todo)
     for j, task in enumerate((JUDGE_CONTRADICTION, JUDGE_COHERENCE)):
         for (_, s), text in zip(todo, answers[j * n:(j + 1) * n], strict=True):
-            s.record(task, parse_verdict(text))
+            s.record(task, verdict_reasons(text))
 
 
-def parse_verdict(text: str) -> list[str]:
-    """A judge answer -> reasons (empty when it passed). Parsed by the evaluation judge's robust
-    parser (JSON, fences, prose, ``Score: 4/5``, yes/no); an answer with no verdict is a reason."""
-    from gtm_core.evaluation.judge import parse_verdict as parse
-
-    v = parse(text)
+def verdict_reasons(text: str) -> list[str]:
+    """A judge answer -> reasons (empty when it passed), read by ``llm.verdicts.parse_verdict``
+    (JSON, fences, prose, ``Score: 4/5``, yes/no); an answer with no verdict is a reason."""
+    v = parse_verdict(text)
     if v.passed is None:
         return [f"judge answer holds no verdict: {text[:80]!r}"]
     return [] if v.passed else [v.reason or "rejected by judge"]

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from gtm_core.evaluation import checks
-from gtm_core.evaluation.judge import SCENARIO_METRICS, Verdict
+from gtm_core.evaluation.judge import SCENARIO_METRICS
+from gtm_core.llm.verdicts import Verdict
 from gtm_core.spec import ToolSpec
 
 METRICS = ("format", "logic", "sem", "comp", "cons", "det", "help")

@@ -10,7 +10,7 @@ from typing import Any
 from gtm_core.carg.validate import is_id
 from gtm_core.llm.teacher_tasks import task
 from gtm_core.spec import ToolSpec
-from gtm_core.synth import ValueSynth, _fits, classify
+from gtm_core.synth import ValueSynth, classify, fits_schema
 
 
 def _spec(payload: dict[str, Any]) -> ToolSpec:
@@ -110,7 +110,7 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     reused = sum(1 for k, v in args.items() if k in by_name and by_name[k] == v)
     for name, schema in props.items():  # reuse earlier values of the same kind (ids first)
         kind = "id" if is_id(name) else classify(name, schema.get("description", "") if isinstance(schema, dict) and isinstance(schema.get("description"), str) else "")
-        cands = [v for v in by_kind.get(kind or "", []) if isinstance(schema, dict) and _fits(v, schema)]
+        cands = [v for v in by_kind.get(kind or "", []) if isinstance(schema, dict) and fits_schema(v, schema)]
         if cands and (name in args or name in spec.required or kind == "id") and not (name in by_name and args.get(name) == by_name[name]):
             args[name] = cands[-1]
             reused += 1
