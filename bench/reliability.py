@@ -83,8 +83,8 @@ def load(clients: int, seconds: float, tmp: Path) -> dict:
     from _sim_support import SHARED
 
     from gtm_core.spec import parse_specs
-    from gtm_core.training.tiny_model import build_tiny_model
     from gtm_core.training.sample_data import real_or_hand_written_specs
+    from gtm_core.training.tiny_model import build_tiny_model
 
     specs, _ = real_or_hand_written_specs(SHARED if SHARED.is_dir() else None, limit=400)
     model = build_tiny_model(tmp / "tiny", [json.dumps(s.to_public()) for s in specs])

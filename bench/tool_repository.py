@@ -40,7 +40,7 @@ def main() -> int:
     files = spec_files(Path(data))
     t_all = time.perf_counter()
 
-    from gtm_core.importers import import_sources
+    from gtm_core.tools.importers import import_sources
 
     t0 = time.perf_counter()
     res = import_sources(files, limit_per_source=args.limit)
@@ -66,7 +66,7 @@ def main() -> int:
     t_load = time.perf_counter() - t0
     print(f"stage load-model {t_load:.2f} s")
 
-    from gtm_core.repository import dedup_key
+    from gtm_core.tools.repository import dedup_key
 
     names = [dedup_key(sp, s.dedup_on) for sp in res.specs]  # what tool_repository compares
     uniq = list(dict.fromkeys(names))
@@ -78,7 +78,7 @@ def main() -> int:
 
     import numpy as np
 
-    from gtm_core.dedup import dedup_embeddings
+    from gtm_core.tools.dedup import dedup_embeddings
 
     index = {n: i for i, n in enumerate(uniq)}
     t0 = time.perf_counter()

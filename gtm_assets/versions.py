@@ -6,17 +6,17 @@ data files. Editing a prompt or a module changes exactly the versions of the ass
 from __future__ import annotations
 
 from gtm_core.carg.versions import CODE as CARG
-from gtm_core.taxonomy import SEED_TAXONOMY
+from gtm_core.tools.taxonomy import SEED_TAXONOMY
 from gtm_core.versioning import code_version
 
 Entry = dict[str, tuple]
 
 TOOL_REPOSITORY: dict[str, Entry] = {
-    "seed_fields": {"modules": ("gtm_core.taxonomy",), "files": (SEED_TAXONOMY,)},
-    "taxonomy": {"modules": ("gtm_core.taxonomy",), "prompts": ("expand_fields", "subfields")},
-    "generated_tools": {"modules": ("gtm_core.toolgen", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("generate_tools",)},
-    "imported_tools": {"modules": ("gtm_core.importers", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("complete_spec",)},
-    "tool_repository": {"modules": ("gtm_core.repository", "gtm_core.dedup", "gtm_core.embed")},
+    "seed_fields": {"modules": ("gtm_core.tools.taxonomy",), "files": (SEED_TAXONOMY,)},
+    "taxonomy": {"modules": ("gtm_core.tools.taxonomy",), "prompts": ("expand_fields", "subfields")},
+    "generated_tools": {"modules": ("gtm_core.tools.toolgen", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("generate_tools",)},
+    "imported_tools": {"modules": ("gtm_core.tools.importers", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("complete_spec",)},
+    "tool_repository": {"modules": ("gtm_core.tools.repository", "gtm_core.tools.dedup", "gtm_core.embed")},
 }
 
 _TRAINING = ("gtm_core.training.presets", "gtm_core.training.data", "gtm_core.training.train", "gtm_core.training.lora",

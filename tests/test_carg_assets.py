@@ -23,8 +23,8 @@ from gtm_assets.defs.carg import (
 from gtm_assets.defs.splits import dataset_splits, sft_dataset, splits_no_tool_leak
 from gtm_assets.resources import GTMResource
 from gtm_core.storage import Store
-from gtm_core.taxonomy import field_key
 from gtm_core.tool_errors import structural_claim
+from gtm_core.tools.taxonomy import field_key
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 GEN = [single_turn_samples, multi_turn_samples, error_samples]

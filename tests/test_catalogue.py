@@ -9,14 +9,14 @@ from importlib import resources
 import pytest
 from jsonschema import Draft202012Validator
 
-from gtm_core.data.catalogue import load_seed_tools, seed_tools_for
 from gtm_core.llm import extract_json, prompt_request
 from gtm_core.llm.offline import OfflineTeacher
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import ValueSynth
+from gtm_core.tools.data.catalogue import load_seed_tools, seed_tools_for
 
 TOOLS = load_seed_tools()
-TAXONOMY = json.loads(resources.files("gtm_core.data").joinpath("seed_taxonomy.json").read_text())
+TAXONOMY = json.loads(resources.files("gtm_core.tools.data").joinpath("seed_taxonomy.json").read_text())
 PAIRS = [(f["field"], s) for f in TAXONOMY["fields"] for s in f["subfields"]]
 FORMATS = Draft202012Validator.FORMAT_CHECKER
 
@@ -85,8 +85,8 @@ def test_ids_flow_between_tools():
 
 def test_name_dedup_with_real_embedder_keeps_most():
     pytest.importorskip("sentence_transformers")
-    from gtm_core.dedup import dedup_texts
     from gtm_core.embed import Embedder
+    from gtm_core.tools.dedup import dedup_texts
 
     names = [t["name"] for t in TOOLS]
     res = dedup_texts(names, Embedder(), threshold=0.8)

@@ -173,7 +173,7 @@ def carg_db(tmp_path_factory):
     from gtm_assets.defs.splits import dataset_splits
     from gtm_assets.resources import GTMResource
     from gtm_core.storage import Store
-    from gtm_core.taxonomy import field_key
+    from gtm_core.tools.taxonomy import field_key
 
     tmp = tmp_path_factory.mktemp("evalcarg")
     res = GTMResource(data_dir=str(tmp))

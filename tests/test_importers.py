@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gtm_core.importers import (
+from gtm_core.llm.offline import OfflineTeacher
+from gtm_core.spec import ToolSpec
+from gtm_core.tools.importers import (
     FORMATS,
     ImportResult,
     complete_specs,
@@ -17,9 +19,7 @@ from gtm_core.importers import (
     import_file,
     import_sources,
 )
-from gtm_core.importers.reader import read_records
-from gtm_core.llm.offline import OfflineTeacher
-from gtm_core.spec import ToolSpec
+from gtm_core.tools.importers.reader import read_records
 
 SPEC_FILES = ["api_bank_synthetic_train_tools.jsonl", "api_bank_tools.jsonl", "bfcl_tools.jsonl", "mcp_tools.jsonl",
               "nestful_tools.jsonl", "seal_tools_tools.jsonl", "toolalpaca_tools.jsonl",
@@ -329,8 +329,8 @@ def test_complete_specs_failures_keep_spec():
 
 # ---- dedup with the real embedder ---------------------------------------------------------------------
 def test_dedup_near_duplicate_names_real_embedder():
-    from gtm_core.dedup import dedup_embeddings, dedup_texts
     from gtm_core.embed import Embedder
+    from gtm_core.tools.dedup import dedup_embeddings, dedup_texts
 
     names = ["get_weather_forecast", "translate_text", "get_weather_forecasts", "weather_forecast_get",
              "book_flight", "translate_text", "search_recipes", "getWeatherForecast"]

@@ -15,7 +15,7 @@ from gtm_core.llm import (
 )
 from gtm_core.llm.openai_compat import LLMRequestError, OpenAIChat
 from gtm_core.settings import LLMSettings
-from gtm_core.taxonomy import build_taxonomy, load_seed_taxonomy
+from gtm_core.tools.taxonomy import build_taxonomy, load_seed_taxonomy
 
 
 @pytest.mark.parametrize("text,expected", [

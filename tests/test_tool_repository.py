@@ -7,10 +7,10 @@ import dagster as dg
 import pytest
 
 from gtm_core.embed import Embedder
-from gtm_core.repository import assign_fields, build_repository, load_tools
 from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store
-from gtm_core.taxonomy import load_seed_taxonomy
+from gtm_core.tools.repository import assign_fields, build_repository, load_tools
+from gtm_core.tools.taxonomy import load_seed_taxonomy
 
 
 def _spec(name, desc="", field="", subfield=""):

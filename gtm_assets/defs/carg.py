@@ -13,7 +13,7 @@ from gtm_assets.partitions import fields_partitions
 from gtm_assets.resources import GTMResource
 from gtm_core.carg.records import REJECTS_TABLE, SAMPLES_TABLE
 from gtm_core.carg.versions import code_versions
-from gtm_core.taxonomy import field_key
+from gtm_core.tools.taxonomy import field_key
 
 VERSIONS = code_versions()
 GROUP = "carg"

@@ -14,7 +14,7 @@ from gtm_assets.metadata import md_table
 from gtm_assets.partitions import fields_partitions
 from gtm_assets.resources import GTMResource
 from gtm_assets.versions import VERSIONS
-from gtm_core.taxonomy import field_key
+from gtm_core.tools.taxonomy import field_key
 
 GROUP = "tool_repository"
 
@@ -43,7 +43,7 @@ class RepositoryConfig(dg.Config):
 @dg.asset(group_name=GROUP, kinds={"duckdb"}, code_version=VERSIONS["seed_fields"])
 def seed_fields(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.MaterializeResult:
     """The seed fields and subfields shipped with the project."""
-    from gtm_core.taxonomy import load_seed_taxonomy
+    from gtm_core.tools.taxonomy import load_seed_taxonomy
 
     tax = load_seed_taxonomy()
     n = gtm.store().replace("seed_fields", pd.DataFrame(tax.rows()))
@@ -56,7 +56,7 @@ def seed_fields(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.Mater
 def taxonomy(context: dg.AssetExecutionContext, config: TaxonomyConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Seed fields grown by the teacher LLM (two random exemplars per prompt) plus subfields; adds one
     ``fields`` partition per field."""
-    from gtm_core.taxonomy import build_taxonomy, taxonomy_from_rows
+    from gtm_core.tools.taxonomy import build_taxonomy, taxonomy_from_rows
 
     s = gtm.settings
     store = gtm.store()
@@ -84,9 +84,9 @@ def taxonomy(context: dg.AssetExecutionContext, config: TaxonomyConfig, gtm: GTM
           code_version=VERSIONS["generated_tools"])
 def generated_tools(context: dg.AssetExecutionContext, config: ToolGenConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Tools generated per (field, subfield) by the teacher (offline: the shipped seed catalogue)."""
-    from gtm_core.repository import rejects_frame, specs_frame
-    from gtm_core.taxonomy import taxonomy_from_rows
-    from gtm_core.toolgen import generate_tools
+    from gtm_core.tools.repository import rejects_frame, specs_frame
+    from gtm_core.tools.taxonomy import taxonomy_from_rows
+    from gtm_core.tools.toolgen import generate_tools
 
     store = gtm.store()
     tax = taxonomy_from_rows(store.read("taxonomy").to_dict("records"))
@@ -118,8 +118,8 @@ def _resolve_sources(config: ImportConfig, gtm: GTMResource) -> list[Path]:
 def imported_tools(context: dg.AssetExecutionContext, config: ImportConfig, gtm: GTMResource) -> dg.MaterializeResult:
     """Specs imported from public formats (Seal-Tools, ToolEyes, BFCL, ToolBench, MCP, OpenAI functions,
     xLAM); a broken source is recorded as a reject and does not stop the others."""
-    from gtm_core.importers import complete_specs, import_sources
-    from gtm_core.repository import rejects_frame, specs_frame
+    from gtm_core.tools.importers import complete_specs, import_sources
+    from gtm_core.tools.repository import rejects_frame, specs_frame
 
     paths = _resolve_sources(config, gtm)
     limit = gtm.settings.import_limit_per_source if config.limit_per_source == -1 else config.limit_per_source
@@ -145,14 +145,14 @@ def tool_repository(context: dg.AssetExecutionContext, config: RepositoryConfig,
     """Generated + imported tools: fields assigned from the taxonomy, de-duplicated by embedding
     similarity of names (> threshold); table ``tools`` and ``tool_rejects`` (every reject with its reason)."""
     from gtm_core.plots import bar_plot
-    from gtm_core.repository import (
+    from gtm_core.tools.repository import (
         assign_fields,
         build_repository,
         load_tools,
         rejects_frame,
         specs_frame,
     )
-    from gtm_core.taxonomy import taxonomy_from_rows
+    from gtm_core.tools.taxonomy import taxonomy_from_rows
 
     s = gtm.settings
     store = gtm.store()

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from gtm_core import taxonomy
 from gtm_core.carg import errors as E
 from gtm_core.carg import multi, single
 from gtm_core.carg.records import (
@@ -39,6 +38,7 @@ from gtm_core.carg.versions import SCENARIO_ASSETS
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
 from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store, quote_ident
+from gtm_core.tools import taxonomy
 
 ERROR_MESSAGE = "carg_error_message"
 

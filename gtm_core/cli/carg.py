@@ -26,7 +26,7 @@ def generate(
     from gtm_core.llm import make_chat_model
     from gtm_core.settings import get_settings
     from gtm_core.storage import Store
-    from gtm_core.taxonomy import field_key
+    from gtm_core.tools.taxonomy import field_key
 
     if scenario not in SCENARIO_ASSETS:
         raise typer.BadParameter(f"scenario must be one of {sorted(SCENARIO_ASSETS)}, got {scenario!r}", param_hint="--scenario")

@@ -295,7 +295,7 @@ def _check_gate_result(gate, spec: ToolSpec, args: Any) -> dict | None:
 def run_spec_fuzz(n: int, seed: int = DEFAULT_SEED) -> FuzzStats:
     """``n`` generated raw specs through ToolSpec.parse, every importer (native record layouts),
     and, for accepted specs, the gate, CARG validators, prompt contract and storage round trip."""
-    from gtm_core.importers import FORMATS
+    from gtm_core.tools.importers import FORMATS
 
     stats = FuzzStats()
     rng = random.Random(seed)
@@ -345,7 +345,7 @@ def run_import_file_fuzz(tmp_dir, n_files: int, seed: int = DEFAULT_SEED) -> Fuz
     a stage, a field and a reason."""
     from pathlib import Path
 
-    from gtm_core.importers import import_file
+    from gtm_core.tools.importers import import_file
 
     stats = FuzzStats()
     rng = random.Random(seed)
@@ -545,10 +545,10 @@ def replay_corpus(tmp_dir: Path, corpus: Path = CORPUS, seed: int = DEFAULT_SEED
     from jsonschema import Draft202012Validator
 
     from gtm_core.carg import errors as E
-    from gtm_core.importers import FORMATS, import_file
     from gtm_core.simulator import SimCall, SimOptions, Simulator
     from gtm_core.simulator.gate import Gate
     from gtm_core.synth import ValueSynth
+    from gtm_core.tools.importers import FORMATS, import_file
 
     stats = FuzzStats()
     rng = random.Random(seed)

@@ -132,7 +132,7 @@ def test_gate_names_a_parameter_called_empty_string():
     ("toolbench_rapidapi", {"api_name": "a", "tool_name": {"n": 1}, "required_parameters": []}, "tool_name"),
 ])
 def test_importers_reject_odd_records_instead_of_raising(module, record, field):
-    from gtm_core.importers import FORMATS
+    from gtm_core.tools.importers import FORMATS
 
     (out,) = FORMATS[module].convert(record, "x.jsonl")
     assert isinstance(out, SpecError) and out.field == field and out.reason

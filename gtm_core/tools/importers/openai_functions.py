@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gtm_core.importers.common import GENERIC, NATIVE, bad, is_unified
 from gtm_core.spec import SpecError
+from gtm_core.tools.importers.common import GENERIC, NATIVE, bad, is_unified
 
 NAME = "openai_functions"
 

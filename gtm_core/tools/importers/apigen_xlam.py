@@ -12,8 +12,8 @@ import json
 import re
 from typing import Any
 
-from gtm_core.importers.common import FILE_HINT, NATIVE, bad, path_mentions, tool_name_of
 from gtm_core.spec import SpecError
+from gtm_core.tools.importers.common import FILE_HINT, NATIVE, bad, path_mentions, tool_name_of
 
 NAME = "apigen_xlam"
 FILE_HINTS = ("xlam", "apigen")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gtm_core.importers.common import (
+from gtm_core.spec import SpecError
+from gtm_core.tools.importers.common import (
     FILE_HINT,
     NATIVE,
     NORMALIZED,
@@ -17,7 +18,6 @@ from gtm_core.importers.common import (
     path_mentions,
     source_mentions,
 )
-from gtm_core.spec import SpecError
 
 NAME = "mcp_tools_list"
 SOURCE_HINTS = ("LiveMCPBench", "mcp-proxy", "modelcontextprotocol")

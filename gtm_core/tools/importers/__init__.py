@@ -17,7 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from gtm_core.importers import (
+from gtm_core.spec import Reject, SpecError, ToolSpec
+from gtm_core.tools.importers import (
     apigen_xlam,
     bfcl,
     mcp_tools_list,
@@ -26,8 +27,7 @@ from gtm_core.importers import (
     toolbench_rapidapi,
     tooleyes,
 )
-from gtm_core.importers.reader import ReadFailure, read_records
-from gtm_core.spec import Reject, SpecError, ToolSpec
+from gtm_core.tools.importers.reader import ReadFailure, read_records
 
 __all__ = ["FORMATS", "ImportResult", "complete_specs", "detect_format", "import_file", "import_sources"]
 
@@ -181,4 +181,4 @@ def import_sources(paths: Iterable[str | Path], *, limit_per_source: int | None 
     return ImportResult.combine(results)
 
 
-from gtm_core.importers.completion import complete_specs  # noqa: E402
+from gtm_core.tools.importers.completion import complete_specs  # noqa: E402

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gtm_core.importers.common import (
+from gtm_core.spec import SpecError
+from gtm_core.tools.importers.common import (
     FILE_HINT,
     NATIVE,
     NORMALIZED,
@@ -27,7 +28,6 @@ from gtm_core.importers.common import (
     schema_from_example,
     source_mentions,
 )
-from gtm_core.spec import SpecError
 
 NAME = "toolbench_rapidapi"
 SOURCE_HINTS = ("OpenBMB/ToolBench", "StableToolBench", "rapidapi")

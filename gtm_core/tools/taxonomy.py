@@ -1,6 +1,6 @@
 """Field/subfield taxonomy (paper §4.1): seed fields grown by an LLM from pairs of exemplars.
 
-Offline (no LLM), the taxonomy is the seed shipped in ``gtm_core/data/seed_taxonomy.json``; with a
+Offline (no LLM), the taxonomy is the seed shipped in ``gtm_core/tools/data/seed_taxonomy.json``; with a
 configured LLM it grows to ``target_fields`` and every field gets ``subfields_per_field`` subfields.
 """
 

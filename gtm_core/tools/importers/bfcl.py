@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gtm_core.importers.common import (
+from gtm_core.spec import SpecError
+from gtm_core.tools.importers.common import (
     FILE_HINT,
     NATIVE,
     NORMALIZED,
@@ -19,8 +20,7 @@ from gtm_core.importers.common import (
     path_mentions,
     source_mentions,
 )
-from gtm_core.importers.openai_functions import convert_one
-from gtm_core.spec import SpecError
+from gtm_core.tools.importers.openai_functions import convert_one
 
 NAME = "bfcl"
 SOURCE_HINTS = ("ShishirPatil/gorilla", "berkeley-function-call-leaderboard")

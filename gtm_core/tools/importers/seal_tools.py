@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gtm_core.importers.common import (
+from gtm_core.spec import SpecError
+from gtm_core.tools.importers.common import (
     FILE_HINT,
     NATIVE,
     NORMALIZED,
@@ -20,7 +21,6 @@ from gtm_core.importers.common import (
     source_mentions,
     split_domain,
 )
-from gtm_core.spec import SpecError
 
 NAME = "seal_tools"
 SOURCE_HINTS = ("fairyshine/Seal-Tools",)

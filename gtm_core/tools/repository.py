@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gtm_core.dedup import dedup_embeddings
 from gtm_core.spec import Reject, ToolSpec
-from gtm_core.taxonomy import Taxonomy
+from gtm_core.tools.dedup import dedup_embeddings
+from gtm_core.tools.taxonomy import Taxonomy
 
 
 def assign_fields(specs: list[ToolSpec], tax: Taxonomy, embedder, *, progress: bool = False) -> list[ToolSpec]:

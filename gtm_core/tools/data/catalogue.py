@@ -19,7 +19,7 @@ def _key(field: str, subfield: str) -> tuple[str, str]:
 
 @cache
 def _load() -> tuple[dict[str, Any], ...]:
-    text = resources.files("gtm_core.data").joinpath("seed_tools.jsonl").read_text(encoding="utf-8")
+    text = resources.files("gtm_core.tools.data").joinpath("seed_tools.jsonl").read_text(encoding="utf-8")
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 
 
