@@ -25,8 +25,8 @@ def main() -> None:
     from gtm_core.cli.audit import _stored_traces
     from gtm_core.evaluation.real_split import selection
     from gtm_core.evaluation.real_traces import FIDELITY, audit, shared_pairs, side_by_side
-    from gtm_core.evaluation.runner import make_backend, parse_model
     from gtm_core.settings import get_settings
+    from gtm_core.simulator.models import make_backend, parse_model
 
     s = get_settings()
     calls, tools = shared_pairs(s.shared_data())

@@ -100,7 +100,7 @@ def test_gate_failures_never_reach_the_model(seal):
 
 
 def _ref():
-    from gtm_core.evaluation.runner import ModelRef
+    from gtm_core.simulator.models import ModelRef
 
     return ModelRef(label="counting-offline")
 

@@ -45,7 +45,7 @@ class GateConfig(dg.Config):
 
 def _refs(config: EvalConfig, gtm: GTMResource):
     """(role, ModelRef) pairs: the candidate first, then champion, earlier versions, endpoints, offline."""
-    from gtm_core.evaluation.runner import (
+    from gtm_core.simulator.models import (
         OFFLINE_NOTE,
         ModelRef,
         parse_model,
@@ -115,9 +115,10 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     from gtm_core.evaluation import fidelity as fd
     from gtm_core.evaluation.judge import is_configured
     from gtm_core.evaluation.real_traces import audit
-    from gtm_core.evaluation.runner import ModelRef, evaluate_model, load_eval_samples, make_backend
+    from gtm_core.evaluation.runner import evaluate_model, load_eval_samples
     from gtm_core.evaluation.tables import markdown, metric_table, summary
     from gtm_core.plots import grouped_bar_plot
+    from gtm_core.simulator.models import ModelRef, make_backend
 
     store = gtm.store()
     samples, tools = load_eval_samples(store, tuple(config.splits), config.per_scenario, config.seed)
@@ -283,7 +284,7 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
     from gtm_core.evaluation.fidelity import model_key
     from gtm_core.evaluation.real_split import selection
     from gtm_core.evaluation.real_traces import audit, shared_pairs
-    from gtm_core.evaluation.runner import make_backend, parse_model
+    from gtm_core.simulator.models import make_backend, parse_model
 
     s = gtm.settings
     store = gtm.store()

@@ -11,7 +11,7 @@ from gtm_core.simulator.engine import ERROR_CONFIDENCE
 
 
 def _model_backend(model: str | None, settings, seed: int, max_tokens: int, batch_size: int):
-    from gtm_core.evaluation.runner import make_backend, parse_model
+    from gtm_core.simulator.models import make_backend, parse_model
 
     ref = parse_model(model, settings)
     return ref, make_backend(ref, settings, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
@@ -70,8 +70,8 @@ def audit_cmd(
 
     from gtm_core.evaluation.real_split import selection
     from gtm_core.evaluation.real_traces import audit, shared_pairs
-    from gtm_core.evaluation.runner import make_backend, parse_model
     from gtm_core.settings import get_settings
+    from gtm_core.simulator.models import make_backend, parse_model
 
     s = get_settings()
     default_files = not calls

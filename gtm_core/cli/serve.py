@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 
 from gtm_core.cli.app import app, console, emit
-
-DEFAULT_MODEL = "models:/gtm@champion"
+from gtm_core.simulator.models import DEFAULT_MODEL
 
 
 def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,

@@ -1,0 +1,125 @@
+"""Model references: the one grammar every front reads (``gtm serve``, ``gtm eval``, ``gtm audit``,
+``bench/``, the evaluation assets) and the simulator backend each one runs on.
+
+* ``models:/NAME@ALIAS``, ``models:/NAME/VERSION``, ``runs:/...`` or a local folder: a trained GTM,
+  run by ``transformers`` (CPU) or ``vllm`` (CUDA with the gpu profile) (``local_kind``);
+* ``offline``: the model-free offline teacher;
+* ``openai:<model>@<base_url>``: any OpenAI-compatible endpoint;
+* nothing: ``DEFAULT_MODEL`` (``@champion``), else ``@candidate``, else the offline teacher.
+
+``make_backend(ref)`` builds the backend (``simulator.backends.make_backend`` maps a kind to its class).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from gtm_core.settings import Settings
+
+MODEL_NAME = "gtm"
+DEFAULT_MODEL = f"models:/{MODEL_NAME}@champion"
+OFFLINE_NOTE = "no registered model: the offline teacher's 'simulate' task (model-free baseline)"
+
+
+@dataclass
+class ModelRef:
+    """A model to evaluate. ``kind``: offline | transformers | vllm | openai (endpoint)."""
+
+    label: str
+    kind: str = "offline"
+    uri: str | None = None
+    version: str | None = None
+    run_id: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("api_key")
+        return d
+
+
+def local_kind(settings: Settings | None = None) -> str:
+    """vllm on a CUDA machine with the gpu profile, else transformers (CPU)."""
+    try:
+        import torch
+
+        cuda = torch.cuda.is_available()
+    except ImportError:  # pragma: no cover
+        cuda = False
+    return "vllm" if cuda and settings is not None and settings.profile == "gpu" else "transformers"
+
+
+def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int = 0, max_tokens: int = 512,
+                 batch_size: int = 16):
+    """The simulator backend of ``ref``."""
+    from gtm_core.simulator import backends
+
+    if ref.kind == "offline":
+        return backends.OfflineSimBackend(seed=seed)
+    if ref.kind == "openai":
+        return backends.make_backend("openai", ref.uri or "gtm", base_url=ref.base_url, api_key=ref.api_key)
+    from pathlib import Path
+
+    from gtm_core.model_registry import resolve_model
+
+    uri = str(ref.uri or "")
+    if not uri.startswith(("models:/", "runs:/")) and not Path(uri).expanduser().exists():
+        raise FileNotFoundError(f"model {uri!r}: no such folder (give a folder, models:/..., runs:/..., offline or openai:<model>@<url>)")
+    try:
+        path = resolve_model(uri, settings=settings)
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # registry: unknown name / alias / version
+        raise ValueError(f"model {uri!r}: {e}") from None
+    if ref.kind == "transformers":
+        # continuous batching over every core: evaluation is the only work of its process
+        return backends.TransformersSimBackend(path, max_tokens=max_tokens, batch_size=batch_size,
+                                               continuous=True, cpu_threads=None)
+    return backends.make_backend(ref.kind, path, max_tokens=max_tokens)
+
+
+def registry_versions(settings: Settings, name: str = MODEL_NAME) -> list[dict[str, Any]]:
+    """Registered versions of ``name``, newest first ([] when none is registered)."""
+    from gtm_core import model_registry as registry
+
+    try:
+        return registry.list_models(name, settings=settings)
+    except Exception:  # no such registered model (fresh data folder)
+        return []
+
+
+def ref_for_version(row: dict[str, Any], settings: Settings, label: str | None = None) -> ModelRef:
+    aliases = ",".join(row.get("aliases") or [])
+    return ModelRef(label=label or f"{row['name']} v{row['version']}" + (f" @{aliases}" if aliases else ""),
+                    kind=local_kind(settings), uri=f"models:/{row['name']}/{row['version']}",
+                    version=str(row["version"]), run_id=row.get("run_id"))
+
+
+def default_model(settings: Settings, name: str = MODEL_NAME) -> ModelRef:
+    """``models:/gtm@champion``, else ``@candidate``, else the offline teacher (said in ``note``)."""
+    rows = registry_versions(settings, name)
+    for alias in ("champion", "candidate"):
+        for r in rows:
+            if alias in (r.get("aliases") or []):
+                ref = ref_for_version(r, settings, f"{name}@{alias} (v{r['version']})")
+                ref.uri = f"models:/{name}@{alias}"
+                return ref
+    return ModelRef(label="offline-teacher", kind="offline", note=OFFLINE_NOTE)
+
+
+def parse_model(spec: str | None, settings: Settings) -> ModelRef:
+    """A model from a CLI string: None = default; 'offline'; models:/..., runs:/..., a folder;
+    'openai:<model>@<base_url>' for an OpenAI-compatible endpoint."""
+    if not spec:
+        return default_model(settings)
+    if spec == "offline":
+        return ModelRef(label="offline-teacher", kind="offline", note="model-free baseline (offline teacher)")
+    if spec.startswith("openai:"):
+        model, _, url = spec[len("openai:"):].partition("@")
+        if not url:
+            raise ValueError(f"model {spec!r}: endpoint form is openai:<model>@<base_url>")
+        return ModelRef(label=f"{model} @ {url}", kind="openai", uri=model, base_url=url)
+    return ModelRef(label=spec, kind=local_kind(settings), uri=spec)
