@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # recorded real calls (train part of the real-trace split) shown per simulated call: same tool
     # first, else the nearest tools above ``real_examples_min_similarity``; 0 disables
     real_examples_k: int = 2
-    real_examples_min_similarity: float = 0.7
+    real_examples_min_similarity: float = 0.7  # simulator.examples.MIN_SIMILARITY
     # Dagster: how runs execute and what runs on its own (read once, when the definitions load)
     executor: Literal["in_process", "multiprocess"] = "in_process"  # multiprocess: one process per step
     carg_cron: str = "0 3 * * 1"  # the weekly CARG regeneration schedule (stopped until turned on)

@@ -36,7 +36,7 @@ from gtm_core.evaluation.real_traces import (
     real_value,
     with_history,
 )
-from gtm_core.simulator.examples import ExampleIndex, RealExample
+from gtm_core.simulator.examples import MIN_SIMILARITY, ExampleIndex, RealExample
 from gtm_core.spec import Reject, ToolSpec
 from gtm_core.tool_errors import EXECUTION_ERROR
 
@@ -173,7 +173,7 @@ def _example_records(items: Sequence[tuple[RealCall, ToolSpec, Any, str]]) -> li
 
 def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
                 config: RealSplitConfig = RealSplitConfig(), *, examples_k: int = 0,
-                min_similarity: float = 0.7, embedder: Any = None) -> RealSplit:
+                min_similarity: float = MIN_SIMILARITY, embedder: Any = None) -> RealSplit:
     """Load, split and render the real calls of ``calls_files`` (specs joined from ``tools_files``).
     With ``examples_k`` > 0 each train row shows that many recorded examples of the train part
     (``ExampleIndex``; the row's own episode left out), as the simulator serves them."""
@@ -205,7 +205,7 @@ def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | P
 
 def train_example_index(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
                         traces: pd.DataFrame | None = None, config: RealSplitConfig = RealSplitConfig(), *,
-                        k: int = 2, min_similarity: float = 0.7, embedder: Any = None) -> ExampleIndex:
+                        k: int = 2, min_similarity: float = MIN_SIMILARITY, embedder: Any = None) -> ExampleIndex:
     """The recorded examples the simulator may show: the train part of the split only (from a
     stored ``real_traces`` table when it covers these files), so held-out calls never leak."""
     keep = selection(calls_files, TRAIN, traces, config) or set()

@@ -46,28 +46,30 @@ def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_
         results[i] = sim.simulate_batch([items[i][1]])[0]
         bar.update(1)
 
-    while pending:
-        batch, later, names = [], [], {}
-        for i in pending:
-            spec = items[i][0]
-            if (concurrent or len(batch) < batch_size) and names.get(spec.name, spec.uid) == spec.uid:
-                names[spec.name] = spec.uid
-                batch.append(i)
+    try:
+        while pending:
+            batch, later, names = [], [], {}
+            for i in pending:
+                spec = items[i][0]
+                if (concurrent or len(batch) < batch_size) and names.get(spec.name, spec.uid) == spec.uid:
+                    names[spec.name] = spec.uid
+                    batch.append(i)
+                else:
+                    later.append(i)
+            for i in batch:
+                if sim.tools.get(items[i][0].name) is not items[i][0]:
+                    sim.add_tool(items[i][0])
+            if pool is not None:
+                list(pool.map(one, batch))
             else:
-                later.append(i)
-        for i in batch:
-            if sim.tools.get(items[i][0].name) is not items[i][0]:
-                sim.add_tool(items[i][0])
+                for i, r in zip(batch, sim.simulate_batch([items[i][1] for i in batch]), strict=True):
+                    results[i] = r
+                bar.update(len(batch))
+            pending = later
+    finally:  # an exception (a backend failure, Ctrl-C) leaves no worker threads behind
         if pool is not None:
-            list(pool.map(one, batch))
-        else:
-            for i, r in zip(batch, sim.simulate_batch([items[i][1] for i in batch]), strict=True):
-                results[i] = r
-            bar.update(len(batch))
-        pending = later
-    if pool is not None:
-        pool.shutdown()
-    bar.close()
+            pool.shutdown(cancel_futures=True)
+        bar.close()
     return results  # type: ignore[return-value]
 
 

@@ -24,6 +24,9 @@ import numpy as np
 
 from gtm_core.spec import ToolSpec
 
+# an unrelated tool never lends its shape: nearest tools count only at this MiniLM cosine or above
+MIN_SIMILARITY = 0.7
+
 
 @dataclass(frozen=True)
 class RealExample:
@@ -46,7 +49,7 @@ def _order(e: RealExample) -> str:
 class ExampleIndex:
     """``k`` examples per call: same-tool records first, then the nearest tools' (one each)."""
 
-    def __init__(self, examples: Iterable[RealExample], *, k: int = 2, min_similarity: float = 0.7,
+    def __init__(self, examples: Iterable[RealExample], *, k: int = 2, min_similarity: float = MIN_SIMILARITY,
                  embedder: Any = None) -> None:
         if k < 0:
             raise ValueError(f"k: must be >= 0 (got {k})")
