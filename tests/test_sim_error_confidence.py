@@ -88,3 +88,19 @@ def test_decode_loop_reports_head_probability(tiny_model_dir) -> None:  # noqa: 
                 row.matcher.accept_token(t)
                 ids.append(t)
         assert out.head_prob == pytest.approx(float(torch.tensor(lp).exp()), rel=1e-3, abs=1e-5)
+
+
+def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_payload() -> None:
+    """A declined error is re-decoded under ``ANY_RESULT_SCHEMA``: its grammar admits text, numbers and
+    lists but no object, so no ``{"error": ...}`` (an error payload whatever it holds) can come back."""
+    import xgrammar as xgr
+
+    g = xgr.Grammar.from_json_schema(json.dumps(ANY_RESULT_SCHEMA), any_whitespace=False)
+    accept = {t: xgr.testing._is_grammar_accept_string(g, t)
+              for t in ('"Completed."', "3.5", '["a", 1]', "null", '{"error": "x"}', '{"error": {"type": "not_found"}}')}
+    assert accept == {'"Completed."': True, "3.5": True, '["a", 1]': True, "null": True,
+                      '{"error": "x"}': False, '{"error": {"type": "not_found"}}': False}
+    spec = ToolSpec.parse({"name": "notes", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}})
+    model = ScriptedModel(0.3)
+    res = Simulator([spec], model, error_confidence=0.5).simulate_batch([SimCall("notes", {"q": "x"})])[0]
+    assert model.schemas[-1] == ANY_RESULT_SCHEMA and res.source == "model" and not res.is_error

@@ -52,12 +52,12 @@ ANY_OUTPUT_SCHEMA: dict[str, Any] = {"anyOf": [
     {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
     {"type": "object", "properties": {"error": MODEL_ERROR_SCHEMA["properties"]["error"]}, "additionalProperties": {}},
 ]}
-# ... and one that answers a result, never an error payload (a declined low-confidence error)
-ANY_RESULT_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
-    {"type": "object", "properties": {"error": {"type": ["string", "number", "boolean", "array", "null"], "items": {}}},
-     "additionalProperties": {}},
-]}
+# ... and one that answers a result, never an error payload (a declined low-confidence error): a value
+# that is not an object. An object whose one key is "error" reads as an error payload everywhere
+# (``tool_errors.is_error_payload``), whatever the key holds, and the JSON Schema xgrammar compiles cannot
+# exclude that one key (no ``not``, no lookahead); tools that declare no response format mostly answer
+# text anyway (the recorded MCP and BFCL calls)
+ANY_RESULT_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"], "items": {}}
 # retry n decodes under ever tighter bounds so that it fits the token budget
 RETRY_LIMITS: list[dict[str, int]] = [
     {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},
