@@ -58,7 +58,7 @@ def is_error_payload(value: Any) -> bool:
 
 def structural_claim(output: Any) -> str | None:
     """The error type when ``output`` is an error payload claiming a structural error, else None."""
-    if isinstance(output, dict) and len(output) == 1 and isinstance(output.get("error"), dict):
+    if is_error_payload(output) and isinstance(output["error"], dict):
         t = output["error"].get("type")
         return t if is_structural_type(t) else None
     return None

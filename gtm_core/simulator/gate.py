@@ -148,11 +148,10 @@ def _compile_ref(schema: dict, cx: _Ctx) -> Check | None:
     return lambda v, p, cell=cell: cell[0](v, p) if cell[0] is not None else None
 
 
-def _compile(schema: Any, cx: _Ctx | bool = False) -> Check | None:
+def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
     """Compile one property schema into a check ``(value, path) -> problem | None``
     (None when the schema constrains nothing)."""
-    if not isinstance(cx, _Ctx):
-        cx = _Ctx(root=schema)
+    cx = cx or _Ctx(root=schema)
     if not isinstance(schema, dict) or not schema:
         return None
     checks: list[Check] = []
