@@ -12,13 +12,10 @@ from typing import Any
 
 from gtm_core.spec import SpecError
 from gtm_core.tools.importers.common import (
-    FILE_HINT,
     NATIVE,
-    NORMALIZED,
     bad,
     is_unified,
-    path_mentions,
-    source_mentions,
+    unified_score,
 )
 from gtm_core.tools.importers.openai_functions import convert_one
 
@@ -35,9 +32,7 @@ def detect(record: Any, path: str = "") -> int:
     params = record.get("parameters") if isinstance(record, dict) else None
     if isinstance(params, dict) and params.get("type") == "dict" and "properties" in params:
         return NATIVE - 1
-    if is_unified(record) and source_mentions(record, SOURCE_HINTS):
-        return NORMALIZED
-    return FILE_HINT if is_unified(record) and path_mentions(path, FILE_HINTS) else 0
+    return unified_score(record, path, SOURCE_HINTS, FILE_HINTS)
 
 
 def mark_original_types(schema: Any) -> Any:

@@ -36,6 +36,16 @@ def path_mentions(path: str | PurePath, hints: tuple[str, ...]) -> bool:
     return any(h in name for h in hints)
 
 
+def unified_score(record: Any, path: str | PurePath, source_hints: tuple[str, ...], file_hints: tuple[str, ...]) -> int:
+    """How surely a record in the unified shape comes from one project: its ``source`` names it
+    (``NORMALIZED``), or its file name does (``FILE_HINT``); 0 otherwise."""
+    if not is_unified(record):
+        return 0
+    if source_mentions(record, source_hints):
+        return NORMALIZED
+    return FILE_HINT if path_mentions(path, file_hints) else 0
+
+
 def tool_name_of(tool: Any) -> str:
     if isinstance(tool, dict):
         for k in ("name", "api_name", "tool_name"):

@@ -11,15 +11,11 @@ from typing import Any
 
 from gtm_core.spec import SpecError
 from gtm_core.tools.importers.common import (
-    FILE_HINT,
     NATIVE,
-    NORMALIZED,
     bad,
-    is_unified,
     object_schema,
-    path_mentions,
-    source_mentions,
     split_domain,
+    unified_score,
 )
 
 NAME = "seal_tools"
@@ -30,9 +26,7 @@ FILE_HINTS = ("seal_tools", "seal-tools")
 def detect(record: Any, path: str = "") -> int:
     if isinstance(record, dict) and "api_name" in record and "api_description" in record and "tool_name" not in record:
         return NATIVE
-    if is_unified(record) and source_mentions(record, SOURCE_HINTS):
-        return NORMALIZED
-    return FILE_HINT if is_unified(record) and path_mentions(path, FILE_HINTS) else 0
+    return unified_score(record, path, SOURCE_HINTS, FILE_HINTS)
 
 
 def convert(record: Any, path: str = "") -> list[dict | SpecError]:

@@ -19,14 +19,10 @@ from typing import Any
 
 from gtm_core.spec import SpecError
 from gtm_core.tools.importers.common import (
-    FILE_HINT,
     NATIVE,
-    NORMALIZED,
     bad,
-    is_unified,
-    path_mentions,
     schema_from_example,
-    source_mentions,
+    unified_score,
 )
 
 NAME = "toolbench_rapidapi"
@@ -118,9 +114,7 @@ def detect(record: Any, path: str = "") -> int:
                                      or ("api_name" in record and "tool_name" in record)
                                      or "required_parameters" in record):
         return NATIVE
-    if is_unified(record) and source_mentions(record, SOURCE_HINTS):
-        return NORMALIZED
-    return FILE_HINT if is_unified(record) and path_mentions(path, FILE_HINTS) else 0
+    return unified_score(record, path, SOURCE_HINTS, FILE_HINTS)
 
 
 def convert(record: Any, path: str = "") -> list[dict | SpecError]:

@@ -11,12 +11,9 @@ from typing import Any
 
 from gtm_core.spec import SpecError
 from gtm_core.tools.importers.common import (
-    FILE_HINT,
     NATIVE,
-    NORMALIZED,
     is_unified,
-    path_mentions,
-    source_mentions,
+    unified_score,
 )
 from gtm_core.tools.importers.openai_functions import convert_one
 
@@ -28,9 +25,7 @@ FILE_HINTS = ("tooleyes",)
 def detect(record: Any, path: str = "") -> int:
     if PurePath(str(path)).name.startswith("config_gpt") and (is_unified(record) or isinstance(record, list)):
         return NATIVE
-    if is_unified(record) and source_mentions(record, SOURCE_HINTS):
-        return NORMALIZED
-    return FILE_HINT if is_unified(record) and path_mentions(path, FILE_HINTS) else 0
+    return unified_score(record, path, SOURCE_HINTS, FILE_HINTS)
 
 
 def _domain_from_path(path: str) -> str | None:
