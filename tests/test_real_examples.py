@@ -139,38 +139,77 @@ def test_long_text_targets_are_trained_as_their_opening() -> None:
     assert target_output(call("boom", is_error=True))["error"]["message"] == "boom"
 
 
-def test_recorded_outputs_of_the_same_tool_widen_the_response_format() -> None:
-    """API-Bank declares ``{"status": ...}`` but its tools answer the bare ``"success"``: shown such
-    a recorded output of the same tool, the simulator may answer in that shape (grammar and check);
-    without it, or with another tool's outputs, the declared schema alone holds."""
-    from gtm_core.simulator.response_format import response_schema_for, shape_schema
+def test_response_format_follows_what_real_tools_answer() -> None:
+    """A one-field result may come bare (API-Bank declares ``{"status": ...}`` and answers
+    ``"success"``); a tool without a response format answers a value, not an object; a recorded
+    output of the *same* tool that the schema rejects widens it (grammar and check), another tool's
+    never does."""
+    from gtm_core.simulator.response_format import (
+        ANY_RESULT_SCHEMA,
+        UNTYPED_RESULT_SCHEMA,
+        response_schema_for,
+        shape_schema,
+    )
 
-    spec = ToolSpec.parse({"name": "AddAgenda", "description": "Add an agenda item",
-                           "parameters": {"type": "object", "properties": {"content": {"type": "string"}}},
-                           "response": {"type": "object", "properties": {"status": {"type": "string"}}}})
-    same = [{"tool": "AddAgenda", "arguments": {"content": "x"}, "output": "success"},
-            {"tool": "AddAgenda", "arguments": {"content": "y"}, "output": {"status": "success"}},
-            {"tool": "AddAgenda", "arguments": {"content": "z"}, "output": {"error": {"type": "execution_error"}}}]
+    one = ToolSpec.parse({"name": "AddAgenda", "description": "Add an agenda item",
+                          "parameters": {"type": "object", "properties": {"content": {"type": "string"}}},
+                          "response": {"type": "object", "properties": {"status": {"type": "string"}}}})
+    assert response_schema_for(one, None) == {"anyOf": [one.response, {"type": "string"}]}
+    untyped = ToolSpec.parse({**one.to_public(), "name": "QueryAgenda", "response": {
+        "type": "object", "properties": {"info": {"description": "agenda info"}}}})
+    assert response_schema_for(untyped, None) == {"anyOf": [untyped.response, UNTYPED_RESULT_SCHEMA]}
+    two = ToolSpec.parse({**one.to_public(), "name": "BookHotel", "response": {
+        "type": "object", "properties": {"status": {"type": "string"}, "order_id": {"type": "string"}}}})
+    same = [{"tool": "BookHotel", "arguments": {"content": "x"}, "output": "11"},
+            {"tool": "BookHotel", "arguments": {"content": "y"}, "output": {"status": "ok", "order_id": "3"}},
+            {"tool": "BookHotel", "arguments": {"content": "z"}, "output": {"error": {"type": "execution_error"}}}]
     other = [{"tool": "AddAlarm", "arguments": {}, "output": "success"}]
-    assert response_schema_for(spec, same) == {"anyOf": [spec.response, {"type": "string"}]}
-    assert response_schema_for(spec, other) == spec.response and response_schema_for(spec, None) == spec.response
+    assert response_schema_for(two, same) == {"anyOf": [two.response, {"type": "string"}]}
+    assert response_schema_for(two, other) == two.response and response_schema_for(two, None) == two.response
+    bare = ToolSpec.parse({"name": "read_file", "description": "Read a file",
+                           "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}})
+    assert response_schema_for(bare, other) == ANY_RESULT_SCHEMA
+    shown = [{"tool": "read_file", "arguments": {"path": "a"}, "output": {"path": "a", "size": 3}}]
+    assert response_schema_for(bare, shown) == {"anyOf": [ANY_RESULT_SCHEMA, shape_schema(shown[0]["output"])]}
     assert shape_schema({"a": [1, {"b": 2}], "c": None}) == {
         "type": "object", "properties": {"a": {"type": "array", "items": {"type": "number"}}, "c": {"type": "null"}},
         "required": ["a", "c"], "additionalProperties": False}
 
-    class Bare(CountingBackend):
-        """The offline backend, answering every call with the bare string a real API-Bank tool sends."""
+    class Answer(CountingBackend):
+        """The offline backend, answering every call with one fixed text (what a real tool sent)."""
 
         schemas: list = []
+        text = '"11"'
 
         def generate(self, requests, *, attempt: int = 0):
             self.schemas.extend(r.response_schema for r in requests)
             super().generate(requests, attempt=attempt)
-            return ['"success"'] * len(requests)
+            return [self.text] * len(requests)
 
-    sim = Simulator([spec], Bare(), max_retries=0)
-    (shown,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=same[:1])])
-    assert (shown.source, shown.output) == ("model", "success")
-    assert {"type": "string"} in Bare.schemas[-1]["anyOf"][0]["anyOf"]  # result branch of the grammar
-    (declared,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=other)])
+    sim = Simulator([one, two, bare], Answer(), max_retries=0)
+    (res,) = sim.simulate_batch([SimCall("BookHotel", {"content": "q"}, examples=same[:1])])
+    assert (res.source, res.output) == ("model", "11")
+    assert {"type": "string"} in Answer.schemas[-1]["anyOf"][0]["anyOf"]  # result branch of the grammar
+    (declared,) = sim.simulate_batch([SimCall("BookHotel", {"content": "q"}, examples=other)])
     assert declared.source == "error" and "response schema" in declared.output["error"]["message"]
+    (res,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"})])
+    assert (res.source, res.output) == ("model", "11")  # the one field, bare, without any example
+    Answer.text = '{"path": "a", "size": 3}'
+    (guess,) = sim.simulate_batch([SimCall("read_file", {"path": "b"})])
+    assert guess.source == "error" and "response schema" in guess.output["error"]["message"]
+    (res,) = sim.simulate_batch([SimCall("read_file", {"path": "b"}, examples=shown)])
+    assert (res.source, res.output) == ("model", {"path": "a", "size": 3})
+
+
+def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:
+    """The grammar of a bare untyped field admits values and objects of two or more keys, never the
+    one-key ``{"error": ...}`` that reads as an error payload (xgrammar cannot exclude a key name)."""
+    xgr = pytest.importorskip("xgrammar")
+    from xgrammar.testing import _is_grammar_accept_string
+
+    from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
+
+    g = xgr.Grammar.from_json_schema(json.dumps(UNTYPED_RESULT_SCHEMA), any_whitespace=False)
+    for text, ok in [('{"error": "x"}', False), ('{"a": 1}', False), ('"success"', True), ("6.0", True),
+                     ('[{"name": "x"}]', True), ('{"time": "06:30", "username": "Jane"}', True)]:
+        assert _is_grammar_accept_string(g, text) is ok, text

@@ -17,6 +17,7 @@ from gtm_core.simulator.backends import (
     decoding_schema,
     tighten_schema,
 )
+from gtm_core.simulator.response_format import response_schema_for
 from gtm_core.synth import ValueSynth
 
 
@@ -44,13 +45,13 @@ def test_every_output_parses_and_validates(tiny_model_dir):  # noqa: F811
     failures = [(r.tool, r.output) for r in results if r.source != "model"]
     assert not failures, failures[:3]
     for s, r in zip(specs, results, strict=True):
-        assert not list(Draft202012Validator(s.response_schema).iter_errors(r.output)), (s.name, r.output)
+        assert not list(Draft202012Validator(response_schema_for(s, None)).iter_errors(r.output)), (s.name, r.output)
     assert sim.counters["model_calls"] >= len(specs)
     # with allow_errors the model may also answer with a well-formed error payload
     mixed = sim.simulate_batch([SimCall(s.name, c.arguments, options=SimOptions(use_cache=False))
                                 for s, c in zip(specs[:32], calls[:32], strict=True)])
     for s, r in zip(specs[:32], mixed, strict=True):
-        schema = ERROR_SCHEMA if r.is_error else s.response_schema
+        schema = ERROR_SCHEMA if r.is_error else response_schema_for(s, None)
         assert r.source == "model" and not list(Draft202012Validator(schema).iter_errors(r.output))
 
 

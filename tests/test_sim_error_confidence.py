@@ -10,8 +10,9 @@ import pytest
 from _sim_support import real_specs, tiny_model_dir  # noqa: F401 - fixture
 
 from gtm_core.llm.base import ScoredText
-from gtm_core.simulator.backends import ANY_RESULT_SCHEMA, TransformersSimBackend
+from gtm_core.simulator.backends import MODEL_ERROR_SCHEMA, TransformersSimBackend
 from gtm_core.simulator.engine import SimCall, Simulator
+from gtm_core.simulator.response_format import ANY_RESULT_SCHEMA, response_schema_for
 from gtm_core.spec import ToolSpec
 
 SPEC = ToolSpec.parse({"name": "get_order", "description": "Look up an order by id",
@@ -34,8 +35,9 @@ class ScriptedModel:
         out = []
         for r in requests:
             self.schemas.append(r.response_schema)
-            errors_allowed = "anyOf" in (r.response_schema or {"anyOf": 1})
-            out.append(ScoredText(NOT_FOUND, self.p_error) if errors_allowed else ScoredText('{"status": "shipped"}', 0.9))
+            errors_allowed = r.response_schema is None or MODEL_ERROR_SCHEMA in r.response_schema.get("anyOf", ())
+            result = '"shipped"' if r.response_schema == ANY_RESULT_SCHEMA else '{"status": "shipped"}'
+            out.append(ScoredText(NOT_FOUND, self.p_error) if errors_allowed else ScoredText(result, 0.9))
         return out
 
 
@@ -47,7 +49,7 @@ def test_low_confidence_errors_become_results(p_error, threshold, want_error) ->
     assert res.source == "model" and res.is_error == want_error
     if not want_error:
         assert res.output == {"status": "shipped"}
-        assert model.schemas[-1] == SPEC.response_schema  # re-decoded without the error branch
+        assert model.schemas[-1] == response_schema_for(SPEC, None)  # re-decoded without the error branch
         assert sim.stats()["counters"]["errors_declined"] == 1
         assert res.attempts == 1  # the re-decode used no retry (same attempt, same bounds)
 

@@ -16,6 +16,7 @@ from _sim_support import real_specs
 from jsonschema import Draft202012Validator
 
 from gtm_core.chat_format import build_messages
+from gtm_core.simulator.response_format import response_schema_for
 from gtm_core.training.base_models import (
     DONE_FILE,
     SMOLLM2_135M,
@@ -152,7 +153,7 @@ def _schema_valid_answers(backend, tools, max_tokens: int = 96) -> list:
         res = sim.simulate(spec.name, vs.arguments(spec.parameters, fill_optional=0.0))
         assert res.source == "model", res
         if not res.is_error:
-            Draft202012Validator(spec.response_schema).validate(res.output)
+            Draft202012Validator(response_schema_for(spec, None)).validate(res.output)
         out.append(res.output)
     return out
 

@@ -27,6 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest, ScoredText
 from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
+from gtm_core.simulator.response_format import ANY_RESULT_SCHEMA
 from gtm_core.spec import canonical_json
 from gtm_core.tool_errors import SEMANTIC_ERROR_TYPES
 
@@ -52,12 +53,6 @@ ANY_OUTPUT_SCHEMA: dict[str, Any] = {"anyOf": [
     {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
     {"type": "object", "properties": {"error": MODEL_ERROR_SCHEMA["properties"]["error"]}, "additionalProperties": {}},
 ]}
-# ... and one that answers a result, never an error payload (a declined low-confidence error): a value
-# that is not an object. An object whose one key is "error" reads as an error payload everywhere
-# (``tool_errors.is_error_payload``), whatever the key holds, and the JSON Schema xgrammar compiles cannot
-# exclude that one key (no ``not``, no lookahead); tools that declare no response format mostly answer
-# text anyway (the recorded MCP and BFCL calls)
-ANY_RESULT_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"], "items": {}}
 # retry n decodes under ever tighter bounds so that it fits the token budget
 RETRY_LIMITS: list[dict[str, int]] = [
     {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},

@@ -187,10 +187,10 @@ def _parsed(text: str) -> Any:
 
 
 def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool,
-                 schema: dict | None | bool = False) -> tuple[bool, Any, str]:
+                 schema: dict | None = None) -> tuple[bool, Any, str]:
     """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
     error payload is accepted only when ``allow_errors`` and never with a structural type. A result
-    must follow ``schema`` (default: the spec's response schema; see ``response_format``)."""
+    must follow ``schema`` (default: ``response_format.response_schema_for(spec, None)``)."""
     try:
         # strict=False: raw control characters inside strings are accepted (xgrammar's length-bounded
         # string rule lets them through); they are escaped again whenever the value is serialised
@@ -205,7 +205,7 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
                 value = close_truncated_json(text)
             except ValueError:
                 return False, None, f"unparseable output: {text[:120]!r}"
-    schema = spec.response_schema if schema is False else schema
+    schema = response_schema_for(spec, None) if schema is None else schema
     claim = structural_claim(value)
     if claim is not None:
         return False, value, (f"model-written structural error {claim!r}: the call passed the gate, so only "
@@ -216,13 +216,12 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
     if allow_errors and is_err:
         err = next(iter(validator_for(ERROR_SCHEMA).iter_errors(value)), None)
         return (err is None), value, ("" if err is None else f"malformed error payload: {err.message[:160]}")
-    if schema is not None:
-        if _recursive(schema) and value_depth(value) > MAX_VALUE_DEPTH + 1:
-            return False, value, f"output {DEPTH_DETAIL}"
-        err = next(iter(validator_for(schema).iter_errors(value)), None)
-        if err is not None:
-            where = "/".join(str(p) for p in err.absolute_path)
-            return False, value, f"output does not match the response schema at '{where}': {err.message[:160]}"
+    if _recursive(schema) and value_depth(value) > MAX_VALUE_DEPTH + 1:
+        return False, value, f"output {DEPTH_DETAIL}"
+    err = next(iter(validator_for(schema).iter_errors(value)), None)
+    if err is not None:
+        where = "/".join(str(p) for p in err.absolute_path)
+        return False, value, f"output does not match the response schema at '{where}': {err.message[:160]}"
     return True, value, ""
 
 
@@ -409,7 +408,7 @@ class Simulator:
             o = call.options
             shots = call.examples if call.examples is not None else (
                 self.examples.for_tool(spec) if self.examples is not None else None)
-            schemas.append(response_schema_for(spec, shots))  # declared, or widened by recorded outputs
+            schemas.append(response_schema_for(spec, shots))  # declared, widened as real tools answer
             reqs.append(ChatRequest(
                 messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
                 payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
@@ -485,8 +484,8 @@ class Simulator:
         pre = getattr(self.backend, "precompile", None)
         if pre is None:
             return 0
-        schemas = {canonical_json(decoding_schema(s.response_schema, allow_errors)): decoding_schema(s.response_schema, allow_errors)
-                   for s in self.tools.values()}
+        decoded = [decoding_schema(response_schema_for(s, None), allow_errors) for s in self.tools.values()]
+        schemas = {canonical_json(d): d for d in decoded}
         return pre(list(schemas.values()), progress=progress)
 
     def warm_prefixes(self, progress: bool = False) -> int:

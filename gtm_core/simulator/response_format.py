@@ -1,12 +1,25 @@
 """The response format a simulated call is held to: the tool's declared response schema, widened by
-what its recorded real outputs show.
+what real tools of its kind are measured to answer and by what its own recorded outputs show.
 
-Declared response schemas and real tools disagree: API-Bank declares ``{"status": ...}`` and the
-tool returns the bare string ``"success"``; a RapidAPI endpoint's template names other keys than the
-live service sends. When the recorded real examples shown for a call include outputs of the *same*
-tool that its declared schema rejects, the output may take their shape too: the schema becomes
-``anyOf[declared, shape of each such output]``. Without such evidence the declared schema stands
-(a tool is never widened by another tool's examples, nor by a guess).
+Declared response schemas and real tools disagree, in three ways the recorded real calls show:
+
+* **A one-field result is often returned bare.** A schema with exactly one property describes the
+  field a tool fills, and many tools return that field's value itself: API-Bank declares
+  ``{"status": ...}`` and ``AddAgenda`` returns ``"success"``, ``Calculator`` returns ``6.0`` for
+  ``{"result": number}``, ``ToolSearcher`` the matched tool for ``{"best_matchs": ...}`` (as MCP's
+  SDK wraps a bare result in ``{"result": ...}``). Others return the object (``GetUserToken``
+  returns ``{"token": ...}``). So the result is ``anyOf[declared, the field's schema]`` and the
+  model, trained on real outputs and shown real examples, chooses.
+* **A tool without a response format answers text.** MCP tools without an ``outputSchema`` answer
+  unstructured content; the recorded MCP, BFCL and RapidAPI tools without one answer text or plain
+  values far more often than an object, and an object guessed without evidence never has the real
+  keys. The result is any JSON value but an object (``ANY_RESULT_SCHEMA``).
+* **A tool's own recorded outputs.** When the real examples shown for a call include outputs of
+  the *same* tool that the schema above rejects, the output may take their shape too
+  (``anyOf[..., shape of each such output]``). Another tool's examples never widen it.
+
+Every result schema here excludes the error payload (an object whose one key is ``error``): errors
+are a separate branch, decided by the gate and the model's confidence, never by a result.
 """
 
 from __future__ import annotations
@@ -19,6 +32,16 @@ from jsonschema import Draft202012Validator
 from gtm_core.schema_refs import has_refs
 from gtm_core.spec import ToolSpec, canonical_json
 from gtm_core.tool_errors import is_error_payload, json_type
+
+# a result of a tool without a response format: any JSON value but an object. An object whose one key
+# is "error" reads as an error payload everywhere (``tool_errors.is_error_payload``), whatever the key
+# holds, and the JSON Schema xgrammar compiles cannot exclude that one key (no ``not``, no lookahead,
+# ``propertyNames`` is ignored)
+ANY_RESULT_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"], "items": {}}
+# any result at all (an untyped field returned bare): a value, or an object of two or more keys
+UNTYPED_RESULT_SCHEMA: dict[str, Any] = {"anyOf": [
+    ANY_RESULT_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]}
+_TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "properties", "items")
 
 SHAPE_DEPTH = 2  # objects and arrays are described this many levels deep; deeper values are any JSON
 SHAPE_KEYS = 24  # an object with more keys is any object
@@ -55,20 +78,43 @@ def shape_schema(value: Any, depth: int = 0) -> dict[str, Any]:
     return {"type": t} if t in ("string", "number", "boolean", "null") else {}
 
 
-def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None) -> dict[str, Any] | None:
+def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema of the one field of a one-property object schema (the value a tool may return
+    bare); None for any other schema. An untyped field is any result (``UNTYPED_RESULT_SCHEMA``)."""
+    props = declared.get("properties")
+    if declared.get("type") != "object" or not isinstance(props, dict) or len(props) != 1 \
+            or declared.get("patternProperties") or isinstance(declared.get("additionalProperties"), dict):
+        return None
+    field = next(iter(props.values()))
+    if not isinstance(field, dict):
+        return None
+    if not any(k in field for k in _TYPING_KEYS):
+        return UNTYPED_RESULT_SCHEMA
+    if field.get("type") == "object" or "properties" in field:
+        return None  # a bare object is read as the declared one's field only by its keys: keep the declared form
+    return field
+
+
+def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
     """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
-    shown with it (``{"tool", "arguments", "output"}`` items): the declared response schema, or
-    ``anyOf`` it and the shapes of the same tool's recorded results that it rejects."""
+    shown with it (``{"tool", "arguments", "output"}`` items): the declared response schema or-its-one
+    field bare, or ``ANY_RESULT_SCHEMA`` without one; or ``anyOf`` that and the shapes of the same
+    tool's recorded results it rejects."""
     declared = spec.response_schema
-    if declared is None or not examples or has_refs(declared):
+    if declared is None:
+        base = ANY_RESULT_SCHEMA
+    elif has_refs(declared):
         return declared
-    outputs = [e.get("output") for e in examples if e.get("tool") == spec.name and not is_error_payload(e.get("output"))]
-    valid = validator_for(declared)
+    else:
+        field = bare_field(declared)
+        base = declared if field is None else {"anyOf": [declared, field]}
+    outputs = [e.get("output") for e in examples or () if e.get("tool") == spec.name and not is_error_payload(e.get("output"))]
+    valid = validator_for(base)
     shapes: dict[str, dict[str, Any]] = {}
     for out in outputs:
         if not valid.is_valid(out):
             s = shape_schema(out)
             shapes.setdefault(canonical_json(s), s)
     if not shapes:
-        return declared
-    return {"anyOf": [declared, *shapes.values()]}
+        return base
+    return {"anyOf": [*(base["anyOf"] if "anyOf" in base and len(base) == 1 else [base]), *shapes.values()]}
