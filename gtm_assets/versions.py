@@ -6,6 +6,7 @@ data files. Editing a prompt or a module changes exactly the versions of the ass
 from __future__ import annotations
 
 from gtm_core.carg.versions import CODE as CARG
+from gtm_core.evaluation.metrics import JUDGE_PROMPTS
 from gtm_core.tools.taxonomy import SEED_TAXONOMY
 from gtm_core.versioning import code_version
 
@@ -30,7 +31,7 @@ TRAINING: dict[str, Entry] = {
 _SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.simulator.gate", "gtm_core.simulator.backends",
                "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
                "gtm_core.simulator.response_format", "gtm_core.simulator.models", "gtm_core.spec")
-_EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
+_EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.metrics", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
                "gtm_core.evaluation.runner", "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces",
                "gtm_core.evaluation.real_split", *_SIMULATION)
 EVALUATION: dict[str, Entry] = {
@@ -39,7 +40,7 @@ EVALUATION: dict[str, Entry] = {
                                 "gtm_core.schema_refs", "gtm_core.simulator.examples", "gtm_core.spec"),
                     "prompts": ("simulator_system",)},
     "eval_table": {"modules": _EVALUATION,
-                   "prompts": (*(f"judge_{m}" for m in ("logic", "sem", "cons", "help", "format", "comp", "det")), "simulator_system")},
+                   "prompts": (*JUDGE_PROMPTS, "simulator_system")},
     "champion": {"modules": ("gtm_core.model_registry",)},
     "sim_to_real_report": {"modules": _EVALUATION, "prompts": ("simulator_system",)},
 }

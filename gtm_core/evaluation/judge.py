@@ -1,9 +1,9 @@
 """The LLM judge of simulated outputs: one rubric prompt per metric (``prompts/judge_<metric>.j2``),
 batched through any ChatModel, seeded; answers are read by ``llm.verdicts.parse_verdict``.
 
-The judge scores Logic, Sem, Cons and Help, and re-checks Format, Comp and Det (their final value
-is the deterministic check AND the judge). Without a configured judge nothing is judged: the
-judged columns stay ``None`` (not measured), never guessed.
+The judge is asked every metric of ``evaluation.metrics`` that a scenario has; for a metric with a
+deterministic check its final value is the check AND the judge. Without a configured judge nothing
+is judged: the judge-only columns stay ``None`` (not measured), never guessed.
 """
 
 from __future__ import annotations
@@ -13,17 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gtm_core.evaluation.metrics import BY_KEY, SCENARIO_METRICS
 from gtm_core.llm.base import ChatModel, prompt_request
 from gtm_core.llm.verdicts import VERDICT_SCHEMA, Verdict, parse_verdict
-
-JUDGED = ("logic", "sem", "cons", "help")          # only the judge can measure these (Cons also deterministically)
-RECHECKED = ("format", "comp", "det")              # deterministic, re-checked by the judge
-SCENARIO_METRICS = {"single": ("format", "logic", "sem", "comp"),
-                    "multi": ("format", "logic", "sem", "comp", "cons"),
-                    "error": ("det", "help")}
-def judge_metrics(scenario: str) -> tuple[str, ...]:
-    """The metrics the judge is asked about for a scenario (judged + re-checked ones)."""
-    return SCENARIO_METRICS[scenario]
 
 
 @dataclass
@@ -51,10 +43,10 @@ def run_judge(chat: ChatModel | None, items: Sequence[JudgeItem], *, seed: int =
         return [{} for _ in items]
     reqs, where = [], []
     for i, it in enumerate(items):
-        for metric in judge_metrics(it.scenario):
+        for metric in SCENARIO_METRICS[it.scenario]:
             payload = {"tool": it.tool, "arguments": it.arguments, "output": it.output, "history": it.history,
                        "error_type": it.error_type, "error_field": it.error_field}
-            reqs.append(prompt_request(f"judge_{metric}", payload, response_schema=VERDICT_SCHEMA,
+            reqs.append(prompt_request(BY_KEY[metric].prompt, payload, response_schema=VERDICT_SCHEMA,
                                        temperature=0.0, seed=seed))
             where.append((i, metric))
     answers = chat.generate(reqs, progress=progress) if reqs else []
@@ -67,6 +59,3 @@ def run_judge(chat: ChatModel | None, items: Sequence[JudgeItem], *, seed: int =
 def verdict_json(v: dict[str, Verdict]) -> str:
     return json.dumps({k: {"passed": x.passed, "score": x.score, "reason": x.reason[:200]} for k, x in v.items()})
 
-
-def prompt_names() -> tuple[str, ...]:
-    return tuple(f"judge_{m}" for m in (*JUDGED, *RECHECKED))

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from gtm_core.evaluation.judge import JudgeItem, run_judge, verdict_json
-from gtm_core.evaluation.tables import METRICS, all_pass, reasons_json, score_sample
+from gtm_core.evaluation.metrics import METRICS
+from gtm_core.evaluation.tables import all_pass, reasons_json, score_sample
 from gtm_core.settings import Settings
 from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions, SimResult, Simulator
 from gtm_core.simulator.models import ModelRef, make_backend

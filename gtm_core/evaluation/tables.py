@@ -13,16 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from gtm_core.evaluation import checks
-from gtm_core.evaluation.judge import SCENARIO_METRICS
+from gtm_core.evaluation.metrics import (
+    BY_KEY,
+    LABELS,
+    METRICS,
+    SCENARIO_LABELS,
+    SCENARIO_METRICS,
+    SCENARIOS,
+)
 from gtm_core.llm.verdicts import Verdict
 from gtm_core.spec import ToolSpec
-
-METRICS = ("format", "logic", "sem", "comp", "cons", "det", "help")
-LABELS = {"format": "Format", "logic": "Logic", "sem": "Sem", "comp": "Comp", "cons": "Cons", "det": "Det",
-          "help": "Help", "all": "All"}
-SCENARIO_LABELS = {"single": "Single-turn", "multi": "Multi-turn", "error": "Error"}
-DETERMINISTIC = {"format", "comp", "cons", "det"}
 
 
 def score_sample(spec: ToolSpec, scenario: str, arguments: Any, history: list[dict[str, Any]], output: Any,
@@ -30,15 +30,7 @@ def score_sample(spec: ToolSpec, scenario: str, arguments: Any, history: list[di
     """Every Table-1 metric of one simulated output (None = not measured) and the reasons of failures.
     A deterministic metric re-checked by the judge passes only when both agree it passes."""
     wanted = SCENARIO_METRICS[scenario]
-    det: dict[str, list[str]] = {}
-    if "format" in wanted:
-        det["format"] = checks.check_format(spec, output)
-    if "comp" in wanted:
-        det["comp"] = checks.check_comp(spec, output)
-    if "cons" in wanted:
-        det["cons"] = checks.check_cons(arguments, output, history)
-    if "det" in wanted:
-        det["det"] = checks.check_det(output)
+    det = {m: BY_KEY[m].check(spec, arguments, history, output) for m in wanted if BY_KEY[m].check is not None}
     verdicts = verdicts or {}
     values: dict[str, bool | None] = dict.fromkeys(METRICS)
     reasons: list[str] = []
@@ -73,7 +65,7 @@ def metric_table(results: pd.DataFrame, keys: Sequence[str] = ("model", "split")
         key = key if isinstance(key, tuple) else (key,)
         base = dict(zip(keys, key, strict=True))
         alls = []
-        for scen in ("single", "multi", "error"):
+        for scen in SCENARIOS:
             s = g[g["scenario"] == scen]
             measured_metrics = []
             for m in (*SCENARIO_METRICS[scen], "all"):
@@ -97,7 +89,7 @@ def wide_table(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> 
     """Table 1's layout: one row per key, columns ``Single-turn Format`` … ``Error All``, ``Avg``;
     unmeasured cells ``n/m``."""
     cols: list[str] = []
-    for scen in ("single", "multi", "error"):
+    for scen in SCENARIOS:
         cols += [f"{SCENARIO_LABELS[scen]} {LABELS[m]}" for m in (*SCENARIO_METRICS[scen], "all")]
     out = []
     for key, g in long.groupby(list(keys), sort=False, dropna=False):
