@@ -1,17 +1,16 @@
-"""``gtm serve`` (HTTP or MCP front of the simulator) and ``gtm simulate TOOL --args '{...}'``."""
+"""``gtm serve``: the simulator behind HTTP or MCP; ``build_simulator`` is shared with ``gtm simulate``."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-from gtm_core.cli.app import app, console, emit
+from gtm_core.cli.app import app, console
 from gtm_core.simulator.models import DEFAULT_MODEL
 
 
-def _simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
+def build_simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
                api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
                lenient_types: bool = True, backend_kw: dict | None = None, sim_kw: dict | None = None):
     from gtm_core.simulator.backends import make_backend
@@ -91,7 +90,7 @@ def serve(
 def _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
            max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token,
            sim_kw: dict | None = None) -> None:
-    sim = _simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
+    sim = build_simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
                      backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb,
                                  "cpu_threads": cpu_threads}, sim_kw=sim_kw)
     if warmup:
@@ -117,26 +116,3 @@ def _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, 
     run_http(create_app(sim, token=token, max_batch=max_batch, max_wait_ms=max_wait_ms, max_queue=max_queue,
                         mcp_path="/mcp" if mcp_http else None),
              host, port, log_level="warning")
-
-
-@app.command()
-def simulate(
-    tool_name: str = typer.Argument(..., metavar="TOOL"),
-    args: str = typer.Option("{}", "--args", help="arguments as a JSON object"),
-    tools: Path | None = typer.Option(None, exists=True, dir_okay=False, help="JSONL of tool specs (default: DuckDB tools table)"),
-    backend: str = typer.Option("offline"), model: str | None = typer.Option(None), base_url: str | None = typer.Option(None),
-    seed: int | None = typer.Option(None), hint: str | None = typer.Option(None, help="ground-truth hint (search-like tools)"),
-    max_tokens: int = typer.Option(512), as_json: bool = typer.Option(False, "--json"),
-) -> None:
-    """Simulate one call of TOOL and print the result."""
-    try:
-        arguments = json.loads(args)
-    except json.JSONDecodeError as e:
-        raise typer.BadParameter(f"invalid JSON: {e}", param_hint="--args") from None
-    sim = _simulator(tools, [tool_name], backend, model, base_url, None, None, tool_name == "search", max_tokens)
-    if tool_name not in sim.tools:
-        raise typer.BadParameter(f"unknown tool {tool_name!r}", param_hint="TOOL")
-    res = sim.simulate(tool_name, arguments, options={"seed": seed, "hint": hint})
-    emit(res.to_dict(), as_json)
-    if res.source == "error":
-        raise typer.Exit(1)

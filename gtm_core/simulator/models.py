@@ -81,6 +81,13 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
     return backends.make_backend(ref.kind, path, max_tokens=max_tokens)
 
 
+def backend_for(model: str | None, settings: Settings, *, seed: int = 0, max_tokens: int = 512,
+                batch_size: int = 16) -> tuple[ModelRef, Any]:
+    """``parse_model(model)`` and its backend (``make_backend``): what ``gtm audit`` and ``gtm eval`` score."""
+    ref = parse_model(model, settings)
+    return ref, make_backend(ref, settings, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
+
+
 def registry_versions(settings: Settings, name: str = MODEL_NAME) -> list[dict[str, Any]]:
     """Registered versions of ``name``, newest first ([] when none is registered)."""
     from gtm_core import model_registry as registry
