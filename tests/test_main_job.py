@@ -65,7 +65,7 @@ def test_champion_resolves_and_simulates(main_job):
     from gtm_core import model_registry as registry
     from gtm_core.settings import get_settings
     from gtm_core.simulator import Simulator, load_tools
-    from gtm_core.simulator.backends import make_backend
+    from gtm_core.simulator.backends import BackendOptions, make_backend
     from gtm_core.synth import ValueSynth
 
     s = get_settings(data_dir=data)
@@ -75,7 +75,7 @@ def test_champion_resolves_and_simulates(main_job):
     assert (path / "adapter_config.json").exists()
     specs, _ = load_tools(duckdb_path=s.duckdb_path)
     spec = next(t for t in specs if t.response_schema and t.required)
-    sim = Simulator(specs, make_backend("transformers", str(path), max_tokens=96))
+    sim = Simulator(specs, make_backend("transformers", str(path), options=BackendOptions(max_tokens=96)))
     ok = sim.simulate(spec.name, ValueSynth(1).arguments(spec.parameters))
     assert ok.source in ("model", "simulator_error")
     bad = sim.simulate(spec.name, {})

@@ -12,8 +12,9 @@ from gtm_core.simulator.models import DEFAULT_MODEL
 
 def build_simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
                api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
-               lenient_types: bool = True, backend_kw: dict | None = None, sim_kw: dict | None = None):
-    from gtm_core.simulator.backends import make_backend
+               lenient_types: bool = True, options=None, sim_kw: dict | None = None):
+    """The Simulator ``gtm serve`` and ``gtm simulate`` answer with (``options``: BackendOptions)."""
+    from gtm_core.simulator.backends import BackendOptions, make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
 
     names = list(tool) if tool else None
@@ -33,11 +34,9 @@ def build_simulator(tools: Path | None, tool: list[str] | None, backend: str, mo
         specs.append(search_spec())
     if not specs:
         raise typer.BadParameter("no tools to serve", param_hint="--tools")
-    kw = {"max_tokens": max_tokens} if backend in ("transformers", "vllm") else {}
-    if backend == "transformers":
-        kw.update(backend_kw or {})
     be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
-                      base_url=base_url, api_key=api_key, lora_path=lora, **kw)
+                      base_url=base_url, api_key=api_key, lora_path=lora,
+                      options=options or BackendOptions(max_tokens=max_tokens))
     shots = None
     if backend != "offline":  # a model reads the prompt: show it recorded real calls (settings.real_examples_k)
         from gtm_core.evaluation.real_split import shared_example_index
@@ -90,9 +89,12 @@ def serve(
 def _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
            max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token,
            sim_kw: dict | None = None) -> None:
+    from gtm_core.simulator.backends import BackendOptions
+
+    options = BackendOptions(max_tokens=max_tokens, batch_size=max_batch, continuous=continuous,
+                             prefix_cache_mb=prefix_cache_mb, cpu_threads=cpu_threads)
     sim = build_simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
-                     backend_kw={"continuous": continuous, "batch_size": max_batch, "prefix_cache_mb": prefix_cache_mb,
-                                 "cpu_threads": cpu_threads}, sim_kw=sim_kw)
+                          options=options, sim_kw=sim_kw)
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:

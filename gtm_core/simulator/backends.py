@@ -22,6 +22,7 @@ import logging
 import math
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -457,12 +458,33 @@ def resolve_model(model: str | Path) -> Path:
     return p
 
 
+@dataclass(frozen=True)
+class BackendOptions:
+    """Settings that travel to a local model backend, typed (``gtm serve``'s flags, eval and audit
+    fill them): ``max_tokens`` for transformers and vLLM, the rest for transformers (batch rows,
+    continuous batching, prompt-prefix KV memory, CPU threads of the decode loop; None: torch's)."""
+
+    max_tokens: int = 512
+    batch_size: int = 32
+    continuous: bool = False
+    prefix_cache_mb: int = 512
+    cpu_threads: int | None = 1
+
+
+# a backend kind -> its class; adding a backend is one class and one entry here (and its branch below
+# when its constructor needs more than the options)
+BACKENDS: dict[str, type] = {"offline": OfflineSimBackend, "transformers": TransformersSimBackend,
+                             "vllm": VLLMSimBackend, "openai": OpenAISimBackend}
+
+
 def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed: int = 0,
                  base_url: str | None = None, api_key: str | None = None, lora_path: str | None = None,
-                 **kw) -> SimBackend:
-    """Build a simulator backend by name: offline | transformers | vllm | openai."""
-    if kind not in ("offline", "openai", "transformers", "vllm"):
-        raise ValueError(f"backend: unknown kind {kind!r} (offline, transformers, vllm, openai)")
+                 options: BackendOptions | None = None, **kw) -> SimBackend:
+    """Build a simulator backend by kind (``BACKENDS``); ``kw`` goes to the backend as is (the OpenAI
+    client's ``concurrency``, vLLM engine arguments)."""
+    if kind not in BACKENDS:
+        raise ValueError(f"backend: unknown kind {kind!r} ({', '.join(BACKENDS)})")
+    o = options or BackendOptions()
     if kind == "offline":
         return OfflineSimBackend(seed=seed)
     if kind == "openai":
@@ -471,5 +493,6 @@ def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed
         return OpenAISimBackend(str(model or "gtm"), base_url, api_key, **kw)
     path = resolve_model(model or "models:/gtm@champion")
     if kind == "transformers":
-        return TransformersSimBackend(path, **kw)
-    return VLLMSimBackend(path, lora_path=lora_path, **kw)
+        return TransformersSimBackend(path, max_tokens=o.max_tokens, batch_size=o.batch_size, continuous=o.continuous,
+                                      prefix_cache_mb=o.prefix_cache_mb, cpu_threads=o.cpu_threads, **kw)
+    return VLLMSimBackend(path, lora_path=lora_path, max_tokens=o.max_tokens, **kw)

@@ -74,11 +74,9 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
         raise
     except Exception as e:  # registry: unknown name / alias / version
         raise ValueError(f"model {uri!r}: {e}") from None
-    if ref.kind == "transformers":
-        # continuous batching over every core: evaluation is the only work of its process
-        return backends.TransformersSimBackend(path, max_tokens=max_tokens, batch_size=batch_size,
-                                               continuous=True, cpu_threads=None)
-    return backends.make_backend(ref.kind, path, max_tokens=max_tokens)
+    # continuous batching over every core: evaluation is the only work of its process
+    return backends.make_backend(ref.kind, path, options=backends.BackendOptions(
+        max_tokens=max_tokens, batch_size=batch_size, continuous=True, cpu_threads=None))
 
 
 def backend_for(model: str | None, settings: Settings, *, seed: int = 0, max_tokens: int = 512,
