@@ -45,7 +45,8 @@ EVALUATION: dict[str, Entry] = {
     "sim_to_real_report": {"modules": _EVALUATION, "prompts": ("simulator_system",)},
 }
 
-MAPS: dict[str, Entry] = {"mcp_map": {"modules": ("gtm_core.mcp_map", "gtm_core.embed", "gtm_assets.defs.maps")}}
+MAPS: dict[str, Entry] = {"mcp_map": {"modules": ("gtm_core.mcp_map", "gtm_core.tools.tool_lists", "gtm_core.plots",
+                                                   "gtm_core.embed", "gtm_assets.defs.maps")}}
 
 DOMAINS: dict[str, Entry] = {
     "cuda_validator_dataset": {"modules": ("gtm_core.domains.cuda", "gtm_core.chat_format", "gtm_assets.defs.domains"),

@@ -8,7 +8,6 @@ by their most frequent words; chosen tools (search, retrieval, CUDA validator) a
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import Counter
@@ -18,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from gtm_core.plots import map_kinds, save_map_html, save_map_png
+from gtm_core.tools.tool_lists import MapTool, load_tool_lists, split_name, tools_from_specs
 
 DEFAULT_MARKERS: dict[str, str] = {
     "search": r"(^|[_\-.\s])search|search($|[_\-.\s])|web_search|bing",
@@ -36,129 +38,6 @@ DEFAULT_PROBES: list[tuple[str, str, str]] = [
 _EXTRA_STOP = {"tool", "tools", "api", "returns", "return", "given", "specified", "using", "use", "based",
                "provided", "data", "information", "list", "get", "set", "new", "specific", "allows", "mcp",
                "server", "e.g", "etc", "args", "http", "https", "www", "com", "id", "ids", "result", "results", "default", "optional", "string"}
-
-
-class ToolListError(ValueError):
-    """A tool list that cannot be read: names the source, the item/field and the reason."""
-
-    def __init__(self, source: str, where: str, reason: str):
-        self.source, self.where, self.reason = source, where, reason
-        super().__init__(f"{source}: {where}: {reason}")
-
-
-@dataclass
-class MapTool:
-    """A point of the map: a tool's name and description (plus where it came from)."""
-
-    name: str
-    description: str
-    source: str = ""
-    group: str = ""  # MCP server / simulated field
-
-    @property
-    def text(self) -> str:
-        words = split_name(self.name)
-        return f"{words}: {self.description}" if self.description else words
-
-
-def split_name(name: str) -> str:
-    """``getPlayerStats`` / ``get_player-stats`` -> ``get Player Stats`` / ``get player stats``."""
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"[_\-.]+", " ", name)).strip()
-
-
-# ---- loading -------------------------------------------------------------------------------------
-def _items_from_obj(obj: Any, source: str) -> list[Any]:
-    if isinstance(obj, list):
-        return obj
-    if isinstance(obj, dict):
-        if isinstance(obj.get("result"), dict) and "tools" in obj["result"]:  # JSON-RPC tools/list reply
-            obj = obj["result"]
-        if "tools" in obj:
-            if not isinstance(obj["tools"], list):
-                raise ToolListError(source, "tools", f"must be a list, got {type(obj['tools']).__name__}")
-            return obj["tools"]
-        return [obj]
-    raise ToolListError(source, "<root>", f"expected a JSON object or list, got {type(obj).__name__}")
-
-
-def parse_tool_list(text: str, source: str = "") -> tuple[list[MapTool], list[dict[str, Any]]]:
-    """Tools from JSON (``{"tools": [...]}``, a JSON-RPC reply, a list) or JSONL text.
-
-    Each item needs a ``name`` (or ``server``/``title`` for catalogue entries); items without one are
-    returned as rejects ``{"source", "index", "field", "reason", "raw"}`` instead of being dropped.
-    """
-    text = text.strip()
-    if not text:
-        raise ToolListError(source, "<root>", "empty tool list")
-    try:
-        items = _items_from_obj(json.loads(text), source)
-    except json.JSONDecodeError:
-        items = []
-        for ln, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                items.extend(_items_from_obj(json.loads(line), source))
-            except json.JSONDecodeError as e:
-                raise ToolListError(source, f"line {ln}", f"not JSON: {e.msg}") from None
-    tools: list[MapTool] = []
-    rejects: list[dict[str, Any]] = []
-    for i, it in enumerate(items):
-        if not isinstance(it, dict):
-            rejects.append({"source": source, "index": i, "field": "<item>",
-                            "reason": f"a tool must be an object, got {type(it).__name__}", "raw": it})
-            continue
-        name = it.get("name") or it.get("server") or it.get("title")
-        if not isinstance(name, str) or not name.strip():
-            rejects.append({"source": source, "index": i, "field": "name", "reason": "name is empty or missing",
-                            "raw": it})
-            continue
-        desc = it.get("description") or ""
-        if not isinstance(desc, str):
-            rejects.append({"source": source, "index": i, "field": "description",
-                            "reason": "description must be a string", "raw": it})
-            continue
-        tools.append(MapTool(name.strip(), desc.strip(), source=str(it.get("source") or source),
-                             group=str(it.get("mcp_server") or it.get("category") or it.get("domain") or "")))
-    return tools, rejects
-
-
-def load_tool_list(location: str | Path, *, timeout_s: float = 30.0) -> tuple[list[MapTool], list[dict[str, Any]]]:
-    """Read a tool list from a local file or an http(s) URL (see ``parse_tool_list``)."""
-    loc = str(location)
-    if re.match(r"^https?://", loc):
-        import httpx
-
-        try:
-            r = httpx.get(loc, timeout=timeout_s, follow_redirects=True)
-            r.raise_for_status()
-        except httpx.HTTPError as e:
-            raise ToolListError(loc, "<url>", f"cannot fetch: {e}") from None
-        return parse_tool_list(r.text, loc)
-    p = Path(loc).expanduser()
-    if not p.is_file():
-        raise ToolListError(loc, "<path>", "no such file")
-    return parse_tool_list(p.read_text(encoding="utf-8"), p.name)
-
-
-def load_tool_lists(locations: Iterable[str | Path]) -> tuple[list[MapTool], list[dict[str, Any]]]:
-    """Several lists concatenated (duplicates by name+description removed)."""
-    seen: set[tuple[str, str]] = set()
-    tools: list[MapTool] = []
-    rejects: list[dict[str, Any]] = []
-    for loc in locations:
-        t, r = load_tool_list(loc)
-        rejects.extend(r)
-        for x in t:
-            if (x.name, x.description) not in seen:
-                seen.add((x.name, x.description))
-                tools.append(x)
-    return tools, rejects
-
-
-def tools_from_specs(specs: Iterable[Any]) -> list[MapTool]:
-    """Map points for ToolSpecs (the simulated repository)."""
-    return [MapTool(s.name, s.description, source=s.source, group=s.field) for s in specs]
 
 
 # ---- analysis ------------------------------------------------------------------------------------
@@ -361,145 +240,13 @@ def build_map(mcp_tools: Sequence[MapTool], simulated_tools: Sequence[MapTool], 
                      mixing, k, proj, marks, regions_m, regions_s, embedder=str(name))
 
 
-# ---- plots ---------------------------------------------------------------------------------------
-_COLORS = {"mcp": "#1f77b4", "simulated": "#ff7f0e"}
-_MARK_COLORS = ["#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
-
-
-def _kinds(res: MapResult) -> list[str]:
-    return ["mcp"] * res.n_mcp + ["simulated"] * res.n_simulated
-
-
-def save_png(res: MapResult, path: str | Path, *, dpi: int = 120) -> Path:
-    """A static figure with one panel per projection (matplotlib, Agg backend)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    names = list(res.projections)
-    fig, axes = plt.subplots(1, max(1, len(names)), figsize=(7 * max(1, len(names)), 6.5), squeeze=False)
-    n = res.n_mcp + res.n_simulated
-    for ax, pname in zip(axes[0], names, strict=False):
-        xy = res.projections[pname]
-        ax.scatter(xy[res.n_mcp:n, 0], xy[res.n_mcp:n, 1], s=6, alpha=0.5, c=_COLORS["simulated"],
-                   label=f"simulated APIs ({res.n_simulated})")
-        ax.scatter(xy[:res.n_mcp, 0], xy[:res.n_mcp, 1], s=6, alpha=0.5, c=_COLORS["mcp"],
-                   label=f"MCP tools ({res.n_mcp})")
-        for j, (label, idx) in enumerate(res.markers.items()):
-            if idx:
-                ax.scatter(xy[idx, 0], xy[idx, 1], s=30, facecolors="none", linewidths=1.2,
-                           edgecolors=_MARK_COLORS[j % len(_MARK_COLORS)], label=f"name ~ {label} ({len(idx)})")
-        for j, (label, _t) in enumerate(res.probes):
-            x, y = xy[n + j]
-            ax.scatter([x], [y], marker="*", s=260, c=_MARK_COLORS[j % len(_MARK_COLORS)],
-                       edgecolors="black", linewidths=0.8, zorder=5)
-            ax.annotate(label, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=10, weight="bold")
-        ax.set_title(f"{pname.upper()} — overlap {res.overlap_share:.1%} (cos ≥ {res.radius})")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.legend(loc="lower left", fontsize=8, markerscale=1.5)
-    fig.tight_layout()
-    fig.savefig(path, dpi=dpi)
-    plt.close(fig)
-    return path
-
-
-_HTML = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>GTM MCP coverage map</title>
-<style>
-body{{font-family:sans-serif;margin:16px}} svg{{border:1px solid #ccc;background:#fff}}
-circle.mcp{{fill:#1f77b4}} circle.simulated{{fill:#ff7f0e}} circle{{fill-opacity:.55}}
-circle.marked{{stroke-width:1.5;fill-opacity:.9}} circle:hover{{stroke:#000;stroke-width:2}}
-#tip{{position:fixed;pointer-events:none;background:#222;color:#fff;padding:4px 8px;border-radius:4px;
-font-size:12px;max-width:420px;display:none}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:2px 6px}}
-</style></head><body>
-<h2>MCP tools vs simulated APIs</h2>
-<p>{stats}</p>
-<p>Projection: {buttons} &nbsp; Show: <label><input type="checkbox" checked onchange="tog('mcp',this)"> MCP</label>
-<label><input type="checkbox" checked onchange="tog('simulated',this)"> simulated</label></p>
-{svgs}
-<div id="tip"></div>
-<h3>Regions</h3>{regions}
-<script>
-var tip=document.getElementById('tip');
-document.querySelectorAll('svg circle, svg path').forEach(function(c){{
- c.addEventListener('mousemove',function(e){{tip.style.display='block';tip.textContent=c.getAttribute('data-t');
- tip.style.left=(e.clientX+12)+'px';tip.style.top=(e.clientY+12)+'px';}});
- c.addEventListener('mouseleave',function(){{tip.style.display='none';}});}});
-function show(p){{document.querySelectorAll('svg.proj').forEach(function(s){{s.style.display=(s.id==='p-'+p)?'':'none';}});}}
-function tog(k,b){{document.querySelectorAll('circle.'+k).forEach(function(c){{c.style.display=b.checked?'':'none';}});}}
-</script></body></html>
-"""
-
-
-def save_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
-    """A self-contained interactive page: inline SVG per projection, hover labels, toggles (no
-    external scripts, styles or fonts)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    kinds = _kinds(res)
-    tools = res.mcp + res.simulated
-    marked = {i: label for label, idx in res.markers.items() for i in idx}
-    mark_color = {label: _MARK_COLORS[j % len(_MARK_COLORS)] for j, label in enumerate(res.markers)}
-    n = len(tools)
-    svgs, buttons = [], []
-    for pi, (pname, xy) in enumerate(res.projections.items()):
-        lo, hi = xy.min(axis=0), xy.max(axis=0)
-        span = np.where(hi - lo > 0, hi - lo, 1.0)
-        pts = (xy - lo) / span * (size - 40) + 20
-        hidden = "" if pi == 0 else ' style="display:none"'
-        parts = [f'<svg class="proj" id="p-{pname}" width="{size}" height="{size}"{hidden}>']
-        for i in range(n):
-            t = tools[i]
-            cov = ""
-            if kinds[i] == "mcp":
-                cov = f" | nearest simulated cos {res.nearest_sim[i]:.2f}"
-            else:
-                cov = f" | nearest MCP cos {res.nearest_mcp[i - res.n_mcp]:.2f}"
-            tag = f"[{kinds[i]}{'/' + marked[i] if i in marked else ''}] {t.name}: {t.description[:200]}{cov}"
-            stroke = f' class="{kinds[i]} marked" stroke="{mark_color[marked[i]]}" r="5"' if i in marked \
-                else f' class="{kinds[i]}" r="2.5"'
-            parts.append(f'<circle cx="{pts[i, 0]:.1f}" cy="{pts[i, 1]:.1f}"{stroke} '
-                         f'data-t="{html.escape(tag, quote=True)}"/>')
-        for j, (label, t) in enumerate(res.probes):
-            x, y = pts[n + j]
-            info = res.probe_nearest[j]
-            tag = (f"[probe {label}] {t.name}: {t.description} | {info['region']} (MCP {info['nearest_mcp']:.2f}, "
-                   f"simulated {info['nearest_simulated']:.2f})")
-            star = " ".join(f"{x + r * np.cos(a):.1f},{y + r * np.sin(a):.1f}" for k in range(10)
-                            for a, r in [(np.pi / 2 + k * np.pi / 5, 11 if k % 2 == 0 else 4.5)])
-            parts.append(f'<path d="M{star.replace(" ", " L")} Z" fill="{_MARK_COLORS[j % len(_MARK_COLORS)]}" '
-                         f'stroke="#000" data-t="{html.escape(tag, quote=True)}"/>'
-                         f'<text x="{x + 10:.1f}" y="{y - 10:.1f}" font-size="13" font-weight="bold">'
-                         f'{html.escape(label)}</text>')
-        parts.append("</svg>")
-        svgs.append("".join(parts))
-        buttons.append(f'<button onclick="show(\'{pname}\')">{pname.upper()}</button>')
-    s = res.summary()
-    stats = html.escape(f"{res.n_mcp} MCP tools, {res.n_simulated} simulated APIs; overlap share "
-                        f"{res.overlap_share:.1%} (nearest simulated cos ≥ {res.radius}); simulated covered "
-                        f"{res.simulated_covered_share:.1%}; kNN mixing {res.knn_mixing:.2f} (k={res.knn_k}); "
-                        f"embedder {res.embedder}. Marked by name: "
-                        + ", ".join(f"{k} ({v})" for k, v in s["markers"].items()))
-    rows = "".join(f"<tr><td>{html.escape(r.side)}</td><td>{r.size}</td><td>{html.escape(', '.join(r.words))}</td>"
-                   f"<td>{html.escape(', '.join(r.examples))}</td></tr>"
-                   for r in res.regions_mcp_only + res.regions_simulated_only)
-    regions = f"<table><tr><th>side</th><th>size</th><th>top words</th><th>examples</th></tr>{rows}</table>"
-    path.write_text(_HTML.format(stats=stats, buttons=" ".join(buttons), svgs="\n".join(svgs), regions=regions),
-                    encoding="utf-8")
-    return path
-
-
 def points_frame(res: MapResult):
     """Per-point table (kind, name, description, nearest cosine, covered, coordinates)."""
     import pandas as pd
 
     tools = res.mcp + res.simulated
     n = len(tools)
-    kinds = _kinds(res)
+    kinds = map_kinds(res)
     near = np.r_[res.nearest_sim, res.nearest_mcp]
     marked = {i: label for label, idx in res.markers.items() for i in idx}
     df = pd.DataFrame({"kind": kinds, "name": [t.name for t in tools],
@@ -515,8 +262,8 @@ def write_outputs(res: MapResult, out_dir: str | Path, stem: str = "mcp_map") ->
     """PNG + HTML + summary JSON into ``out_dir``; returns their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    png = save_png(res, out / f"{stem}.png")
-    page = save_html(res, out / f"{stem}.html")
+    png = save_map_png(res, out / f"{stem}.png")
+    page = save_map_html(res, out / f"{stem}.html")
     summ = out / f"{stem}.json"
     summ.write_text(json.dumps(res.summary(), indent=2, ensure_ascii=False), encoding="utf-8")
     return {"png": str(png), "html": str(page), "summary": str(summ)}

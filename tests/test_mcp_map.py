@@ -14,20 +14,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gtm_core.mcp_map import (
-    MapTool,
-    ToolListError,
-    build_map,
-    knn_mixing,
-    load_tool_list,
-    parse_tool_list,
-    save_html,
-    save_png,
-    tools_from_specs,
-    top_words,
-)
+from gtm_core.mcp_map import build_map, knn_mixing, top_words
+from gtm_core.plots import save_map_html as save_html
+from gtm_core.plots import save_map_png as save_png
 from gtm_core.settings import get_settings
 from gtm_core.spec import parse_specs
+from gtm_core.tools.tool_lists import (
+    MapTool,
+    ToolListError,
+    load_tool_list,
+    parse_tool_list,
+    tools_from_specs,
+)
 
 SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
 SPEC_FILES = ["seal_tools_tools.jsonl", "toolbench_rapidapi_tools.jsonl", "api_bank_tools.jsonl",

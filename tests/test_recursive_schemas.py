@@ -64,8 +64,8 @@ def test_tree_tool_gate_carg_and_offline_teacher():
     from gtm_core.carg.errors import detect_errors, make_error
     from gtm_core.carg.validate import v_format
     from gtm_core.chat_format import build_messages
-    from gtm_core.mcp_map import tools_from_specs
     from gtm_core.tool_errors import ERROR_TYPES
+    from gtm_core.tools.tool_lists import tools_from_specs
 
     spec = ToolSpec.parse(TREE_TOOL)
     gate = Gate(spec)

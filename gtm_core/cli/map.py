@@ -49,8 +49,9 @@ def map_cmd(
 ) -> None:
     """Embed MCP tools and the simulated tools, project (t-SNE/UMAP), report the overlap share."""
     from gtm_core.embed import Embedder
-    from gtm_core.mcp_map import ToolListError, map_repository
+    from gtm_core.mcp_map import map_repository
     from gtm_core.settings import get_settings
+    from gtm_core.tools.tool_lists import ToolListError
 
     s = get_settings()
     specs = load_simulated(s, simulated)
