@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from gtm_core.schema_refs import MAX_REF_DEPTH, resolve
@@ -64,6 +65,20 @@ _NAME_RULES: list[tuple[re.Pattern, str]] = [
         (r"(file|path|filename)", "file"), (r"(domain|host)", "domain"),
     ]
 ]
+
+
+@lru_cache(maxsize=100_000)
+def snake_case(name: str) -> str:
+    """``orderId`` / ``order-id`` -> ``order_id``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace("-", "_")
+
+
+_ID = re.compile(r"(^|_)(id|uuid|guid|ids)$")
+
+
+def is_id(name: str) -> bool:
+    """Whether a parameter names an identifier (hotel_id, orderId, uuid)."""
+    return bool(_ID.search(snake_case(name))) or classify(name) == "id"
 
 
 def classify(name: str, description: str = "") -> str | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -27,7 +26,7 @@ from gtm_core.llm.base import ChatModel, prompt_request
 from gtm_core.llm.verdicts import VERDICT_SCHEMA, parse_verdict
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.spec import ToolSpec
-from gtm_core.synth import classify
+from gtm_core.synth import classify, is_id, snake_case
 from gtm_core.values import is_scalar, same_value
 
 JUDGE_CONTRADICTION = "judge_contradiction"
@@ -68,7 +67,7 @@ class ToolChecker:
             open_params=not props and spec.parameters.get("additionalProperties") is not False,
             pairs=range_pairs(list(props)),
             count_params=tuple(n for n, s in props.items()
-                               if _COUNT.search(_snake(n)) and isinstance(s, dict) and s.get("type") in ("integer", "number")),
+                               if _COUNT.search(snake_case(n)) and isinstance(s, dict) and s.get("type") in ("integer", "number")),
             fast_params=compile_schema(spec.parameters),
             fast_response=compile_schema(rs) if rs else None,
             ground=frozenset(tokens(spec.name.replace("_", " ")) | tokens(spec.description)),
@@ -100,17 +99,12 @@ def checker(spec: ToolSpec) -> ToolChecker:
     return _BY_OBJECT[id(spec)]
 
 
-@lru_cache(maxsize=100_000)
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace("-", "_")
-
-
 def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """(low, high) parameter pairs that must be ordered: min_x/max_x, x_from/x_to, start/end dates."""
     lows: dict[str, str] = {}
     highs: dict[str, str] = {}
     for n in names:
-        s = _snake(n)
+        s = snake_case(n)
         m = _LOW.match(s)
         if m:
             lows[(m.group(2) if m.group(1) else m.group(3)) or ""] = n
@@ -254,14 +248,6 @@ def _history_values(history: Sequence[dict[str, Any]]) -> tuple[set[str], dict[s
             seen.add(str(v).strip().lower())
             by_name.setdefault(k, []).append(v)
     return seen, by_name
-
-
-_ID = re.compile(r"(^|_)(id|uuid|guid|ids)$")
-
-
-def is_id(name: str) -> bool:
-    """Whether a parameter names an identifier (hotel_id, orderId, uuid)."""
-    return bool(_ID.search(_snake(name))) or classify(name) == "id"
 
 
 def v_history(spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[str, Any]]) -> list[str]:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from gtm_core.carg.validate import is_id
 from gtm_core.llm.teacher_tasks import task
 from gtm_core.spec import ToolSpec
-from gtm_core.synth import ValueSynth, classify, fits_schema
+from gtm_core.synth import ValueSynth, classify, fits_schema, is_id
 
 
 def _spec(payload: dict[str, Any]) -> ToolSpec:
