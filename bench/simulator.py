@@ -37,8 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from gtm_core.gate import Gate  # noqa: E402
 from gtm_core.serve.rl import SEARCH_TOOL  # noqa: E402
-from gtm_core.simulator.gate import Gate  # noqa: E402
 from gtm_core.spec import ToolSpec, parse_specs  # noqa: E402
 from gtm_core.synth import ValueSynth  # noqa: E402
 

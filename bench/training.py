@@ -28,8 +28,8 @@ def main() -> None:
     ap.add_argument("--no-smollm2", action="store_true")
     a = ap.parse_args()
 
+    from gtm_core.llm.base_models import ensure_base
     from gtm_core.settings import get_settings
-    from gtm_core.training.base_models import ensure_base
     from gtm_core.training.presets import get_preset
     from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
     from gtm_core.training.train import train

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from gtm_core.carg.versions import CODE as CARG
 from gtm_core.evaluation.metrics import JUDGE_PROMPTS
-from gtm_core.tools.taxonomy import SEED_TAXONOMY
+from gtm_core.seed_data.catalogue import SEED_TAXONOMY, SEED_TOOLS
 from gtm_core.versioning import code_version
 
 Entry = dict[str, tuple]
@@ -15,7 +15,10 @@ Entry = dict[str, tuple]
 TOOL_REPOSITORY: dict[str, Entry] = {
     "seed_fields": {"modules": ("gtm_core.tools.taxonomy",), "files": (SEED_TAXONOMY,)},
     "taxonomy": {"modules": ("gtm_core.tools.taxonomy",), "prompts": ("expand_fields", "subfields")},
-    "generated_tools": {"modules": ("gtm_core.tools.toolgen", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("generate_tools",)},
+    # offline, the teacher's generate_tools task draws from the seed catalogue
+    "generated_tools": {"modules": ("gtm_core.tools.toolgen", "gtm_core.spec", "gtm_core.schema_refs",
+                                    "gtm_core.llm.teacher_tasks.toolgen", "gtm_core.seed_data.catalogue"),
+                        "prompts": ("generate_tools",), "files": (SEED_TOOLS,)},
     "imported_tools": {"modules": ("gtm_core.tools.importers", "gtm_core.spec", "gtm_core.schema_refs"), "prompts": ("complete_spec",)},
     "tool_repository": {"modules": ("gtm_core.tools.repository", "gtm_core.tools.dedup", "gtm_core.embed")},
 }
@@ -23,12 +26,12 @@ TOOL_REPOSITORY: dict[str, Entry] = {
 _TRAINING = ("gtm_core.training.presets", "gtm_core.training.data", "gtm_core.training.train", "gtm_core.training.lora",
              "gtm_core.training.run", "gtm_assets.pipes_workers", "gtm_core.chat_format")
 TRAINING: dict[str, Entry] = {
-    "gtm_model": {"modules": (*_TRAINING, "gtm_core.training.tokenizer", "gtm_core.training.base_models"),
+    "gtm_model": {"modules": (*_TRAINING, "gtm_core.training.tokenizer", "gtm_core.llm.base_models"),
                   "prompts": ("simulator_system",)},
     "registered_model": {"modules": ("gtm_core.model_registry",)},
 }
 
-_SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.simulator.gate", "gtm_core.simulator.backends",
+_SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.gate", "gtm_core.simulator.backends",
                "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
                "gtm_core.simulator.response_format", "gtm_core.simulator.models", "gtm_core.spec")
 _EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.metrics", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
@@ -36,7 +39,7 @@ _EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.metrics", "gtm
                "gtm_core.evaluation.real_split", *_SIMULATION)
 EVALUATION: dict[str, Entry] = {
     "real_traces": {"modules": ("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces", "gtm_core.chat_format",
-                                "gtm_core.carg.export", "gtm_core.simulator.gate", "gtm_core.tool_errors",
+                                "gtm_core.carg.export", "gtm_core.gate", "gtm_core.tool_errors",
                                 "gtm_core.schema_refs", "gtm_core.simulator.examples", "gtm_core.spec"),
                     "prompts": ("simulator_system",)},
     "eval_table": {"modules": _EVALUATION,

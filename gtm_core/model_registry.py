@@ -124,7 +124,7 @@ def log_model(run_id: str, model_dir: Path, settings: Settings | None = None) ->
     ``gtm_model.json`` naming the base model) under ``runs:/<run>/adapter``."""
     import mlflow
 
-    from gtm_core.training.loading import base_of, is_adapter
+    from gtm_core.llm.loading import base_of, is_adapter
 
     s = settings or get_settings()
     c = client(s)

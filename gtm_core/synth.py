@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -92,6 +93,30 @@ def classify(name: str, description: str = "") -> str | None:
         if kind in ("email", "url", "city", "date", "currency", "country") and pat.search(d):
             return kind
     return None
+
+
+_LOW = re.compile(r"^(min|minimum|lower|low|from|start|begin|earliest)_?(.*)$|^(.*?)_?(min|minimum|from|start|lower|low)$")
+_HIGH = re.compile(r"^(max|maximum|upper|high|to|end|until|latest)_?(.*)$|^(.*?)_?(max|maximum|to|end|until|upper|high)$")
+
+
+def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(low, high) parameter pairs that must be ordered: min_x/max_x, x_from/x_to, start/end dates."""
+    lows: dict[str, str] = {}
+    highs: dict[str, str] = {}
+    for n in names:
+        s = snake_case(n)
+        m = _LOW.match(s)
+        if m:
+            lows[(m.group(2) if m.group(1) else m.group(3)) or ""] = n
+        m = _HIGH.match(s)
+        if m:
+            highs[(m.group(2) if m.group(1) else m.group(3)) or ""] = n
+    pairs = [(lows[k], highs[k]) for k in lows if k in highs and lows[k] != highs[k]]
+    starts = [n for n in names if classify(n) == "start_date"]
+    ends = [n for n in names if classify(n) == "end_date"]
+    if len(starts) == 1 and len(ends) == 1 and (starts[0], ends[0]) not in pairs:
+        pairs.append((starts[0], ends[0]))
+    return tuple(pairs)
 
 
 _FORMAT_KINDS = {"date": "date", "date-time": "datetime", "email": "email", "uri": "url", "url": "url"}

@@ -1,4 +1,4 @@
-"""Build gtm_core/tools/data/seed_tools.jsonl from the hand-written compact catalogue in seed_tools_data/.
+"""Build gtm_core/seed_data/seed_tools.jsonl from the hand-written compact catalogue in seed_tools_data/.
 
 Compact notation (keeps ~350 specs readable):
 - a tool is a tuple ``(name, description, parameters, response)``;
@@ -23,8 +23,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "seed_tools_data"
-OUT = ROOT / "gtm_core" / "tools" / "data" / "seed_tools.jsonl"
-TAXONOMY = ROOT / "gtm_core" / "tools" / "data" / "seed_taxonomy.json"
+OUT = ROOT / "gtm_core" / "seed_data" / "seed_tools.jsonl"
+TAXONOMY = ROOT / "gtm_core" / "seed_data" / "seed_taxonomy.json"
 
 SPEC_RE = re.compile(
     r"^(?P<t>str|int|num|bool|date|datetime|email|uri)"

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from importlib import resources
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from gtm_core.llm import extract_json, prompt_request
 from gtm_core.llm.offline import OfflineTeacher
+from gtm_core.seed_data.catalogue import SEED_TAXONOMY, load_seed_tools, seed_tools_for
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import ValueSynth
-from gtm_core.tools.data.catalogue import load_seed_tools, seed_tools_for
 
 TOOLS = load_seed_tools()
-TAXONOMY = json.loads(resources.files("gtm_core.tools.data").joinpath("seed_taxonomy.json").read_text())
+TAXONOMY = json.loads(SEED_TAXONOMY.read_text())
 PAIRS = [(f["field"], s) for f in TAXONOMY["fields"] for s in f["subfields"]]
 FORMATS = Draft202012Validator.FORMAT_CHECKER
 

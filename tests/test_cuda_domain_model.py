@@ -147,7 +147,7 @@ def test_fine_tune_registers_and_loads(env, domain):
     import torch
 
     from gtm_core import model_registry as registry
-    from gtm_core.training.loading import generate, load_model
+    from gtm_core.llm.loading import generate, load_model
 
     s = env["settings"]
     reg = domain["registered"]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from gtm_core.gate import Gate
 from gtm_core.schema_refs import MAX_VALUE_DEPTH, is_recursive, recursion_problem
 from gtm_core.simulator import SimCall, SimOptions, Simulator
 from gtm_core.simulator.backends import decoding_schema, tighten_schema
-from gtm_core.simulator.gate import Gate
 from gtm_core.spec import ToolSpec, parse_specs
 from gtm_core.synth import ValueSynth
 

@@ -7,8 +7,8 @@ import random
 
 from _sim_support import CountingBackend, real_specs
 
+from gtm_core.gate import FORMATS, Gate, error_message
 from gtm_core.simulator import Simulator
-from gtm_core.simulator.gate import FORMATS, Gate, error_message
 from gtm_core.synth import ValueSynth
 
 ERROR_KEYS = {"type", "message", "field"}

@@ -16,8 +16,7 @@ from _sim_support import real_specs
 from jsonschema import Draft202012Validator
 
 from gtm_core.chat_format import build_messages
-from gtm_core.simulator.response_format import response_schema_for
-from gtm_core.training.base_models import (
+from gtm_core.llm.base_models import (
     DONE_FILE,
     SMOLLM2_135M,
     BaseModelError,
@@ -26,6 +25,7 @@ from gtm_core.training.base_models import (
     ensure_base,
     file_sha256,
 )
+from gtm_core.simulator.response_format import response_schema_for
 
 pytestmark = pytest.mark.slow
 NAME = SMOLLM2_135M.name
@@ -177,8 +177,8 @@ def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(
                                                                                  tmp_path):
     from safetensors import safe_open
 
+    from gtm_core.llm.loading import base_of, generate, load_model
     from gtm_core.simulator.backends import TransformersSimBackend
-    from gtm_core.training.loading import base_of, generate, load_model
     from gtm_core.training.presets import get_preset
     from gtm_core.training.sample_data import write_sft
     from gtm_core.training.train import train

@@ -213,7 +213,7 @@ def test_tiny_cpu_trains_and_loss_falls(trained):
 def test_registry_round_trip(trained):
     """log -> register (@candidate) -> resolve by alias -> load -> generate; promote @champion."""
     from gtm_core import model_registry as registry
-    from gtm_core.training.loading import generate, load_model
+    from gtm_core.llm.loading import generate, load_model
 
     settings, out = trained
     reg = out["registered"]
@@ -320,7 +320,7 @@ def test_lora_on_tiny_qwen2_saves_only_the_adapter(sft_folder, tokenizer, tmp_pa
     from safetensors.torch import load_file
 
     from gtm_core import model_registry as registry
-    from gtm_core.training.loading import generate, is_adapter, load_model
+    from gtm_core.llm.loading import generate, is_adapter, load_model
     from gtm_core.training.run import run_training
 
     base = _tiny_qwen_base(tmp_path / "base", tokenizer)

@@ -68,7 +68,7 @@ def test_training_assets_materialize(tmp_path):
     assert reg["version"].value == "1" and reg["alias"].value == "candidate"
 
     from gtm_core import model_registry as registry
-    from gtm_core.training.loading import load_model
+    from gtm_core.llm.loading import load_model
 
     path = registry.resolve_model("models:/gtm@candidate", settings=settings)
     model, tok = load_model(path)

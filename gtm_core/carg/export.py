@@ -84,7 +84,7 @@ def target_kind(spec: ToolSpec, arguments: Any, output: Any, scenario: str) -> s
     ``gated_call`` (any other sample whose call fails the gate), ``semantic_error`` (an error sample
     of a semantic type), else the scenario (single / multi / real). The first two are not model
     targets: the gate answers those calls before any model runs."""
-    from gtm_core.simulator.gate import gate_for
+    from gtm_core.gate import gate_for
     from gtm_core.tool_errors import structural_claim
 
     if structural_claim(output) is not None:

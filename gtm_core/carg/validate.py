@@ -13,6 +13,7 @@ Every check returns a list of human-readable reasons; an empty list means it pas
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,18 +24,17 @@ from jsonschema import Draft202012Validator
 from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
 from gtm_core.llm.base import ChatModel, prompt_request
+from gtm_core.llm.teacher_tasks import task as offline_task
 from gtm_core.llm.verdicts import VERDICT_SCHEMA, parse_verdict
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.spec import ToolSpec
-from gtm_core.synth import classify, is_id, snake_case
+from gtm_core.synth import classify, is_id, range_pairs, snake_case
 from gtm_core.values import is_scalar, same_value
 
 JUDGE_CONTRADICTION = "judge_contradiction"
 JUDGE_COHERENCE = "judge_coherence"
 _FORMATS = Draft202012Validator.FORMAT_CHECKER
 _TOKEN = re.compile(r"[a-z0-9]+")
-_LOW = re.compile(r"^(min|minimum|lower|low|from|start|begin|earliest)_?(.*)$|^(.*?)_?(min|minimum|from|start|lower|low)$")
-_HIGH = re.compile(r"^(max|maximum|upper|high|to|end|until|latest)_?(.*)$|^(.*?)_?(max|maximum|to|end|until|upper|high)$")
 _COUNT = re.compile(r"(^|_)(limit|count|num|top_?k|max_results|per_page|page_size|size|n)$", re.I)
 
 
@@ -97,26 +97,6 @@ def checker(spec: ToolSpec) -> ToolChecker:
         _BY_OBJECT.clear()
     _BY_OBJECT[id(spec)] = c if c.spec is spec else ToolChecker(**{**c.__dict__, "spec": spec})
     return _BY_OBJECT[id(spec)]
-
-
-def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """(low, high) parameter pairs that must be ordered: min_x/max_x, x_from/x_to, start/end dates."""
-    lows: dict[str, str] = {}
-    highs: dict[str, str] = {}
-    for n in names:
-        s = snake_case(n)
-        m = _LOW.match(s)
-        if m:
-            lows[(m.group(2) if m.group(1) else m.group(3)) or ""] = n
-        m = _HIGH.match(s)
-        if m:
-            highs[(m.group(2) if m.group(1) else m.group(3)) or ""] = n
-    pairs = [(lows[k], highs[k]) for k in lows if k in highs and lows[k] != highs[k]]
-    starts = [n for n in names if classify(n) == "start_date"]
-    ends = [n for n in names if classify(n) == "end_date"]
-    if len(starts) == 1 and len(ends) == 1 and (starts[0], ends[0]) not in pairs:
-        pairs.append((starts[0], ends[0]))
-    return tuple(pairs)
 
 
 def _errors(v: Draft202012Validator, instance: Any, what: str, limit: int = 3,
@@ -301,6 +281,21 @@ def judge(chat: ChatModel | None, specs: Sequence[ToolSpec], samples: Sequence[S
     for j, task in enumerate((JUDGE_CONTRADICTION, JUDGE_COHERENCE)):
         for (_, s), text in zip(todo, answers[j * n:(j + 1) * n], strict=True):
             s.record(task, verdict_reasons(text))
+
+
+@offline_task(JUDGE_CONTRADICTION)
+def offline_contradiction(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The offline teacher's answer to ``judge_contradiction``: this module's level-2 rule."""
+    r = v_contradiction(ToolSpec.model_validate(payload["tool"]), payload.get("arguments") or {})
+    return {"ok": not r, "reason": "; ".join(r)}
+
+
+@offline_task(JUDGE_COHERENCE)
+def offline_coherence(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The offline teacher's answer to ``judge_coherence``: this module's level-3 rule."""
+    r = v_coherence(ToolSpec.model_validate(payload["tool"]), payload.get("arguments") or {}, payload.get("output"),
+                    payload.get("context") or "")
+    return {"ok": not r, "reason": "; ".join(r)}
 
 
 def verdict_reasons(text: str) -> list[str]:

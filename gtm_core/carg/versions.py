@@ -17,7 +17,7 @@ CODE: dict[str, dict[str, tuple[str, ...]]] = {
     "carg_dataset": {"modules": ("gtm_core.carg.records",), "prompts": ()},
     "dataset_splits": {"modules": ("gtm_core.splits", "gtm_core.carg.embeddings"), "prompts": ()},
     "sft_dataset": {"modules": ("gtm_core.carg.export", "gtm_core.chat_format", "gtm_core.evaluation.real_split",
-                                "gtm_core.simulator.gate", "gtm_core.schema_refs", "gtm_core.tool_errors"),
+                                "gtm_core.gate", "gtm_core.schema_refs", "gtm_core.tool_errors"),
                     "prompts": ("simulator_system",)},
 }
 

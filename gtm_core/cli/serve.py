@@ -7,14 +7,16 @@ from pathlib import Path
 import typer
 
 from gtm_core.cli.app import app, console
+from gtm_core.simulator.backends import BackendOptions
 from gtm_core.simulator.models import DEFAULT_MODEL
 
 
 def build_simulator(tools: Path | None, tool: list[str] | None, backend: str, model: str | None, base_url: str | None,
-               api_key: str | None, lora: str | None, search_preset: bool, max_tokens: int,
-               lenient_types: bool = True, options=None, sim_kw: dict | None = None):
-    """The Simulator ``gtm serve`` and ``gtm simulate`` answer with (``options``: BackendOptions)."""
-    from gtm_core.simulator.backends import BackendOptions, make_backend
+               api_key: str | None, lora: str | None, search_preset: bool, options: BackendOptions,
+               lenient_types: bool = True, sim_kw: dict | None = None):
+    """The Simulator ``gtm serve`` and ``gtm simulate`` answer with (``options`` travel to the backend;
+    its ``max_tokens`` bounds every answer)."""
+    from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
 
     names = list(tool) if tool else None
@@ -36,7 +38,7 @@ def build_simulator(tools: Path | None, tool: list[str] | None, backend: str, mo
         raise typer.BadParameter("no tools to serve", param_hint="--tools")
     be = make_backend(backend, model or (None if backend in ("offline", "openai") else DEFAULT_MODEL),
                       base_url=base_url, api_key=api_key, lora_path=lora,
-                      options=options or BackendOptions(max_tokens=max_tokens))
+                      options=options)
     shots = None
     if backend != "offline":  # a model reads the prompt: show it recorded real calls (settings.real_examples_k)
         from gtm_core.evaluation.real_split import shared_example_index
@@ -45,7 +47,8 @@ def build_simulator(tools: Path | None, tool: list[str] | None, backend: str, mo
         shots = shared_example_index(get_settings())
         if shots is not None:  # embed the served tools now, not on the first request of each
             shots.prefetch(specs)
-    return Simulator(specs, be, max_tokens=max_tokens, lenient_types=lenient_types, examples=shots, **(sim_kw or {}))
+    return Simulator(specs, be, max_tokens=options.max_tokens, lenient_types=lenient_types, examples=shots,
+                     **(sim_kw or {}))
 
 
 @app.command()
@@ -89,12 +92,10 @@ def serve(
 def _serve(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types, continuous,
            max_batch, max_wait_ms, max_queue, prefix_cache_mb, cpu_threads, warmup, mcp, mcp_http, host, port, token,
            sim_kw: dict | None = None) -> None:
-    from gtm_core.simulator.backends import BackendOptions
-
     options = BackendOptions(max_tokens=max_tokens, batch_size=max_batch, continuous=continuous,
                              prefix_cache_mb=prefix_cache_mb, cpu_threads=cpu_threads)
-    sim = build_simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, max_tokens, lenient_types,
-                          options=options, sim_kw=sim_kw)
+    sim = build_simulator(tools, tool, backend, model, base_url, api_key, lora, search_preset, options, lenient_types,
+                          sim_kw=sim_kw)
     if warmup:
         n = sim.warmup(progress=not mcp)
         if n:

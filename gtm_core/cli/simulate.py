@@ -9,6 +9,7 @@ import typer
 
 from gtm_core.cli.app import app, emit
 from gtm_core.cli.serve import build_simulator
+from gtm_core.simulator.backends import BackendOptions
 
 
 @app.command()
@@ -25,7 +26,8 @@ def simulate(
         arguments = json.loads(args)
     except json.JSONDecodeError as e:
         raise typer.BadParameter(f"invalid JSON: {e}", param_hint="--args") from None
-    sim = build_simulator(tools, [tool_name], backend, model, base_url, None, None, tool_name == "search", max_tokens)
+    sim = build_simulator(tools, [tool_name], backend, model, base_url, None, None, tool_name == "search",
+                          BackendOptions(max_tokens=max_tokens))
     if tool_name not in sim.tools:
         raise typer.BadParameter(f"unknown tool {tool_name!r}", param_hint="TOOL")
     res = sim.simulate(tool_name, arguments, options={"seed": seed, "hint": hint})

@@ -66,8 +66,8 @@ def domain_train_config(base_folder: Path, init_from: str, *, device: str | None
     ``lr_scale`` x the base learning rate and a context long enough for kernel sources."""
     import torch
 
+    from gtm_core.llm.loading import base_of, is_adapter
     from gtm_core.model_registry import model_info
-    from gtm_core.training.loading import base_of, is_adapter
     from gtm_core.training.presets import TrainConfig, derive_preset
 
     base = dict(model_info(base_folder).get("config") or TrainConfig().to_dict())
@@ -159,10 +159,10 @@ def predict(model_ref: str | Path, records: Sequence[dict], settings: Settings, 
     from tqdm.auto import tqdm
 
     from gtm_core import model_registry as registry
+    from gtm_core.llm.loading import load_model
     from gtm_core.llm.transformers_chat import TransformersChat
     from gtm_core.simulator.backends import TransformersSimBackend
     from gtm_core.simulator.engine import SimCall, SimOptions, Simulator
-    from gtm_core.training.loading import load_model
 
     path = registry.resolve_model(model_ref, settings=settings)
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")

@@ -19,8 +19,8 @@ class TransformersChat:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from gtm_core.training.base_models import resolve_base
-        from gtm_core.training.loading import is_adapter, load_model
+        from gtm_core.llm.base_models import resolve_base
+        from gtm_core.llm.loading import is_adapter, load_model
 
         self.name = f"transformers:{model_path}"
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")

@@ -1,5 +1,6 @@
 """The tool simulator engine: gate, sessions/cache/replay, faults, model backends."""
 
+from gtm_core.gate import Gate, check_arguments, error_message, gate_for
 from gtm_core.simulator.engine import (
            SimCall,
            SimOptions,
@@ -9,7 +10,6 @@ from gtm_core.simulator.engine import (
            load_tools,
 )
 from gtm_core.simulator.faults import FaultConfig
-from gtm_core.simulator.gate import Gate, check_arguments, error_message, gate_for
 
 __all__ = ["Simulator", "SimCall", "SimOptions", "SimResult", "UnknownTool", "load_tools", "FaultConfig",
            "Gate", "check_arguments", "error_message", "gate_for"]

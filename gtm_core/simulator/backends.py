@@ -448,7 +448,7 @@ def resolve_model(model: str | Path) -> Path:
         except ImportError as e:
             raise RuntimeError(f"model {m!r}: resolving registry URIs needs gtm_core.model_registry ({e})") from e
         return Path(registry_resolve(m))
-    from gtm_core.training.base_models import ensure_base, is_packaged
+    from gtm_core.llm.base_models import ensure_base, is_packaged
 
     if is_packaged(m):  # an untuned packaged base model (smollm2-135m-instruct): its converted folder
         return ensure_base(m)

@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from gtm_core.chat_format import build_messages, error_payload
+from gtm_core.gate import Gate
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema, result_schema
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
-from gtm_core.simulator.gate import Gate
 from gtm_core.simulator.response_format import response_schema_for, validator_for
 from gtm_core.simulator.session import (
     Replayer,

@@ -1,6 +1,6 @@
 """Field/subfield taxonomy (paper §4.1): seed fields grown by an LLM from pairs of exemplars.
 
-Offline (no LLM), the taxonomy is the seed shipped in ``gtm_core/tools/data/seed_taxonomy.json``; with a
+Offline (no LLM), the taxonomy is the seed shipped in ``gtm_core/seed_data/seed_taxonomy.json``; with a
 configured LLM it grows to ``target_fields`` and every field gets ``subfields_per_field`` subfields.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
+from gtm_core.seed_data.catalogue import SEED_TAXONOMY
 
-SEED_TAXONOMY = Path(__file__).parent / "data" / "seed_taxonomy.json"
 PROMPTS = ("expand_fields", "subfields")
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm_core.training.base_models import resolve_base
+from gtm_core.llm.base_models import resolve_base
+from gtm_core.llm.loading import META_FILE, base_of, is_adapter
 from gtm_core.training.data import (
     Collator,
     ListDataset,
@@ -23,7 +24,6 @@ from gtm_core.training.data import (
     pack,
     read_jsonl,
 )
-from gtm_core.training.loading import META_FILE, base_of, is_adapter
 from gtm_core.training.presets import TrainConfig
 
 

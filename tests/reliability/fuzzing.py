@@ -241,8 +241,8 @@ def _check_accepted(spec: ToolSpec, rng: random.Random, stats: FuzzStats, raw: A
     from gtm_core.carg import errors as E
     from gtm_core.carg.validate import v_coherence, v_contradiction, v_format, v_history
     from gtm_core.chat_format import build_messages, render_output
+    from gtm_core.gate import Gate
     from gtm_core.simulator.backends import decoding_schema, tighten_schema
-    from gtm_core.simulator.gate import Gate
     from gtm_core.synth import ValueSynth
     from gtm_core.tool_errors import ERROR_TYPES
 
@@ -472,10 +472,10 @@ def run_call_fuzz(n: int, seed: int = DEFAULT_SEED, specs: list[ToolSpec] | None
 
     from gtm_core.carg import errors as E
     from gtm_core.carg.validate import v_coherence, v_contradiction, v_format
+    from gtm_core.gate import Gate
     from gtm_core.simulator import Simulator
     from gtm_core.simulator.backends import ERROR_SCHEMA
     from gtm_core.simulator.engine import SOURCES, SimCall, SimOptions
-    from gtm_core.simulator.gate import Gate
 
     specs = specs or call_specs()
     sim = Simulator(specs, seed=seed)
@@ -545,8 +545,8 @@ def replay_corpus(tmp_dir: Path, corpus: Path = CORPUS, seed: int = DEFAULT_SEED
     from jsonschema import Draft202012Validator
 
     from gtm_core.carg import errors as E
+    from gtm_core.gate import Gate
     from gtm_core.simulator import SimCall, SimOptions, Simulator
-    from gtm_core.simulator.gate import Gate
     from gtm_core.synth import ValueSynth
     from gtm_core.tools.importers import FORMATS, import_file
 

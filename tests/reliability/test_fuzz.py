@@ -114,7 +114,7 @@ def test_local_refs_still_accepted_and_checked_by_carg():
 
 
 def test_gate_names_a_parameter_called_empty_string():
-    from gtm_core.simulator.gate import Gate
+    from gtm_core.gate import Gate
 
     closed = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "properties": {}}})
     from gtm_core.tool_errors import error_message

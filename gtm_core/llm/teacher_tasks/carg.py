@@ -1,6 +1,7 @@
 """Offline-teacher answers for the CARG prompts: deterministic, schema-aware samples built with
 ``ValueSynth`` (arguments valid for the schema, outputs that echo the inputs, multi-turn values
-flowing from earlier outputs) plus rule-based judge verdicts and canonical error messages."""
+flowing from earlier outputs) and canonical error messages. The judges' offline verdicts are
+CARG's own rules and sit beside them in ``carg.validate``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from gtm_core.llm.teacher_tasks import task
 from gtm_core.spec import ToolSpec
-from gtm_core.synth import ValueSynth, classify, fits_schema, is_id
+from gtm_core.synth import ValueSynth, classify, fits_schema, is_id, range_pairs
 
 
 def _spec(payload: dict[str, Any]) -> ToolSpec:
@@ -43,8 +44,6 @@ def _respond(synth: ValueSynth, spec: ToolSpec, args: dict[str, Any], history: d
 
 def _consistent(spec: ToolSpec, args: dict[str, Any]) -> dict[str, Any]:
     """Order related parameters (start before end, min below max) as a careful writer would."""
-    from gtm_core.carg.validate import range_pairs
-
     for lo, hi in range_pairs(list(spec.properties)):
         a, b = args.get(lo), args.get(hi)
         if type(a) is type(b) and isinstance(a, str | int | float) and not isinstance(a, bool) and a > b:
@@ -132,19 +131,3 @@ def carg_error_message(payload: dict[str, Any], rng: random.Random) -> dict[str,
     from gtm_core.tool_errors import error_message
 
     return {"message": error_message(payload["error_type"], payload.get("field") or "", payload.get("detail") or "")}
-
-
-@task("judge_contradiction")
-def judge_contradiction(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    from gtm_core.carg.validate import v_contradiction
-
-    r = v_contradiction(_spec(payload), payload.get("arguments") or {})
-    return {"ok": not r, "reason": "; ".join(r)}
-
-
-@task("judge_coherence")
-def judge_coherence(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    from gtm_core.carg.validate import v_coherence
-
-    r = v_coherence(_spec(payload), payload.get("arguments") or {}, payload.get("output"), payload.get("context") or "")
-    return {"ok": not r, "reason": "; ".join(r)}

@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 from gtm_core.llm.teacher_tasks import task
-from gtm_core.tools.data.catalogue import PUBLIC_KEYS, seed_tools_for
+from gtm_core.seed_data.catalogue import PUBLIC_KEYS, seed_tools_for
 
 
 @task("generate_tools")

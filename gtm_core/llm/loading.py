@@ -34,7 +34,7 @@ def load_model(path: str | Path, device: str = "cpu", dtype: str | None = None, 
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from gtm_core.training.base_models import resolve_base
+    from gtm_core.llm.base_models import resolve_base
 
     path = Path(path)
     torch_dtype = getattr(torch, dtype) if dtype else None

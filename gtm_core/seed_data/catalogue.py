@@ -1,14 +1,19 @@
-"""The shipped seed tool catalogue (seed_tools.jsonl): hand-designed specs for every seed subfield.
+"""The shipped seed data: the seed taxonomy (``seed_taxonomy.json``, read by ``tools.taxonomy``) and
+the seed tool catalogue (``seed_tools.jsonl``): hand-designed specs for every seed subfield.
 
-Built by scripts/build_seed_tools.py; the offline teacher "generates" tools from it.
+Built by scripts/build_seed_tools.py; the offline teacher "generates" tools from the catalogue. Both
+the teacher (``llm``) and the tool repository (``tools``) read it, so it sits below both.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+SEED_TAXONOMY = Path(__file__).parent / "seed_taxonomy.json"
+SEED_TOOLS = Path(__file__).parent / "seed_tools.jsonl"
 
 PUBLIC_KEYS = ("name", "description", "parameters", "required", "response")
 
@@ -19,7 +24,7 @@ def _key(field: str, subfield: str) -> tuple[str, str]:
 
 @cache
 def _load() -> tuple[dict[str, Any], ...]:
-    text = resources.files("gtm_core.tools.data").joinpath("seed_tools.jsonl").read_text(encoding="utf-8")
+    text = SEED_TOOLS.read_text(encoding="utf-8")
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 
 
