@@ -90,6 +90,37 @@ def test_engine_sends_index_examples_and_explicit_ones(embedder) -> None:
     assert "EXAMPLE[" not in seen[-1]  # explicit (empty) examples win over the index
 
 
+def test_recorded_calls_relax_required_parameters(embedder) -> None:
+    """A required parameter that an answered recorded call of the same tool did without is not
+    required (API-Bank's Translate defaults ``src_lang``); such a call fails the declared gate, so
+    its record is evidence only, never shown. Error answers, other tools and an alias spelling of the
+    parameter relax nothing."""
+    spec = ToolSpec.parse({"name": "Translate", "description": "Translate text",
+                           "parameters": {"type": "object", "properties": {
+                               "text": {"type": "string"}, "src_lang": {"type": "string"},
+                               "tgt_lang": {"type": "string"}}, "required": ["text", "src_lang", "tgt_lang"]}})
+    no_src = RealExample("Translate", "Translate text", {"text": "hola", "tgt_lang": "en"}, "hello", "ep1", gated=True)
+    failed = RealExample("Translate", "Translate text", {"text": "x"}, {"error": {"type": "execution_error"}}, "ep2",
+                         gated=True)
+    alias = RealExample("Translate", "Translate text", {"text": "y", "Src-Lang": "es", "tgt_lang": "en"}, "y", "ep3")
+    other = RealExample("Detect", "Detect a language", {}, "es", "ep4")
+
+    assert ExampleIndex([failed, alias, other], k=2, embedder=embedder).relaxed(spec) is spec
+    ix = ExampleIndex([no_src, failed, alias, other], k=2, embedder=embedder)
+    relaxed = ix.relaxed(spec)
+    assert relaxed.required == ["text", "tgt_lang"] and relaxed.parameters["required"] == ["text", "tgt_lang"]
+    assert [e["arguments"] for e in ix.for_tool(spec)] == [alias.arguments]  # gated records are never shown
+
+    call = SimCall("Translate", {"text": "bonjour", "tgt_lang": "en"}, examples=[])
+    (strict,) = Simulator([spec], CountingBackend()).simulate_batch([call])
+    assert strict.source == "gate" and strict.output["error"]["type"] == "missing_required"
+    (answered,) = Simulator([spec], CountingBackend(), examples=ix).simulate_batch([call])
+    assert answered.source == "model"
+    (missing,) = Simulator([spec], CountingBackend(), examples=ix).simulate_batch(
+        [SimCall("Translate", {"src_lang": "fr", "tgt_lang": "en"}, examples=[])])
+    assert missing.output["error"]["field"] == "text"  # still required: every record gave it
+
+
 def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> None:
     from gtm_core.evaluation.real_split import target_output
 
@@ -141,9 +172,8 @@ def test_long_text_targets_are_trained_as_their_opening() -> None:
 
 def test_response_format_follows_what_real_tools_answer() -> None:
     """A one-field result may come bare (API-Bank declares ``{"status": ...}`` and answers
-    ``"success"``); a tool without a response format answers a value, not an object; a recorded
-    output of the *same* tool that the schema rejects widens it (grammar and check), another tool's
-    never does."""
+    ``"success"``); a tool without a response format answers a value, not an object; the recorded
+    results of the *same* tool decide the shape (grammar and check), another tool's never do."""
     from gtm_core.simulator.response_format import (
         ANY_RESULT_SCHEMA,
         UNTYPED_RESULT_SCHEMA,
@@ -164,13 +194,15 @@ def test_response_format_follows_what_real_tools_answer() -> None:
             {"tool": "BookHotel", "arguments": {"content": "y"}, "output": {"status": "ok", "order_id": "3"}},
             {"tool": "BookHotel", "arguments": {"content": "z"}, "output": {"error": {"type": "execution_error"}}}]
     other = [{"tool": "AddAlarm", "arguments": {}, "output": "success"}]
-    assert response_schema_for(two, same) == {"anyOf": [two.response, {"type": "string"}]}
+    assert response_schema_for(two, same) == {"anyOf": [{"type": "string"}, shape_schema(same[1]["output"])]}
     assert response_schema_for(two, other) == two.response and response_schema_for(two, None) == two.response
     bare = ToolSpec.parse({"name": "read_file", "description": "Read a file",
                            "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}})
     assert response_schema_for(bare, other) == ANY_RESULT_SCHEMA
     shown = [{"tool": "read_file", "arguments": {"path": "a"}, "output": {"path": "a", "size": 3}}]
-    assert response_schema_for(bare, shown) == {"anyOf": [ANY_RESULT_SCHEMA, shape_schema(shown[0]["output"])]}
+    assert response_schema_for(bare, shown) == shape_schema(shown[0]["output"])
+    # a recorded bare result leaves the declared object out: the tool answers as it answered
+    assert response_schema_for(one, [{"tool": "AddAgenda", "arguments": {}, "output": "success"}]) == {"type": "string"}
     assert shape_schema({"a": [1, {"b": 2}], "c": None}) == {
         "type": "object", "properties": {"a": {"type": "array", "items": {"type": "number"}}, "c": {"type": "null"}},
         "required": ["a", "c"], "additionalProperties": False}
@@ -189,7 +221,7 @@ def test_response_format_follows_what_real_tools_answer() -> None:
     sim = Simulator([one, two, bare], Answer(), max_retries=0)
     (res,) = sim.simulate_batch([SimCall("BookHotel", {"content": "q"}, examples=same[:1])])
     assert (res.source, res.output) == ("model", "11")
-    assert {"type": "string"} in Answer.schemas[-1]["anyOf"][0]["anyOf"]  # result branch of the grammar
+    assert Answer.schemas[-1]["anyOf"][0] == {"anyOf": [{"type": "string"}, two.response]}  # result branch
     (declared,) = sim.simulate_batch([SimCall("BookHotel", {"content": "q"}, examples=other)])
     assert declared.source == "error" and "response schema" in declared.output["error"]["message"]
     (res,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"})])
@@ -199,6 +231,19 @@ def test_response_format_follows_what_real_tools_answer() -> None:
     assert guess.source == "error" and "response schema" in guess.output["error"]["message"]
     (res,) = sim.simulate_batch([SimCall("read_file", {"path": "b"}, examples=shown)])
     assert (res.source, res.output) == ("model", {"path": "a", "size": 3})
+    # the first decode decides error against result with the declared shape open too (a narrower
+    # result branch would hand the declared object's probability to ``{"error"``); a result in the
+    # declared shape then takes the recorded one: its one field, else decoded again under it
+    Answer.text = '{"status": "success"}'
+    answered = [{"tool": "AddAgenda", "arguments": {"content": "r"}, "output": "success"}]
+    (res,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=answered)])
+    assert (res.source, res.output) == ("model", "success")
+    assert Answer.schemas[-1]["anyOf"][0] == {"anyOf": [{"type": "string"}, response_schema_for(one, None)]}
+    Answer.text = '{"status": "success", "id": 3}'
+    (declared,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=answered)])
+    assert Answer.schemas[-1] == {"type": "string"}  # decoded again under the recorded shape
+    assert declared.source == "error" and "response schema" in declared.output["error"]["message"]
+    assert sim.stats()["counters"]["results_reshaped"] == 2
 
 
 def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:

@@ -166,9 +166,10 @@ class RealSplit:
 
 
 def _example_records(items: Sequence[tuple[RealCall, ToolSpec, Any, str]]) -> list[RealExample]:
-    """Train calls the model could answer (not ``gated_call``) as retrievable examples."""
-    return [RealExample(c.tool, spec.description, c.arguments, target, episode_key(c))
-            for c, spec, target, kind in items if kind != GATED]
+    """Train calls as example records: the ones the model could answer are shown; a ``gated_call``
+    is kept as evidence of spec drift only (``ExampleIndex.relaxed``)."""
+    return [RealExample(c.tool, spec.description, c.arguments, target, episode_key(c), gated=kind == GATED)
+            for c, spec, target, kind in items]
 
 
 def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],

@@ -346,7 +346,9 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         examples.prefetch(index.spec(c) for c, _ in replay)
     for c, hist in replay:
         spec = index.spec(c)
-        shots = examples.for_tool(spec, exclude_episode=episode_key(c)) if examples is not None else None
+        shots = None
+        if examples is not None:  # the simulator serves the spec as the tool's recorded calls read it
+            spec, shots = examples.relaxed(spec), examples.for_tool(spec, exclude_episode=episode_key(c))
         items.append((spec, SimCall(spec.name, c.arguments, history=hist, examples=shots,
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
     results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
@@ -355,7 +357,7 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
     overall, per_tool = Tally(), defaultdict(Tally)
     by_state, by_file = defaultdict(Tally), defaultdict(Tally)
     rows = []
-    for (c, _), (spec, _), res in zip(replay, items, results, strict=True):
+    for (c, _), res in zip(replay, results, strict=True):
         real, known = real_value(c)
         sim = decode_text(res.output)[0]
         sim_err = is_error_payload(sim)
@@ -365,7 +367,7 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         text = text_f1(real, sim) if both_ok and known else None
         for t in (overall, per_tool[c.tool], by_state["stateful" if c.stateful else "stateless"], by_file[c.file]):
             t.add(c.is_error, sim_err, schema, value, text)
-        per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if index.is_built(c, spec) else "spec"}
+        per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if index.is_built(c, index.spec(c)) else "spec"}
         rows.append({"file": c.file, "line": c.line, "tool": c.tool, "episode": c.episode or "", "step": c.step,
                      "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
                      "schema_agree": schema, "value_agree": value, "text_f1": text, "head_prob": res.head_prob,

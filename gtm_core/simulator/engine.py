@@ -26,12 +26,12 @@ from typing import Any
 
 from gtm_core.chat_format import build_messages, error_payload
 from gtm_core.gate import Gate
-from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json
+from gtm_core.llm.base import ChatRequest, OutputParseError, ScoredText, extract_json
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema, result_schema
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
-from gtm_core.simulator.response_format import response_schema_for, validator_for
+from gtm_core.simulator.response_format import decision_schema, response_schema_for, validator_for
 from gtm_core.simulator.session import (
     Replayer,
     ResultCache,
@@ -257,6 +257,8 @@ class Simulator:
 
     # ---- repository --------------------------------------------------------------------------
     def add_tool(self, spec: ToolSpec) -> None:
+        if self.examples is not None:  # what the tool's recorded calls did without is not required
+            spec = self.examples.relaxed(spec)
         self.tools[spec.name] = spec
         self._gates[spec.name] = Gate(spec, self.lenient_types)
         self._writes[spec.name] = is_state_changing(spec, self.state_changing)
@@ -402,17 +404,18 @@ class Simulator:
                 todo.append((i, call, spec, sess, self._seed(call, sess)))
         if not todo:
             return
-        reqs, schemas = [], []
+        reqs, schemas, firsts = [], [], []  # firsts: the result branch of the first, error-deciding decode
         for _, call, spec, sess, seed in todo:
             hist = list(sess.history) if sess is not None else list(call.history or [])
             o = call.options
             shots = call.examples if call.examples is not None else (
                 self.examples.for_tool(spec) if self.examples is not None else None)
-            schemas.append(response_schema_for(spec, shots))  # declared, widened as real tools answer
+            schemas.append(response_schema_for(spec, shots))  # as real tools answer (the tool's own records decide)
+            firsts.append(decision_schema(spec, schemas[-1]) if o.allow_errors else schemas[-1])
             reqs.append(ChatRequest(
                 messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
                 payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
-                response_schema=decoding_schema(schemas[-1], o.allow_errors),
+                response_schema=decoding_schema(firsts[-1], o.allow_errors),
                 temperature=o.temperature if o.temperature is not None else 0.0,
                 max_tokens=o.max_tokens or self.max_tokens, seed=seed))
         outputs: list[Any] = [None] * len(todo)
@@ -426,21 +429,40 @@ class Simulator:
         for attempt in range(self.max_retries + 1):
             if not left:
                 break
-            texts = self._generate(backend, [reqs[j] for j in left], attempt)
-            declined = []
-            for j, text in zip(left, texts, strict=True):
+            texts = list(self._generate(backend, [reqs[j] for j in left], attempt))
+            declined, reshaped, unwrapped = [], [], 0
+            for n, (j, text) in enumerate(zip(left, texts, strict=True)):
+                if not allow[j]:
+                    continue
                 p = getattr(text, "head_prob", None)
-                if allow[j] and p is not None and p < self.error_confidence and is_error_payload(_parsed(text)):
-                    # greedy decoding took the error branch although the model gave it less than
-                    # ``error_confidence``: decide the error/result event by its probability and
-                    # decode a result instead (same attempt, same bounds)
-                    allow[j] = False
-                    reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
-                    declined.append(j)
-            if declined:
+                value = _parsed(text)
+                if is_error_payload(value):
+                    if p is not None and p < self.error_confidence:
+                        # greedy decoding took the error branch although the model gave it less than
+                        # ``error_confidence``: decide the error/result event by its probability and
+                        # decode a result instead (same attempt, same bounds)
+                        declined.append(j)
+                elif firsts[j] is not schemas[j] and value is not None and not validator_for(schemas[j]).is_valid(value):
+                    # a result in the declared shape where the tool's records show another: its one
+                    # field when that fits (``{"result": 33.0}`` -> ``33.0``), else decoded again
+                    inner = next(iter(value.values())) if isinstance(value, dict) and len(value) == 1 else None
+                    if inner is not None and validator_for(schemas[j]).is_valid(inner):
+                        texts[n] = ScoredText(json.dumps(inner, ensure_ascii=False), p)
+                        unwrapped += 1
+                    else:
+                        reshaped.append(j)
+            redo = declined + reshaped
+            for j in redo:
+                allow[j] = False
+                reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
+            if unwrapped:
+                with self._lock:
+                    self.counters["results_reshaped"] += unwrapped
+            if redo:
                 with self._lock:
                     self.counters["errors_declined"] += len(declined)
-                again = dict(zip(declined, self._generate(backend, [reqs[j] for j in declined], attempt), strict=True))
+                    self.counters["results_reshaped"] += len(reshaped)
+                again = dict(zip(redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True))
                 texts = [again.get(j, t) for j, t in zip(left, texts, strict=True)]
             still = []
             for j, text in zip(left, texts, strict=True):

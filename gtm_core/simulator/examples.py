@@ -7,6 +7,11 @@ description, above ``min_similarity`` so an unrelated tool never lends its shape
 them as ``EXAMPLE[j]`` lines (``chat_format``); training rows of the ``real`` scenario are rendered
 with the same lookup (own episode left out), so the model is trained on the contract it is served with.
 
+The records are also evidence about the tool itself: a required parameter that a recorded call of
+the same tool did without, and was answered, is not required (``relaxed``: spec drift, e.g. API-Bank's
+``Translate`` defaults ``src_lang``, ``ForgotPassword`` has two modes). Such calls fail the declared
+gate, so they are kept as evidence (``gated``) but never shown.
+
 The order of records is a content hash, not an RNG: the same index answers the same examples.
 """
 
@@ -23,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from gtm_core.spec import ToolSpec
+from gtm_core.tool_errors import is_error_payload, resolve_aliases
 
 # an unrelated tool never lends its shape: nearest tools count only at this MiniLM cosine or above
 MIN_SIMILARITY = 0.7
@@ -30,13 +36,15 @@ MIN_SIMILARITY = 0.7
 
 @dataclass(frozen=True)
 class RealExample:
-    """One recorded real call; ``episode`` scopes the leave-own-episode-out rule."""
+    """One recorded real call; ``episode`` scopes the leave-own-episode-out rule; a ``gated`` call
+    (one the declared spec's gate rejects) is evidence for ``ExampleIndex.relaxed``, never shown."""
 
     tool: str
     description: str
     arguments: dict[str, Any]
     output: Any
     episode: str
+    gated: bool = False
 
     def item(self) -> dict[str, Any]:
         return {"tool": self.tool, "arguments": self.arguments, "output": self.output}
@@ -57,8 +65,12 @@ class ExampleIndex:
             raise ValueError(f"min_similarity: must be within [-1, 1] (got {min_similarity})")
         self.k, self.min_similarity = k, min_similarity
         self.by_tool: dict[str, list[RealExample]] = defaultdict(list)
+        self._answered: dict[str, list[dict[str, Any]]] = defaultdict(list)  # arguments of answered calls
         for e in examples:
-            self.by_tool[e.tool].append(e)
+            if not e.gated:
+                self.by_tool[e.tool].append(e)
+            if not is_error_payload(e.output):
+                self._answered[e.tool].append(e.arguments)
         for rows in self.by_tool.values():
             rows.sort(key=_order)
         self.tools = sorted(self.by_tool)
@@ -122,6 +134,20 @@ class ExampleIndex:
                 if len(out) == n:
                     break
         return out
+
+    def relaxed(self, spec: ToolSpec) -> ToolSpec:
+        """``spec`` without the required parameters that a recorded, answered call of the same tool
+        did without (under any spelling the gate reads, ``tool_errors.resolve_aliases``); ``spec``
+        itself when there is none."""
+        answered = self._answered.get(spec.name)
+        if not answered or not spec.required:
+            return spec
+        names = frozenset(spec.properties)
+        drop = {r for r in spec.required for args in answered if r not in resolve_aliases(args, names)}
+        if not drop:
+            return spec
+        params = {**spec.parameters, "required": [r for r in spec.parameters.get("required") or [] if r not in drop]}
+        return spec.model_copy(update={"required": [r for r in spec.required if r not in drop], "parameters": params})
 
     def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
         """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``."""

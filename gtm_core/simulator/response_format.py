@@ -14,9 +14,13 @@ Declared response schemas and real tools disagree, in three ways the recorded re
   unstructured content; the recorded MCP, BFCL and RapidAPI tools without one answer text or plain
   values far more often than an object, and an object guessed without evidence rarely has the real
   keys (4 of 67 held-out calls). The result is any JSON value but an object (``ANY_RESULT_SCHEMA``).
-* **A tool's own recorded outputs.** When the real examples shown for a call include outputs of
-  the *same* tool that the schema above rejects, the output may take their shape too
-  (``anyOf[..., shape of each such output]``). Another tool's examples never widen it.
+* **A tool's own recorded results decide.** When the real examples shown for a call include
+  results (not errors) of the *same* tool, the output takes one of their shapes
+  (``anyOf[shape of each such result]``: types, an object's keys two levels deep), not the
+  declared schema: a tool answers the way it answered before. On the held-out real calls the model
+  given the declared-or-bare choice kept the declared ``{"status": ...}`` where every recorded call
+  of the tool had answered ``"success"`` (59 of 152 API-Bank calls with such records). Another
+  tool's examples never shape it, and without same-tool results the schema above holds.
 
 Every result schema here excludes the error payload (an object whose one key is ``error``): errors
 are a separate branch, decided by the gate and the model's confidence, never by a result.
@@ -97,24 +101,34 @@ def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
 
 def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
     """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
-    shown with it (``{"tool", "arguments", "output"}`` items): the declared response schema or-its-one
-    field bare, or ``ANY_RESULT_SCHEMA`` without one; or ``anyOf`` that and the shapes of the same
-    tool's recorded results it rejects."""
+    shown with it (``{"tool", "arguments", "output"}`` items): ``anyOf`` the shapes of the same
+    tool's recorded results when there are any; else the declared response schema or-its-one field
+    bare, or ``ANY_RESULT_SCHEMA`` without one."""
+    shapes: dict[str, dict[str, Any]] = {}
+    for e in examples or ():
+        if e.get("tool") == spec.name and not is_error_payload(e.get("output")):
+            s = shape_schema(e.get("output"))
+            shapes.setdefault(canonical_json(s), s)
+    if shapes:
+        return next(iter(shapes.values())) if len(shapes) == 1 else {"anyOf": list(shapes.values())}
     declared = spec.response_schema
     if declared is None:
-        base = ANY_RESULT_SCHEMA
-    elif has_refs(declared):
+        return ANY_RESULT_SCHEMA
+    if has_refs(declared):
         return declared
-    else:
-        field = bare_field(declared)
-        base = declared if field is None else {"anyOf": [declared, field]}
-    outputs = [e.get("output") for e in examples or () if e.get("tool") == spec.name and not is_error_payload(e.get("output"))]
-    valid = validator_for(base)
-    shapes: dict[str, dict[str, Any]] = {}
-    for out in outputs:
-        if not valid.is_valid(out):
-            s = shape_schema(out)
-            shapes.setdefault(canonical_json(s), s)
-    if not shapes:
-        return base
-    return {"anyOf": [*(base["anyOf"] if "anyOf" in base and len(base) == 1 else [base]), *shapes.values()]}
+    field = bare_field(declared)
+    return declared if field is None else {"anyOf": [declared, field]}
+
+
+def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
+    """The result branch a call's first decode sees beside the error branch: ``fmt`` (from
+    ``response_schema_for``) or-the-format-without-examples. The engine decides error against result
+    by the probability the model gives the error branch's opening tokens; a result branch narrower
+    than what the model leans to (a recorded bare string where it would write the declared object)
+    hands that object's mass to ``{"error"`` and makes false errors confident. A result decoded in
+    the wider shape is then re-decoded into ``fmt``. ``fmt`` itself when the two agree or either
+    holds ``$ref`` (references resolve from the schema's root)."""
+    base = response_schema_for(spec, None)
+    if fmt == base or has_refs(base) or has_refs(fmt):
+        return fmt
+    return {"anyOf": [fmt, base]}
