@@ -18,9 +18,10 @@ Declared response schemas and real tools disagree, in three ways the recorded re
   results (not errors) of the *same* tool, the output takes one of their shapes
   (``anyOf[shape of each such result]``: types, an object's keys two levels deep), not the
   declared schema: a tool answers the way it answered before. On the held-out real calls the model
-  given the declared-or-bare choice kept the declared ``{"status": ...}`` where every recorded call
-  of the tool had answered ``"success"`` (59 of 152 API-Bank calls with such records). Another
-  tool's examples never shape it, and without same-tool results the schema above holds.
+  given the declared-or-bare choice missed a recorded shape that the real output had in 59 of 152
+  API-Bank calls with such records, mostly by keeping the declared ``{"status": ...}`` where every
+  recorded call of the tool had answered ``"success"``. Another tool's examples never shape it, and
+  without same-tool results the schema above holds.
 
 Every result schema here excludes the error payload (an object whose one key is ``error``): errors
 are a separate branch, decided by the gate and the model's confidence, never by a result.
