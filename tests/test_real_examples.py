@@ -109,6 +109,7 @@ def test_recorded_calls_relax_required_parameters(embedder) -> None:
     ix = ExampleIndex([no_src, failed, alias, other], k=2, embedder=embedder)
     relaxed = ix.relaxed(spec)
     assert relaxed.required == ["text", "tgt_lang"] and relaxed.parameters["required"] == ["text", "tgt_lang"]
+    assert ix.relaxed(spec) is relaxed  # one object per spec: the engine and audit key tools by identity
     assert [e["arguments"] for e in ix.for_tool(spec)] == [alias.arguments]  # gated records are never shown
 
     call = SimCall("Translate", {"text": "bonjour", "tgt_lang": "en"}, examples=[])

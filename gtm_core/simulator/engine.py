@@ -455,13 +455,11 @@ class Simulator:
             for j in redo:
                 allow[j] = False
                 reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
-            if unwrapped:
-                with self._lock:
-                    self.counters["results_reshaped"] += unwrapped
-            if redo:
+            if redo or unwrapped:
                 with self._lock:
                     self.counters["errors_declined"] += len(declined)
-                    self.counters["results_reshaped"] += len(reshaped)
+                    self.counters["results_reshaped"] += len(reshaped) + unwrapped
+            if redo:
                 again = dict(zip(redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True))
                 texts = [again.get(j, t) for j, t in zip(left, texts, strict=True)]
             still = []

@@ -66,6 +66,7 @@ class ExampleIndex:
         self.k, self.min_similarity = k, min_similarity
         self.by_tool: dict[str, list[RealExample]] = defaultdict(list)
         self._answered: dict[str, list[dict[str, Any]]] = defaultdict(list)  # arguments of answered calls
+        self._relaxed: dict[str, ToolSpec] = {}  # spec uid -> ``relaxed`` (one object per spec content)
         for e in examples:
             if not e.gated:
                 self.by_tool[e.tool].append(e)
@@ -142,12 +143,17 @@ class ExampleIndex:
         answered = self._answered.get(spec.name)
         if not answered or not spec.required:
             return spec
+        key = spec.uid
+        done = self._relaxed.get(key)
+        if done is not None:  # the same object for the same spec: callers keyed by identity keep their caches
+            return done
         names = frozenset(spec.properties)
         drop = {r for r in spec.required for args in answered if r not in resolve_aliases(args, names)}
-        if not drop:
-            return spec
-        params = {**spec.parameters, "required": [r for r in spec.parameters.get("required") or [] if r not in drop]}
-        return spec.model_copy(update={"required": [r for r in spec.required if r not in drop], "parameters": params})
+        if drop:
+            params = {**spec.parameters, "required": [r for r in spec.parameters.get("required") or [] if r not in drop]}
+            spec = spec.model_copy(update={"required": [r for r in spec.required if r not in drop], "parameters": params})
+        with self._lock:
+            return self._relaxed.setdefault(key, spec)
 
     def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
         """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``."""
