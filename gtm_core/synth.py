@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from gtm_core.schema_refs import MAX_REF_DEPTH, resolve
+from gtm_core.spec import returned_fields
 
 _MAX_DEPTH = 6  # nesting levels drawn in full; below them only what the schema requires
 _WORDS = {
@@ -315,6 +316,7 @@ class ValueSynth:
         ctx.update(arguments)
         if not isinstance(response_schema, dict):  # no declared format: tools answer text (MCP content)
             return f"Completed with {', '.join(f'{k}={v}' for k, v in list(arguments.items())[:3]) or 'no arguments'}."
+        response_schema = returned_fields(response_schema)  # the fields a tool declares, it returns
         out = self._with_root(response_schema, self.value, response_schema, "result", 0, ctx)
         if isinstance(out, dict):
             _apply_counts(out, response_schema, arguments)

@@ -12,9 +12,9 @@ from gtm_core import chat_format
 from gtm_core.embed import Embedder
 from gtm_core.evaluation.real_split import build_split, train_example_index
 from gtm_core.evaluation.real_traces import episode_key, load_all_calls, shared_pairs
-from gtm_core.simulator.engine import SimCall, Simulator
+from gtm_core.simulator.engine import SimCall, SimOptions, Simulator
 from gtm_core.simulator.examples import ExampleIndex, RealExample
-from gtm_core.spec import ToolSpec
+from gtm_core.spec import ToolSpec, returned_fields
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +122,79 @@ def test_recorded_calls_relax_required_parameters(embedder) -> None:
     assert missing.output["error"]["field"] == "text"  # still required: every record gave it
 
 
+def test_recorded_calls_accept_undeclared_parameters(embedder) -> None:
+    """A parameter that answered recorded calls passed and the spec does not declare is accepted,
+    typed from the recorded values (API-Bank's CancelTimedSwitch takes ``device_id``, declares ``name``)."""
+    spec = ToolSpec.parse({"name": "CancelTimedSwitch", "description": "Cancel a timed switch",
+                           "parameters": {"type": "object", "properties": {
+                               "name": {"type": "string"}, "time": {"type": "string"}}, "required": ["name", "time"]}})
+    rec = RealExample("CancelTimedSwitch", "Cancel a timed switch", {"device_id": "1000", "time": "09:30"},
+                      "success", "ep1", gated=True)
+    relaxed = ExampleIndex([rec], k=2, embedder=embedder).relaxed(spec)
+    assert relaxed.properties["device_id"] == {"type": "string"} and relaxed.required == ["time"]
+    call = SimCall("CancelTimedSwitch", {"device_id": "2000", "time": "10:00"}, examples=[])
+    (strict,) = Simulator([spec], CountingBackend()).simulate_batch(
+        [SimCall("CancelTimedSwitch", {"name": "lamp", "device_id": "2000", "time": "10:00"}, examples=[])])
+    assert strict.source == "gate" and strict.output["error"]["type"] == "unknown_parameter"
+    ix = ExampleIndex([rec], k=2, embedder=embedder)
+    (answered,) = Simulator([spec], CountingBackend(), examples=ix).simulate_batch([call])
+    assert answered.source == "model"
+    (typed,) = Simulator([spec], CountingBackend(), examples=ix, lenient_types=False).simulate_batch(
+        [SimCall("CancelTimedSwitch", {"device_id": 5, "time": "10:00"}, examples=[])])
+    assert typed.source == "gate" and typed.output["error"]["field"] == "device_id"
+
+
+def test_a_tool_that_failed_every_recorded_call_fails(embedder) -> None:
+    """At least ``MIN_RECORDED_FAILURES`` recorded calls, all failed: the engine answers one of the
+    recorded failures without a model call (source ``record``). Fewer records, one answered record,
+    or the call's own episode (an audit replaying a recorded call) leave the call to the model."""
+    from gtm_core.simulator.examples import MIN_RECORDED_FAILURES
+
+    spec = ToolSpec.parse({"name": "cocktail_by_id", "description": "A cocktail recipe by id",
+                           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+                           "response": {"type": "object", "properties": {"name": {"type": "string"}},
+                                        "required": ["name"], "additionalProperties": False}})
+    fail = [RealExample("cocktail_by_id", "A cocktail recipe by id", {"city": str(i)},
+                        {"error": {"type": "execution_error", "message": f"status_code=500 ({i})", "field": None}},
+                        f"ep{i}") for i in range(MIN_RECORDED_FAILURES)]
+    backend = CountingBackend()
+    sim = Simulator([spec], backend, examples=ExampleIndex(fail, k=2, embedder=embedder))
+    first, again = sim.simulate_batch([SimCall("cocktail_by_id", {"city": "9"}), SimCall("cocktail_by_id", {"city": "9"})])
+    assert first.source == "record" and first.output in [f.output for f in fail] and again.output == first.output
+    assert backend.requests == 0 and sim.counters["record"] == 2
+    (own,) = sim.simulate_batch([SimCall("cocktail_by_id", {"city": "9"}, episode="ep0")])
+    assert own.source == "model"  # its own episode's record is not evidence: two failures are too few
+    ok = RealExample("cocktail_by_id", "A cocktail recipe by id", {"city": "x"}, {"name": "Negroni"}, "ep9")
+    for records in (fail[:-1], [*fail, ok]):
+        (r,) = Simulator([spec], CountingBackend(), examples=ExampleIndex(records, k=2, embedder=embedder)
+                         ).simulate_batch([SimCall("cocktail_by_id", {"city": "9"})])
+        assert r.source == "model"
+    (no_errors,) = sim.simulate_batch([SimCall("cocktail_by_id", {"city": "9"},
+                                               options=SimOptions(allow_errors=False))])
+    assert no_errors.source == "model"
+
+
+def test_recorded_evidence_of_the_real_tools(shared_data, embedder) -> None:
+    """On the train part of the visible real calls: the ToolBench cocktail API failed every recorded
+    call (its message kept from the recorder's ``error`` field), API-Bank's CancelTimedSwitch was
+    answered with the undeclared ``device_id``, and the ``{"status": "success or failed"}`` tools
+    answered bare."""
+    from gtm_core.evaluation.real_traces import SpecIndex
+
+    calls_files, tools_files = shared_pairs(shared_data)
+    ix = train_example_index(calls_files, tools_files, k=2, embedder=embedder)
+    specs = SpecIndex(tools_files)
+    calls, _ = load_all_calls(calls_files)
+    spec_of = {c.tool: specs.spec(c) for c in calls}
+    cocktail = spec_of["detailed_cocktail_recipe_by_id_for_the_cocktail_db"]
+    failure = ix.recorded_failure(cocktail, {"is_id": "2"})
+    assert failure is not None and "status_code=500" in failure["error"]["message"]
+    assert ix.recorded_failure(spec_of["GetUserToken"], {"username": "a", "password": "b"}) is None
+    switch = ix.relaxed(spec_of["CancelTimedSwitch"])
+    assert "device_id" in switch.properties and "name" not in switch.required
+    assert ix.declared_form(spec_of["AddAgenda"]) == "bare" and ix.declared_form(spec_of["GetUserToken"]) == "declared"
+
+
 def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> None:
     from gtm_core.evaluation.real_split import target_output
 
@@ -185,10 +258,11 @@ def test_response_format_follows_what_real_tools_answer() -> None:
     one = ToolSpec.parse({"name": "AddAgenda", "description": "Add an agenda item",
                           "parameters": {"type": "object", "properties": {"content": {"type": "string"}}},
                           "response": {"type": "object", "properties": {"status": {"type": "string"}}}})
-    assert response_schema_for(one, None) == {"anyOf": [one.response, {"type": "string"}]}
+    returned = returned_fields
+    assert response_schema_for(one, None) == {"anyOf": [returned(one.response), {"type": "string"}]}
     untyped = ToolSpec.parse({**one.to_public(), "name": "QueryAgenda", "response": {
         "type": "object", "properties": {"info": {"description": "agenda info"}}}})
-    assert response_schema_for(untyped, None) == {"anyOf": [untyped.response, UNTYPED_RESULT_SCHEMA]}
+    assert response_schema_for(untyped, None) == {"anyOf": [returned(untyped.response), UNTYPED_RESULT_SCHEMA]}
     two = ToolSpec.parse({**one.to_public(), "name": "BookHotel", "response": {
         "type": "object", "properties": {"status": {"type": "string"}, "order_id": {"type": "string"}}}})
     same = [{"tool": "BookHotel", "arguments": {"content": "x"}, "output": "11"},
@@ -196,7 +270,10 @@ def test_response_format_follows_what_real_tools_answer() -> None:
             {"tool": "BookHotel", "arguments": {"content": "z"}, "output": {"error": {"type": "execution_error"}}}]
     other = [{"tool": "AddAlarm", "arguments": {}, "output": "success"}]
     assert response_schema_for(two, same) == {"anyOf": [{"type": "string"}, shape_schema(same[1]["output"])]}
-    assert response_schema_for(two, other) == two.response and response_schema_for(two, None) == two.response
+    assert response_schema_for(two, other) == response_schema_for(two, None) == returned(two.response)
+    assert returned(two.response)["required"] == ["status", "order_id"]  # the declared fields are returned
+    cut = [{"tool": "BookHotel", "arguments": {}, "output": '{"error": "Message error...", "response": "{\'result\': [...'}]
+    assert response_schema_for(two, cut) == returned(two.response)  # a record cut mid-JSON has no known shape
     bare = ToolSpec.parse({"name": "read_file", "description": "Read a file",
                            "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}})
     assert response_schema_for(bare, other) == ANY_RESULT_SCHEMA
@@ -222,7 +299,7 @@ def test_response_format_follows_what_real_tools_answer() -> None:
     sim = Simulator([one, two, bare], Answer(), max_retries=0)
     (res,) = sim.simulate_batch([SimCall("BookHotel", {"content": "q"}, examples=same[:1])])
     assert (res.source, res.output) == ("model", "11")
-    assert Answer.schemas[-1]["anyOf"][0] == {"anyOf": [{"type": "string"}, two.response]}  # result branch
+    assert Answer.schemas[-1]["anyOf"][0] == {"anyOf": [{"type": "string"}, returned(two.response)]}  # result branch
     (declared,) = sim.simulate_batch([SimCall("BookHotel", {"content": "q"}, examples=other)])
     assert declared.source == "error" and "response schema" in declared.output["error"]["message"]
     (res,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"})])
@@ -245,6 +322,47 @@ def test_response_format_follows_what_real_tools_answer() -> None:
     assert Answer.schemas[-1] == {"type": "string"}  # decoded again under the recorded shape
     assert declared.source == "error" and "response schema" in declared.output["error"]["message"]
     assert sim.stats()["counters"]["results_reshaped"] == 2
+
+
+def test_tools_declaring_the_same_schema_answer_alike(embedder) -> None:
+    """Without records of its own, a tool whose one-field response schema recorded tools declare too
+    takes the form most of them answered in (bare or the declared object); too few records or a
+    split vote leave the model both."""
+    from gtm_core.simulator.response_format import response_schema_for
+
+    status = {"type": "object", "properties": {"status": {"type": "string", "description": "success or failed"}}}
+
+    def spec(name: str, response: dict) -> ToolSpec:
+        return ToolSpec.parse({"name": name, "description": name, "response": response,
+                               "parameters": {"type": "object", "properties": {"id": {"type": "string"}}}})
+
+    def rec(tool: str, output, response=status) -> RealExample:
+        return RealExample(tool, tool, {"id": tool}, output, f"ep-{tool}-{output}", response=response)
+
+    bare = [rec("AddAgenda", "success"), rec("DeleteAlarm", "success"), rec("AddMeeting", {"status": "success"}),
+            rec("AddReminder", "failed"), rec("Other", "x", response=None)]
+    ix = ExampleIndex(bare, k=0, embedder=embedder)
+    modify = spec("ModifyMeeting", status)
+    assert ix.declared_form(modify) == "bare"
+    assert response_schema_for(modify, None, ix.declared_form(modify)) == status["properties"]["status"]
+    assert ExampleIndex(bare[:2], k=0, embedder=embedder).declared_form(modify) is None  # too few
+    split = [*bare[:2], rec("AddMeeting", {"status": "ok"}), rec("AddReminder", {"status": "ok"})]
+    assert ExampleIndex(split, k=0, embedder=embedder).declared_form(modify) is None  # no clear majority
+    token = {"type": "object", "properties": {"token": {"type": "string"}}}
+    objs = ExampleIndex([rec(f"T{i}", {"token": "a"}, token) for i in range(3)], k=0, embedder=embedder)
+    login = spec("Login", token)
+    assert objs.declared_form(login) == "declared" and objs.declared_form(modify) is None
+    assert response_schema_for(login, None, "declared") == returned_fields(token)
+
+    class Declared(CountingBackend):
+        """Answers what a small model leans to: the declared object."""
+
+        def generate(self, requests, *, attempt: int = 0):
+            super().generate(requests, attempt=attempt)
+            return ['{"status": "success"}'] * len(requests)
+
+    (res,) = Simulator([modify], Declared(), examples=ix).simulate_batch([SimCall("ModifyMeeting", {"id": "1"})])
+    assert (res.source, res.output) == ("model", "success")  # the declared object's one field, bare
 
 
 def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:

@@ -73,6 +73,9 @@ def test_real_error_targets_are_error_payloads():
     assert target_output(c) == {"error": {"type": REAL_ERROR_TYPE, "message": "Invalid request query input", "field": None}}
     empty = RealCall("t", {}, "", True, False, None, 0, None, False, "f", 2)
     assert target_output(empty)["error"]["message"] == "The tool call failed."
+    recorded = RealCall("t", {}, "", True, False, None, 0, None, False, "f", 4,
+                        error="request invalid, data error. status_code=500")  # ToolBench keeps it beside the output
+    assert target_output(recorded)["error"]["message"] == "request invalid, data error. status_code=500"
     ok = RealCall("t", {}, '{"a": 1}', False, False, None, 0, None, False, "f", 3)
     assert target_output(ok) == {"a": 1}
 

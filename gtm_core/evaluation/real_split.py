@@ -140,7 +140,8 @@ def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitCo
 
 def target_output(c: RealCall) -> Any:
     """What the simulator should answer for ``c``: the decoded real output (plain text: its first
-    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real message."""
+    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real message
+    (the recorder's ``error`` text when the output is empty)."""
     value = real_value(c)[0]
     if not c.is_error:
         if isinstance(value, str) and len(value) > TEXT_TARGET_CHARS:
@@ -149,7 +150,7 @@ def target_output(c: RealCall) -> Any:
         return value
     msg = value.get("message") or value.get("error") if isinstance(value, dict) else value
     text = msg if isinstance(msg, str) else ("" if msg is None else str(msg))
-    text = " ".join(text.split())[:ERROR_MESSAGE_CHARS] or "The tool call failed."
+    text = " ".join((text if text.strip() else c.error).split())[:ERROR_MESSAGE_CHARS] or "The tool call failed."
     return error_payload(REAL_ERROR_TYPE, text, None)
 
 
@@ -168,8 +169,8 @@ class RealSplit:
 def _example_records(items: Sequence[tuple[RealCall, ToolSpec, Any, str]]) -> list[RealExample]:
     """Train calls as example records: the ones the model could answer are shown; a ``gated_call``
     is kept as evidence of spec drift only (``ExampleIndex.relaxed``)."""
-    return [RealExample(c.tool, spec.description, c.arguments, target, episode_key(c), gated=kind == GATED)
-            for c, spec, target, kind in items]
+    return [RealExample(c.tool, spec.description, c.arguments, target, episode_key(c), gated=kind == GATED,
+                        response=spec.response_schema) for c, spec, target, kind in items]
 
 
 def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],

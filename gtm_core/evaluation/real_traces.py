@@ -52,6 +52,7 @@ class RealCall:
     truncated: bool
     file: str
     line: int
+    error: str = ""  # the recorder's error text (ToolBench keeps a failure's message here, its output empty)
 
 
 def _jsonl(path: Path) -> Iterable[tuple[int, Any | None, str]]:
@@ -90,7 +91,8 @@ def load_calls(path: str | Path) -> tuple[list[RealCall], list[Reject]]:
         calls.append(RealCall(rec["tool"], args, rec["output"], real_error, bool(rec.get("stateful")),
                               str(rec["episode"]) if rec.get("episode") is not None else None,
                               int(step) if isinstance(step, int) else 0, rec.get("mcp_server"),
-                              bool(rec.get("truncated")), p.name, n))
+                              bool(rec.get("truncated")), p.name, n,
+                              rec["error"] if isinstance(rec.get("error"), str) else ""))
     return calls, rejects
 
 
@@ -346,14 +348,14 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         examples.prefetch(index.spec(c) for c, _ in replay)
     for c, hist in replay:
         spec = index.spec(c)
-        shots = None
         if examples is not None:  # the simulator serves the spec as the tool's recorded calls read it
-            spec, shots = examples.relaxed(spec), examples.for_tool(spec, exclude_episode=episode_key(c))
-        items.append((spec, SimCall(spec.name, c.arguments, history=hist, examples=shots,
+            spec = examples.relaxed(spec)
+        # the engine's example index shows and counts recorded calls of other episodes only
+        items.append((spec, SimCall(spec.name, c.arguments, history=hist, episode=episode_key(c),
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
     results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
                              lenient_types=lenient_types, progress=progress, desc="audit",
-                             error_confidence=error_confidence)
+                             error_confidence=error_confidence, examples=examples)
     overall, per_tool = Tally(), defaultdict(Tally)
     by_state, by_file = defaultdict(Tally), defaultdict(Tally)
     rows = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from gtm_core.serve.batcher import Batcher
-from gtm_core.simulator.engine import Simulator
+from gtm_core.simulator.engine import SOURCES, Simulator
 
 # ---- metrics ----------------------------------------------------------------------------------
 _BUCKETS_MS = (0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -32,7 +32,7 @@ class Metrics:
         for (route, status), n in sorted(self.requests.items()):
             lines.append(f'gtm_http_requests_total{{route="{route}",status="{status}"}} {n}')
         lines += ["# HELP gtm_sim_results_total Simulated call results by source", "# TYPE gtm_sim_results_total counter"]
-        for src in ("gate", "fault", "cache", "model", "replay", "error"):
+        for src in SOURCES:
             lines.append(f'gtm_sim_results_total{{source="{src}"}} {st["counters"].get(src, 0)}')
         lines += ["# TYPE gtm_model_calls_total counter", f"gtm_model_calls_total {st['counters'].get('model_calls', 0)}",
                   "# TYPE gtm_model_retries_total counter", f"gtm_model_retries_total {st['counters'].get('retries', 0)}",

@@ -42,7 +42,7 @@ class ErrorResponse(BaseModel):
 
 class SimResultModel(BaseModel):
     output: Any = Field(description="The tool output, or an error payload {\"error\": {type, message, field}}")
-    source: str = Field(description="gate | fault | cache | model | replay | error")
+    source: str = Field(description="gate | record | fault | cache | model | replay | error")
     tool: str
     session_id: str | None = None
     call_index: int | None = None

@@ -43,7 +43,7 @@ from gtm_core.spec import Reject, ToolSpec, canonical_json, parse_specs
 from gtm_core.tool_errors import is_error_payload, structural_claim
 
 log = logging.getLogger(__name__)
-SOURCES = ("gate", "fault", "cache", "model", "replay", "error")
+SOURCES = ("gate", "record", "fault", "cache", "model", "replay", "error")
 # a model-written semantic error stands only when the model gave the error branch at least this
 # probability. For a calibrated model the decision on the error/result event would be p > 1/2; the
 # CPU-trained SmolLM2 is overconfident: on the train part of the real traces (``gtm audit --split
@@ -100,6 +100,8 @@ class SimCall:
     history: list[dict[str, Any]] | None = None  # explicit history for session-less calls
     options: SimOptions = field(default_factory=SimOptions)
     examples: list[dict[str, Any]] | None = None  # explicit real examples (else the engine's ExampleIndex)
+    # the recorded episode this call replays (an audit): the engine's ExampleIndex never shows or counts its records
+    episode: str | None = None
 
 
 @dataclass
@@ -257,7 +259,7 @@ class Simulator:
 
     # ---- repository --------------------------------------------------------------------------
     def add_tool(self, spec: ToolSpec) -> None:
-        if self.examples is not None:  # what the tool's recorded calls did without is not required
+        if self.examples is not None:  # the gate reads the spec as the tool's recorded calls did
             spec = self.examples.relaxed(spec)
         self.tools[spec.name] = spec
         self._gates[spec.name] = Gate(spec, self.lenient_types)
@@ -313,13 +315,17 @@ class Simulator:
         return res
 
     def _pre(self, call: SimCall, spec: ToolSpec, sess: Session | None) -> SimResult | None:
-        """Gate, replay, faults, cache: the result when one of them answers, else None."""
+        """Gate, recorded failure, replay, faults, cache: the result when one of them answers, else None."""
         if sess is not None and sess.id in self._replay:
             out = self._replay[sess.id].next(call.tool, call.arguments)
             return self._finish(call, spec, sess, out, "replay", None)
         err = self._gates[spec.name](call.arguments)
         if err is not None:
             return self._finish(call, spec, sess, err, "gate", None)
+        if self.examples is not None and call.options.allow_errors:  # a tool that failed every recorded call fails
+            err = self.examples.recorded_failure(spec, call.arguments, exclude_episode=call.episode)
+            if err is not None:
+                return self._finish(call, spec, sess, err, "record", None)
         seed = self._seed(call, sess)
         if call.options.faults is not None:
             fault, stall = inject(call.options.faults, seed, f"{call.tool}:{canonical_json(call.arguments)}:{sess.id if sess else ''}:{len(sess.log) if sess else 0}")
@@ -340,8 +346,8 @@ class Simulator:
 
     def _cache_key(self, call: SimCall, sess: Session | None) -> tuple:
         extra = ""
-        if call.history or call.options.hint or call.examples:
-            extra = hashlib.sha1(canonical_json([call.history, call.options.hint, call.examples]).encode()).hexdigest()
+        if call.history or call.options.hint or call.examples or call.episode:
+            extra = hashlib.sha1(canonical_json([call.history, call.options.hint, call.examples, call.episode]).encode()).hexdigest()
         return ResultCache.key(call.tool, call.arguments, (sess.id if sess else "") + extra,
                                sess.state_version if sess else 0)
 
@@ -409,8 +415,9 @@ class Simulator:
             hist = list(sess.history) if sess is not None else list(call.history or [])
             o = call.options
             shots = call.examples if call.examples is not None else (
-                self.examples.for_tool(spec) if self.examples is not None else None)
-            schemas.append(response_schema_for(spec, shots))  # as real tools answer (the tool's own records decide)
+                self.examples.for_tool(spec, exclude_episode=call.episode) if self.examples is not None else None)
+            form = self.examples.declared_form(spec) if self.examples is not None else None
+            schemas.append(response_schema_for(spec, shots, form))  # as real tools answer (recorded calls decide)
             firsts.append(decision_schema(spec, schemas[-1]) if o.allow_errors else schemas[-1])
             reqs.append(ChatRequest(
                 messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",

@@ -7,10 +7,19 @@ description, above ``min_similarity`` so an unrelated tool never lends its shape
 them as ``EXAMPLE[j]`` lines (``chat_format``); training rows of the ``real`` scenario are rendered
 with the same lookup (own episode left out), so the model is trained on the contract it is served with.
 
-The records are also evidence about the tool itself: a required parameter that a recorded call of
-the same tool did without, and was answered, is not required (``relaxed``: spec drift, e.g. API-Bank's
-``Translate`` defaults ``src_lang``, ``ForgotPassword`` has two modes). Such calls fail the declared
-gate, so they are kept as evidence (``gated``) but never shown.
+The records are also evidence about the tool itself, and outrank its declared spec:
+
+* a required parameter that a recorded call of the same tool did without, and was answered, is not
+  required, and a parameter it passed that the spec does not declare is accepted (``relaxed``: spec
+  drift, e.g. API-Bank's ``Translate`` defaults ``src_lang``, ``ForgotPassword`` has two modes,
+  ``CancelTimedSwitch`` takes ``device_id`` where it declares ``name``). Such calls fail the declared
+  gate, so they are kept as evidence (``gated``) but never shown;
+* a tool whose every recorded call failed in its environment (at least ``MIN_RECORDED_FAILURES``
+  of them) fails (``recorded_failure``: one of its recorded failures). On the train part of the
+  real traces, left one episode out, 20 of 21 calls of such tools failed; a model shown two of
+  those failures still answered results (the ToolBench cocktail API answers 500 to every id);
+* tools that declare the same one-field response schema answer in the same form, the field's
+  value bare or the declared object (``declared_form``, read by ``response_format``).
 
 The order of records is a content hash, not an RNG: the same index answers the same examples.
 """
@@ -20,24 +29,31 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from gtm_core.spec import ToolSpec
-from gtm_core.tool_errors import is_error_payload, resolve_aliases
+from gtm_core.simulator.response_format import bare_field
+from gtm_core.spec import ToolSpec, canonical_json
+from gtm_core.tool_errors import is_error_payload, json_type, resolve_aliases
 
 # an unrelated tool never lends its shape: nearest tools count only at this MiniLM cosine or above
 MIN_SIMILARITY = 0.7
+# a tool fails when at least this many recorded calls of it (other episodes) all failed
+MIN_RECORDED_FAILURES = 3
+# a one-field response schema takes the form (bare or declared) that at least this share of at least
+# ``MIN_FORM_RECORDS`` answered records of tools declaring the same schema took
+FORM_SHARE, MIN_FORM_RECORDS = 2 / 3, 3
 
 
 @dataclass(frozen=True)
 class RealExample:
     """One recorded real call; ``episode`` scopes the leave-own-episode-out rule; a ``gated`` call
-    (one the declared spec's gate rejects) is evidence for ``ExampleIndex.relaxed``, never shown."""
+    (one the declared spec's gate rejects) is evidence for ``ExampleIndex.relaxed``, never shown;
+    ``response`` (the declared response schema of the call's spec) is evidence for ``declared_form``."""
 
     tool: str
     description: str
@@ -45,9 +61,17 @@ class RealExample:
     output: Any
     episode: str
     gated: bool = False
+    response: dict[str, Any] | None = None  # the tool's declared response schema (``declared_form``)
 
     def item(self) -> dict[str, Any]:
         return {"tool": self.tool, "arguments": self.arguments, "output": self.output}
+
+
+def _failed(e: RealExample) -> bool:
+    """A recorded failure: the canonical error payload (``{"error": {"type", ...}}``), as real errors
+    are recorded. An answer whose text reads ``{"error": "..."}`` but that the recorder did not flag
+    (MCP servers answering "No presentation is currently loaded") is an answer."""
+    return is_error_payload(e.output) and isinstance(e.output["error"], dict)
 
 
 def _order(e: RealExample) -> str:
@@ -67,11 +91,18 @@ class ExampleIndex:
         self.by_tool: dict[str, list[RealExample]] = defaultdict(list)
         self._answered: dict[str, list[dict[str, Any]]] = defaultdict(list)  # arguments of answered calls
         self._relaxed: dict[str, ToolSpec] = {}  # spec uid -> ``relaxed`` (one object per spec content)
+        self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # declared one-field schema -> forms answered
         for e in examples:
             if not e.gated:
                 self.by_tool[e.tool].append(e)
             if not is_error_payload(e.output):
                 self._answered[e.tool].append(e.arguments)
+                if e.response is not None and bare_field(e.response) is not None:
+                    props = set(e.response.get("properties") or ())
+                    form = "declared" if isinstance(e.output, dict) and set(e.output) == props else (
+                        "bare" if not isinstance(e.output, dict) else None)
+                    if form is not None:
+                        self._forms[canonical_json(e.response)][form] += 1
         for rows in self.by_tool.values():
             rows.sort(key=_order)
         self.tools = sorted(self.by_tool)
@@ -137,23 +168,56 @@ class ExampleIndex:
         return out
 
     def relaxed(self, spec: ToolSpec) -> ToolSpec:
-        """``spec`` without the required parameters that a recorded, answered call of the same tool
-        did without (under any spelling the gate reads, ``tool_errors.resolve_aliases``); ``spec``
-        itself when there is none."""
+        """``spec`` as the tool's recorded, answered calls read it: without the required parameters
+        one of them did without (under any spelling the gate reads, ``tool_errors.resolve_aliases``),
+        and with the undeclared parameters they passed (typed from the recorded values); ``spec``
+        itself when they show no drift."""
         answered = self._answered.get(spec.name)
-        if not answered or not spec.required:
+        if not answered:
             return spec
         key = spec.uid
         done = self._relaxed.get(key)
         if done is not None:  # the same object for the same spec: callers keyed by identity keep their caches
             return done
         names = frozenset(spec.properties)
-        drop = {r for r in spec.required for args in answered if r not in resolve_aliases(args, names)}
-        if drop:
-            params = {**spec.parameters, "required": [r for r in spec.parameters.get("required") or [] if r not in drop]}
+        given = [resolve_aliases(args, names) for args in answered]
+        drop = {r for r in spec.required for args in given if r not in args}
+        added: dict[str, set[str]] = defaultdict(set)
+        if spec.parameters.get("additionalProperties") is not True:
+            for args in given:
+                for k, v in args.items():
+                    if k not in names:
+                        added[k].add("number" if json_type(v) == "integer" else json_type(v))
+        if drop or added:
+            props = {**spec.properties, **{k: ({"type": t.pop()} if len(t) == 1 and "null" not in t else {})
+                                           for k, t in sorted(added.items())}}
+            params = {**spec.parameters, "properties": props,
+                      "required": [r for r in spec.parameters.get("required") or [] if r not in drop]}
             spec = spec.model_copy(update={"required": [r for r in spec.required if r not in drop], "parameters": params})
         with self._lock:
             return self._relaxed.setdefault(key, spec)
+
+    def declared_form(self, spec: ToolSpec) -> str | None:
+        """``"bare"`` or ``"declared"`` when recorded tools declaring ``spec``'s one-field response
+        schema answered in that form (``FORM_SHARE`` of at least ``MIN_FORM_RECORDS`` answers); None
+        when they disagree, are too few, or the schema has no bare field."""
+        declared = spec.response_schema
+        counts = self._forms.get(canonical_json(declared)) if declared is not None else None
+        if not counts or sum(counts.values()) < MIN_FORM_RECORDS:
+            return None
+        form, n = counts.most_common(1)[0]
+        return form if n >= FORM_SHARE * sum(counts.values()) else None
+
+    def recorded_failure(self, spec: ToolSpec, arguments: Any,
+                         exclude_episode: str | None = None) -> dict[str, Any] | None:
+        """One of the tool's recorded failures (picked by the arguments' hash) when at least
+        ``MIN_RECORDED_FAILURES`` recorded calls of it (other episodes than ``exclude_episode``)
+        exist and every one failed; else None."""
+        rows = [e for e in self.by_tool.get(spec.name, ()) if e.episode != exclude_episode]
+        if len(rows) < MIN_RECORDED_FAILURES or not all(_failed(e) for e in rows):
+            return None
+        pick = int(hashlib.sha256(canonical_json(arguments).encode()).hexdigest()[:8], 16) % len(rows)
+        return rows[pick].output
 
     def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
         """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``."""

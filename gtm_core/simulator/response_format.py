@@ -20,8 +20,14 @@ Declared response schemas and real tools disagree, in three ways the recorded re
   declared schema: a tool answers the way it answered before. On the held-out real calls the model
   given the declared-or-bare choice missed a recorded shape that the real output had in 59 of 152
   API-Bank calls with such records, mostly by keeping the declared ``{"status": ...}`` where every
-  recorded call of the tool had answered ``"success"``. Another tool's examples never shape it, and
-  without same-tool results the schema above holds.
+  recorded call of the tool had answered ``"success"``. Another tool's examples never shape it, nor
+  does a recorded output cut mid-JSON (``cut_json``), and without same-tool results the schema
+  above holds.
+* **Tools that declare the same schema answer alike.** Without records of its own, a tool whose
+  declared one-field schema other recorded tools declare too answers in the form most of them
+  used (``ExampleIndex.declared_form``): API-Bank's ``{"status": "success or failed"}`` tools
+  answered the bare ``"success"`` in 64 of 83 recorded calls, ``{"token": ...}`` tools the object
+  in all 80.
 
 Every result schema here excludes the error payload (an object whose one key is ``error``): errors
 are a separate branch, decided by the gate and the model's confidence, never by a result.
@@ -29,13 +35,14 @@ are a separate branch, decided by the gate and the model's confidence, never by 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from gtm_core.schema_refs import has_refs
-from gtm_core.spec import ToolSpec, canonical_json
+from gtm_core.spec import ToolSpec, canonical_json, returned_fields
 from gtm_core.tool_errors import is_error_payload, json_type
 
 # a result of a tool without a response format: any JSON value but an object. An object whose one key
@@ -50,6 +57,7 @@ _TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "pro
 
 SHAPE_DEPTH = 2  # objects and arrays are described this many levels deep; deeper values are any JSON
 SHAPE_KEYS = 24  # an object with more keys is any object
+FORMS = ("bare", "declared")  # how a tool answers a one-field response schema: the field's value, or the object
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
@@ -83,6 +91,18 @@ def shape_schema(value: Any, depth: int = 0) -> dict[str, Any]:
     return {"type": t} if t in ("string", "number", "boolean", "null") else {}
 
 
+def cut_json(value: Any) -> bool:
+    """Whether ``value`` is JSON text that does not parse: a recorder cut it (ToolBench keeps the
+    first 1,000 characters and ``...``), so its shape is unknown and it shapes no format."""
+    if not isinstance(value, str) or value.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(value)
+    except ValueError:
+        return True
+    return False
+
+
 def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
     """The schema of the one field of a one-property object schema (the value a tool may return
     bare); None for any other schema. An untyped field is any result (``UNTYPED_RESULT_SCHEMA``)."""
@@ -100,14 +120,17 @@ def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
     return field
 
 
-def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None) -> dict[str, Any]:
+def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None,
+                        form: str | None = None) -> dict[str, Any]:
     """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
     shown with it (``{"tool", "arguments", "output"}`` items): ``anyOf`` the shapes of the same
-    tool's recorded results when there are any; else the declared response schema or-its-one field
-    bare, or ``ANY_RESULT_SCHEMA`` without one."""
+    tool's recorded results when there are any; else the declared response schema (its fields
+    returned, ``spec.returned_fields``) or-its-one-field bare, or ``ANY_RESULT_SCHEMA`` without
+    one. ``form`` (``ExampleIndex.declared_form``: how recorded tools declaring the same schema
+    answered) picks one of the two: ``"bare"`` or ``"declared"``."""
     shapes: dict[str, dict[str, Any]] = {}
     for e in examples or ():
-        if e.get("tool") == spec.name and not is_error_payload(e.get("output")):
+        if e.get("tool") == spec.name and not is_error_payload(e.get("output")) and not cut_json(e.get("output")):
             s = shape_schema(e.get("output"))
             shapes.setdefault(canonical_json(s), s)
     if shapes:
@@ -118,7 +141,10 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
     if has_refs(declared):
         return declared
     field = bare_field(declared)
-    return declared if field is None else {"anyOf": [declared, field]}
+    declared = returned_fields(declared)
+    if field is None or form == "declared":
+        return declared
+    return field if form == "bare" else {"anyOf": [declared, field]}
 
 
 def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
