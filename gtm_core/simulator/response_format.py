@@ -1,7 +1,7 @@
 """The response format a simulated call is held to: the tool's declared response schema, widened by
 what real tools of its kind are measured to answer and by what its own recorded outputs show.
 
-Declared response schemas and real tools disagree, in three ways the recorded real calls show:
+Declared response schemas and real tools disagree, in ways the recorded real calls show:
 
 * **A one-field result is often returned bare.** A schema with exactly one property describes the
   field a tool fills, and many tools return that field's value itself: API-Bank declares
