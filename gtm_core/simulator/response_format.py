@@ -57,7 +57,6 @@ _TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "pro
 
 SHAPE_DEPTH = 2  # objects and arrays are described this many levels deep; deeper values are any JSON
 SHAPE_KEYS = 24  # an object with more keys is any object
-FORMS = ("bare", "declared")  # how a tool answers a one-field response schema: the field's value, or the object
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 
