@@ -174,6 +174,29 @@ def test_a_tool_that_failed_every_recorded_call_fails(embedder) -> None:
     assert no_errors.source == "model"
 
 
+def test_same_named_tools_of_other_servers_keep_their_records(embedder) -> None:
+    """Records belong to a tool by name and description: a same-named tool of another server is
+    shown none of them, lends them no evidence (failures, drift) and is never a neighbour."""
+    news, finance = "Search for stories and comments on Hacker News", "Search Yahoo Finance for quotes and news"
+
+    def spec(description: str, *params: str) -> ToolSpec:
+        return ToolSpec.parse({"name": "search", "description": description, "parameters": {
+            "type": "object", "properties": {p: {"type": "string"} for p in params}, "required": ["query"]}})
+
+    down = [RealExample("search", news, {"query": q},
+                        {"error": {"type": "execution_error", "message": "HTTP 503", "field": None}}, f"ep{i}")
+            for i, q in enumerate("abc")]
+    quotes = [RealExample("search", finance, {"query": q, "region": "US"}, [{"symbol": q.upper()}], f"ep{i + 5}")
+              for i, q in enumerate("xyz")]
+    ix = ExampleIndex([*down, *quotes], k=2, embedder=embedder)
+    hn, yahoo = spec(news, "query"), spec(finance, "query")
+    assert {g["arguments"]["query"] for g in ix.for_tool(hn)} <= set("abc")
+    assert {g["arguments"]["query"] for g in ix.for_tool(yahoo)} <= set("xyz")
+    assert ix.recorded_failure(hn, {"query": "q"}) is not None and ix.recorded_failure(yahoo, {"query": "q"}) is None
+    assert ix.relaxed(hn) is hn and "region" in ix.relaxed(yahoo).properties  # drift stays with its tool
+    assert ix.neighbours(spec("Search the web for pages", "query"), 5) == []  # same name: never a neighbour
+
+
 def test_recorded_evidence_of_the_real_tools(shared_data, embedder) -> None:
     """On the train part of the visible real calls: the ToolBench cocktail API failed every recorded
     call (its message kept from the recorder's ``error`` field), API-Bank's CancelTimedSwitch was
@@ -193,6 +216,13 @@ def test_recorded_evidence_of_the_real_tools(shared_data, embedder) -> None:
     switch = ix.relaxed(spec_of["CancelTimedSwitch"])
     assert "device_id" in switch.properties and "name" not in switch.required
     assert ix.declared_form(spec_of["AddAgenda"]) == "bare" and ix.declared_form(spec_of["GetUserToken"]) == "declared"
+    # LiveMCPBench records two servers' ``search``: each is shown its own records only
+    searches = {specs.spec(c).description: specs.spec(c) for c in calls if c.tool == "search"}
+    assert len(searches) == 2
+    for spec in searches.values():
+        own = {json.dumps(c.arguments, sort_keys=True) for c in calls if c.tool == "search" and specs.spec(c).description == spec.description}
+        shown = [g for g in ix.for_tool(spec) if g["tool"] == "search"]
+        assert shown and all(json.dumps(g["arguments"], sort_keys=True) in own for g in shown)
 
 
 def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> None:

@@ -21,6 +21,11 @@ The records are also evidence about the tool itself, and outrank its declared sp
 * tools that declare the same one-field response schema answer in the same form, the field's
   value bare or the declared object (``declared_form``, read by ``response_format``).
 
+Records belong to a tool by its name *and* description (``tool_key``): servers reuse names
+(LiveMCPBench records a Hacker News ``search`` and a Yahoo Finance ``search``, two ``read_file`` tools
+that answer differently), so a same-named tool of another server neither shows its records as the
+tool's own nor lends them as evidence; a same-named other tool is never a neighbour either.
+
 The order of records is a content hash, not an RNG: the same index answers the same examples.
 """
 
@@ -47,6 +52,13 @@ MIN_RECORDED_FAILURES = 3
 # a one-field response schema takes the form (bare or declared) that at least this share of at least
 # ``MIN_FORM_RECORDS`` answered records of tools declaring the same schema took
 FORM_SHARE, MIN_FORM_RECORDS = 2 / 3, 3
+TOOL_KEY_DESCRIPTION_CHARS = 200  # a tool is its name and the opening of its description
+
+
+def tool_key(name: str, description: str) -> str:
+    """Which tool a record belongs to: its name and the opening of its description (whitespace and
+    case folded), so same-named tools of different servers stay apart."""
+    return f"{name}\x1f{' '.join(description.split()).lower()[:TOOL_KEY_DESCRIPTION_CHARS]}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,10 @@ class RealExample:
     episode: str
     gated: bool = False
     response: dict[str, Any] | None = None  # the tool's declared response schema (``declared_form``)
+
+    @property
+    def key(self) -> str:
+        return tool_key(self.tool, self.description)
 
     def item(self) -> dict[str, Any]:
         return {"tool": self.tool, "arguments": self.arguments, "output": self.output}
@@ -79,7 +95,8 @@ def _order(e: RealExample) -> str:
 
 
 class ExampleIndex:
-    """``k`` examples per call: same-tool records first, then the nearest tools' (one each)."""
+    """``k`` examples per call: same-tool records first, then the nearest tools' (one each). Records
+    are grouped by ``tool_key``."""
 
     def __init__(self, examples: Iterable[RealExample], *, k: int = 2, min_similarity: float = MIN_SIMILARITY,
                  embedder: Any = None) -> None:
@@ -94,9 +111,9 @@ class ExampleIndex:
         self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # declared one-field schema -> forms answered
         for e in examples:
             if not e.gated:
-                self.by_tool[e.tool].append(e)
+                self.by_tool[e.key].append(e)
             if not is_error_payload(e.output):
-                self._answered[e.tool].append(e.arguments)
+                self._answered[e.key].append(e.arguments)
                 if e.response is not None and bare_field(e.response) is not None:
                     props = set(e.response.get("properties") or ())
                     form = "declared" if isinstance(e.output, dict) and set(e.output) == props else (
@@ -128,7 +145,8 @@ class ExampleIndex:
     def _tool_vectors(self) -> np.ndarray:
         with self._lock:
             if self._vectors is None:
-                self._vectors = self._embed([self.text(t, self.by_tool[t][0].description) for t in self.tools])
+                self._vectors = self._embed([self.text(self.by_tool[t][0].tool, self.by_tool[t][0].description)
+                                             for t in self.tools])
             return self._vectors
 
     def prefetch(self, specs: Iterable[ToolSpec]) -> None:
@@ -143,8 +161,16 @@ class ExampleIndex:
             with self._lock:
                 self._query_cache.update(zip(todo, vecs, strict=True))
 
+    def _own(self, spec: ToolSpec) -> list[RealExample]:
+        return self.by_tool.get(tool_key(spec.name, spec.description), [])
+
     def neighbours(self, spec: ToolSpec, n: int) -> list[tuple[str, float]]:
-        """The ``n`` nearest recorded tools other than ``spec``'s own, with similarity >= ``min_similarity``."""
+        """The names of the ``n`` nearest recorded tools not named as ``spec``, with similarity >=
+        ``min_similarity``."""
+        return [(self.by_tool[key][0].tool, sim) for key, sim in self._nearest(spec, n)]
+
+    def _nearest(self, spec: ToolSpec, n: int) -> list[tuple[str, float]]:
+        """``neighbours`` as ``(tool_key, similarity)``."""
         if n <= 0 or not self.tools:
             return []
         key = self.text(spec.name, spec.description)
@@ -161,7 +187,7 @@ class ExampleIndex:
         for i in np.argsort(-sims, kind="stable"):
             if sims[i] < self.min_similarity:
                 break
-            if self.tools[i] != spec.name:
+            if self.by_tool[self.tools[i]][0].tool != spec.name:
                 out.append((self.tools[i], float(sims[i])))
                 if len(out) == n:
                     break
@@ -172,7 +198,7 @@ class ExampleIndex:
         one of them did without (under any spelling the gate reads, ``tool_errors.resolve_aliases``),
         and with the undeclared parameters they passed (typed from the recorded values); ``spec``
         itself when they show no drift."""
-        answered = self._answered.get(spec.name)
+        answered = self._answered.get(tool_key(spec.name, spec.description))
         if not answered:
             return spec
         key = spec.uid
@@ -213,7 +239,7 @@ class ExampleIndex:
         """One of the tool's recorded failures (picked by the arguments' hash) when at least
         ``MIN_RECORDED_FAILURES`` recorded calls of it (other episodes than ``exclude_episode``)
         exist and every one failed; else None."""
-        rows = [e for e in self.by_tool.get(spec.name, ()) if e.episode != exclude_episode]
+        rows = [e for e in self._own(spec) if e.episode != exclude_episode]
         if len(rows) < MIN_RECORDED_FAILURES or not all(_failed(e) for e in rows):
             return None
         pick = int(hashlib.sha256(canonical_json(arguments).encode()).hexdigest()[:8], 16) % len(rows)
@@ -223,10 +249,10 @@ class ExampleIndex:
         """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``."""
         if self.k == 0:
             return []
-        own = [e for e in self.by_tool.get(spec.name, ()) if e.episode != exclude_episode]
+        own = [e for e in self._own(spec) if e.episode != exclude_episode]
         picked = own[: self.k]
         if len(picked) < self.k:
-            for tool, _ in self.neighbours(spec, self.k - len(picked)):
+            for tool, _ in self._nearest(spec, self.k - len(picked)):
                 rows = [e for e in self.by_tool[tool] if e.episode != exclude_episode]
                 if rows:
                     picked.append(rows[0])
