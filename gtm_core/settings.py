@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # first, else the nearest tools above ``real_examples_min_similarity``; 0 disables
     real_examples_k: int = 2
     real_examples_min_similarity: float = 0.7  # simulator.examples.MIN_SIMILARITY
+    # local models on a CPU: bfloat16 where the CPU computes it natively (auto), else float32
+    # (``llm.precision``); on CUDA models always run in bfloat16
+    cpu_precision: Literal["auto", "float32", "bfloat16"] = "auto"
     # Dagster: how runs execute and what runs on its own (read once, when the definitions load)
     executor: Literal["in_process", "multiprocess"] = "in_process"  # multiprocess: one process per step
     carg_cron: str = "0 3 * * 1"  # the weekly CARG regeneration schedule (stopped until turned on)

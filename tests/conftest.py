@@ -8,6 +8,10 @@ import pytest
 from gtm_core.settings import get_settings
 
 REPO = Path(__file__).resolve().parent.parent
+# models on the CPU compute in float32 under test unless a test asks otherwise: the decode loop is
+# compared with HF token by token, which holds exactly in float32 only. The bfloat16 path has tests
+# of its own (test_slot_model, test_smollm2), and the main-job test runs the user's default (auto).
+os.environ.setdefault("GTM_CPU_PRECISION", "float32")
 
 
 @pytest.fixture(scope="session")

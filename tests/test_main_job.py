@@ -20,7 +20,8 @@ pytestmark = pytest.mark.timeout(JOB_LIMIT_S + 300)
 @pytest.fixture(scope="session")
 def main_job(tmp_path_factory, shared_data):
     data = tmp_path_factory.mktemp("mainjob")
-    env = {**os.environ, "GTM_DATA_DIR": str(data), "GTM_SHARED_DATA_DIR": str(shared_data)}
+    env = {**os.environ, "GTM_DATA_DIR": str(data), "GTM_SHARED_DATA_DIR": str(shared_data),
+           "GTM_CPU_PRECISION": "auto"}  # as a user runs it (conftest pins float32 for the other tests)
     out = subprocess.run([sys.executable, "-m", "gtm_assets.cli", "run"], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=JOB_LIMIT_S)
     (data / "main_job.log").write_text(out.stdout + out.stderr)

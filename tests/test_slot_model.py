@@ -62,6 +62,61 @@ def test_padded_prefill_and_decode_match_hf(backend, specs):
             assert torch.allclose(logits, ref, atol=1e-4), row
 
 
+def test_bfloat16_weights_keep_float32_attention(backend, specs):
+    """bfloat16 weights (``llm.precision`` on a CPU with native bfloat16): keys, values and attention
+    stay float32, and prefill and decode agree with the float32 model's logits to bfloat16 rounding."""
+    import copy
+
+    model = backend.chat.model
+    half = copy.deepcopy(model).to(torch.bfloat16)
+    sm = slot_model(half)
+    assert sm.dtype == torch.bfloat16 and sm.att_dtype == torch.float32
+    assert sm.kv_bytes_per_token == slot_model(model).kv_bytes_per_token  # float32 keys and values
+    prompts = _prompts(backend, specs, 3)
+    n = max(map(len, prompts))
+    kv = sm.cache(3, n + 2)
+    assert kv.k[0].dtype == torch.float32
+    ids = torch.zeros((3, n), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        ids[i, :len(p)] = torch.tensor(p)
+    lens = torch.tensor([len(p) for p in prompts])
+    got = sm.forward(kv, 0, ids, torch.zeros(3, dtype=torch.long), lens)
+    nxt = got.argmax(-1)
+    step = sm.step(kv, nxt, lens)
+    with torch.inference_mode():
+        want = torch.stack([model(input_ids=torch.tensor([p])).logits[0, -1] for p in prompts])
+        ref = torch.stack([model(input_ids=torch.tensor([p + [int(t)]])).logits[0, -1] for p, t in zip(prompts, nxt, strict=True)])
+    for a, b in ((got, want), (step, ref)):
+        assert a.dtype == torch.float32 and torch.isfinite(a).all()
+        scale = float(b.abs().max())
+        assert float((a - b).abs().max()) < 0.05 * scale, (float((a - b).abs().max()), scale)
+
+
+def test_cpu_precision_follows_the_cpu_and_the_setting(tmp_path, monkeypatch):
+    from gtm_core.llm.precision import cpu_has_native_bf16, cpu_precision, model_dtype
+
+    def info(text: str) -> str:
+        f = tmp_path / f"cpuinfo{len(list(tmp_path.iterdir()))}"
+        f.write_text(text)
+        return str(f)
+
+    assert cpu_has_native_bf16(info("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n"))
+    assert cpu_has_native_bf16(info("processor\t: 0\nflags\t\t: fpu sse amx_bf16 amx_tile\n"))
+    assert cpu_has_native_bf16(info("processor\t: 0\nFeatures\t: fp asimd bf16 i8mm\n"))  # aarch64
+    assert not cpu_has_native_bf16(info("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512bw\n"))
+    assert not cpu_has_native_bf16(str(tmp_path / "absent"))
+    assert cpu_precision("float32") == "float32" and cpu_precision("bfloat16") == "bfloat16"
+    assert cpu_precision("auto") == ("bfloat16" if cpu_has_native_bf16() else "float32")
+    assert model_dtype("cuda:0", "float32") == "bfloat16" and model_dtype("cpu", "float32") == "float32"
+    monkeypatch.setenv("GTM_CPU_PRECISION", "bfloat16")
+    assert cpu_precision() == "bfloat16"
+    with pytest.raises(ValueError, match="cpu_precision"):
+        cpu_precision("half")
+    monkeypatch.setenv("GTM_CPU_PRECISION", "half")
+    with pytest.raises(ValueError, match="cpu_precision"):
+        cpu_precision()
+
+
 def test_unsupported_architecture_is_named():
     from transformers import GPT2Config, GPT2LMHeadModel
 

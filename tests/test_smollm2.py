@@ -173,6 +173,21 @@ def test_real_weights_answer_schema_valid_through_the_engine(base_dir, schema_to
     assert _schema_valid_answers(ref, tools) == got
 
 
+def test_real_weights_in_bfloat16_answer_schema_valid(base_dir, schema_tools, monkeypatch):
+    """With ``cpu_precision`` bfloat16 (``auto`` on a CPU that computes it natively) the model is
+    served in bfloat16 with float32 attention, and still answers schema-valid JSON."""
+    import torch
+
+    from gtm_core.llm.slot_model import slot_model
+    from gtm_core.simulator.backends import TransformersSimBackend
+
+    monkeypatch.setenv("GTM_CPU_PRECISION", "bfloat16")
+    loop = TransformersSimBackend(base_dir, max_tokens=96, batch_size=4)
+    sm = slot_model(loop.chat.model)
+    assert (sm.dtype, sm.att_dtype) == (torch.bfloat16, torch.float32)
+    assert all(isinstance(o, dict) for o in _schema_valid_answers(loop, schema_tools[:2]))
+
+
 def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(data_dir, base_dir, schema_tools,
                                                                                  tmp_path):
     from safetensors import safe_open
@@ -188,9 +203,13 @@ def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(
     cfg = get_preset("smollm2-135m", max_steps=2, max_length=512, batch_size=2, max_train_examples=6,
                      max_eval_examples=2, logging_steps=1)
     assert cfg.method == "lora" and cfg.base_model == NAME and cfg.top_layers
-    res = train(cfg, sft, tmp_path / "run", progress=False, log=lambda _m: None)
+    with pytest.MonkeyPatch.context() as mp:  # a CPU with native bfloat16 trains under autocast
+        mp.setenv("GTM_CPU_PRECISION", "bfloat16")
+        res = train(cfg, sft, tmp_path / "run", progress=False, log=lambda _m: None)
     assert res.global_step == 2 and res.metrics["first_loss"] > 0
     model_dir = res.model_dir
+    meta = json.loads((model_dir / "gtm_model.json").read_text())
+    assert meta["precision"] == "bf16-autocast"
     assert base_of(model_dir) == NAME  # symbolic: resolved on whichever machine loads it
     adapter = model_dir / "adapter_model.safetensors"
     assert adapter.stat().st_size < 16 << 20  # a small artifact; the base is not copied

@@ -160,13 +160,14 @@ def predict(model_ref: str | Path, records: Sequence[dict], settings: Settings, 
 
     from gtm_core import model_registry as registry
     from gtm_core.llm.loading import load_model
+    from gtm_core.llm.precision import model_dtype
     from gtm_core.llm.transformers_chat import TransformersChat
     from gtm_core.simulator.backends import TransformersSimBackend
     from gtm_core.simulator.engine import SimCall, SimOptions, Simulator
 
     path = registry.resolve_model(model_ref, settings=settings)
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    model, tok = load_model(path, device=dev, dtype="bfloat16" if dev == "cuda" else None)
+    model, tok = load_model(path, device=dev, dtype=model_dtype(dev))
     chat = TransformersChat(str(path), device=dev, max_tokens=max_tokens, batch_size=batch_size,
                             model=model, tokenizer=tok)
     sim = Simulator([VALIDATOR_SPEC], TransformersSimBackend(path, chat=chat), max_retries=1, max_tokens=max_tokens)

@@ -12,6 +12,10 @@ wrappers included) do the work; only the attention plumbing is ours:
   runs per group; KV is written in place and the logits of each row's last real token come back.
   Grouped-query attention reads the shared KV heads in place (no ``repeat_kv``) under per-row
   length masks. ``SlotModel.forward`` is the prefill-only case.
+* Keys, values and attention are float32 on a CPU whatever the weights' dtype: with bfloat16
+  weights the projections and MLPs run at bfloat16 speed, while attention over bfloat16 slices of
+  the slot buffers (strided, not contiguous) would be copied per layer and step and decode slower
+  than float32 (``llm.precision``).
 """
 
 from __future__ import annotations
@@ -93,16 +97,24 @@ class SlotKV:
         return [(k[slot, :, :length].clone(), v[slot, :, :length].clone()) for k, v in zip(self.k, self.v, strict=True)]
 
 
+def _inner(model):
+    """The decoder stack (``embed_tokens``, ``layers``, ...) of a plain or PEFT-wrapped model."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return base.model
+
+
 class SlotModel:
     """Runs a supported HF causal LM (plain or PEFT-wrapped) over ``SlotKV`` slots."""
 
     def __init__(self, model):
+        import torch
+
         reason = unsupported_reason(model)
         if reason:
             raise ValueError(f"model: {reason}")
         base = model.get_base_model() if hasattr(model, "get_base_model") else model
         cfg = base.config
-        inner = base.model
+        inner = _inner(model)
         self.embed, self.layers, self.norm, self.rotary = inner.embed_tokens, inner.layers, inner.norm, inner.rotary_emb
         self.lm_head = base.lm_head
         self.heads = cfg.num_attention_heads
@@ -111,16 +123,18 @@ class SlotModel:
         self.scale = self.head_dim ** -0.5
         p = next(base.parameters())
         self.dtype, self.device = p.dtype, p.device
+        # keys, values, rotary tables and attention: float32 on a CPU (module docstring)
+        self.att_dtype = torch.float32 if p.device.type == "cpu" else p.dtype
         self.fused = [_fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj")) for layer in self.layers]
         self.fused_mlp = [_fuse(layer.mlp, ("gate_proj", "up_proj")) for layer in self.layers]
 
     @property
     def kv_bytes_per_token(self) -> int:
         """Bytes of keys and values one token occupies (all layers)."""
-        return len(self.layers) * 2 * self.kv_heads * self.head_dim * self.dtype.itemsize
+        return len(self.layers) * 2 * self.kv_heads * self.head_dim * self.att_dtype.itemsize
 
     def cache(self, rows: int, cap: int) -> SlotKV:
-        return SlotKV(len(self.layers), self.kv_heads, self.head_dim, rows=rows, cap=cap, dtype=self.dtype,
+        return SlotKV(len(self.layers), self.kv_heads, self.head_dim, rows=rows, cap=cap, dtype=self.att_dtype,
                       device=self.device)
 
     def forward(self, kv: SlotKV, slot0: int, ids, start, n):
@@ -153,7 +167,7 @@ class SlotModel:
             slot_parts.append(torch.arange(bd, device=dev))
             ld = int(start.max()) + 1
             keys = torch.arange(ld, device=dev)
-            bias_d = torch.zeros((bd, 1, 1, ld), dtype=self.dtype, device=dev).masked_fill_(
+            bias_d = torch.zeros((bd, 1, 1, ld), dtype=self.att_dtype, device=dev).masked_fill_(
                 (keys > start[:, None])[:, None, None], float("-inf"))  # [B_d, 1, 1, L]
         bp = t = 0
         if prefill is not None:
@@ -167,7 +181,7 @@ class SlotModel:
             keys = torch.arange(lp, device=dev)
             # query j of row b reads keys up to its own position, never the padding after its n real tokens
             allowed = (keys <= ppos[:, :, None]) & (keys < (pstart + pn)[:, None, None])  # [B_p, N, L]
-            bias_p = torch.zeros(allowed.shape, dtype=self.dtype, device=dev).masked_fill_(~allowed, float("-inf"))
+            bias_p = torch.zeros(allowed.shape, dtype=self.att_dtype, device=dev).masked_fill_(~allowed, float("-inf"))
             bias_p = bias_p[:, None]  # [B_p, 1, N, L]
         flat = torch.cat(parts) if len(parts) > 1 else parts[0]
         pos = torch.cat(pos_parts) if len(pos_parts) > 1 else pos_parts[0]
@@ -175,7 +189,9 @@ class SlotModel:
         total = flat.shape[0]
         with torch.inference_mode():
             x = self.embed(flat)  # [T, H]
-            cos, sin = self.rotary(x[None], pos[None])
+            att_dt = self.att_dtype
+            cast = att_dt != x.dtype  # bfloat16 weights on a CPU: attention in float32
+            cos, sin = self.rotary(x[None].to(att_dt) if cast else x[None], pos[None])
             cos, sin = cos[0, :, None], sin[0, :, None]  # [T, 1, d]: broadcast over heads
             for li, layer in enumerate(self.layers):
                 att = layer.self_attn
@@ -184,6 +200,8 @@ class SlotModel:
                     q, k, v = F.linear(y, *self.fused[li]).split((h * d, kvh * d, kvh * d), -1)
                 else:
                     q, k, v = att.q_proj(y), att.k_proj(y), att.v_proj(y)
+                if cast:
+                    q, k, v = q.to(att_dt), k.to(att_dt), v.to(att_dt)
                 q = _rope(q.reshape(total, h, d), cos, sin)
                 kbuf, vbuf = kv.k[li], kv.v[li]
                 kbuf[slots, :, pos] = _rope(k.reshape(total, kvh, d), cos, sin)
@@ -199,7 +217,8 @@ class SlotModel:
                     qp = q[bd:].view(bp, t, h, d).transpose(1, 2)
                     o = F.scaled_dot_product_attention(qp, kk, vv, attn_mask=bias_p, scale=self.scale, enable_gqa=True)
                     outs.append(o.transpose(1, 2).reshape(bp * t, h * d))
-                x = x + att.o_proj(torch.cat(outs) if len(outs) > 1 else outs[0])
+                o = torch.cat(outs) if len(outs) > 1 else outs[0]
+                x = x + att.o_proj(o.to(x.dtype) if cast else o)
                 y = layer.post_attention_layernorm(x)
                 if self.fused_mlp[li] is not None:
                     gate, up = F.linear(y, *self.fused_mlp[li]).chunk(2, -1)
@@ -244,9 +263,11 @@ def _rope(x, cos, sin):
 
 
 def slot_model(model) -> SlotModel:
-    """The ``SlotModel`` of ``model``, built once and kept on it."""
+    """The ``SlotModel`` of ``model``, built once and kept on it (built again when the model has
+    since moved to another dtype or device, or was copied with it)."""
     sm = getattr(model, "_gtm_slot_model", None)
-    if sm is None:
+    p = next(model.parameters())
+    if sm is None or (sm.dtype, sm.device) != (p.dtype, p.device) or sm.embed is not _inner(model).embed_tokens:
         sm = SlotModel(model)
         model._gtm_slot_model = sm
     return sm

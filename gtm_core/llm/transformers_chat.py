@@ -21,10 +21,11 @@ class TransformersChat:
 
         from gtm_core.llm.base_models import resolve_base
         from gtm_core.llm.loading import is_adapter, load_model
+        from gtm_core.llm.precision import model_dtype
 
         self.name = f"transformers:{model_path}"
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        dtype = getattr(torch, model_dtype(self.device))  # bfloat16 where the hardware computes it natively
         if model is None and is_adapter(model_path):  # its recorded base, resolved on this machine
             model, tok = load_model(model_path, device=self.device, dtype=str(dtype).removeprefix("torch."))
             tokenizer = tokenizer or tok

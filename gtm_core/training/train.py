@@ -16,6 +16,7 @@ from typing import Any
 
 from gtm_core.llm.base_models import resolve_base
 from gtm_core.llm.loading import META_FILE, base_of, is_adapter
+from gtm_core.llm.precision import cpu_precision
 from gtm_core.training.data import (
     Collator,
     ListDataset,
@@ -279,6 +280,11 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     eval_items = pack(va.examples, cfg.max_length, cfg.seed) if cfg.packing else va.examples
 
     model = build_model(cfg, tok)
+    # a pretrained base on a CPU that computes bfloat16 natively trains under bfloat16 autocast (float32
+    # master weights, ``llm.precision``); a model from scratch is too small for its matmuls to gain
+    cpu_bf16 = device == "cpu" and cfg.method != "scratch" and cpu_precision() == "bfloat16"
+    precision = "bf16" if cfg.bf16 and device == "cuda" else ("bf16-autocast" if cpu_bf16 else "fp32")
+    log(f"precision: {precision}")
     has_eval = bool(eval_items)
     preprocess, compute = _metrics_fn()
     args = TrainingArguments(
@@ -292,7 +298,7 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         save_strategy="steps", save_steps=cfg.eval_steps, save_total_limit=cfg.save_total_limit,
         load_best_model_at_end=has_eval and cfg.early_stopping_patience > 0,
         metric_for_best_model="eval_loss", greater_is_better=False,
-        bf16=cfg.bf16 and device == "cuda", use_cpu=device == "cpu",
+        bf16=(cfg.bf16 and device == "cuda") or cpu_bf16, use_cpu=device == "cpu",
         gradient_checkpointing=False,  # enabled on the model itself (works for peft too)
         train_sampling_strategy="random" if cfg.packing else "group_by_length",
         seed=cfg.seed, data_seed=cfg.seed, report_to=[], disable_tqdm=not progress,
@@ -342,7 +348,7 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     tok.save_pretrained(str(model_dir))
     meta = {"preset": cfg.preset, "method": cfg.method, "base_model": _saved_base(cfg), "init_from": cfg.init_from,
             "dataset_hash": data_hash, "config": cfg.to_dict(), "metrics": metrics,
-            "chat_template": "qwen", "max_length": cfg.max_length}
+            "chat_template": "qwen", "max_length": cfg.max_length, "precision": precision}
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     plot = loss_plot(trainer.state.log_history, run_dir / "loss.png", f"GTM {cfg.preset}")
     return TrainResult(
