@@ -12,9 +12,11 @@
    model is ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else
    ``models:/gtm@champion`` when that data folder has one, else a tiny-cpu model trained here at the
    preset's size on a real SFT set (cached under .gtm/bench/ for the next run). An in-process breakdown
-   (one call alone: prefill ms, decode ms/step; a steady batch of 32: ms/step, ms/call) explains the ratio.
+   (one call alone: prefill ms, decode ms/step; a steady batch of 32: ms/step, ms/call) explains the ratio;
+   it runs once with float32 weights and once with bfloat16 weights (``cpu_precision``; ``auto`` picks
+   bfloat16 on a CPU that computes it natively): ``bf16_call_speedup`` is the ms-per-call ratio in the batch.
 
-Last line: ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z>``.
+Last line: ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z> bf16_call_speedup=<w>``.
 """
 
 from __future__ import annotations
@@ -397,14 +399,25 @@ def main() -> None:
         tools_file.write_text("\n".join(json.dumps(s.to_public()) for s in served))
         rate = bench_gate(specs, a.gate_calls)
         _, p99 = bench_http_gate(tools_file, specs, a.http_calls, d)
-        speedup = float("nan")
+        speedup = bf16 = float("nan")
         if not a.skip_model:
             model_dir = trained_tiny_model(a.model, specs, a.train_examples)
-            decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
+            before = os.environ.get("GTM_CPU_PRECISION")
+            per_call = {}
+            for precision in ("float32", "bfloat16"):
+                os.environ["GTM_CPU_PRECISION"] = precision
+                print(f"precision {precision}:")
+                per_call[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)[f"ms_per_call_b{a.callers}"]
+            if before is None:
+                os.environ.pop("GTM_CPU_PRECISION")
+            else:
+                os.environ["GTM_CPU_PRECISION"] = before
+            bf16 = per_call["float32"] / per_call["bfloat16"]
             speedup = bench_batching(tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens,
                                      model_dir, a.workload, not a.static, a.rounds, a.cpu_threads)
     print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
-    print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f}")
+    print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f} "
+          f"bf16_call_speedup={bf16:.2f}")
 
 
 if __name__ == "__main__":

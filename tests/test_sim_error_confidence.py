@@ -106,3 +106,37 @@ def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_pa
     model = ScriptedModel(0.3)
     res = Simulator([spec], model, error_confidence=0.5).simulate_batch([SimCall("notes", {"q": "x"})])[0]
     assert model.schemas[-1] == ANY_RESULT_SCHEMA and res.source == "model" and not res.is_error
+
+
+def test_the_decode_loop_declines_errors_in_place(tiny_model_dir) -> None:  # noqa: F811
+    """The decode loop declines a low-confidence error itself: the row restarts from its prompt's KV
+    under the result grammar, giving exactly the result the engine's second request gives, in one
+    request per call."""
+    import random
+
+    from gtm_core.synth import ValueSynth
+
+    specs = [s for s in real_specs("seal_tools_tools.jsonl", 600) if s.response_schema][:24]
+    vs = ValueSynth(random.Random(7))
+    calls = [SimCall(s.name, vs.arguments(s.parameters, fill_optional=0.0)) for s in specs]
+    in_place = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=8)
+    engine = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=8, chat=in_place.chat,
+                                    decline_in_place=False)
+    runs = {}
+    for name, be in (("in_place", in_place), ("engine", engine)):
+        sent = []
+        generate = be.generate
+
+        def counting(reqs, *, attempt=0, generate=generate, sent=sent):
+            sent.append(len(reqs))
+            return generate(reqs, attempt=attempt)
+
+        be.generate = counting
+        sim = Simulator(specs, be, max_tokens=48, error_confidence=1.0)  # every model-written error is declined
+        runs[name] = (sim.simulate_batch(calls), sim.stats()["counters"], sum(sent))
+    (res_a, count_a, sent_a), (res_b, count_b, sent_b) = runs["in_place"], runs["engine"]
+    declined = count_b.get("errors_declined", 0)
+    assert declined > 0, "the tiny model wrote no error to decline: pick other calls"
+    assert [r.output for r in res_a] == [r.output for r in res_b] and count_a.get("errors_declined", 0) == declined
+    assert not any(r.is_error for r in res_a if r.source == "model")  # every model-written error was declined
+    assert sent_b == sent_a + declined  # the engine's path sent each declined call again

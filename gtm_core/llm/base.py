@@ -25,6 +25,11 @@ class ChatRequest:
     max_tokens: int | None = None
     seed: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # an error payload whose opening tokens got less than this probability is declined and a result
+    # decoded instead under ``result_schema``; a backend that reports head probabilities may do it in
+    # place (the decode loop), the others leave it to the engine (a second request)
+    decline_error_below: float | None = None
+    result_schema: dict[str, Any] | None = None
 
 
 @runtime_checkable
@@ -45,13 +50,17 @@ def prompt_request(task: str, payload: dict[str, Any], *, response_schema: dict 
 
 class ScoredText(str):
     """A generated text that also carries ``head_prob``: the probability the model gave its first
-    few tokens under the output grammar (which branch it took: an error payload or a result)."""
+    few tokens under the output grammar (which branch it took: an error payload or a result), and
+    ``declined``: the backend declined a low-confidence error and decoded this result instead
+    (``ChatRequest.decline_error_below``)."""
 
     head_prob: float | None
+    declined: bool
 
-    def __new__(cls, text: str, head_prob: float | None = None) -> ScoredText:
+    def __new__(cls, text: str, head_prob: float | None = None, declined: bool = False) -> ScoredText:
         obj = super().__new__(cls, text)
         obj.head_prob = head_prob
+        obj.declined = declined
         return obj
 
 

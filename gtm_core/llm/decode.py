@@ -13,7 +13,10 @@ Compared with ``model.generate`` + a logits processor it
 * honours each row's own ``max_new_tokens`` and, when sampling, its own seeded generator (a row's
   output does not depend on which other rows share its batch);
 * reuses the KV of shared prompt prefixes (the system turn; the tool line of a tool called again)
-  computed once (``PrefixCache``).
+  computed once (``PrefixCache``);
+* declines a low-confidence error in place: a row whose output opens an error payload with a head
+  probability below its ``decline_below`` restarts from its own prompt under a result-only grammar
+  (``Row.fallback``), with its prompt KV kept: no second prefill, no error decoded to the end first.
 
 Greedy decoding gives the same tokens as ``generate`` with xgrammar's HF logits processor (tested).
 Models outside the Qwen2 / Llama family use the ``generate`` path instead.
@@ -21,6 +24,7 @@ Models outside the Qwen2 / Llama family use the ``generate`` path instead.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -31,6 +35,9 @@ from gtm_core.llm.slot_model import SlotKV, slot_model
 
 PAD_WASTE = 0.25  # prefill chunks: share of padded positions allowed
 PREFILL_TOKENS = 4096  # prefill chunks: at most this many (padded) positions per forward
+# a joining row reserves room for this many new tokens, not its whole budget: outputs are mostly
+# short, every slot is as long as the longest (``SlotKV``), and a longer output grows the cache
+DECODE_ROOM = 64
 
 
 class PrefixCache:
@@ -93,6 +100,13 @@ class Row:
     generator: Any = None
     loop_guard: int = 0  # > 0: finish once the last ``loop_guard`` tokens are one short n-gram repeated
     head_logprob: float = 0.0  # log-probability of the first ``HEAD_TOKENS`` chosen tokens (grammar-masked)
+    # declining an error in place: once ``error_head(out)`` decides (True: the output opens an error
+    # payload, False: it does not, None: not yet), an error whose head probability is below
+    # ``decline_below`` restarts the row from its prompt under ``fallback()`` (a result-only matcher)
+    decline_below: float | None = None
+    error_head: Callable[[list[int]], bool | None] | None = None
+    fallback: Callable[[], Any] | None = None
+    declined: bool = False
 
 
 # the opening tokens whose probability says which branch an output took (``{"error"`` or a result)
@@ -174,9 +188,10 @@ class DecodeBatch:
                 r.generator.manual_seed(int(r.seed or 0))
             if self.prefix_cache is None or not 0 < r.prefix < len(r.prompt):
                 r.prefix = 0
-        # positions a row may fill: its prompt and budget, and the padding of a prefill chunk after
-        # its cached prefix (a chunk is as long as its longest uncached part)
-        need = max(max(len(r.prompt) + r.max_new_tokens for r in rows),
+        # positions a row fills at first: its prompt and the first ``DECODE_ROOM`` new tokens (the
+        # cache grows while decoding, ``step``), and the padding of a prefill chunk after its cached
+        # prefix (a chunk is as long as its longest uncached part)
+        need = max(max(len(r.prompt) + min(r.max_new_tokens, DECODE_ROOM) for r in rows),
                    max(r.prefix for r in rows) + max(len(r.prompt) - r.prefix for r in rows))
         if self.kv is None:
             self.kv = self.sm.cache(max(self.max_rows, live + len(rows)), max(need, 64))
@@ -266,6 +281,12 @@ class DecodeBatch:
         finished = []
         for i, (r, t) in enumerate(zip(self.rows, toks, strict=True)):
             r.out.append(t)
+            if r.decline_below is not None and len(r.out) >= HEAD_TOKENS and _declines(r):
+                # restart from the prompt: its last token is run again (at its own position, the KV
+                # after it is masked) to give the first result token's logits under ``fallback``
+                tokens[i] = r.prompt[-1]
+                self.lens[i] = len(r.prompt) - 1
+                continue
             if (t in self.eos_set or len(r.out) >= r.max_new_tokens
                     or (r.loop_guard and len(r.out) % LOOP_MAX_PERIOD == 0 and in_loop(r.out, r.loop_guard))):
                 finished.append(i)
@@ -277,6 +298,9 @@ class DecodeBatch:
                 return done + self.add(admit)
             tokens = tokens[torch.tensor(order, device=tokens.device)]
         live = len(self.rows)
+        top = max(self.lens) + 1  # positions the live rows fill after this pass
+        if top > self.kv.cap:
+            self.kv.ensure(live, top, live, top - 1)
         early, chunks = self._admit(admit, live) if admit else ([], [])
         first = self._prefill_inputs(chunks[0], live) if chunks else None
         start = torch.tensor(self.lens, device=self.device)
@@ -302,6 +326,19 @@ class DecodeBatch:
             self.lens.pop()
             order.pop()
         return order
+
+
+def _declines(r: Row) -> bool:
+    """Whether row ``r`` declines its error now (``Row.decline_below``): once ``error_head`` decides,
+    the decision is taken (and not asked again); a declined row is reset to decode a result."""
+    verdict = r.error_head(r.out) if r.error_head is not None else False
+    if verdict is None:
+        return False
+    below, r.decline_below = r.decline_below, None
+    if not verdict or r.fallback is None or math.exp(r.head_logprob) >= below:
+        return False
+    r.out, r.head_logprob, r.matcher, r.fallback, r.declined = [], 0.0, r.fallback(), None, True
+    return True
 
 
 def decode(model, rows: Sequence[Row], *, eos_ids: Sequence[int], pad_id: int, vocab_size: int | None = None,

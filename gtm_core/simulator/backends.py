@@ -48,6 +48,7 @@ def _error_schema(types: Sequence[str] | None) -> dict[str, Any]:
 
 
 ERROR_SCHEMA: dict[str, Any] = _error_schema(None)  # the shape of any error payload (gate, faults, model)
+ERROR_OPENING = '{"error":'  # how every error payload's text begins (compact JSON)
 MODEL_ERROR_SCHEMA: dict[str, Any] = _error_schema(SEMANTIC_ERROR_TYPES)  # what a model may write
 # a tool without a response schema: any JSON, but an object's "error" must be a semantic error payload
 ANY_OUTPUT_SCHEMA: dict[str, Any] = {"anyOf": [
@@ -187,7 +188,7 @@ class TransformersSimBackend:
     def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
                  batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
                  prefix_cache: bool = True, prefix_cache_mb: int = 512, continuous: bool = False,
-                 loop_guard: int = 64):
+                 loop_guard: int = 64, decline_in_place: bool = True):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -207,6 +208,9 @@ class TransformersSimBackend:
             decoder = "generate"
         self.decoder = decoder  # loop: gtm_core.llm.decode (slot KV cache, rows leave as they finish); generate: HF
         self.loop_guard = loop_guard  # decode loop: a row repeating one short n-gram this long stops (0: never)
+        # decode loop: a low-confidence error (``ChatRequest.decline_error_below``) restarts as a result in
+        # place, on its prompt's KV; False leaves it to the engine's second request (same output, slower)
+        self.decline_in_place = decline_in_place
         from gtm_core.llm.decode import PrefixCache
 
         self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb << 20) if prefix_cache else None
@@ -277,7 +281,7 @@ class TransformersSimBackend:
                               pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
                               max_rows=self.chat.batch_size)
         texts = tok.batch_decode(out, skip_special_tokens=True)
-        return [ScoredText(t, math.exp(r.head_logprob)) for t, r in zip(texts, rows, strict=True)]
+        return [ScoredText(t, math.exp(r.head_logprob), r.declined) for t, r in zip(texts, rows, strict=True)]
 
     def _decoder(self):
         with self._lock:
@@ -302,12 +306,31 @@ class TransformersSimBackend:
         rows = []
         for text, p, r in zip(texts, ids, reqs, strict=True):
             sys_n, tool_n = self._prefixes_of(text, p, r) if self.prefix_cache is not None else (0, 0)
+            # a greedy first attempt declines a low-confidence error in place (``decode.Row``)
+            decline = self.decline_in_place and not attempt and r.decline_error_below and r.result_schema is not None
             rows.append(Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
                             prefix=tool_n or sys_n, prefix_base=sys_n if tool_n else 0,
                             matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
                             temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
-                            seed=r.seed, loop_guard=self.loop_guard))
+                            seed=r.seed, loop_guard=self.loop_guard,
+                            decline_below=r.decline_error_below if decline else None,
+                            error_head=self._error_head if decline else None,
+                            fallback=self._fallback(r.result_schema) if decline else None))
         return rows
+
+    def _fallback(self, schema: dict):
+        """A maker of the result-only matcher a declined row continues under (its grammar compiled
+        only when a row declines: most rows never do)."""
+        import xgrammar as xgr
+
+        return lambda: xgr.GrammarMatcher(self.grammar(schema))
+
+    def _error_head(self, out: list[int]) -> bool | None:
+        """Whether the tokens ``out`` open an error payload (None: too few to tell)."""
+        text = self.chat.tokenizer.decode(out, skip_special_tokens=True)
+        if text.startswith(ERROR_OPENING):
+            return True
+        return None if ERROR_OPENING.startswith(text) else False
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
         """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving

@@ -424,7 +424,10 @@ class Simulator:
                 payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
                 response_schema=decoding_schema(firsts[-1], o.allow_errors),
                 temperature=o.temperature if o.temperature is not None else 0.0,
-                max_tokens=o.max_tokens or self.max_tokens, seed=seed))
+                max_tokens=o.max_tokens or self.max_tokens, seed=seed,
+                # the decode loop declines a low-confidence error itself (no second request)
+                decline_error_below=self.error_confidence if o.allow_errors and self.error_confidence > 0 else None,
+                result_schema=result_schema(schemas[-1])))
         outputs: list[Any] = [None] * len(todo)
         reasons = [""] * len(todo)
         attempts = [0] * len(todo)
@@ -438,6 +441,7 @@ class Simulator:
                 break
             texts = list(self._generate(backend, [reqs[j] for j in left], attempt))
             declined, reshaped, unwrapped = [], [], 0
+            in_place = sum(bool(getattr(t, "declined", False)) for t in texts)  # declined by the backend
             for n, (j, text) in enumerate(zip(left, texts, strict=True)):
                 if not allow[j]:
                     continue
@@ -462,9 +466,9 @@ class Simulator:
             for j in redo:
                 allow[j] = False
                 reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
-            if redo or unwrapped:
+            if redo or unwrapped or in_place:
                 with self._lock:
-                    self.counters["errors_declined"] += len(declined)
+                    self.counters["errors_declined"] += len(declined) + in_place
                     self.counters["results_reshaped"] += len(reshaped) + unwrapped
             if redo:
                 again = dict(zip(redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True))
