@@ -407,3 +407,20 @@ def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:
     for text, ok in [('{"error": "x"}', False), ('{"a": 1}', False), ('"success"', True), ("6.0", True),
                      ('[{"name": "x"}]', True), ('{"time": "06:30", "username": "Jane"}', True)]:
         assert _is_grammar_accept_string(g, text) is ok, text
+
+
+def test_a_neighbour_lends_answers_never_failures(embedder) -> None:
+    """Another tool's recorded failure was its environment's: a neighbour lends one of its answered
+    records, and a neighbour that only failed lends nothing. The tool's own failures are shown."""
+    timeout = {"error": {"type": "execution_error", "message": "Connection timeout", "field": None}}
+    geo = "Convert an address or place name to geographical coordinates"
+    records = [RealExample("geocode_address", geo, {"q": "Paris"}, timeout, "ep0"),
+               RealExample("geocode_address", geo, {"q": "Rome"}, {"lat": 41.9, "lon": 12.5}, "ep1"),
+               RealExample("geocode_place", geo + " (places)", {"q": "Oslo"}, timeout, "ep2")]
+    ix = ExampleIndex(records, k=2, min_similarity=0.6, embedder=embedder)
+    spec = _spec("Geocoding", "The API for converting an address or place name to geographical coordinates.")
+    shown = ix.for_tool(spec)
+    assert shown and all("error" not in str(g["output"]) for g in shown)
+    assert [g["tool"] for g in shown] == ["geocode_address"]  # geocode_place only failed: it lends nothing
+    own = ix.for_tool(_spec("geocode_address", geo))
+    assert {json.dumps(g["output"]) for g in own} == {json.dumps(timeout), json.dumps({"lat": 41.9, "lon": 12.5})}

@@ -3,7 +3,9 @@
 An ``ExampleIndex`` holds real (tool, arguments, output) records. For the tool of a call it returns a
 few of them: first recorded calls of the same tool (other episodes only, so a call never sees its own
 episode's outputs), then calls of the nearest *other* tools by MiniLM cosine similarity over name and
-description, above ``min_similarity`` so an unrelated tool never lends its shape. The prompt shows
+description, above ``min_similarity`` so an unrelated tool never lends its shape, and answered ones
+only: another tool's failure was its environment's (a model shown a neighbouring geocoder's timeout
+answered API-Bank's ``Geocoding`` with timeouts, 10 held-out calls). The prompt shows
 them as ``EXAMPLE[j]`` lines (``chat_format``); training rows of the ``real`` scenario are rendered
 with the same lookup (own episode left out), so the model is trained on the contract it is served with.
 
@@ -246,14 +248,18 @@ class ExampleIndex:
         return rows[pick].output
 
     def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
-        """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``."""
+        """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``: its
+        own records, then one answered record of each nearest tool (another tool's failure says
+        nothing of this one: a model shown a neighbour's timeout wrote timeouts)."""
         if self.k == 0:
             return []
         own = [e for e in self._own(spec) if e.episode != exclude_episode]
         picked = own[: self.k]
-        if len(picked) < self.k:
-            for tool, _ in self._nearest(spec, self.k - len(picked)):
-                rows = [e for e in self.by_tool[tool] if e.episode != exclude_episode]
+        if len(picked) < self.k:  # a neighbour lends an answer, never its failure (its environment's)
+            for tool, _ in self._nearest(spec, len(self.tools)):
+                rows = [e for e in self.by_tool[tool] if e.episode != exclude_episode and not _failed(e)]
                 if rows:
                     picked.append(rows[0])
+                    if len(picked) == self.k:
+                        break
         return [e.item() for e in picked]
