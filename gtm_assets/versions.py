@@ -24,7 +24,7 @@ TOOL_REPOSITORY: dict[str, Entry] = {
 }
 
 _TRAINING = ("gtm_core.training.presets", "gtm_core.training.data", "gtm_core.training.train", "gtm_core.training.lora",
-             "gtm_core.training.run", "gtm_assets.pipes_workers", "gtm_core.chat_format")
+             "gtm_core.training.run", "gtm_assets.pipes_workers", "gtm_core.chat_format", "gtm_core.llm.precision")
 TRAINING: dict[str, Entry] = {
     "gtm_model": {"modules": (*_TRAINING, "gtm_core.training.tokenizer", "gtm_core.llm.base_models"),
                   "prompts": ("simulator_system",)},
@@ -33,7 +33,8 @@ TRAINING: dict[str, Entry] = {
 
 _SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.gate", "gtm_core.simulator.backends",
                "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
-               "gtm_core.simulator.response_format", "gtm_core.simulator.models", "gtm_core.spec")
+               "gtm_core.simulator.response_format", "gtm_core.simulator.models", "gtm_core.spec",
+               "gtm_core.llm.precision")
 _EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.metrics", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
                "gtm_core.evaluation.runner", "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces",
                "gtm_core.evaluation.real_split", *_SIMULATION)
@@ -57,7 +58,8 @@ DOMAINS: dict[str, Entry] = {
     "cuda_validator_model": {"modules": ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", *_TRAINING),
                              "prompts": ("simulator_system",)},
     "cuda_validator_eval": {"modules": ("gtm_core.domains.cuda", "gtm_core.domains.cuda_model", "gtm_core.simulator.engine",
-                                        "gtm_core.simulator.backends"), "prompts": ("simulator_system",)},
+                                        "gtm_core.simulator.backends", "gtm_core.llm.precision"),
+                            "prompts": ("simulator_system",)},
 }
 
 TABLES = {"tool_repository": TOOL_REPOSITORY, "carg": CARG, "training": TRAINING, "evaluation": EVALUATION,
