@@ -25,9 +25,14 @@ from typing import Any
 SUPPORTED = ("qwen2", "llama", "mistral")
 
 
+def _base(model):
+    """The causal LM itself, under a PEFT wrapper if there is one."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 def unsupported_reason(model) -> str | None:
     """Why ``model`` cannot run as a ``SlotModel`` (None when it can)."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    base = _base(model)
     cfg = base.config
     kind = getattr(cfg, "model_type", None)
     if kind not in SUPPORTED:
@@ -99,8 +104,7 @@ class SlotKV:
 
 def _inner(model):
     """The decoder stack (``embed_tokens``, ``layers``, ...) of a plain or PEFT-wrapped model."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return base.model
+    return _base(model).model
 
 
 class SlotModel:
@@ -112,9 +116,9 @@ class SlotModel:
         reason = unsupported_reason(model)
         if reason:
             raise ValueError(f"model: {reason}")
-        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        base = _base(model)
         cfg = base.config
-        inner = _inner(model)
+        inner = base.model
         self.embed, self.layers, self.norm, self.rotary = inner.embed_tokens, inner.layers, inner.norm, inner.rotary_emb
         self.lm_head = base.lm_head
         self.heads = cfg.num_attention_heads
