@@ -42,6 +42,27 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit]}…[{len(text) - limit} chars truncated]"
 
 
+def call_line(item: dict[str, Any], limit: int) -> str:
+    """A recorded call ``{"tool", "arguments", "output"}`` as one JSON line of at most about ``limit``
+    characters. Arguments and output are clipped each on its own: long arguments (a file's content,
+    a page as a data URL) never push the output out of the line, and the output keeps at least half
+    of the room. A line that fits is the item's JSON as it is."""
+    text = _safe_json(item)
+    if len(text) <= limit:
+        return text
+    args, out = _safe_json(item.get("arguments")), _safe_json(item.get("output"))
+    head = f'{{"tool": {_safe_json(item.get("tool"))}, "arguments": '
+    room = max(limit - len(head) - len(', "output": }'), 2)
+    out_room = min(len(out), max(room // 2, room - len(args)))
+    return f'{head}{_fit(args, room - out_room)}, "output": {_fit(out, out_room)}}}'
+
+
+def _fit(text: str, limit: int) -> str:
+    """``clip`` whose result, marker included, is at most ``limit`` characters (when ``limit``
+    leaves room for the marker)."""
+    return text if len(text) <= limit else clip(text, max(limit - len(f"…[{len(text)} chars truncated]"), 0))
+
+
 def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
                  hint: str | None = None, examples: list[dict[str, Any]] | None = None) -> str:
     """The user turn: the tool (unified format), recorded real examples, the history of this
@@ -52,7 +73,7 @@ def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[s
     parts = [f"TOOL: {clip(_safe_json(spec.to_public()), TOOL_CHARS)}"]
     used = 0
     for j, ex in enumerate(examples or []):
-        line = f"EXAMPLE[{j}]: {clip(_safe_json(ex), EXAMPLE_ITEM_CHARS)}"
+        line = f"EXAMPLE[{j}]: {call_line(ex, EXAMPLE_ITEM_CHARS)}"
         if used + len(line) > EXAMPLES_CHARS:
             break
         parts.append(line)
@@ -62,7 +83,7 @@ def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[s
     items = list(enumerate(history or []))
     for i, h in reversed(items):
         item = {"tool": h.get("tool"), "arguments": h.get("arguments"), "output": h.get("output")}
-        line = f"HISTORY[{i}]: {clip(_safe_json(item), HISTORY_ITEM_CHARS)}"
+        line = f"HISTORY[{i}]: {call_line(item, HISTORY_ITEM_CHARS)}"
         if lines and used + len(line) > HISTORY_CHARS:
             break
         lines.append(line)

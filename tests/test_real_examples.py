@@ -74,6 +74,25 @@ def test_prompt_shows_examples_within_budget() -> None:
     assert "EXAMPLE[" not in chat_format.user_content(spec, {"city": "Paris"})
 
 
+
+def test_long_arguments_never_hide_the_output() -> None:
+    """A recorded call whose arguments are a whole file still shows what the tool answered, in the
+    examples and in the history, within the line's budget; a short call is its JSON as it is."""
+    spec = _spec("write_file", "Write a file")
+    long = {"tool": "write_file", "arguments": {"path": "/a.md", "content": "line\n" * 2000},
+            "output": "Successfully wrote to /a.md (2000 lines)"}
+    text = chat_format.user_content(spec, {"path": "/b.md", "content": "x"}, [long], None, [long])
+    for prefix, limit in (("EXAMPLE[0]: ", chat_format.EXAMPLE_ITEM_CHARS), ("HISTORY[0]: ", chat_format.HISTORY_ITEM_CHARS)):
+        line = next(ln for ln in text.splitlines() if ln.startswith(prefix))
+        assert line.endswith(', "output": "Successfully wrote to /a.md (2000 lines)"}')
+        assert "chars truncated]" in line and len(line) <= len(prefix) + limit
+    huge_out = {**long, "output": "y" * 9000}  # both long: the output keeps half the room
+    line = chat_format.call_line(huge_out, 450)
+    assert len(line) <= 450 and line.count("chars truncated]") == 2
+    assert len(line.split('"output": ')[1]) >= 200
+    short = {"tool": "write_file", "arguments": {"path": "/a.md"}, "output": "ok"}
+    assert chat_format.call_line(short, 450) == json.dumps(short)
+
 def test_engine_sends_index_examples_and_explicit_ones(embedder) -> None:
     seen: list[str] = []
 
