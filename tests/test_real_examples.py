@@ -263,7 +263,7 @@ def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> 
     for row in split.examples:
         own = episode_key(by_key[(row["file"], row["line"])])
         for line in row["messages"][1]["content"].splitlines():
-            if not line.startswith("EXAMPLE[") or line.endswith("truncated]"):
+            if not line.startswith("EXAMPLE[") or "chars truncated]" in line:  # clipped: not JSON
                 continue
             item = json.loads(line.split(": ", 1)[1])
             eps = episodes_of[pair(item["tool"], item["arguments"], item["output"])]
@@ -370,7 +370,8 @@ def test_response_format_follows_what_real_tools_answer() -> None:
     (declared,) = sim.simulate_batch([SimCall("AddAgenda", {"content": "q"}, examples=answered)])
     assert Answer.schemas[-1] == {"type": "string"}  # decoded again under the recorded shape
     assert declared.source == "error" and "response schema" in declared.output["error"]["message"]
-    assert sim.stats()["counters"]["results_reshaped"] == 2
+    # the read_file guess too: its first decode left an object open, the object was decoded again
+    assert sim.stats()["counters"]["results_reshaped"] == 3
 
 
 def test_tools_declaring_the_same_schema_answer_alike(embedder) -> None:

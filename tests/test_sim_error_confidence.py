@@ -108,6 +108,34 @@ def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_pa
     assert model.schemas[-1] == ANY_RESULT_SCHEMA and res.source == "model" and not res.is_error
 
 
+def test_a_tool_without_response_schema_decides_with_an_object_open() -> None:
+    """The first decode of a tool without a response format admits an object of other keys beside
+    the error branch, so a model leaning to an object is not pushed into ``{"error"``; the object it
+    writes is then re-decoded into a value (``ANY_RESULT_SCHEMA``), never returned."""
+    import xgrammar as xgr
+
+    from gtm_core.simulator.backends import decoding_schema
+    from gtm_core.simulator.response_format import decision_schema, validator_for
+
+    spec = ToolSpec.parse({"name": "notes", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}})
+    first = decoding_schema(decision_schema(spec, response_schema_for(spec, None)), True)
+    g = xgr.Grammar.from_json_schema(json.dumps(first), any_whitespace=False)
+    for text in ('{"results": [1], "total": 1}', NOT_FOUND, '"Completed."'):
+        assert xgr.testing._is_grammar_accept_string(g, text), text
+
+    class ObjectLeaning(ScriptedModel):
+        def generate(self, requests, *, attempt: int = 0):
+            self.schemas += [r.response_schema for r in requests]
+            return [ScoredText('{"results": [1], "total": 1}' if validator_for(r.response_schema).is_valid(
+                {"results": [1], "total": 1}) else '"1 note found"', 0.95) for r in requests]
+
+    model = ObjectLeaning(0.0)
+    sim = Simulator([spec], model, error_confidence=0.9)
+    res = sim.simulate_batch([SimCall("notes", {"q": "x"})])[0]
+    assert res.output == "1 note found" and not res.is_error
+    assert model.schemas[-1] == ANY_RESULT_SCHEMA and sim.stats()["counters"]["results_reshaped"] == 1
+
+
 def test_the_decode_loop_declines_errors_in_place(tiny_model_dir) -> None:  # noqa: F811
     """The decode loop declines a low-confidence error itself: the row restarts from its prompt's KV
     under the result grammar, giving exactly the result the engine's second request gives, in one

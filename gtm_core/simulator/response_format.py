@@ -153,8 +153,13 @@ def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
     than what the model leans to (a recorded bare string where it would write the declared object)
     hands that object's mass to ``{"error"`` and makes false errors confident. A result decoded in
     the wider shape is then re-decoded into ``fmt``. ``fmt`` itself when the two agree or either
-    holds ``$ref`` (references resolve from the schema's root)."""
+    holds ``$ref`` (references resolve from the schema's root). A tool without a declared format
+    answers a value, never an object (``ANY_RESULT_SCHEMA``), but its decision keeps an object open
+    all the same (``UNTYPED_RESULT_SCHEMA``): with ``{"error"`` the only way to open one, a model
+    leaning to an object wrote confident false errors (8 held-out MCP, RapidAPI and BFCL calls)."""
     base = response_schema_for(spec, None)
+    if base is ANY_RESULT_SCHEMA:
+        base = UNTYPED_RESULT_SCHEMA
     if fmt == base or has_refs(base) or has_refs(fmt):
         return fmt
     return {"anyOf": [fmt, base]}
