@@ -168,3 +168,28 @@ def test_the_decode_loop_declines_errors_in_place(tiny_model_dir) -> None:  # no
     assert [r.output for r in res_a] == [r.output for r in res_b] and count_a.get("errors_declined", 0) == declined
     assert not any(r.is_error for r in res_a if r.source == "model")  # every model-written error was declined
     assert sent_b == sent_a + declined  # the engine's path sent each declined call again
+
+
+
+def test_the_decode_loop_declines_objects_of_tools_without_format_in_place(tiny_model_dir) -> None:  # noqa: F811
+    """A tool without a response format answers a value. An object its first decode opens (objects
+    are open there only to measure the error's odds) restarts in place from the prompt's KV, as a
+    second request under the value grammar would decode it, instead of being decoded to its end."""
+    from dataclasses import replace
+
+    from gtm_core.chat_format import build_messages
+    from gtm_core.llm.base import ChatRequest
+    from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
+
+    be = TransformersSimBackend(tiny_model_dir, max_tokens=24, batch_size=4)
+    specs = real_specs("seal_tools_tools.jsonl", 600)[:4]
+    objects_only = UNTYPED_RESULT_SCHEMA["anyOf"][1]  # the first decode is made to open an object
+    first = [ChatRequest(messages=build_messages(s, {}, []), response_schema=objects_only, max_tokens=24,
+                         decline_error_below=0.9, result_schema=ANY_RESULT_SCHEMA, decline_objects=True) for s in specs]
+    out = be.generate(first)
+    again = be.generate([replace(r, response_schema=ANY_RESULT_SCHEMA, decline_error_below=None,
+                                 decline_objects=False) for r in first])
+    assert all(t.reshaped and not t.declined for t in out)
+    assert list(out) == list(again) and not any(t.startswith("{") for t in out)
+    kept = be.generate([replace(r, decline_objects=False) for r in first])  # objects allowed: decoded as they are
+    assert all(t.startswith("{") and not t.reshaped for t in kept)

@@ -281,7 +281,7 @@ class TransformersSimBackend:
                               pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
                               max_rows=self.chat.batch_size)
         texts = tok.batch_decode(out, skip_special_tokens=True)
-        return [ScoredText(t, math.exp(r.head_logprob), r.declined) for t, r in zip(texts, rows, strict=True)]
+        return [ScoredText(t, math.exp(r.head_logprob), r.declined, r.reshaped) for t, r in zip(texts, rows, strict=True)]
 
     def _decoder(self):
         with self._lock:
@@ -314,7 +314,8 @@ class TransformersSimBackend:
                             temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
                             seed=r.seed, loop_guard=self.loop_guard,
                             decline_below=r.decline_error_below if decline else None,
-                            error_head=self._error_head if decline else None,
+                            error_head=(self._error_or_object_head if r.decline_objects else self._error_head)
+                            if decline else None,
                             fallback=self._fallback(r.result_schema) if decline else None))
         return rows
 
@@ -331,6 +332,16 @@ class TransformersSimBackend:
         if text.startswith(ERROR_OPENING):
             return True
         return None if ERROR_OPENING.startswith(text) else False
+
+    def _error_or_object_head(self, out: list[int]) -> bool | str | None:
+        """``_error_head``, with ``decode.OBJECT`` for an output opening any other object (a row whose
+        result may not be one restarts at once, not after decoding the object to its end)."""
+        from gtm_core.llm.decode import OBJECT
+
+        verdict = self._error_head(out)
+        if verdict is False and self.chat.tokenizer.decode(out[:1], skip_special_tokens=True).lstrip().startswith("{"):
+            return OBJECT
+        return verdict
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
         """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving

@@ -31,7 +31,12 @@ from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, va
 from gtm_core.simulator.backends import ERROR_SCHEMA, SimBackend, decoding_schema, result_schema
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
-from gtm_core.simulator.response_format import decision_schema, response_schema_for, validator_for
+from gtm_core.simulator.response_format import (
+    decision_schema,
+    objects_declined,
+    response_schema_for,
+    validator_for,
+)
 from gtm_core.simulator.session import (
     Replayer,
     ResultCache,
@@ -427,7 +432,8 @@ class Simulator:
                 max_tokens=o.max_tokens or self.max_tokens, seed=seed,
                 # the decode loop declines a low-confidence error itself (no second request)
                 decline_error_below=self.error_confidence if o.allow_errors and self.error_confidence > 0 else None,
-                result_schema=result_schema(schemas[-1])))
+                result_schema=result_schema(schemas[-1]),
+                decline_objects=o.allow_errors and objects_declined(spec, schemas[-1])))
         outputs: list[Any] = [None] * len(todo)
         reasons = [""] * len(todo)
         attempts = [0] * len(todo)
@@ -442,6 +448,7 @@ class Simulator:
             texts = list(self._generate(backend, [reqs[j] for j in left], attempt))
             declined, reshaped, unwrapped = [], [], 0
             in_place = sum(bool(getattr(t, "declined", False)) for t in texts)  # declined by the backend
+            reshaped_in_place = sum(bool(getattr(t, "reshaped", False)) for t in texts)
             for n, (j, text) in enumerate(zip(left, texts, strict=True)):
                 if not allow[j]:
                     continue
@@ -466,10 +473,10 @@ class Simulator:
             for j in redo:
                 allow[j] = False
                 reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
-            if redo or unwrapped or in_place:
+            if redo or unwrapped or in_place or reshaped_in_place:
                 with self._lock:
                     self.counters["errors_declined"] += len(declined) + in_place
-                    self.counters["results_reshaped"] += len(reshaped) + unwrapped
+                    self.counters["results_reshaped"] += len(reshaped) + unwrapped + reshaped_in_place
             if redo:
                 again = dict(zip(redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True))
                 texts = [again.get(j, t) for j, t in zip(left, texts, strict=True)]

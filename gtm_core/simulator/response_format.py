@@ -146,6 +146,28 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
     return field if form == "bare" else {"anyOf": [declared, field]}
 
 
+def admits_object(schema: Any) -> bool:
+    """Whether ``schema`` may admit an object (True where it cannot tell: a ``$ref``, no type)."""
+    if not isinstance(schema, dict):
+        return True
+    if "$ref" in schema or "allOf" in schema:
+        return True
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if branches is not None:
+        return any(admits_object(b) for b in branches)
+    kind = schema.get("type")
+    if kind is None:
+        return "enum" not in schema and "const" not in schema
+    return "object" in ([kind] if isinstance(kind, str) else kind)
+
+
+def objects_declined(spec: ToolSpec, fmt: dict[str, Any]) -> bool:
+    """Whether an object the first decode writes for ``spec`` is declined and a value decoded instead:
+    the tool declares no format, ``fmt`` admits no object, and ``decision_schema`` left objects open
+    only to measure the error's odds."""
+    return response_schema_for(spec, None) is ANY_RESULT_SCHEMA and not admits_object(fmt)
+
+
 def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
     """The result branch a call's first decode sees beside the error branch: ``fmt`` (from
     ``response_schema_for``) or-the-format-without-examples. The engine decides error against result
