@@ -34,7 +34,7 @@ TRAINING: dict[str, Entry] = {
 _SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.gate", "gtm_core.simulator.backends",
                "gtm_core.tool_errors", "gtm_core.schema_refs", "gtm_core.simulator.examples",
                "gtm_core.simulator.response_format", "gtm_core.simulator.models", "gtm_core.spec",
-               "gtm_core.llm.precision")
+               "gtm_core.llm.precision", "gtm_core.llm.base", "gtm_core.llm.decode")
 _EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.metrics", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
                "gtm_core.evaluation.runner", "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces",
                "gtm_core.evaluation.real_split", *_SIMULATION)
