@@ -23,6 +23,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -314,8 +315,7 @@ class TransformersSimBackend:
                             temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
                             seed=r.seed, loop_guard=self.loop_guard,
                             decline_below=r.decline_error_below if decline else None,
-                            error_head=(self._error_or_object_head if r.decline_objects else self._error_head)
-                            if decline else None,
+                            error_head=partial(self._error_head, objects=r.decline_objects) if decline else None,
                             fallback=self._fallback(r.result_schema) if decline else None))
         return rows
 
@@ -326,22 +326,18 @@ class TransformersSimBackend:
 
         return lambda: xgr.GrammarMatcher(self.grammar(schema))
 
-    def _error_head(self, out: list[int]) -> bool | None:
-        """Whether the tokens ``out`` open an error payload (None: too few to tell)."""
+    def _error_head(self, out: list[int], objects: bool = False) -> bool | str | None:
+        """Whether the tokens ``out`` open an error payload (None: too few to tell); with ``objects``,
+        ``decode.OBJECT`` for one opening any other object (a row whose result may not be one restarts
+        at once, not after decoding the object to its end)."""
+        from gtm_core.llm.decode import OBJECT
+
         text = self.chat.tokenizer.decode(out, skip_special_tokens=True)
         if text.startswith(ERROR_OPENING):
             return True
-        return None if ERROR_OPENING.startswith(text) else False
-
-    def _error_or_object_head(self, out: list[int]) -> bool | str | None:
-        """``_error_head``, with ``decode.OBJECT`` for an output opening any other object (a row whose
-        result may not be one restarts at once, not after decoding the object to its end)."""
-        from gtm_core.llm.decode import OBJECT
-
-        verdict = self._error_head(out)
-        if verdict is False and self.chat.tokenizer.decode(out[:1], skip_special_tokens=True).lstrip().startswith("{"):
-            return OBJECT
-        return verdict
+        if ERROR_OPENING.startswith(text):
+            return None
+        return OBJECT if objects and text.lstrip().startswith("{") else False
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
         """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving
