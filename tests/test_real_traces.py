@@ -22,8 +22,9 @@ from gtm_core.evaluation.real_split import (
     split_calls,
     target_output,
 )
-from gtm_core.evaluation.real_traces import RealCall, episode_key, shared_pairs
+from gtm_core.evaluation.real_traces import RealCall, episode_key, shared_pairs, with_history
 from gtm_core.spec import ToolSpec
+from gtm_core.tool_errors import is_error_payload
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
@@ -78,6 +79,18 @@ def test_real_error_targets_are_error_payloads():
     assert target_output(recorded)["error"]["message"] == "request invalid, data error. status_code=500"
     ok = RealCall("t", {}, '{"a": 1}', False, False, None, 0, None, False, "f", 3)
     assert target_output(ok) == {"a": 1}
+
+
+def test_history_shows_earlier_failures_as_error_payloads():
+    """An earlier failure reads in the history as the simulator answers it (the canonical error
+    payload), as a simulated session records it, not as its raw text (which reads as an answer)."""
+    fail = RealCall("cep", {"cep": "1"}, "Timeout error...Read timed out.", True, False, "e", 0, None, False, "f", 1)
+    ok = RealCall("cep", {"cep": "2"}, '{"city": "Lima"}', False, False, "e", 1, None, False, "f", 2)
+    last = RealCall("cep", {"cep": "3"}, "x", False, False, "e", 2, None, False, "f", 3)
+    (_, h0), (_, h1), (_, h2) = with_history([last, ok, fail])
+    assert h0 == [] and h1 == [{"tool": "cep", "arguments": {"cep": "1"}, "output": target_output(fail)}]
+    assert is_error_payload(h2[0]["output"]) and h2[0]["output"]["error"]["message"] == "Timeout error...Read timed out."
+    assert h2[1]["output"] == {"city": "Lima"}
 
 
 def test_split_of_the_visible_real_files(shared_data):

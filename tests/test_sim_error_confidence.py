@@ -1,6 +1,7 @@
-"""A model-written semantic error stands only when the model gave the error branch at least
-``error_confidence``: the decode loop reports each output's opening-token probability
-(``ScoredText.head_prob``) and the engine decodes a result instead of a low-confidence error."""
+"""A model-written semantic error stands only where the prompt gives it grounds and the model gave
+the error branch at least ``error_confidence``: the decode loop reports each output's opening-token
+probability (``ScoredText.head_prob``) and the engine decodes a result instead of a low-confidence or
+ungrounded error."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class ScriptedModel:
 @pytest.mark.parametrize("p_error,threshold,want_error", [(0.3, 0.5, False), (0.8, 0.5, True), (0.3, 0.0, True)])
 def test_low_confidence_errors_become_results(p_error, threshold, want_error) -> None:
     model = ScriptedModel(p_error)
-    sim = Simulator([SPEC], model, error_confidence=threshold)
+    sim = Simulator([SPEC], model, error_confidence=threshold, error_evidence=False)
     res = sim.simulate_batch([SimCall("get_order", {"id": "A1"})])[0]
     assert res.source == "model" and res.is_error == want_error
     if not want_error:
@@ -52,6 +53,47 @@ def test_low_confidence_errors_become_results(p_error, threshold, want_error) ->
         assert model.schemas[-1] == response_schema_for(SPEC, None)  # re-decoded without the error branch
         assert sim.stats()["counters"]["errors_declined"] == 1
         assert res.attempts == 1  # the re-decode used no retry (same attempt, same bounds)
+
+
+PARCEL = SPEC.model_copy(update={"name": "track_parcel"})  # a read, by its name (``get_order`` reads as a write)
+TIMEOUT = {"error": {"type": "execution_error", "message": "Read timed out.", "field": None}}
+GATED = {"error": {"type": "missing_required", "message": "Missing required parameter 'id'.", "field": "id"}}
+
+
+@pytest.mark.parametrize("history,examples,p_error,want_error", [
+    ([], None, 0.99, False),  # no grounds: even a confident error is declined
+    ([{"tool": "track_parcel", "arguments": {"id": "A0"}, "output": TIMEOUT}], None, 0.95, True),  # seen failing
+    ([{"tool": "track_parcel", "arguments": {"id": "A0"}, "output": TIMEOUT}], None, 0.5, False),  # ... but unsure
+    ([{"tool": "track_parcel", "arguments": {}, "output": GATED}], None, 0.99, False),  # the gate's error: no grounds
+    ([{"tool": "list_parcels", "arguments": {}, "output": TIMEOUT}], None, 0.99, False),  # another tool's failure
+    ([{"tool": "cancel_parcel", "arguments": {"id": "A1"}, "output": {"ok": True}}], None, 0.95, True),  # a write
+    ([], [{"tool": "track_parcel", "arguments": {"id": "B2"}, "output": TIMEOUT}], 0.95, True),  # a recorded failure
+    ([], [{"tool": "track_parcel", "arguments": {"id": "B2"}, "output": {"status": "shipped"}}], 0.99, False),
+])
+def test_a_model_written_error_needs_grounds_in_the_prompt(history, examples, p_error, want_error) -> None:
+    """With ``error_evidence`` (the default) a semantic error stands only where the prompt shows the
+    tool failing (its history or its recorded calls) or an earlier state-changing call, and then only
+    above ``error_confidence``; otherwise a result is decoded in its place."""
+    model = ScriptedModel(p_error)
+    sim = Simulator([PARCEL], model, error_confidence=0.9)
+    res = sim.simulate_batch([SimCall("track_parcel", {"id": "A1"}, history=history, examples=examples)])[0]
+    assert res.source == "model" and res.is_error == want_error
+    assert sim.stats()["counters"].get("errors_declined", 0) == (not want_error)
+
+
+def test_an_error_without_grounds_is_declined_without_probabilities() -> None:
+    """A backend that reports no head probability (vLLM, an API) gets the same rule: an error without
+    grounds is decoded again as a result; with grounds it stands."""
+
+    class Unscored(ScriptedModel):
+        def generate(self, requests, *, attempt: int = 0):
+            return [str(t) for t in super().generate(requests, attempt=attempt)]
+
+    sim = Simulator([PARCEL], Unscored(1.0), error_confidence=0.9)
+    plain, grounded = sim.simulate_batch([
+        SimCall("track_parcel", {"id": "A1"}),
+        SimCall("track_parcel", {"id": "A1"}, history=[{"tool": "track_parcel", "arguments": {"id": "A0"}, "output": TIMEOUT}])])
+    assert plain.output == {"status": "shipped"} and grounded.is_error
 
 
 def test_bad_threshold_names_the_field() -> None:

@@ -53,6 +53,7 @@ def audit_cmd(
     seed: int = typer.Option(0),
     lenient_types: bool = typer.Option(True, "--lenient-types/--strict-types", help="gate reads parameters as coercing tools do (\"3\" for an integer, JSON text for a list); --strict-types: strict JSON types"),
     error_confidence: float = typer.Option(ERROR_CONFIDENCE, "--error-confidence", min=0.0, max=1.0, help="a model-written error stands only above this opening-token probability (0: greedy as is)"),
+    error_evidence: bool = typer.Option(True, "--error-evidence/--any-error", help="a model-written error stands only where the prompt gives it grounds (the tool seen failing, an earlier state-changing call); --any-error: wherever its probability reaches --error-confidence"),
     examples: int | None = typer.Option(None, "--examples", help="recorded real calls (train part of the split) shown per call; 0: none; default: settings real_examples_k"),
     out: Path | None = typer.Option(None, help="also write one row per replayed call (JSONL)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
@@ -89,7 +90,7 @@ def audit_cmd(
         console.print(f"[red]--model: {e}[/red]")
         raise typer.Exit(2) from None
     kw = {"limit": limit, "batch_size": batch_size, "seed": seed, "lenient_types": lenient_types,
-          "progress": not as_json, "select": select, "error_confidence": error_confidence}
+          "progress": not as_json, "select": select, "error_confidence": error_confidence, "error_evidence": error_evidence}
     if examples is not None and examples < 0:
         console.print(f"[red]--examples: must be >= 0 (got {examples})[/red]")
         raise typer.Exit(2)

@@ -27,26 +27,21 @@ import pandas as pd
 
 from gtm_core.carg.export import GATED, target_kind
 from gtm_core.carg.records import Sample
-from gtm_core.chat_format import error_payload, sft_example
-from gtm_core.evaluation.real_traces import (
+from gtm_core.chat_format import sft_example
+from gtm_core.evaluation.real_traces import (  # noqa: F401 (REAL_ERROR_TYPE, TEXT_TARGET_CHARS: part of this module's API)
+    REAL_ERROR_TYPE,
+    TEXT_TARGET_CHARS,
     RealCall,
     SpecIndex,
     episode_key,
     load_all_calls,
-    real_value,
+    target_output,
     with_history,
 )
 from gtm_core.simulator.examples import MIN_SIMILARITY, ExampleIndex, RealExample
 from gtm_core.spec import Reject, ToolSpec
-from gtm_core.tool_errors import EXECUTION_ERROR
 
 TRAIN, HELDOUT = "train", "heldout"
-REAL_ERROR_TYPE = EXECUTION_ERROR  # a semantic failure reported by the real tool
-ERROR_MESSAGE_CHARS = 300
-# a plain-text real output (pages, logs, file contents) is trained as its first this-many characters
-# (cut at a word boundary): the shape and opening of the answer fit the training budget, a cut JSON
-# value never occurs (structured outputs are kept whole)
-TEXT_TARGET_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -136,22 +131,6 @@ def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitCo
         else:
             out[(c.file, c.line)] = (TRAIN, TRAIN)
     return out
-
-
-def target_output(c: RealCall) -> Any:
-    """What the simulator should answer for ``c``: the decoded real output (plain text: its first
-    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real message
-    (the recorder's ``error`` text when the output is empty)."""
-    value = real_value(c)[0]
-    if not c.is_error:
-        if isinstance(value, str) and len(value) > TEXT_TARGET_CHARS:
-            cut = value[:TEXT_TARGET_CHARS]
-            return cut[:cut.rfind(" ")] if " " in cut[TEXT_TARGET_CHARS // 2:] else cut
-        return value
-    msg = value.get("message") or value.get("error") if isinstance(value, dict) else value
-    text = msg if isinstance(msg, str) else ("" if msg is None else str(msg))
-    text = " ".join((text if text.strip() else c.error).split())[:ERROR_MESSAGE_CHARS] or "The tool call failed."
-    return error_payload(REAL_ERROR_TYPE, text, None)
 
 
 @dataclass

@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gtm_core.chat_format import error_payload
 from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import Reject, SpecError, ToolSpec
-from gtm_core.tool_errors import is_error_payload, json_type, parse_literal
+from gtm_core.tool_errors import EXECUTION_ERROR, is_error_payload, json_type, parse_literal
 
 HISTORY_LIMIT = 8
 
@@ -148,6 +149,30 @@ def real_value(call: RealCall) -> tuple[Any, bool]:
     if isinstance(call.output, str) and not decoded and call.output.strip()[:1] in "[{":
         return call.output, not (call.truncated or call.output.strip().endswith("..."))
     return value, True
+
+
+REAL_ERROR_TYPE = EXECUTION_ERROR  # a semantic failure reported by the real tool
+ERROR_MESSAGE_CHARS = 300
+# a plain-text real output (pages, logs, file contents) is trained as its first this-many characters
+# (cut at a word boundary): the shape and opening of the answer fit the training budget, a cut JSON
+# value never occurs (structured outputs are kept whole)
+TEXT_TARGET_CHARS = 600
+
+
+def target_output(c: RealCall) -> Any:
+    """What the simulator should answer for ``c``: the decoded real output (plain text: its first
+    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real message
+    (the recorder's ``error`` text when the output is empty)."""
+    value = real_value(c)[0]
+    if not c.is_error:
+        if isinstance(value, str) and len(value) > TEXT_TARGET_CHARS:
+            cut = value[:TEXT_TARGET_CHARS]
+            return cut[:cut.rfind(" ")] if " " in cut[TEXT_TARGET_CHARS // 2:] else cut
+        return value
+    msg = value.get("message") or value.get("error") if isinstance(value, dict) else value
+    text = msg if isinstance(msg, str) else ("" if msg is None else str(msg))
+    text = " ".join((text if text.strip() else c.error).split())[:ERROR_MESSAGE_CHARS] or "The tool call failed."
+    return error_payload(REAL_ERROR_TYPE, text, None)
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -267,8 +292,11 @@ def episode_key(c: RealCall) -> str:
 
 
 def with_history(calls: Sequence[RealCall]) -> list[tuple[RealCall, list[dict[str, Any]]]]:
-    """Every call with the earlier *real* calls of its episode as history (at most ``HISTORY_LIMIT``,
-    outputs decoded by ``real_value``): episodes in step order, first-seen order kept."""
+    """Every call with the earlier *real* calls of its episode as history (at most ``HISTORY_LIMIT``):
+    episodes in step order, first-seen order kept. Each earlier output is what the simulator answers
+    in its place (``target_output``): a real failure reads as the canonical error payload, as in a
+    simulated session's history, so the prompt tells a failure from an answer the same way in
+    training, serving and the audit (a failure's text alone, ``"Timeout error..."``, reads as an answer)."""
     order: dict[str, list[RealCall]] = defaultdict(list)
     for c in calls:
         order[episode_key(c)].append(c)
@@ -276,7 +304,7 @@ def with_history(calls: Sequence[RealCall]) -> list[tuple[RealCall, list[dict[st
     for eps in order.values():
         eps.sort(key=lambda c: (c.step, c.line))
         for i, c in enumerate(eps):
-            hist = [{"tool": h.tool, "arguments": h.arguments, "output": real_value(h)[0]} for h in eps[max(0, i - HISTORY_LIMIT):i]]
+            hist = [{"tool": h.tool, "arguments": h.arguments, "output": target_output(h)} for h in eps[max(0, i - HISTORY_LIMIT):i]]
             out.append((c, hist))
     return out
 
@@ -328,7 +356,8 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
           lenient_types: bool = True, progress: bool = False,
           select: set[tuple[str, int]] | None = None,
           examples: ExampleIndex | None = None,
-          error_confidence: float = ERROR_CONFIDENCE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+          error_confidence: float = ERROR_CONFIDENCE,
+          error_evidence: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
     calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
     are still the episode's earlier real calls. ``examples`` shows the simulator recorded calls of
@@ -355,7 +384,8 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
     results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
                              lenient_types=lenient_types, progress=progress, desc="audit",
-                             error_confidence=error_confidence, examples=examples)
+                             error_confidence=error_confidence, error_evidence=error_evidence,
+                             examples=examples)
     overall, per_tool = Tally(), defaultdict(Tally)
     by_state, by_file = defaultdict(Tally), defaultdict(Tally)
     rows = []

@@ -27,7 +27,7 @@ EVAL_SPLITS = ("test", "unseen")
 def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_size: int = 64,
                    max_retries: int = 0, seed: int = 0, lenient_types: bool = True,
                    progress: bool = False, desc: str = "simulating", error_confidence: float = ERROR_CONFIDENCE,
-                   examples: ExampleIndex | None = None) -> list[SimResult]:
+                   examples: ExampleIndex | None = None, error_evidence: bool = True) -> list[SimResult]:
     """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
     the engine, so a batch never holds two different specs of one name (they go to later batches).
     A concurrent backend (continuous batching) gets ``batch_size`` calls in flight at once: a call
@@ -39,7 +39,7 @@ def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_
     from tqdm.auto import tqdm
 
     sim = Simulator([], backend, max_retries=max_retries, seed=seed, lenient_types=lenient_types,
-                    error_confidence=error_confidence, examples=examples)
+                    error_confidence=error_confidence, error_evidence=error_evidence, examples=examples)
     results: list[SimResult | None] = [None] * len(items)
     pending = list(range(len(items)))
     bar = tqdm(total=len(items), desc=desc, disable=not progress)

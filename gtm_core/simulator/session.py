@@ -43,8 +43,12 @@ def is_state_changing(spec: ToolSpec, overrides: dict[str, bool] | None = None) 
     meta = spec.meta.get("state_changing")
     if isinstance(meta, bool):
         return meta
-    words = _words(spec.name)
-    return any(_WRITE_RE.match(w) for w in words[:3])
+    return name_writes(spec.name)
+
+
+def name_writes(name: str) -> bool:
+    """The verb heuristic of ``is_state_changing`` on a tool name alone."""
+    return any(_WRITE_RE.match(w) for w in _words(name)[:3])
 
 
 @dataclass
