@@ -245,7 +245,7 @@ def test_recorded_evidence_of_the_real_tools(shared_data, embedder) -> None:
 
 
 def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> None:
-    from gtm_core.evaluation.real_split import target_output
+    from gtm_core.evaluation.real_traces import target_output
 
     calls_files, tools_files = shared_pairs(shared_data)
     split = build_split(calls_files, tools_files, examples_k=2, embedder=embedder)
@@ -278,8 +278,7 @@ def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> 
 
 
 def test_long_text_targets_are_trained_as_their_opening() -> None:
-    from gtm_core.evaluation.real_split import TEXT_TARGET_CHARS, target_output
-    from gtm_core.evaluation.real_traces import RealCall
+    from gtm_core.evaluation.real_traces import TEXT_TARGET_CHARS, RealCall, target_output
 
     def call(output, is_error=False):
         return RealCall("read_file", {"path": "a"}, output, is_error, False, None, 0, None, False, "f.jsonl", 1)

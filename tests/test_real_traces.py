@@ -13,16 +13,15 @@ import dagster as dg
 import pytest
 from carg_data import seal_specs, write_tools
 
-from gtm_core.evaluation.real_split import (
-    HELDOUT,
+from gtm_core.evaluation.real_split import HELDOUT, TRAIN, RealSplitConfig, build_split, split_calls
+from gtm_core.evaluation.real_traces import (
     REAL_ERROR_TYPE,
-    TRAIN,
-    RealSplitConfig,
-    build_split,
-    split_calls,
+    RealCall,
+    episode_key,
+    shared_pairs,
     target_output,
+    with_history,
 )
-from gtm_core.evaluation.real_traces import RealCall, episode_key, shared_pairs, with_history
 from gtm_core.spec import ToolSpec
 from gtm_core.tool_errors import is_error_payload
 

@@ -28,9 +28,7 @@ import pandas as pd
 from gtm_core.carg.export import GATED, target_kind
 from gtm_core.carg.records import Sample
 from gtm_core.chat_format import sft_example
-from gtm_core.evaluation.real_traces import (  # noqa: F401 (REAL_ERROR_TYPE, TEXT_TARGET_CHARS: part of this module's API)
-    REAL_ERROR_TYPE,
-    TEXT_TARGET_CHARS,
+from gtm_core.evaluation.real_traces import (
     RealCall,
     SpecIndex,
     episode_key,
