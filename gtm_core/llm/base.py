@@ -30,9 +30,6 @@ class ChatRequest:
     # place (the decode loop), the others leave it to the engine (a second request)
     decline_error_below: float | None = None
     result_schema: dict[str, Any] | None = None
-    # the result may not be an object: one the first decode opens (its grammar left objects open only
-    # to measure the error's odds) is declined too, whatever its probability
-    decline_objects: bool = False
 
 
 @runtime_checkable
@@ -55,18 +52,15 @@ class ScoredText(str):
     """A generated text that also carries ``head_prob``: the probability the model gave its first
     few tokens under the output grammar (which branch it took: an error payload or a result), and
     ``declined``: the backend declined a low-confidence error and decoded this result instead
-    (``ChatRequest.decline_error_below``); ``reshaped``: it declined an object the result may not be."""
+    (``ChatRequest.decline_error_below``)."""
 
     head_prob: float | None
     declined: bool
-    reshaped: bool
 
-    def __new__(cls, text: str, head_prob: float | None = None, declined: bool = False,
-                reshaped: bool = False) -> ScoredText:
+    def __new__(cls, text: str, head_prob: float | None = None, declined: bool = False) -> ScoredText:
         obj = super().__new__(cls, text)
         obj.head_prob = head_prob
         obj.declined = declined
-        obj.reshaped = reshaped
         return obj
 
 

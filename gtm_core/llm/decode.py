@@ -101,19 +101,12 @@ class Row:
     loop_guard: int = 0  # > 0: finish once the last ``loop_guard`` tokens are one short n-gram repeated
     head_logprob: float = 0.0  # log-probability of the first ``HEAD_TOKENS`` chosen tokens (grammar-masked)
     # declining an error in place: once ``error_head(out)`` decides (True: the output opens an error
-    # payload, ``OBJECT``: an object the result may not be, False: neither, None: not yet), an error
-    # whose head probability is below ``decline_below``, and any such object, restart the row from its
-    # prompt under ``fallback()`` (a result-only matcher)
+    # payload, False: it does not, None: not yet), an error whose head probability is below
+    # ``decline_below`` restarts the row from its prompt under ``fallback()`` (a result-only matcher)
     decline_below: float | None = None
-    error_head: Callable[[list[int]], bool | str | None] | None = None
+    error_head: Callable[[list[int]], bool | None] | None = None
     fallback: Callable[[], Any] | None = None
     declined: bool = False  # restarted from a low-confidence error
-    reshaped: bool = False  # restarted from an object its result may not be
-
-
-# ``Row.error_head``'s verdict for an output opening an object that is no error payload, where the
-# row's result may not be an object (its first decode left one open only to measure the error's odds)
-OBJECT = "object"
 
 
 # the opening tokens whose probability says which branch an output took (``{"error"`` or a result)
@@ -336,17 +329,16 @@ class DecodeBatch:
 
 
 def _declines(r: Row) -> bool:
-    """Whether row ``r`` declines its error (``Row.decline_below``) or its object (``OBJECT``) now:
-    once ``error_head`` decides, the decision is taken (and not asked again); a declined row is
-    reset to decode a result."""
+    """Whether row ``r`` declines its error (``Row.decline_below``) now: once ``error_head`` decides,
+    the decision is taken (and not asked again); a declined row is reset to decode a result."""
     verdict = r.error_head(r.out) if r.error_head is not None else False
     if verdict is None:
         return False
     below, r.decline_below = r.decline_below, None
-    if not verdict or r.fallback is None or (verdict is True and math.exp(r.head_logprob) >= below):
+    if not verdict or r.fallback is None or math.exp(r.head_logprob) >= below:
         return False
     r.out, r.head_logprob, r.matcher, r.fallback = [], 0.0, r.fallback(), None
-    r.declined, r.reshaped = verdict is True, verdict == OBJECT
+    r.declined = True
     return True
 
 

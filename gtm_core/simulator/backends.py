@@ -23,13 +23,12 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest, ScoredText
 from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
-from gtm_core.simulator.response_format import ANY_RESULT_SCHEMA
+from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
 from gtm_core.spec import canonical_json
 from gtm_core.tool_errors import SEMANTIC_ERROR_TYPES
 
@@ -74,8 +73,8 @@ class SimBackend(Protocol):
 
 
 def result_schema(response_schema: dict | None) -> dict:
-    """The schema of a result without an error branch (``ANY_RESULT_SCHEMA`` for a tool without one)."""
-    return response_schema if response_schema is not None else ANY_RESULT_SCHEMA
+    """The schema of a result without an error branch (``UNTYPED_RESULT_SCHEMA`` for a tool without one)."""
+    return response_schema if response_schema is not None else UNTYPED_RESULT_SCHEMA
 
 
 def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | None:
@@ -282,7 +281,7 @@ class TransformersSimBackend:
                               pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
                               max_rows=self.chat.batch_size)
         texts = tok.batch_decode(out, skip_special_tokens=True)
-        return [ScoredText(t, math.exp(r.head_logprob), r.declined, r.reshaped) for t, r in zip(texts, rows, strict=True)]
+        return [ScoredText(t, math.exp(r.head_logprob), r.declined) for t, r in zip(texts, rows, strict=True)]
 
     def _decoder(self):
         with self._lock:
@@ -315,7 +314,7 @@ class TransformersSimBackend:
                             temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
                             seed=r.seed, loop_guard=self.loop_guard,
                             decline_below=r.decline_error_below if decline else None,
-                            error_head=partial(self._error_head, objects=r.decline_objects) if decline else None,
+                            error_head=self._error_head if decline else None,
                             fallback=self._fallback(r.result_schema) if decline else None))
         return rows
 
@@ -326,18 +325,14 @@ class TransformersSimBackend:
 
         return lambda: xgr.GrammarMatcher(self.grammar(schema))
 
-    def _error_head(self, out: list[int], objects: bool = False) -> bool | str | None:
-        """Whether the tokens ``out`` open an error payload (None: too few to tell); with ``objects``,
-        ``decode.OBJECT`` for one opening any other object (a row whose result may not be one restarts
-        at once, not after decoding the object to its end)."""
-        from gtm_core.llm.decode import OBJECT
-
+    def _error_head(self, out: list[int]) -> bool | None:
+        """Whether the tokens ``out`` open an error payload (None: too few to tell)."""
         text = self.chat.tokenizer.decode(out, skip_special_tokens=True)
         if text.startswith(ERROR_OPENING):
             return True
         if ERROR_OPENING.startswith(text):
             return None
-        return OBJECT if objects and text.lstrip().startswith("{") else False
+        return False
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
         """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving

@@ -34,7 +34,6 @@ from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.faults import FaultConfig, inject
 from gtm_core.simulator.response_format import (
     decision_schema,
-    objects_declined,
     response_schema_for,
     validator_for,
 )
@@ -453,8 +452,7 @@ class Simulator:
                 max_tokens=o.max_tokens or self.max_tokens, seed=seed,
                 # the decode loop declines a low-confidence error itself (no second request)
                 decline_error_below=floors[-1],
-                result_schema=result_schema(schemas[-1]),
-                decline_objects=o.allow_errors and objects_declined(spec, schemas[-1])))
+                result_schema=result_schema(schemas[-1])))
         outputs: list[Any] = [None] * len(todo)
         reasons = [""] * len(todo)
         attempts = [0] * len(todo)
@@ -469,7 +467,6 @@ class Simulator:
             texts = list(self._generate(backend, [reqs[j] for j in left], attempt))
             declined, reshaped, unwrapped = [], [], 0
             in_place = sum(bool(getattr(t, "declined", False)) for t in texts)  # declined by the backend
-            reshaped_in_place = sum(bool(getattr(t, "reshaped", False)) for t in texts)
             for n, (j, text) in enumerate(zip(left, texts, strict=True)):
                 if not allow[j]:
                     continue
@@ -495,10 +492,10 @@ class Simulator:
             for j in redo:
                 allow[j] = False
                 reqs[j] = replace(reqs[j], response_schema=result_schema(schemas[j]))
-            if redo or unwrapped or in_place or reshaped_in_place:
+            if redo or unwrapped or in_place:
                 with self._lock:
                     self.counters["errors_declined"] += len(declined) + in_place
-                    self.counters["results_reshaped"] += len(reshaped) + unwrapped + reshaped_in_place
+                    self.counters["results_reshaped"] += len(reshaped) + unwrapped
             if redo:
                 again = dict(zip(redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True))
                 texts = [again.get(j, t) for j, t in zip(left, texts, strict=True)]

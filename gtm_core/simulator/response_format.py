@@ -10,10 +10,10 @@ Declared response schemas and real tools disagree, in ways the recorded real cal
   SDK wraps a bare result in ``{"result": ...}``). Others return the object (``GetUserToken``
   returns ``{"token": ...}``). So the result is ``anyOf[declared, the field's schema]`` and the
   model, trained on real outputs and shown real examples, chooses.
-* **A tool without a response format answers text.** MCP tools without an ``outputSchema`` answer
-  unstructured content; the recorded MCP, BFCL and RapidAPI tools without one answer text or plain
-  values far more often than an object, and an object guessed without evidence rarely has the real
-  keys (4 of 67 held-out calls). The result is any JSON value but an object (``ANY_RESULT_SCHEMA``).
+* **A tool without a response schema may answer anything.** Such tools answer plain text, JSON
+  records or plain values; only the tool's description, examples and history tell which, so the
+  result is any JSON value (``UNTYPED_RESULT_SCHEMA``) and the model decides. The grammar never
+  turns a started object into a string.
 * **A tool's own recorded results decide.** When the real examples shown for a call include
   results (not errors) of the *same* tool, the output takes one of their shapes
   (``anyOf[shape of each such result]``: types, an object's keys two levels deep), not the
@@ -45,14 +45,14 @@ from gtm_core.schema_refs import has_refs
 from gtm_core.spec import ToolSpec, canonical_json, returned_fields
 from gtm_core.tool_errors import is_error_payload, json_type
 
-# a result of a tool without a response format: any JSON value but an object. An object whose one key
-# is "error" reads as an error payload everywhere (``tool_errors.is_error_payload``), whatever the key
-# holds, and the JSON Schema xgrammar compiles cannot exclude that one key (no ``not``, no lookahead,
-# ``propertyNames`` is ignored)
-ANY_RESULT_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"], "items": {}}
-# any result at all (an untyped field returned bare): a value, or an object of two or more keys
+# any JSON value but an object
+VALUE_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"], "items": {}}
+# any result at all (a tool without a response schema, an untyped field returned bare): a value, or an
+# object of two or more keys. An object whose one key is "error" reads as an error payload everywhere
+# (``tool_errors.is_error_payload``), and the JSON Schema xgrammar compiles cannot exclude that one key
+# (no ``not``, no lookahead, ``propertyNames`` is ignored), so a result object has two keys or more
 UNTYPED_RESULT_SCHEMA: dict[str, Any] = {"anyOf": [
-    ANY_RESULT_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]}
+    VALUE_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]}
 _TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "properties", "items")
 
 SHAPE_DEPTH = 2  # objects and arrays are described this many levels deep; deeper values are any JSON
@@ -124,7 +124,7 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
     """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
     shown with it (``{"tool", "arguments", "output"}`` items): ``anyOf`` the shapes of the same
     tool's recorded results when there are any; else the declared response schema (its fields
-    returned, ``spec.returned_fields``) or-its-one-field bare, or ``ANY_RESULT_SCHEMA`` without
+    returned, ``spec.returned_fields``) or-its-one-field bare, or ``UNTYPED_RESULT_SCHEMA`` without
     one. ``form`` (``ExampleIndex.declared_form``: how recorded tools declaring the same schema
     answered) picks one of the two: ``"bare"`` or ``"declared"``."""
     shapes: dict[str, dict[str, Any]] = {}
@@ -136,7 +136,7 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
         return next(iter(shapes.values())) if len(shapes) == 1 else {"anyOf": list(shapes.values())}
     declared = spec.response_schema
     if declared is None:
-        return ANY_RESULT_SCHEMA
+        return UNTYPED_RESULT_SCHEMA
     if has_refs(declared):
         return declared
     field = bare_field(declared)
@@ -146,28 +146,6 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
     return field if form == "bare" else {"anyOf": [declared, field]}
 
 
-def admits_object(schema: Any) -> bool:
-    """Whether ``schema`` may admit an object (True where it cannot tell: a ``$ref``, no type)."""
-    if not isinstance(schema, dict):
-        return True
-    if "$ref" in schema or "allOf" in schema:
-        return True
-    branches = schema.get("anyOf") or schema.get("oneOf")
-    if branches is not None:
-        return any(admits_object(b) for b in branches)
-    kind = schema.get("type")
-    if kind is None:
-        return "enum" not in schema and "const" not in schema
-    return "object" in ([kind] if isinstance(kind, str) else kind)
-
-
-def objects_declined(spec: ToolSpec, fmt: dict[str, Any]) -> bool:
-    """Whether an object the first decode writes for ``spec`` is declined and a value decoded instead:
-    the tool declares no format, ``fmt`` admits no object, and ``decision_schema`` left objects open
-    only to measure the error's odds."""
-    return response_schema_for(spec, None) is ANY_RESULT_SCHEMA and not admits_object(fmt)
-
-
 def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
     """The result branch a call's first decode sees beside the error branch: ``fmt`` (from
     ``response_schema_for``) or-the-format-without-examples. The engine decides error against result
@@ -175,13 +153,8 @@ def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
     than what the model leans to (a recorded bare string where it would write the declared object)
     hands that object's mass to ``{"error"`` and makes false errors confident. A result decoded in
     the wider shape is then re-decoded into ``fmt``. ``fmt`` itself when the two agree or either
-    holds ``$ref`` (references resolve from the schema's root). A tool without a declared format
-    answers a value, never an object (``ANY_RESULT_SCHEMA``), but its decision keeps an object open
-    all the same (``UNTYPED_RESULT_SCHEMA``): with ``{"error"`` the only way to open one, a model
-    leaning to an object wrote confident false errors (8 held-out MCP, RapidAPI and BFCL calls)."""
+    holds ``$ref`` (references resolve from the schema's root)."""
     base = response_schema_for(spec, None)
-    if base is ANY_RESULT_SCHEMA:
-        base = UNTYPED_RESULT_SCHEMA
     if fmt == base or has_refs(base) or has_refs(fmt):
         return fmt
     return {"anyOf": [fmt, base]}
