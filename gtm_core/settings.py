@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # first, else the nearest tools above ``real_examples_min_similarity``; 0 disables
     real_examples_k: int = 2
     real_examples_min_similarity: float = 0.7  # simulator.examples.MIN_SIMILARITY
+    # one visible real-call source held out whole (leave-one-source-out, ``real_traces.SOURCES``):
+    # nothing trains on it or shows its records, and eval_table scores it as the unseen-source
+    # columns, the figure for tools nobody recorded. New MCP servers are what users bring most;
+    # "none" trains on every source (promotion then reads the per-call held-out split alone)
+    unseen_source: str = "livemcpbench"
     # local models on a CPU: bfloat16 where the CPU computes it natively (auto), else float32
     # (``llm.precision``); on CUDA models always run in bfloat16
     cpu_precision: Literal["auto", "float32", "bfloat16"] = "auto"
@@ -82,6 +87,11 @@ class Settings(BaseSettings):
     carg_cron: str = "0 3 * * 1"  # the weekly CARG regeneration schedule (stopped until turned on)
     schedule_tz: str = "UTC"
     automation: bool = True  # the gtm_automation sensor starts running (rebuilds stale assets)
+
+    @property
+    def unseen_source_name(self) -> str | None:
+        """``unseen_source``, None for "none" or empty."""
+        return None if self.unseen_source.strip().lower() in ("", "none") else self.unseen_source.strip()
 
     @classmethod
     def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:

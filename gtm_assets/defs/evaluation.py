@@ -83,17 +83,22 @@ def _refs(config: EvalConfig, gtm: GTMResource):
 
 
 def _heldout(gtm: GTMResource):
-    """(call files, spec files, held-out keys) of the stored real-trace split; empty without one."""
+    """(call files, spec files, {part: keys}) of the stored real-trace split: the per-call held-out
+    calls of the seen sources (``heldout``) and the calls of the source held out whole
+    (``unseen_source``); empty without a split."""
+    from gtm_core.evaluation.real_split import unseen_source_keys
     from gtm_core.evaluation.real_traces import shared_pairs
 
     store = gtm.store()
     traces = store.read("real_traces") if store.exists("real_traces") else None
     if traces is None or traces.empty:
-        return [], [], set()
+        return [], [], {}
     names = set(traces["file"])
     calls, tools = shared_pairs(gtm.settings.shared_data(), sorted(names))
     held = traces[traces["split"] == "heldout"]
-    return calls, tools, {(f, int(n)) for f, n in zip(held["file"], held["line"], strict=True)}
+    unseen = unseen_source_keys(traces)
+    keys = {(f, int(n)) for f, n in zip(held["file"], held["line"], strict=True)} - unseen
+    return calls, tools, {p: k for p, k in (("heldout", keys), ("unseen_source", unseen)) if k}
 
 
 def _example_index(gtm: GTMResource):
@@ -127,27 +132,30 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     judge = gtm.chat("judge")
     judged = is_configured(judge)
     refs = _refs(config, gtm)
-    calls_files, tools_files, heldout = _heldout(gtm) if config.fidelity else ([], [], set())
+    calls_files, tools_files, parts = _heldout(gtm) if config.fidelity else ([], [], {})
+    heldout = set().union(*parts.values()) if parts else set()
     shots = _example_index(gtm) if heldout else None
     fid_rows: list[dict] = []
     fid_reports: list[dict] = []
 
-    def score_fidelity(role: str, ref, backend) -> None:
-        context.log.info(f"held-out real traces: {role} {ref.label} on {len(heldout)} calls")
-        report, rows = audit(calls_files, tools_files, backend, model=ref.to_dict(), select=heldout,
-                             limit=gtm.settings.fidelity_limit if config.fidelity_limit == -1 else config.fidelity_limit,
-                             batch_size=config.batch_size, seed=config.seed, max_retries=config.max_retries,
-                             progress=True, examples=None if ref.kind == "offline" else shots)
-        roles = [role, "offline"] if role == "candidate" and ref.kind == "offline" else [role]
-        for r in roles:
-            fid_rows.extend(fd.fidelity_rows(r, report))
-            fid_reports.append(fd.report_json(r, report, rows))
+    def score_fidelity(role: str, ref, backend, examples=None) -> None:
+        for part, keys in parts.items():
+            context.log.info(f"real traces ({part}): {role} {ref.label} on {len(keys)} calls")
+            report, rows = audit(calls_files, tools_files, backend, model=ref.to_dict(), select=keys,
+                                 limit=gtm.settings.fidelity_limit if config.fidelity_limit == -1 else config.fidelity_limit,
+                                 batch_size=config.batch_size, seed=config.seed, max_retries=config.max_retries,
+                                 progress=True, examples=examples)
+            roles = [role, "offline"] if role == "candidate" and ref.kind == "offline" else [role]
+            for r in roles:
+                fid_rows.extend(fd.fidelity_rows(r, report, part))
+                fid_reports.append(fd.report_json(r, report, rows, part))
 
     frames = []
     for role, ref in refs:
         backend = make_backend(ref, gtm.settings, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)
         if heldout and (role in ("candidate", "champion") or ref.kind == "offline"):
-            score_fidelity(role if role != "baseline" else "offline", ref, backend)
+            score_fidelity(role if role != "baseline" else "offline", ref, backend,
+                           None if ref.kind == "offline" else shots)
         context.log.info(f"evaluating {role} {ref.label} on {len(samples)} samples")
         df = evaluate_model(ref, samples, tools, backend=backend, judge=judge, settings=gtm.settings, seed=config.seed,
                             batch_size=config.batch_size, max_retries=config.max_retries,
@@ -157,9 +165,17 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     if heldout and not any(r["role"] == "offline" for r in fid_rows):  # the gate always compares with the teacher
         off = ModelRef(label="offline-teacher", kind="offline", note="model-free baseline")
         score_fidelity("offline", off, make_backend(off, gtm.settings, seed=config.seed))
+    if shots is not None:  # the same rules without the model, and copying the nearest record
+        from gtm_core.evaluation.baselines import RULES_ONLY, RecordCopy
+        from gtm_core.simulator.backends import OfflineSimBackend
+
+        score_fidelity(RULES_ONLY, ModelRef(label=RULES_ONLY, kind="rules", note="the engine's rules, offline teacher"),
+                       OfflineSimBackend(seed=config.seed), shots)
+        score_fidelity("record-copy", ModelRef(label="record-copy", kind="copy", note="nearest recorded output"),
+                       RecordCopy(shots, seed=config.seed), shots)
     fid = pd.DataFrame(fid_rows, columns=fd.COLUMNS)
     store.replace("fidelity", fid)
-    store.replace("fidelity_reports", pd.DataFrame(fid_reports, columns=["role", "model_key", "report", "calls"]))
+    store.replace("fidelity_reports", pd.DataFrame(fid_reports, columns=fd.REPORT_COLUMNS))
     results = pd.concat(frames, ignore_index=True)
     store.replace("eval_results", results)
     long = metric_table(results, keys=("role", "model", "version", "split"))
@@ -185,8 +201,9 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
     for split in config.splits:
         part = long[(long["role"] == "candidate") & (long["split"] == split)]
         metrics.update({f"eval_{split}_{k}": v for k, v in summary(part).items()})
-    for m in ("error_agreement", "schema_agreement", "value_agreement", "text_f1"):
-        metrics[f"eval_heldout_{m}"] = fd.overall(fid, "candidate", m)
+    for part in parts:
+        for m in ("error_agreement", "schema_agreement", "value_agreement", "text_f1", "no_answer_rate"):
+            metrics[f"eval_{part}_{m}"] = fd.overall(fid, "candidate", m, part)
     if cand.run_id:
         registry.log_to_run(cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot],
                             artifact_path="evaluation", settings=gtm.settings)
@@ -235,7 +252,7 @@ def candidate_not_worse_than_champion(config: GateConfig, gtm: GTMResource) -> d
 
 
 def _meta(d: dict) -> dict:
-    return {k: dg.MetadataValue.json(v) if isinstance(v, list) else v for k, v in d.items()}
+    return {k: dg.MetadataValue.json(v) if isinstance(v, list) else ("n/m" if v is None else v) for k, v in d.items()}
 
 
 @dg.asset(deps=[eval_table], group_name=GROUP, kinds={"mlflow"}, code_version=VERSIONS["champion"],
@@ -299,7 +316,7 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
     stored = pd.DataFrame()
     if config.reuse and config.split == "heldout" and not config.calls_files and store.exists("fidelity_reports"):
         stored = store.read("fidelity_reports")
-        stored = stored[stored["model_key"] == model_key(ref.to_dict())]
+        stored = stored[(stored["model_key"] == model_key(ref.to_dict())) & (stored["split"] == "heldout")]
     if len(stored):
         report, rows = json.loads(stored["report"].iloc[0]), json.loads(stored["calls"].iloc[0])
         report["model"] = {**report["model"], **ref.to_dict()}

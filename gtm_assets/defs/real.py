@@ -23,6 +23,7 @@ class RealTracesConfig(dg.Config):
     max_heldout: int | None = 400
     salt: str = "gtm-real-split-v1"
     examples_k: int = -1  # recorded examples shown in each train row (-1: settings.real_examples_k; 0: none)
+    unseen_source: str = ""  # the source held out whole ("": settings.unseen_source; "none": none)
 
 
 @dg.asset(
@@ -46,7 +47,9 @@ def real_traces(context: dg.AssetExecutionContext, config: RealTracesConfig, gtm
         return dg.MaterializeResult(data_version=dg.DataVersion("no-shared-data"), metadata={
             "calls": 0, "heldout": 0, "train_examples": 0,
             "note": f"shared data folder {gtm.settings.shared_data_dir} absent or without real-call files: 0 calls"})
-    split_cfg = config.model_dump(exclude={"examples_k"})
+    split_cfg = config.model_dump(exclude={"examples_k", "unseen_source"})
+    unseen = config.unseen_source or gtm.settings.unseen_source
+    split_cfg["unseen_source"] = None if unseen.strip().lower() == "none" else unseen
     k = gtm.settings.real_examples_k if config.examples_k == -1 else config.examples_k
     try:
         cfg = RealSplitConfig(**split_cfg)
@@ -65,7 +68,7 @@ def real_traces(context: dg.AssetExecutionContext, config: RealTracesConfig, gtm
     reasons = {k: int(v) for k, v in traces["reason"].value_counts().items()}
     return dg.MaterializeResult(data_version=dg.DataVersion(files_digest([*calls, *tools])), metadata={
         "calls": len(traces), "heldout": len(split.heldout), "train_examples": len(examples),
-        "heldout_tools": len(split.heldout_tools), "reasons": dg.MetadataValue.json(reasons),
+        "heldout_tools": len(split.heldout_tools), "unseen_source": cfg.unseen_file or "none", "reasons": dg.MetadataValue.json(reasons),
         "by_file": md_table(by), "files": dg.MetadataValue.json([p.name for p in [*calls, *tools]]),
         "call_rejects": len(split.rejects), "config": dg.MetadataValue.json(config.model_dump()),
         "examples_k": k, "rows_with_examples": int(sum("EXAMPLE[0]: " in m for m in examples["messages"])),

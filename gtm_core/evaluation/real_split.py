@@ -33,6 +33,7 @@ from gtm_core.evaluation.real_traces import (
     SpecIndex,
     episode_key,
     load_all_calls,
+    source_file,
     target_output,
     with_history,
 )
@@ -40,18 +41,22 @@ from gtm_core.simulator.examples import MIN_SIMILARITY, ExampleIndex, RealExampl
 from gtm_core.spec import Reject, ToolSpec
 
 TRAIN, HELDOUT = "train", "heldout"
+UNSEEN_REASONS = ("unseen_tool", "unseen_source")  # a tool held out entirely: no CARG sample names it either
 
 
 @dataclass(frozen=True)
 class RealSplitConfig:
     """``tool_frac``: share of each file's calls held out through unseen tools; ``episode_frac``: a
     further share held out through whole episodes; ``max_heldout``: cap on all held-out calls (None:
-    no cap); ``salt`` changes the hash order (a different, equally deterministic split)."""
+    no cap); ``salt`` changes the hash order (a different, equally deterministic split);
+    ``unseen_source``: one source (``real_traces.SOURCES`` name or file) held out whole: its calls,
+    tools and records are seen by nothing (leave-one-source-out), outside the cap."""
 
     tool_frac: float = 0.15
     episode_frac: float = 0.15
     max_heldout: int | None = 400
     salt: str = "gtm-real-split-v1"
+    unseen_source: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("tool_frac", "episode_frac"):
@@ -62,11 +67,22 @@ class RealSplitConfig:
             raise ValueError(f"tool_frac + episode_frac: must be at most 1 (got {self.tool_frac + self.episode_frac})")
         if self.max_heldout is not None and self.max_heldout < 0:
             raise ValueError(f"max_heldout: must be >= 0 or None (got {self.max_heldout})")
+        if self.unseen_source is not None:
+            try:
+                source_file(self.unseen_source)
+            except ValueError as e:
+                raise ValueError(f"unseen_{e}") from None
+
+    @property
+    def unseen_file(self) -> str | None:
+        """The call file held out whole, if any."""
+        return source_file(self.unseen_source) if self.unseen_source else None
 
 
 @dataclass
 class RealTrace:
-    """One real call, its split and why (``unseen_tool``, ``heldout_episode``, ``episode_has_unseen_tool``, ``train``)."""
+    """One real call, its split and why (``unseen_source``, ``unseen_tool``, ``heldout_episode``,
+    ``episode_has_unseen_tool``, ``train``)."""
 
     file: str
     line: int
@@ -86,16 +102,19 @@ def _rank(salt: str, *parts: str) -> str:
 
 def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitConfig()) -> dict[tuple[str, int], tuple[str, str]]:
     """(file, line) -> (split, reason) for every call."""
+    unseen = config.unseen_file
     by_file: dict[str, list[RealCall]] = defaultdict(list)
     for c in calls:
         by_file[c.file].append(c)
-    total = len(calls)
+    total = sum(len(v) for f, v in by_file.items() if f != unseen)
     eps: dict[str, list[RealCall]] = defaultdict(list)
     for c in calls:
         eps[episode_key(c)].append(c)
-    held_tools: set[str] = set()
+    held_tools: set[str] = {c.tool for c in by_file.get(unseen or "", ())}
     held_eps: dict[str, str] = {}
     for f, fcalls in by_file.items():
+        if f == unseen:
+            continue
         share = len(fcalls) / total if total else 0.0
         cap = config.max_heldout * share if config.max_heldout is not None else math.inf
         tool_budget = min(config.tool_frac * len(fcalls), cap * config.tool_frac / max(config.tool_frac + config.episode_frac, 1e-9))
@@ -122,7 +141,9 @@ def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitCo
             held_eps[e] = "episode_has_unseen_tool"
     out = {}
     for c in calls:
-        if c.tool in held_tools:
+        if c.file == unseen:
+            out[(c.file, c.line)] = (HELDOUT, "unseen_source")
+        elif c.tool in held_tools:
             out[(c.file, c.line)] = (HELDOUT, "unseen_tool")
         elif episode_key(c) in held_eps:
             out[(c.file, c.line)] = (HELDOUT, held_eps[episode_key(c)])
@@ -178,7 +199,7 @@ def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | P
                          "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs,
                          "kind": kind})  # gated_call: not a target
     heldout = {k for k, (p, _) in split.items() if p == HELDOUT}
-    tools = {t.tool for t in traces if t.reason == "unseen_tool"}
+    tools = {t.tool for t in traces if t.reason in UNSEEN_REASONS}
     return RealSplit(traces, examples, heldout, tools, rejects)
 
 
@@ -198,13 +219,14 @@ def train_example_index(calls_files: Sequence[str | Path], tools_files: Sequence
     return ExampleIndex(_example_records(items), k=k, min_similarity=min_similarity, embedder=embedder)
 
 
-def shared_example_index(settings: Any, traces: pd.DataFrame | None = None) -> ExampleIndex | None:
-    """The ``train_example_index`` of the shared real-call files under ``settings`` (None when
-    there are none or ``real_examples_k`` is 0)."""
+def shared_example_index(settings: Any, traces: pd.DataFrame | None = None,
+                         exclude: Sequence[str] = ()) -> ExampleIndex | None:
+    """The ``train_example_index`` of the shared real-call files under ``settings`` but the call
+    files named in ``exclude`` (None when there are none or ``real_examples_k`` is 0)."""
     from gtm_core.embed import Embedder
-    from gtm_core.evaluation.real_traces import shared_pairs
+    from gtm_core.evaluation.real_traces import REAL_CALL_FILES, shared_pairs
 
-    calls, tools = shared_pairs(settings.shared_data())
+    calls, tools = shared_pairs(settings.shared_data(), [f for f in REAL_CALL_FILES if f not in exclude])
     if not calls or settings.real_examples_k <= 0:
         return None
     return train_example_index(calls, tools, traces, k=settings.real_examples_k,
@@ -223,7 +245,15 @@ def files_digest(paths: Sequence[str | Path]) -> str:
 
 def unseen_tools(traces: pd.DataFrame) -> set[str]:
     """Names of the tools held out entirely (never trained on, not even through CARG samples)."""
-    return set(traces.loc[traces["reason"] == "unseen_tool", "tool"]) if len(traces) else set()
+    return set(traces.loc[traces["reason"].isin(UNSEEN_REASONS), "tool"]) if len(traces) else set()
+
+
+def unseen_source_keys(traces: pd.DataFrame | None) -> set[tuple[str, int]]:
+    """The (file, line) keys of the calls of the source held out whole (empty without one)."""
+    if traces is None or not len(traces):
+        return set()
+    sub = traces[traces["reason"] == "unseen_source"]
+    return {(f, int(n)) for f, n in zip(sub["file"], sub["line"], strict=True)}
 
 
 def touches_tools(sample: Sample, tools: set[str]) -> bool:

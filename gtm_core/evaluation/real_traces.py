@@ -9,7 +9,10 @@ outputs as history (teacher forcing). Per tool, per stateful/stateless and overa
   output's shape (same keys and JSON types, one level into objects and list items);
 * ``value_agreement``: exact agreement on the real output's scalar fields (live services drift,
   so only scalars are compared; strings case-insensitively, numbers to 1e-6 relative);
-* ``text_f1``: for plain-text real outputs, the token F1 of the simulated text against the real one.
+* ``text_f1``: for plain-text real outputs, the token F1 of the simulated text against the real one;
+* ``no_answer_rate``: share of calls answered with an output that says nothing
+  (``baselines.no_answer``: empty, a lone bracket, the tool's name, an argument echoed); such an
+  output never counts as schema agreement.
 
 Outputs that are JSON-encoded strings (real and simulated alike) are decoded before any comparison,
 so a simulated string holding an object compares as that object; plain text is compared as text
@@ -258,11 +261,13 @@ class Tally:
     value_sum: float = 0.0
     text_n: int = 0
     text_sum: float = 0.0
+    no_answer: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def add(self, real_err: bool, sim_err: bool, schema: bool | None, value: float | None,
-            text: float | None = None) -> None:
+            text: float | None = None, silent: bool = False) -> None:
         self.n += 1
+        self.no_answer += silent
         self.err_ok += real_err == sim_err
         self.real_errors += real_err
         self.sim_errors += sim_err
@@ -281,6 +286,7 @@ class Tally:
                 "schema_agreement": self.schema_ok / self.schema_n if self.schema_n else None,
                 "value_agreement": self.value_sum / self.value_n if self.value_n else None,
                 "text_f1": self.text_sum / self.text_n if self.text_n else None,
+                "no_answer_rate": self.no_answer / self.n if self.n else None,
                 "real_errors": self.real_errors, "sim_errors": self.sim_errors,
                 "n_schema_compared": self.schema_n, "n_value_compared": self.value_n, "n_text_compared": self.text_n,
                 **self.extra}
@@ -357,12 +363,14 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
           select: set[tuple[str, int]] | None = None,
           examples: ExampleIndex | None = None,
           error_confidence: float = ERROR_CONFIDENCE,
-          error_evidence: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+          error_evidence: bool = True, without: Sequence[str] = ()) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
     calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
     are still the episode's earlier real calls. ``examples`` shows the simulator recorded calls of
     the same or nearest tools (never of the replayed call's own episode). ``limit`` bounds the replayed calls, shared
-    round-robin between the files (a prefix of each file, episodes in order)."""
+    round-robin between the files (a prefix of each file, episodes in order). ``backend`` may be a
+    ``baselines.RecordCopy``; ``without`` switches engine rules off (``engine.RULES``)."""
+    from gtm_core.evaluation.baselines import RecordCopy, no_answer
     from gtm_core.evaluation.runner import simulate_calls
 
     index = SpecIndex(tools_files)
@@ -377,15 +385,18 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         examples.prefetch(index.spec(c) for c, _ in replay)
     for c, hist in replay:
         spec = index.spec(c)
-        if examples is not None:  # the simulator serves the spec as the tool's recorded calls read it
+        if examples is not None and "relaxed_spec" not in without:  # as the tool's recorded calls read it
             spec = examples.relaxed(spec)
         # the engine's example index shows and counts recorded calls of other episodes only
         items.append((spec, SimCall(spec.name, c.arguments, history=hist, episode=episode_key(c),
                                     options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
-    results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
-                             lenient_types=lenient_types, progress=progress, desc="audit",
-                             error_confidence=error_confidence, error_evidence=error_evidence,
-                             examples=examples)
+    if isinstance(backend, RecordCopy):
+        results = backend.answer(items)
+    else:
+        results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
+                                 lenient_types=lenient_types, progress=progress, desc="audit",
+                                 error_confidence=error_confidence, error_evidence=error_evidence,
+                                 examples=examples, without=without)
     overall, per_tool = Tally(), defaultdict(Tally)
     by_state, by_file = defaultdict(Tally), defaultdict(Tally)
     rows = []
@@ -394,17 +405,20 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         sim = decode_text(res.output)[0]
         sim_err = is_error_payload(sim)
         both_ok = not c.is_error and not sim_err
-        schema = schema_agrees(real, sim) if both_ok and known else None
+        silent = not sim_err and no_answer(res.output, c.tool, c.arguments)
+        schema = (schema_agrees(real, sim) and not silent) if both_ok and known else None
         value = value_agreement(real, sim) if both_ok and known else None
         text = text_f1(real, sim) if both_ok and known else None
         for t in (overall, per_tool[c.tool], by_state["stateful" if c.stateful else "stateless"], by_file[c.file]):
-            t.add(c.is_error, sim_err, schema, value, text)
+            t.add(c.is_error, sim_err, schema, value, text, silent)
         per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if index.is_built(c, index.spec(c)) else "spec"}
         rows.append({"file": c.file, "line": c.line, "tool": c.tool, "episode": c.episode or "", "step": c.step,
                      "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
-                     "schema_agree": schema, "value_agree": value, "text_f1": text, "head_prob": res.head_prob,
+                     "schema_agree": schema, "value_agree": value, "text_f1": text, "no_answer": silent,
+                     "head_prob": res.head_prob,
                      "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000]})
     report = {**overall.figures(), "model": model, "examples_k": examples.k if examples is not None else 0,
+              "without": sorted(without),
               "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},
               "by_statefulness": {k: v.figures() for k, v in sorted(by_state.items())},
               "per_file": {k: v.figures() for k, v in by_file.items()},
@@ -420,6 +434,21 @@ REAL_CALL_FILES = {"api_bank_calls.jsonl": "api_bank_tools.jsonl",
                    "bfcl_exec_real_outputs.jsonl": "bfcl_tools.jsonl"}
 
 
+# the visible sources by short name (``--holdout-source``, ``unseen_source``)
+SOURCES = {"api_bank": "api_bank_calls.jsonl", "toolbench": "toolbench_rapidapi_real_calls.jsonl",
+           "livemcpbench": "mcp_livemcpbench_real_calls.jsonl", "bfcl": "bfcl_exec_real_outputs.jsonl"}
+
+
+def source_file(name: str) -> str:
+    """The call file of a source given by short name (``SOURCES``) or file name; ValueError naming
+    the known ones."""
+    if name in SOURCES:
+        return SOURCES[name]
+    if name in SOURCES.values():
+        return name
+    raise ValueError(f"source: unknown source {name!r} (known: {', '.join(SOURCES)})")
+
+
 def shared_pairs(shared: Path | None, names: Sequence[str] | None = None) -> tuple[list[Path], list[Path]]:
     """The visible real-call files in ``shared`` (or those named) and their spec files."""
     if shared is None:
@@ -433,7 +462,7 @@ def shared_pairs(shared: Path | None, names: Sequence[str] | None = None) -> tup
     return calls, tools
 
 
-FIDELITY = ("error_agreement", "schema_agreement", "value_agreement", "text_f1")
+FIDELITY = ("error_agreement", "schema_agreement", "value_agreement", "text_f1", "no_answer_rate")
 
 
 def side_by_side(reports: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -27,19 +27,21 @@ EVAL_SPLITS = ("test", "unseen")
 def simulate_calls(backend, items: Sequence[tuple[ToolSpec, SimCall]], *, batch_size: int = 64,
                    max_retries: int = 0, seed: int = 0, lenient_types: bool = True,
                    progress: bool = False, desc: str = "simulating", error_confidence: float = ERROR_CONFIDENCE,
-                   examples: ExampleIndex | None = None, error_evidence: bool = True) -> list[SimResult]:
+                   examples: ExampleIndex | None = None, error_evidence: bool = True,
+                   without: Sequence[str] = ()) -> list[SimResult]:
     """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
     the engine, so a batch never holds two different specs of one name (they go to later batches).
     A concurrent backend (continuous batching) gets ``batch_size`` calls in flight at once: a call
     joins the running decode batch as soon as another one finishes, instead of waiting for the
     slowest row of a fixed batch. ``examples``: the engine's index of recorded real calls (shown to
-    the model, evidence about each tool)."""
+    the model, evidence about each tool); ``without``: engine rules switched off (``engine.RULES``)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from tqdm.auto import tqdm
 
     sim = Simulator([], backend, max_retries=max_retries, seed=seed, lenient_types=lenient_types,
-                    error_confidence=error_confidence, error_evidence=error_evidence, examples=examples)
+                    error_confidence=error_confidence, error_evidence=error_evidence, examples=examples,
+                    without=without)
     results: list[SimResult | None] = [None] * len(items)
     pending = list(range(len(items)))
     bar = tqdm(total=len(items), desc=desc, disable=not progress)

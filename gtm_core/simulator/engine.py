@@ -56,6 +56,34 @@ SOURCES = ("gate", "record", "fault", "cache", "model", "replay", "error")
 # train --error-confidence 0``, column head_prob) its errors at p 0.84 were all wrong, so 0.9
 ERROR_CONFIDENCE = 0.9
 
+# the rules a call meets, in order, each switched off by name (``Simulator(without=...)``,
+# ``gtm audit --without RULE``): what each one's gain is, is measured by switching it off
+RULES: dict[str, str] = {
+    "gate": "a structural error (wrong type, missing or unknown parameter, invalid value) is answered "
+            "by the compiled gate, without a model",
+    "relaxed_spec": "a required parameter that recorded answered calls did without is optional; an "
+                    "undeclared one they passed is accepted",
+    "recorded_failure": "a tool that failed every recorded call (at least 3) fails with one of them",
+    "faults": "injected faults (options.faults)",
+    "cache": "a repeated read-only call (same arguments, same session state) answers from the cache",
+    "examples": "recorded calls of the same or the nearest tools are shown to the model",
+    "recorded_shape": "the tool's own recorded results decide the result's shape",
+    "declared_form": "a tool declaring the one-field schema other recorded tools declare answers in "
+                     "the form most of them used (bare or declared)",
+    "error_grounds": "a model-written error needs grounds in the prompt (the tool seen failing, an "
+                     "earlier state-changing call)",
+    "error_confidence": "a model-written error needs its opening tokens' probability >= error_confidence",
+}
+
+
+def check_rules(names: Iterable[str]) -> frozenset[str]:
+    """``names`` as a set of known rule names; ValueError naming an unknown one."""
+    out = frozenset(names)
+    unknown = sorted(out - set(RULES))
+    if unknown:
+        raise ValueError(f"without: unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
+    return out
+
 
 def shows_failure(tool: str, items: Iterable[Any]) -> bool:
     """Whether history or example items (``{"tool", "arguments", "output"}``) show ``tool`` failing:
@@ -249,7 +277,7 @@ class Simulator:
                  max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
                  lenient_types: bool = True, examples: ExampleIndex | None = None,
                  session_ttl_s: float | None = 3600.0, error_confidence: float = ERROR_CONFIDENCE,
-                 error_evidence: bool = True):
+                 error_evidence: bool = True, without: Iterable[str] = ()):
         if not 0 <= error_confidence <= 1:
             raise ValueError(f"error_confidence: must be within [0, 1] (got {error_confidence})")
         # a model-written semantic error stands only when the model gave the error branch at least
@@ -261,6 +289,7 @@ class Simulator:
         # right on 1 of 29 calls; a tool that failed in a session fails again on 70% of the visible
         # real calls of it that follow, after an answer on 5%
         self.error_evidence = error_evidence
+        self.without = check_rules(without)  # rules switched off (``RULES``)
         self.lenient_types = lenient_types
         self.examples = examples  # recorded real calls shown to the model (same or nearest tools)
         self.tools: dict[str, ToolSpec] = {}
@@ -280,8 +309,8 @@ class Simulator:
 
     # ---- repository --------------------------------------------------------------------------
     def add_tool(self, spec: ToolSpec) -> None:
-        if self.examples is not None:  # the gate reads the spec as the tool's recorded calls did
-            spec = self.examples.relaxed(spec)
+        if self.examples is not None and "relaxed_spec" not in self.without:
+            spec = self.examples.relaxed(spec)  # the gate reads the spec as the tool's recorded calls did
         self.tools[spec.name] = spec
         self._gates[spec.name] = Gate(spec, self.lenient_types)
         self._writes[spec.name] = is_state_changing(spec, self.state_changing)
@@ -340,21 +369,22 @@ class Simulator:
         if sess is not None and sess.id in self._replay:
             out = self._replay[sess.id].next(call.tool, call.arguments)
             return self._finish(call, spec, sess, out, "replay", None)
-        err = self._gates[spec.name](call.arguments)
+        off = self.without
+        err = self._gates[spec.name](call.arguments) if "gate" not in off else None
         if err is not None:
             return self._finish(call, spec, sess, err, "gate", None)
-        if self.examples is not None and call.options.allow_errors:  # a tool that failed every recorded call fails
+        if self.examples is not None and call.options.allow_errors and "recorded_failure" not in off:
             err = self.examples.recorded_failure(spec, call.arguments, exclude_episode=call.episode)
             if err is not None:
                 return self._finish(call, spec, sess, err, "record", None)
         seed = self._seed(call, sess)
-        if call.options.faults is not None:
+        if call.options.faults is not None and "faults" not in off:
             fault, stall = inject(call.options.faults, seed, f"{call.tool}:{canonical_json(call.arguments)}:{sess.id if sess else ''}:{len(sess.log) if sess else 0}")
             if fault is not None:
                 r = self._finish(call, spec, sess, fault, "fault", seed)
                 r.stall_s = stall
                 return r
-        if call.options.use_cache and not self._writes[spec.name]:
+        if call.options.use_cache and not self._writes[spec.name] and "cache" not in off:
             hit, out = self.cache.get(self._cache_key(call, sess))
             if hit:
                 return self._finish(call, spec, sess, out, "cache", seed)
@@ -433,17 +463,21 @@ class Simulator:
             return
         reqs, schemas, firsts = [], [], []  # firsts: the result branch of the first, error-deciding decode
         floors: list[float | None] = []  # the probability a model-written error needs (inf: declined)
+        off = self.without
+        confidence = 0.0 if "error_confidence" in off else self.error_confidence
         for _, call, spec, sess, seed in todo:
             hist = list(sess.history) if sess is not None else list(call.history or [])
             o = call.options
-            shots = call.examples if call.examples is not None else (
+            found = call.examples if call.examples is not None else (
                 self.examples.for_tool(spec, exclude_episode=call.episode) if self.examples is not None else None)
-            form = self.examples.declared_form(spec) if self.examples is not None else None
-            schemas.append(response_schema_for(spec, shots, form))  # as real tools answer (recorded calls decide)
+            shots = None if "examples" in off else found
+            form = self.examples.declared_form(spec) if self.examples is not None and "declared_form" not in off else None
+            # as real tools answer: the tool's recorded results decide the shape
+            schemas.append(response_schema_for(spec, None if "recorded_shape" in off else found, form))
             firsts.append(decision_schema(spec, schemas[-1]) if o.allow_errors else schemas[-1])
-            floors.append(None if not o.allow_errors or self.error_confidence == 0 else (
-                self.error_confidence if not self.error_evidence or self._error_plausible(spec, hist, shots)
-                else math.inf))
+            grounded = not self.error_evidence or "error_grounds" in off or self._error_plausible(spec, hist, shots)
+            floors.append(None if not o.allow_errors or (grounded and confidence == 0) else (
+                confidence if grounded else math.inf))
             reqs.append(ChatRequest(
                 messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
                 payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
@@ -521,7 +555,7 @@ class Simulator:
                                     f"{attempts[j]} attempts: {reasons[j]}", None)
                 results[i] = self._finish(call, spec, sess, out, "error", seed, attempts[j])
                 continue
-            if call.options.use_cache and not self._writes[spec.name]:
+            if call.options.use_cache and not self._writes[spec.name] and "cache" not in off:
                 self.cache.put(self._cache_key(call, sess), outputs[j])
             results[i] = self._finish(call, spec, sess, outputs[j], "model", seed, attempts[j])
             results[i].head_prob = probs[j]

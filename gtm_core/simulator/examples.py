@@ -171,8 +171,10 @@ class ExampleIndex:
         ``min_similarity``."""
         return [(self.by_tool[key][0].tool, sim) for key, sim in self._nearest(spec, n)]
 
-    def _nearest(self, spec: ToolSpec, n: int) -> list[tuple[str, float]]:
-        """``neighbours`` as ``(tool_key, similarity)``."""
+    def _nearest(self, spec: ToolSpec, n: int, floor: float | None = None) -> list[tuple[str, float]]:
+        """``neighbours`` as ``(tool_key, similarity)`` (similarity >= ``floor``, default
+        ``min_similarity``)."""
+        floor = self.min_similarity if floor is None else floor
         if n <= 0 or not self.tools:
             return []
         key = self.text(spec.name, spec.description)
@@ -187,7 +189,7 @@ class ExampleIndex:
         sims = self._tool_vectors() @ q
         out = []
         for i in np.argsort(-sims, kind="stable"):
-            if sims[i] < self.min_similarity:
+            if sims[i] < floor:
                 break
             if self.by_tool[self.tools[i]][0].tool != spec.name:
                 out.append((self.tools[i], float(sims[i])))
@@ -263,3 +265,16 @@ class ExampleIndex:
                     if len(picked) == self.k:
                         break
         return [e.item() for e in picked]
+
+    def nearest_record(self, spec: ToolSpec, exclude_episode: str | None = None) -> RealExample | None:
+        """The record a cache would answer ``spec``'s call with: the tool's own first record (other
+        episodes), else the first answered record of the nearest recorded tool, however far; None
+        when the index holds none."""
+        own = [e for e in self._own(spec) if e.episode != exclude_episode]
+        if own:
+            return own[0]
+        for key, _ in self._nearest(spec, len(self.tools), floor=-1.0):
+            rows = [e for e in self.by_tool[key] if e.episode != exclude_episode and not _failed(e)]
+            if rows:
+                return rows[0]
+        return None
