@@ -39,3 +39,11 @@ def gtm_resource(data_dir):
     from gtm_assets.resources import GTMResource
 
     return GTMResource(data_dir=str(data_dir))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The MiniLM sentence embedder shipped in its wheel (loaded once per session)."""
+    from gtm_core.embed import Embedder
+
+    return Embedder()

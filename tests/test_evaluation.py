@@ -280,8 +280,8 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
 def _fid(**roles: float | None) -> pd.DataFrame:
     from gtm_core.evaluation.fidelity import COLUMNS
 
-    rows = [{c: None for c in COLUMNS} | {"role": r, "part": "overall", "n_calls": 10, "error_agreement": v}
-            for r, v in roles.items()]
+    rows = [{c: None for c in COLUMNS} | {"role": r, "part": "overall", "n_calls": 10, "error_agreement": v,
+                                          "split": "heldout"} for r, v in roles.items()]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -297,6 +297,30 @@ def test_fidelity_verdict():
     assert fidelity_verdict(_fid(candidate=0.85, offline=0.8, champion=0.9), tolerance=0.06)[0]
     ok, meta = fidelity_verdict(_fid())
     assert ok and meta["fidelity"].startswith("not measured")
+
+
+def test_unseen_source_verdict_needs_the_model_to_beat_rules_and_record_copy():
+    """On the source nothing trained on, the candidate must reach rules-only's schema agreement,
+    record copy's value agreement and text F1, the teacher's error agreement, and answer."""
+    from gtm_core.evaluation.fidelity import COLUMNS, fidelity_verdict
+
+    def unseen(role: str, **figures: float) -> dict:
+        base = {"error_agreement": 0.9, "schema_agreement": 0.5, "value_agreement": 0.2, "text_f1": 0.3,
+                "no_answer_rate": 0.0}
+        return {c: None for c in COLUMNS} | {"role": role, "part": "overall", "split": "unseen_source",
+                                              "n_calls": 10, **base, **figures}
+
+    held = _fid(candidate=0.9, offline=0.8)
+    good = [unseen("candidate", schema_agreement=0.6, value_agreement=0.3, text_f1=0.4), unseen("rules-only"),
+            unseen("record-copy"), unseen("offline")]
+    ok, meta = fidelity_verdict(pd.concat([held, pd.DataFrame(good, columns=COLUMNS)]))
+    assert ok and meta["unseen_schema_agreement"] == 0.6 and meta["unseen_rules-only_schema_agreement"] == 0.5
+    bad = [unseen("candidate", schema_agreement=0.4, text_f1=0.1, no_answer_rate=0.2), *good[1:]]
+    ok, meta = fidelity_verdict(pd.concat([held, pd.DataFrame(bad, columns=COLUMNS)]))
+    assert not ok
+    reasons = " ".join(meta["fidelity_reasons"])
+    assert "schema_agreement 0.400 < rules-only 0.500" in reasons and "text_f1 0.100 < record-copy 0.300" in reasons
+    assert "no-answer rate 0.200" in reasons and "value_agreement" not in reasons
 
 
 def _with_real_traces(res) -> None:
@@ -321,12 +345,20 @@ def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(shared_data, carg_db
     assert r.success
     md = r.asset_materializations_for_node("eval_table")[0].metadata
     assert md["table"].value.startswith("**Fidelity on held-out real traces**")
-    assert md["heldout_calls"].value == int((store.read("real_traces")["split"] == "heldout").sum())
+    traces = store.read("real_traces")
+    assert md["heldout_calls"].value == int((traces["split"] == "heldout").sum())
     fid = store.read("fidelity")
-    overall = fid[fid["part"] == "overall"].set_index("role")
-    assert set(overall.index) == {"candidate", "offline"} and (overall["n_calls"] == 40).all()
+    assert set(fid["split"]) == {"heldout", "unseen_source"}  # the source held out whole is scored apart
+    unseen = fid[(fid["part"] != "overall") & (fid["split"] == "unseen_source")]
+    assert set(unseen["part"]) == set(traces.loc[traces["reason"] == "unseen_source", "file"]) == {
+        "mcp_livemcpbench_real_calls.jsonl"}
+    everyone = fid[fid["part"] == "overall"]
+    assert set(everyone["role"]) == {"candidate", "offline", "rules-only", "record-copy"}
+    assert (everyone["no_answer_rate"] >= 0).all()
+    overall = everyone[everyone["split"] == "heldout"].set_index("role")
+    assert (overall["n_calls"] == 40).all()
     assert overall.loc["candidate", "error_agreement"] == overall.loc["offline", "error_agreement"]
-    assert set(fid["part"]) - {"overall"} == set(store.read("real_traces")["file"])  # per file
+    assert set(fid["part"]) - {"overall"} == set(traces["file"])  # per file
     assert 0 <= overall.loc["candidate", "error_agreement"] <= 1
     assert {c.check_name: c.passed for c in r.get_asset_check_evaluations()} == {"candidate_not_worse_than_champion": True}
     s = dg.materialize([sim_to_real_report], resources={"gtm": res},
@@ -348,8 +380,8 @@ def test_gate_blocks_a_candidate_below_the_offline_teacher_on_real_traces(shared
         r = _eval(res, {"eval_table": EvalConfig(candidate=f"openai:stub@{srv.base_url}", per_scenario=1,
                                                  fidelity_limit=30, offline_baseline=False)})
     fid = store.read("fidelity")
-    overall = fid[fid["part"] == "overall"].set_index("role")
-    assert set(overall.index) == {"candidate", "offline"}  # the teacher is scored even without the baseline
+    overall = fid[(fid["part"] == "overall") & (fid["split"] == "heldout")].set_index("role")
+    assert {"candidate", "offline"} <= set(overall.index)  # the teacher is scored even without the baseline
     assert overall.loc["candidate", "error_agreement"] < overall.loc["offline", "error_agreement"]
     ev = r.get_asset_check_evaluations()
     assert [c.passed for c in ev] == [False]

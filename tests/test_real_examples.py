@@ -9,17 +9,11 @@ import pytest
 from _sim_support import CountingBackend
 
 from gtm_core import chat_format
-from gtm_core.embed import Embedder
 from gtm_core.evaluation.real_split import build_split, train_example_index
 from gtm_core.evaluation.real_traces import episode_key, load_all_calls, shared_pairs
 from gtm_core.simulator.engine import SimCall, SimOptions, Simulator
 from gtm_core.simulator.examples import ExampleIndex, RealExample
 from gtm_core.spec import ToolSpec, returned_fields
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    return Embedder()
 
 
 def _spec(name: str, description: str) -> ToolSpec:
