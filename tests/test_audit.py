@@ -154,10 +154,12 @@ def test_cli_audit_scores_model_and_offline_side_by_side(shared_data, data_dir, 
     from openai_stub_server import StubLLMServer
 
     from gtm_core.cli import app
-    from gtm_core.evaluation.real_split import selection
+    from gtm_core.evaluation.real_split import selection, split_config
+    from gtm_core.settings import get_settings
 
     calls, _ = shared_pairs(shared_data)
-    held = selection(calls, "heldout")
+    held = selection(calls, "heldout", config=split_config(get_settings()))
+    assert not any(f.startswith("mcp_livemcpbench") for f, _ in held)  # the unseen source has a part of its own
     rows_file = tmp_path / "rows.jsonl"
     with StubLLMServer(_always_error) as srv:
         res = CliRunner().invoke(app, ["audit", "--model", f"openai:stub@{srv.base_url}", "--limit", "40", "--json",

@@ -128,8 +128,11 @@ def test_heldout_tools_and_episodes_never_reach_the_sft_files(shared_data, gtm_r
     from gtm_core.storage import Store
     from gtm_core.tools.taxonomy import field_key
 
+    from gtm_core.evaluation.real_split import split_config, unseen_tools
+
     calls, tools = shared_pairs(shared_data)
-    split = build_split(calls, tools)
+    split = build_split(calls, tools, split_config(gtm_resource.settings))
+    assert {t.file for t in split.traces if t.reason == "unseen_source"} == {"mcp_livemcpbench_real_calls.jsonl"}
     api = {t.tool for t in split.traces if t.file == "api_bank_calls.jsonl"}
     unseen = sorted(split.heldout_tools & api)[:4]
     seen = sorted(api - split.heldout_tools)[:4]
@@ -154,7 +157,8 @@ def test_heldout_tools_and_episodes_never_reach_the_sft_files(shared_data, gtm_r
 
     store = gtm_resource.store()
     traces = store.read("real_traces")
-    held_tools = set(traces.loc[traces["reason"] == "unseen_tool", "tool"])
+    held_tools = unseen_tools(traces)
+    assert set(traces.loc[traces["file"] == "mcp_livemcpbench_real_calls.jsonl", "tool"]) <= held_tools
     held_keys = {f"real:{f}:{n}" for f, n in traces.loc[traces["split"] == HELDOUT, ["file", "line"]].itertuples(index=False)}
     held_eps = {(f, e) for f, e in traces.loc[(traces["split"] == HELDOUT) & (traces["episode"] != ""), ["file", "episode"]]
                 .itertuples(index=False)}

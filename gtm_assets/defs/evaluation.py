@@ -286,7 +286,7 @@ class AuditConfig(dg.Config):
     max_tokens: int = 256
     lenient_types: bool = True
     seed: int = 0
-    split: str = "heldout"  # heldout | train | all calls of the real-trace split
+    split: str = "heldout"  # heldout | unseen_source | train | all calls of the real-trace split
     reuse: bool = True  # report eval_table's held-out audit of the same model instead of replaying it
 
 
@@ -299,7 +299,7 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
     from pathlib import Path
 
     from gtm_core.evaluation.fidelity import model_key
-    from gtm_core.evaluation.real_split import selection
+    from gtm_core.evaluation.real_split import selection, split_config
     from gtm_core.evaluation.real_traces import audit, shared_pairs
     from gtm_core.simulator.models import make_backend, parse_model
 
@@ -323,7 +323,8 @@ def sim_to_real_report(context: dg.AssetExecutionContext, config: AuditConfig, g
         context.log.info(f"reusing eval_table's held-out audit of {ref.label} ({report['n_calls']} calls)")
     else:
         try:
-            select = selection(calls, config.split, store.read("real_traces") if store.exists("real_traces") else None)
+            select = selection(calls, config.split, store.read("real_traces") if store.exists("real_traces") else None,
+                               split_config(s))
         except ValueError as e:
             raise dg.Failure(str(e)) from None
         backend = make_backend(ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size)

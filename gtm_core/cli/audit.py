@@ -46,7 +46,7 @@ def audit_cmd(
     tools: list[Path] = typer.Option(None, "--tools", help="tool spec JSONL (repeatable); default: the spec files of the shared real-call files"),
     calls: list[Path] = typer.Option(None, "--calls", help="real calls JSONL (repeatable); default: the visible real-call files in ../shared/data"),
     model: str | None = typer.Option(None, "--model", help="models:/gtm@champion | folder | offline | openai:<model>@<base_url>; default: @champion, else @candidate, else the offline teacher"),
-    split: str | None = typer.Option(None, "--split", help="heldout | train | all calls of the real-trace split; default: heldout for the shared files, all for --calls"),
+    split: str | None = typer.Option(None, "--split", help="heldout | unseen_source | train | all calls of the real-trace split (heldout: held-out calls of the trained sources; unseen_source: the source held out whole); default: heldout for the shared files, all for --calls"),
     holdout_source: str | None = typer.Option(None, "--holdout-source", help="audit every call of one visible source (api_bank | toolbench | livemcpbench | bfcl): no record of it is shown or used as evidence"),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="also score rules-only, record copy and the offline teacher on the same calls (side by side)"),
     without: list[str] = typer.Option(None, "--without", help="switch an engine rule off (repeatable): " + ", ".join(RULES)),
@@ -67,7 +67,7 @@ def audit_cmd(
     import json
 
     from gtm_core.evaluation.baselines import audit_systems
-    from gtm_core.evaluation.real_split import selection
+    from gtm_core.evaluation.real_split import selection, split_config
     from gtm_core.evaluation.real_traces import REAL_CALL_FILES, shared_pairs, source_file
     from gtm_core.settings import get_settings
     from gtm_core.simulator.engine import check_rules
@@ -104,7 +104,7 @@ def audit_cmd(
             fail(f"{p}: no such file")
     part = "all" if held_file else (split or ("heldout" if default_files else "all"))
     try:
-        select = selection(calls, part, _stored_traces(s))
+        select = selection(calls, part, _stored_traces(s), split_config(s))
     except ValueError as e:
         fail(f"--{e}")
     try:

@@ -229,7 +229,7 @@ def shared_example_index(settings: Any, traces: pd.DataFrame | None = None,
     calls, tools = shared_pairs(settings.shared_data(), [f for f in REAL_CALL_FILES if f not in exclude])
     if not calls or settings.real_examples_k <= 0:
         return None
-    return train_example_index(calls, tools, traces, k=settings.real_examples_k,
+    return train_example_index(calls, tools, traces, split_config(settings), k=settings.real_examples_k,
                                min_similarity=settings.real_examples_min_similarity,
                                embedder=Embedder(settings.embedder_model))
 
@@ -282,20 +282,32 @@ def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = Re
         "kind": [r.get("kind") or "real" for r in recs]}, columns=cols)
 
 
-PARTS = ("heldout", "train", "all")
+# heldout: the held-out calls of the trained sources; unseen_source: the calls of the source held out whole
+PARTS = ("heldout", "unseen_source", "train", "all")
+
+
+def split_config(settings: Any) -> RealSplitConfig:
+    """The split the main job makes under ``settings`` (its ``unseen_source``)."""
+    return RealSplitConfig(unseen_source=settings.unseen_source_name)
+
+
+def _part(split: str, reason: str) -> str:
+    return "unseen_source" if reason == "unseen_source" else split
 
 
 def selection(calls_files: Sequence[str | Path], part: str, traces: pd.DataFrame | None = None,
               config: RealSplitConfig = RealSplitConfig()) -> set[tuple[str, int]] | None:
     """The (file name, line) keys of one part of the split (None for ``all``): from a stored
-    ``real_traces`` table when one is given and covers these files, else computed from the files."""
+    ``real_traces`` table when one is given and covers these files, else computed from the files
+    under ``config``."""
     if part not in PARTS:
         raise ValueError(f"split: must be one of {', '.join(PARTS)} (got {part!r})")
     if part == "all":
         return None
     names = {Path(f).name for f in calls_files}
     if traces is not None and len(traces) and names <= set(traces["file"]):
-        sub = traces[traces["split"] == part]
-        return {(f, int(n)) for f, n in zip(sub["file"], sub["line"], strict=True) if f in names}
+        parts = [_part(p, r) for p, r in zip(traces["split"], traces["reason"], strict=True)]
+        return {(f, int(n)) for f, n, p in zip(traces["file"], traces["line"], parts, strict=True)
+                if f in names and p == part}
     calls, _ = load_all_calls(calls_files)
-    return {k for k, (p, _) in split_calls(calls, config).items() if p == part}
+    return {k for k, (p, r) in split_calls(calls, config).items() if _part(p, r) == part}
