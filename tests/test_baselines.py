@@ -133,3 +133,13 @@ def test_cli_audit_holds_a_source_out_and_switches_rules_off(shared_data, data_d
     assert bad.exit_code == 2 and "unknown source 'nope'" in " ".join(bad.output.split())
     bad = CliRunner().invoke(app, ["audit", "--without", "magic", "--json"])
     assert bad.exit_code == 2 and "unknown rule 'magic'" in " ".join(bad.output.split())
+
+
+def test_the_rule_table_of_the_docs_follows_the_engine_s_order():
+    """docs/simulator.md's rule table lists ``engine.RULES`` in their order."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "simulator.md").read_text()
+    section = doc.split("## Rules", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| `(\w+)` \|", section, re.M) == list(RULES)

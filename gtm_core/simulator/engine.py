@@ -480,7 +480,10 @@ class Simulator:
                 confidence if grounded else math.inf))
             reqs.append(ChatRequest(
                 messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
-                payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint},
+                payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint,
+                         # the result format where the tool's records reshaped the declared one (a
+                         # model-free backend answers it: rules-only)
+                         **({"format": schemas[-1]} if schemas[-1] != response_schema_for(spec, None) else {})},
                 response_schema=decoding_schema(firsts[-1], o.allow_errors),
                 temperature=o.temperature if o.temperature is not None else 0.0,
                 max_tokens=o.max_tokens or self.max_tokens, seed=seed,

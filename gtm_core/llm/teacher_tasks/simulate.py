@@ -1,7 +1,9 @@
 """Offline answer to a simulated tool call (task ``simulate``): the model-free simulator baseline.
 
 Payload: ``{"spec": <public spec>, "arguments": {...}, "history": [{tool, arguments, output}],
-"hint": <optional ground truth>}``. The output follows the response schema, echoes argument values
+"hint": <optional ground truth>, "format": <optional result schema>}``. The output follows
+``format`` when given (the simulator's rules read it from the tool's records), else the spec's
+declared response schema, echoes argument values
 into same-named fields and reuses values seen earlier in the session (ids, names), so multi-turn
 answers agree with each other. A ground-truth hint is planted in search-like results.
 """
@@ -66,7 +68,8 @@ def plant_hint(output: Any, hint: str) -> Any:
 @task("simulate")
 def simulate(payload: dict[str, Any], rng: random.Random) -> Any:
     spec = payload.get("spec") or {}
-    schema = spec.get("response") if isinstance(spec.get("response"), dict) else None
+    schema = payload.get("format") if isinstance(payload.get("format"), dict) else (
+        spec.get("response") if isinstance(spec.get("response"), dict) else None)
     args = payload.get("arguments") or {}
     out = ValueSynth(rng).response(schema, args, history_values(payload.get("history") or []))
     hint = payload.get("hint")
