@@ -350,3 +350,27 @@ def test_multi_turn_values_flow_from_earlier_outputs(tmp_path):
     st = Generator(store, OfflineTeacher(), cfg=CargConfig(group_threshold=0.9)).run_multi("travel2", "Travel", [search, book], emb)
     rej = store.read("carg_rejects", "field_key = 'travel2'")
     assert st.rejected == 2 and all("similarity > 0.9" in r for r in rej["reasons"])
+
+
+def test_a_share_of_samples_shows_the_response_format_as_prose():
+    """About a quarter of the CARG samples show their tool's response schema as prose naming its
+    fields (as real specs often declare it); the rest, and schema-less tools, are shown as they are."""
+    from gtm_core.carg.export import PROSE_RESPONSE_SHARE, example, shown_spec
+    from gtm_core.carg.records import Sample
+    from gtm_core.spec import ToolSpec
+
+    spec = ToolSpec.parse({"name": "get_user", "description": "Get a user", "parameters": {
+        "type": "object", "properties": {"id": {"type": "string"}}},
+        "response": {"type": "object", "properties": {"id": {"type": "string"}, "age": {"type": "integer"}}}})
+    bare = ToolSpec.parse({**spec.to_public(), "name": "ping", "response": None})
+    samples = [Sample(f"s{i}", "single", "f", "F", spec.uid, spec.name, arguments={"id": "a"},
+                      output={"id": "a", "age": 3}) for i in range(400)]
+    shown = [shown_spec(spec, s) for s in samples]
+    prose = [x.response for x in shown if isinstance(x.response, str)]
+    assert abs(len(prose) / len(samples) - PROSE_RESPONSE_SHARE) < 0.08
+    assert all("id (text)" in p and "age (integer)" in p and "JSON" in p for p in prose)
+    assert [shown_spec(spec, s).response for s in samples] == [x.response for x in shown]  # deterministic
+    assert all(shown_spec(bare, s) is bare for s in samples[:20])
+    i = next(n for n, x in enumerate(shown) if isinstance(x.response, str))
+    rec = example(spec, samples[i])["messages"]
+    assert prose[0] in rec[1]["content"] and rec[2]["content"] == '{"id": "a", "age": 3}'

@@ -16,10 +16,55 @@ from gtm_core.chat_format import sft_example
 from gtm_core.spec import ToolSpec
 from gtm_core.splits import SPLITS
 
+# a share of CARG samples shows its tool's response format as prose instead of a JSON Schema, as
+# many real specs declare it ("JSON-encoded DB record(s) on success"): the model learns to read what
+# a description says a tool returns, where no schema constrains its output
+PROSE_RESPONSE_SHARE = 0.25
+_PROSE = ("Returns a JSON {what}.", "JSON-encoded {what} on success.", "The {what}, as JSON.")
+_MAX_PROSE_FIELDS = 12
+
+
+def _type_words(schema: Any) -> str:
+    t = schema.get("type") if isinstance(schema, dict) else None
+    return {"string": "text", "integer": "integer", "number": "number", "boolean": "true/false",
+            "array": "list", "object": "object"}.get(t if isinstance(t, str) else "", "value")
+
+
+def describe_response(schema: dict[str, Any]) -> str | None:
+    """A one-line prose description of a response schema (fields and types); None when the schema
+    names no fields or items to describe."""
+    def fields(obj: dict[str, Any]) -> str | None:
+        props = obj.get("properties")
+        if not isinstance(props, dict) or not props:
+            return None
+        names = [f"{k} ({_type_words(v)})" for k, v in list(props.items())[:_MAX_PROSE_FIELDS]]
+        return "object with " + ", ".join(names)
+
+    if schema.get("type") == "object":
+        return fields(schema)
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        inner = fields(schema["items"])
+        return f"list of records, each an {inner}" if inner else None
+    return None
+
+
+def shown_spec(spec: ToolSpec, s: Sample) -> ToolSpec:
+    """``spec`` as a sample's prompt shows it: for a hash-chosen ``PROSE_RESPONSE_SHARE`` of the
+    samples with a describable response schema, the response as prose (``describe_response``)."""
+    schema = spec.response_schema
+    what = describe_response(schema) if schema is not None else None
+    if what is None:
+        return spec
+    h = int(hashlib.sha256(f"prose|{s.sample_id}".encode()).hexdigest()[:8], 16)
+    if (h % 1000) / 1000 >= PROSE_RESPONSE_SHARE:
+        return spec
+    return spec.model_copy(update={"response": _PROSE[h % len(_PROSE)].format(what=what)})
+
 
 def example(spec: ToolSpec, s: Sample) -> dict[str, Any]:
-    """The chat record of one sample (errors: the error payload is the assistant turn)."""
-    return sft_example(spec, s.arguments, s.output, s.history or None)
+    """The chat record of one sample (errors: the error payload is the assistant turn); the tool's
+    response format shown as a schema or, for a share of samples, as prose (``shown_spec``)."""
+    return sft_example(shown_spec(spec, s), s.arguments, s.output, s.history or None)
 
 
 def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:
