@@ -144,9 +144,9 @@ def _schema_valid_answers(backend, tools, max_tokens: int = 96) -> list:
     from gtm_core.simulator.engine import Simulator
     from gtm_core.synth import ValueSynth
 
-    # error_confidence=0: greedy as is, so the decode loop (which reports head probabilities) and
-    # HF generate (which does not) take the same path through the engine
-    sim = Simulator(tools, backend, max_tokens=max_tokens, error_confidence=0.0)
+    # no threshold and no grounds needed: greedy as is, so the decode loop (which reports head
+    # probabilities) and HF generate (which does not) take the same path through the engine
+    sim = Simulator(tools, backend, max_tokens=max_tokens, error_confidence=0.0, error_evidence=False)
     vs = ValueSynth(random.Random(5))
     out = []
     for spec in tools:

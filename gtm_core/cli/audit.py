@@ -55,7 +55,7 @@ def audit_cmd(
     max_tokens: int = typer.Option(512, help="max new tokens per simulated output"),
     seed: int = typer.Option(0),
     lenient_types: bool = typer.Option(True, "--lenient-types/--strict-types", help="gate reads parameters as coercing tools do (\"3\" for an integer, JSON text for a list); --strict-types: strict JSON types"),
-    error_confidence: float = typer.Option(ERROR_CONFIDENCE, "--error-confidence", min=0.0, max=1.0, help="a model-written error stands only above this opening-token probability (0: greedy as is)"),
+    error_confidence: float = typer.Option(ERROR_CONFIDENCE, "--error-confidence", min=0.0, max=1.0, help="a model-written error stands only above this opening-token probability (0: no threshold; --any-error too: greedy as is)"),
     error_evidence: bool = typer.Option(True, "--error-evidence/--any-error", help="a model-written error stands only where the prompt gives it grounds (the tool seen failing, an earlier state-changing call); --any-error: wherever its probability reaches --error-confidence"),
     examples: int | None = typer.Option(None, "--examples", help="recorded real calls (train part of the split) shown per call; 0: none; default: settings real_examples_k"),
     out: Path | None = typer.Option(None, help="also write one row per replayed call of the model (JSONL)"),

@@ -281,7 +281,7 @@ class Simulator:
         if not 0 <= error_confidence <= 1:
             raise ValueError(f"error_confidence: must be within [0, 1] (got {error_confidence})")
         # a model-written semantic error stands only when the model gave the error branch at least
-        # this probability (backends that report it: the decode loop's ``head_prob``); 0 = greedy as is
+        # this probability (backends that report it: the decode loop's ``head_prob``); 0 = no threshold
         self.error_confidence = error_confidence
         # ... and, with ``error_evidence``, only where the prompt gives it grounds (``_error_plausible``:
         # the tool seen failing in its history or recorded calls, or an earlier state-changing call).
