@@ -10,7 +10,9 @@ text F1 and no-answer rate, per file and overall, and the model's seconds per ca
 ``--rotate`` trains one model per visible source held out whole (``GTM_UNSEEN_SOURCE``; the main
 job's graph up to ``registered_model`` at the main job's sizes, each in its own data folder under
 ``--work``), audits it on that source beside the baselines, and prints each source and the mean:
-the development figure for tools nobody recorded. Last line ``RESULT sim_*= rules_*= copy_*=
+the development figure for tools nobody recorded. ``--from-data FOLDER`` starts each data folder as
+a copy of a main job's (its tool repository and CARG samples do not depend on the held-out source)
+and reruns only ``real_traces``, ``sft_dataset``, ``gtm_model`` and ``registered_model``. Last line ``RESULT sim_*= rules_*= copy_*=
 teacher_*= no_answer_rate=`` (means over the sources with ``--rotate``).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,11 +98,16 @@ def _rotate(args) -> list[dict[str, dict]]:
 
     work = Path(args.work or tempfile.mkdtemp(prefix="gtm-rotate-"))
     out = []
+    select = "+key:registered_model"
+    if args.from_data:
+        select = "key:real_traces or key:sft_dataset or key:gtm_model or key:registered_model"
     for source in args.sources or list(SOURCES):
         data = work / source
+        if args.from_data and not data.exists():
+            shutil.copytree(args.from_data, data)
         env = {**os.environ, "GTM_DATA_DIR": str(data), "GTM_UNSEEN_SOURCE": source}
         t0 = time.perf_counter()
-        job = subprocess.run([sys.executable, "-m", "gtm_assets.cli", "run", "--select", "+key:registered_model"],
+        job = subprocess.run([sys.executable, "-m", "gtm_assets.cli", "run", "--select", select],
                              env=env, capture_output=True, text=True)
         (work / f"{source}.log").parent.mkdir(parents=True, exist_ok=True)
         (work / f"{source}.log").write_text(job.stdout + job.stderr)
@@ -129,6 +137,7 @@ def main() -> None:
     ap.add_argument("--rotate", action="store_true", help="train one model per source held out whole and audit each")
     ap.add_argument("--sources", nargs="*", default=None, help="with --rotate: these sources only")
     ap.add_argument("--work", default=None, help="with --rotate: the folder of the data folders and logs")
+    ap.add_argument("--from-data", default=None, help="with --rotate: copy this main job's data folder (CARG reused)")
     ap.add_argument("--json-out", default=None, help="write the reports (system -> figures) as JSON")
     args = ap.parse_args()
     if args.rotate:

@@ -9,12 +9,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from gtm_core.evaluation.baselines import RecordCopy, audit_systems, no_answer, substitute
+from gtm_core.evaluation.baselines import RecordCopy, audit_systems, substitute
 from gtm_core.evaluation.real_split import HELDOUT, TRAIN, RealSplitConfig, split_calls
 from gtm_core.evaluation.real_traces import RealCall, shared_pairs
 from gtm_core.simulator.engine import RULES, SimCall, Simulator
 from gtm_core.simulator.examples import ExampleIndex, RealExample
 from gtm_core.simulator.models import ModelRef
+from gtm_core.simulator.silence import no_answer, says_nothing
 from gtm_core.spec import ToolSpec
 
 
@@ -143,3 +144,32 @@ def test_the_rule_table_of_the_docs_follows_the_engine_s_order():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "simulator.md").read_text()
     section = doc.split("## Rules", 1)[1].split("\n## ", 1)[0]
     assert re.findall(r"^\| `(\w+)` \|", section, re.M) == list(RULES)
+
+
+def test_a_model_result_that_says_nothing_gets_the_rules_answer():
+    """The tool's name, the arguments or the spec given back are no answer: the engine answers with
+    the rules' (source ``rules``); with the rule off, the model's text stands."""
+    from gtm_core.llm.base import ScoredText
+
+    spec = ToolSpec.parse({"name": "start_process", "description": "Start a process", "parameters": {
+        "type": "object", "properties": {"command": {"type": "string"}, "cwd": {"type": "string"}}}})
+    args = {"command": "ls", "cwd": "/tmp"}
+    assert says_nothing(dict(args), "start_process", args)
+    assert says_nothing({"name": "start_process", "description": "Start a process"}, "start_process", {})
+    assert not says_nothing({**args, "pid": 7}, "start_process", args)
+
+    class Echo:
+        name, constrains = "echo", True
+
+        def __init__(self, text: str):
+            self.text = text
+
+        def generate(self, requests, *, attempt: int = 0):
+            return [ScoredText(self.text, 0.99) for _ in requests]
+
+    for text in ('"start_process"', json.dumps(args)):
+        res = Simulator([spec], Echo(text)).simulate("start_process", args)
+        assert res.source == "rules" and isinstance(res.output, str) and "command=ls" in res.output
+        kept = Simulator([spec], Echo(text), without=["rules_fallback"]).simulate("start_process", args)
+        assert kept.source == "model"
+    assert Simulator([spec], Echo('"Started pid 7"')).simulate("start_process", args).source == "model"

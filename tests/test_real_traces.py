@@ -125,10 +125,9 @@ def test_heldout_tools_and_episodes_never_reach_the_sft_files(shared_data, gtm_r
     )
     from gtm_assets.defs.real import real_traces
     from gtm_assets.defs.splits import dataset_splits, sft_dataset
+    from gtm_core.evaluation.real_split import split_config, unseen_tools
     from gtm_core.storage import Store
     from gtm_core.tools.taxonomy import field_key
-
-    from gtm_core.evaluation.real_split import split_config, unseen_tools
 
     calls, tools = shared_pairs(shared_data)
     split = build_split(calls, tools, split_config(gtm_resource.settings))

@@ -7,8 +7,9 @@
   answers; it passes the same gate and recorded-failure rule first;
 * ``offline-teacher``: the bare teacher (declared spec, no records).
 
-A model is worth its margin over these. ``no_answer`` names outputs that say nothing (empty, a lone
-bracket or quote, the tool's name, one argument echoed whole): they never count as agreement.
+A model is worth its margin over these. ``no_answer`` (``simulator.silence``) names outputs that say
+nothing (empty, a lone bracket or quote, the tool's name, one argument echoed whole): they never count
+as agreement.
 """
 
 from __future__ import annotations
@@ -19,26 +20,10 @@ from typing import Any
 from gtm_core.simulator.engine import SimCall, SimResult, Simulator
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import ToolSpec
-from gtm_core.tool_errors import is_error_payload
 
 MODEL, RULES_ONLY, RECORD_COPY, TEACHER = "model", "rules-only", "record-copy", "offline-teacher"
 SYSTEMS = (MODEL, RULES_ONLY, RECORD_COPY, TEACHER)
-_EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
 MIN_SUBSTITUTED_CHARS = 3  # a recorded argument value this long or longer is replaced inside copied text
-
-
-def no_answer(output: Any, tool: str, arguments: Any) -> bool:
-    """Whether a (non-error) output says nothing: None, empty text, a lone bracket or quote, the
-    tool's name, or one argument's value echoed as the whole answer."""
-    if output is None:
-        return True
-    if not isinstance(output, str) or is_error_payload(output):
-        return False
-    text = output.strip()
-    if text.lower() in _EMPTY_TEXTS or text.lower() == tool.lower():
-        return True
-    values = arguments.values() if isinstance(arguments, dict) else ()
-    return any(isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip() == text for v in values)
 
 
 def substitute(output: Any, recorded: dict[str, Any], arguments: dict[str, Any]) -> Any:

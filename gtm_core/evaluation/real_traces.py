@@ -11,7 +11,7 @@ outputs as history (teacher forcing). Per tool, per stateful/stateless and overa
   so only scalars are compared; strings case-insensitively, numbers to 1e-6 relative);
 * ``text_f1``: for plain-text real outputs, the token F1 of the simulated text against the real one;
 * ``no_answer_rate``: share of calls answered with an output that says nothing
-  (``baselines.no_answer``: empty, a lone bracket, the tool's name, an argument echoed); such an
+  (``simulator.silence.no_answer``: empty, a lone bracket, the tool's name, an argument echoed); such an
   output never counts as schema agreement.
 
 Outputs that are JSON-encoded strings (real and simulated alike) are decoded before any comparison,
@@ -370,8 +370,9 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
     the same or nearest tools (never of the replayed call's own episode). ``limit`` bounds the replayed calls, shared
     round-robin between the files (a prefix of each file, episodes in order). ``backend`` may be a
     ``baselines.RecordCopy``; ``without`` switches engine rules off (``engine.RULES``)."""
-    from gtm_core.evaluation.baselines import RecordCopy, no_answer
+    from gtm_core.evaluation.baselines import RecordCopy
     from gtm_core.evaluation.runner import simulate_calls
+    from gtm_core.simulator.silence import no_answer
 
     index = SpecIndex(tools_files)
     calls, rejects = load_all_calls(calls_files)

@@ -45,11 +45,12 @@ from gtm_core.simulator.session import (
     is_state_changing,
     name_writes,
 )
+from gtm_core.simulator.silence import says_nothing
 from gtm_core.spec import Reject, ToolSpec, canonical_json, parse_specs
 from gtm_core.tool_errors import is_error_payload, structural_claim
 
 log = logging.getLogger(__name__)
-SOURCES = ("gate", "record", "fault", "cache", "model", "replay", "error")
+SOURCES = ("gate", "record", "fault", "cache", "model", "rules", "replay", "error")
 # a model-written semantic error stands only when the model gave the error branch at least this
 # probability. For a calibrated model the decision on the error/result event would be p > 1/2; the
 # CPU-trained SmolLM2 is overconfident: on the train part of the real traces (``gtm audit --split
@@ -73,6 +74,9 @@ RULES: dict[str, str] = {
     "error_grounds": "a model-written error needs grounds in the prompt (the tool seen failing, an "
                      "earlier state-changing call)",
     "error_confidence": "a model-written error needs its opening tokens' probability >= error_confidence",
+    "rules_fallback": "a model result that says nothing (empty, a bracket, the tool's name, the arguments or "
+                      "the spec echoed) is replaced by the rules' answer (the offline teacher under the same "
+                      "format; source 'rules')",
 }
 
 
@@ -299,6 +303,7 @@ class Simulator:
         for s in (tools.values() if isinstance(tools, dict) else tools):
             self.add_tool(s)
         self._backend = backend
+        self._rules_backend = None  # the offline teacher, for ``rules_fallback``
         self.max_retries, self.max_tokens, self.max_history, self.seed = max_retries, max_tokens, max_history, seed
         self.sessions = SessionStore(max_sessions, session_ttl_s)
         self.cache = ResultCache(cache_size)
@@ -558,10 +563,27 @@ class Simulator:
                                     f"{attempts[j]} attempts: {reasons[j]}", None)
                 results[i] = self._finish(call, spec, sess, out, "error", seed, attempts[j])
                 continue
+            source = "model"
+            if "rules_fallback" not in off and backend.name != "offline" and not is_error_payload(outputs[j]) \
+                    and says_nothing(outputs[j], spec.name, call.arguments):
+                answer = self._rules_answer(reqs[j], spec, schemas[j])
+                if answer is not None:
+                    outputs[j], source = answer, "rules"
             if call.options.use_cache and not self._writes[spec.name] and "cache" not in off:
                 self.cache.put(self._cache_key(call, sess), outputs[j])
-            results[i] = self._finish(call, spec, sess, outputs[j], "model", seed, attempts[j])
-            results[i].head_prob = probs[j]
+            results[i] = self._finish(call, spec, sess, outputs[j], source, seed, attempts[j])
+            results[i].head_prob = probs[j] if source == "model" else None
+
+    def _rules_answer(self, req: ChatRequest, spec: ToolSpec, schema: dict) -> Any:
+        """The offline teacher's result for ``req`` under ``schema`` (None when it does not fit):
+        what the rules answer where the model said nothing."""
+        if self._rules_backend is None:
+            from gtm_core.simulator.backends import OfflineSimBackend
+
+            self._rules_backend = OfflineSimBackend(seed=self.seed)
+        text = self._rules_backend.generate([replace(req, response_schema=result_schema(schema))])[0]
+        ok, value, _ = check_output(text, spec, allow_errors=False, strict_json=False, schema=schema)
+        return value if ok else None
 
     def _error_plausible(self, spec: ToolSpec, history: list[dict[str, Any]], shots: list[dict[str, Any]] | None) -> bool:
         """Whether the prompt gives a semantic error of ``spec`` grounds: it shows the tool failing

@@ -1,0 +1,42 @@
+"""Outputs that say nothing: what no real tool answers, whatever its format.
+
+``no_answer`` is the audit's measure (a no-answer never counts as agreement); ``says_nothing``
+adds the echoes a model writes for a call it cannot place (the arguments or the tool's own
+specification given back as the result), which the engine does not return as a tool's answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gtm_core.tool_errors import is_error_payload
+
+_EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
+_SPEC_KEYS = {"name", "description", "parameters", "inputs", "required", "response"}
+
+
+def no_answer(output: Any, tool: str, arguments: Any) -> bool:
+    """Whether a (non-error) output says nothing: None, empty text, a lone bracket or quote, the
+    tool's name, or one argument's value echoed as the whole answer."""
+    if output is None:
+        return True
+    if not isinstance(output, str) or is_error_payload(output):
+        return False
+    text = output.strip()
+    if text.lower() in _EMPTY_TEXTS or text.lower() == tool.lower():
+        return True
+    values = arguments.values() if isinstance(arguments, dict) else ()
+    return any(isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip() == text for v in values)
+
+
+def says_nothing(output: Any, tool: str, arguments: Any) -> bool:
+    """``no_answer``, or an object that only gives back the call's own arguments or the tool's
+    specification (its name beside spec keys)."""
+    if no_answer(output, tool, arguments):
+        return True
+    if not isinstance(output, dict) or not output or is_error_payload(output):
+        return False
+    args = arguments if isinstance(arguments, dict) else {}
+    if all(k in args and args[k] == v for k, v in output.items()):
+        return True
+    return output.get("name") == tool and len(set(output) & _SPEC_KEYS) >= 2
