@@ -345,6 +345,7 @@ def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(shared_data, carg_db
     assert r.success
     md = r.asset_materializations_for_node("eval_table")[0].metadata
     assert md["table"].value.startswith("**Fidelity on held-out real traces**")
+    assert md["fidelity_plot"].value.endswith("fidelity.png")  # the model and its baselines, drawn
     traces = store.read("real_traces")
     assert md["heldout_calls"].value == int((traces["split"] == "heldout").sum())
     fid = store.read("fidelity")

@@ -196,6 +196,12 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
             None if pd.isna(r["value"]) else float(r["value"]))
     plot = grouped_bar_plot(groups, s.plots_dir / "eval_table.png", title="Table 1: All per scenario and Avg",
                             ylabel="% of samples")
+    fid_groups = {f"{r['role']} [{fd.SPLITS.get(r['split'], r['split'])}]": {
+        m: (None if pd.isna(r[m]) else float(r[m])) for m in ("error_agreement", "schema_agreement", "value_agreement",
+                                                               "text_f1", "no_answer_rate")}
+        for r in fid[fid["part"] == "overall"].to_dict("records")}
+    fid_plot = grouped_bar_plot(fid_groups, s.plots_dir / "fidelity.png", ylabel="share",
+                                title="Fidelity on real calls: the model and its baselines") if fid_groups else None
     cand = refs[0][1]
     metrics = {}
     for split in config.splits:
@@ -205,10 +211,12 @@ def eval_table(context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMRe
         for m in ("error_agreement", "schema_agreement", "value_agreement", "text_f1", "no_answer_rate"):
             metrics[f"eval_{part}_{m}"] = fd.overall(fid, "candidate", m, part)
     if cand.run_id:
-        registry.log_to_run(cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot],
+        registry.log_to_run(cand.run_id, metrics, [out / "eval_table.md", out / "eval_table.csv", plot,
+                                                   *([fid_plot] if fid_plot else [])],
                             artifact_path="evaluation", settings=gtm.settings)
     return dg.MaterializeResult(metadata={
         "table": dg.MetadataValue.md(md), "plot": dg.MetadataValue.path(str(plot)),
+        **({"fidelity_plot": dg.MetadataValue.path(str(fid_plot))} if fid_plot else {}),
         "fidelity": dg.MetadataValue.md(fid_md), "heldout_calls": len(heldout),
         "candidate": dg.MetadataValue.json(cand.to_dict()),
         "models": dg.MetadataValue.json([{"role": r, **m.to_dict()} for r, m in refs]),
