@@ -86,19 +86,16 @@ def _heldout(gtm: GTMResource):
     """(call files, spec files, {part: keys}) of the stored real-trace split: the per-call held-out
     calls of the seen sources (``heldout``) and the calls of the source held out whole
     (``unseen_source``); empty without a split."""
-    from gtm_core.evaluation.real_split import unseen_source_keys
+    from gtm_core.evaluation.real_split import selection
     from gtm_core.evaluation.real_traces import shared_pairs
 
     store = gtm.store()
     traces = store.read("real_traces") if store.exists("real_traces") else None
     if traces is None or traces.empty:
         return [], [], {}
-    names = set(traces["file"])
-    calls, tools = shared_pairs(gtm.settings.shared_data(), sorted(names))
-    held = traces[traces["split"] == "heldout"]
-    unseen = unseen_source_keys(traces)
-    keys = {(f, int(n)) for f, n in zip(held["file"], held["line"], strict=True)} - unseen
-    return calls, tools, {p: k for p, k in (("heldout", keys), ("unseen_source", unseen)) if k}
+    calls, tools = shared_pairs(gtm.settings.shared_data(), sorted(set(traces["file"])))
+    parts = {p: selection(calls, p, traces) for p in ("heldout", "unseen_source")}
+    return calls, tools, {p: k for p, k in parts.items() if k}
 
 
 def _example_index(gtm: GTMResource):

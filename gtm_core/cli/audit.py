@@ -103,8 +103,9 @@ def audit_cmd(
         if not p.exists():
             fail(f"{p}: no such file")
     part = "all" if held_file else (split or ("heldout" if default_files else "all"))
+    traces = _stored_traces(s)
     try:
-        select = selection(calls, part, _stored_traces(s), split_config(s))
+        select = selection(calls, part, traces, split_config(s))
     except ValueError as e:
         fail(f"--{e}")
     try:
@@ -118,7 +119,7 @@ def audit_cmd(
     if ref.kind != "offline" or baselines:  # records: shown to the model, evidence for the rules
         from gtm_core.evaluation.real_split import shared_example_index
 
-        shots = shared_example_index(s.model_copy(update={"real_examples_k": k or 1}), _stored_traces(s),
+        shots = shared_example_index(s.model_copy(update={"real_examples_k": k or 1}), traces,
                                      exclude=[held_file] if held_file else ())
         if shots is not None and not k:
             shots.k = 0  # evidence for the rules and record copy, no example in the prompt
@@ -133,12 +134,10 @@ def audit_cmd(
     label = next(iter(runs))
     report, rows = runs[label]
     report["split"] = f"source:{held_file}" if held_file else part
-    if held_file:
-        trained = _stored_traces(s)
-        if trained is not None and held_file in set(trained["file"]) and not (
-                trained.loc[trained["file"] == held_file, "reason"] == "unseen_source").all():
-            report["note"] = (f"{held_file} is not the unseen source of the stored split: a model of this data "
-                              "folder may have trained on it")
+    if held_file and traces is not None and held_file in set(traces["file"]) and not (
+            traces.loc[traces["file"] == held_file, "reason"] == "unseen_source").all():
+        report["note"] = (f"{held_file} is not the unseen source of the stored split: a model of this data "
+                          "folder may have trained on it")
     report["baselines"] = {lab: {k2: v for k2, v in r.items() if k2 not in ("call_rejects", "per_tool")}
                            for lab, (r, _) in list(runs.items())[1:]}
     if "offline-teacher" in runs and label != "offline-teacher":

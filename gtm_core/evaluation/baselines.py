@@ -21,8 +21,7 @@ from gtm_core.simulator.engine import SimCall, SimResult, Simulator
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import ToolSpec
 
-MODEL, RULES_ONLY, RECORD_COPY, TEACHER = "model", "rules-only", "record-copy", "offline-teacher"
-SYSTEMS = (MODEL, RULES_ONLY, RECORD_COPY, TEACHER)
+RULES_ONLY, RECORD_COPY, TEACHER = "rules-only", "record-copy", "offline-teacher"
 MIN_SUBSTITUTED_CHARS = 3  # a recorded argument value this long or longer is replaced inside copied text
 
 

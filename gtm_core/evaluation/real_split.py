@@ -248,14 +248,6 @@ def unseen_tools(traces: pd.DataFrame) -> set[str]:
     return set(traces.loc[traces["reason"].isin(UNSEEN_REASONS), "tool"]) if len(traces) else set()
 
 
-def unseen_source_keys(traces: pd.DataFrame | None) -> set[tuple[str, int]]:
-    """The (file, line) keys of the calls of the source held out whole (empty without one)."""
-    if traces is None or not len(traces):
-        return set()
-    sub = traces[traces["reason"] == "unseen_source"]
-    return {(f, int(n)) for f, n in zip(sub["file"], sub["line"], strict=True)}
-
-
 def touches_tools(sample: Sample, tools: set[str]) -> bool:
     """Whether a CARG sample's target or history names one of ``tools``."""
     return sample.tool_name in tools or any(h.get("tool") in tools for h in sample.history or [])
