@@ -15,6 +15,7 @@ from typing import Any
 
 from gtm_core.schema_refs import MAX_REF_DEPTH, resolve
 from gtm_core.spec import returned_fields
+from gtm_core.text_answer import text_answer
 
 _MAX_DEPTH = 6  # nesting levels drawn in full; below them only what the schema requires
 _WORDS = {
@@ -309,13 +310,15 @@ class ValueSynth:
         args = self._with_root(parameters, self.object, parameters, 0, context, fill_optional)
         return order_date_ranges(args)
 
-    def response(self, response_schema: dict | None, arguments: dict, history_values: dict | None = None) -> Any:
+    def response(self, response_schema: dict | None, arguments: dict, history_values: dict | None = None,
+                 tool: str = "") -> Any:
         """A response that agrees with the inputs: echoes argument values into same-named fields,
-        reuses ids/values from the history, and respects requested counts (limit/top_k)."""
+        reuses ids/values from the history, and respects requested counts (limit/top_k). Without a
+        response schema, the plain text of ``text_answer`` for the tool named ``tool``."""
         ctx = dict(history_values or {})
         ctx.update(arguments)
-        if not isinstance(response_schema, dict):  # no declared format: tools answer text (MCP content)
-            return f"Completed with {', '.join(f'{k}={v}' for k, v in list(arguments.items())[:3]) or 'no arguments'}."
+        if not isinstance(response_schema, dict):
+            return text_answer(tool, arguments)
         response_schema = returned_fields(response_schema)  # the fields a tool declares, it returns
         out = self._with_root(response_schema, self.value, response_schema, "result", 0, ctx)
         if isinstance(out, dict):

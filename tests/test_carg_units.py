@@ -352,10 +352,12 @@ def test_multi_turn_values_flow_from_earlier_outputs(tmp_path):
     assert st.rejected == 2 and all("similarity > 0.9" in r for r in rej["reasons"])
 
 
-def test_a_share_of_samples_shows_the_response_format_as_prose():
+def test_samples_show_the_response_format_as_schema_prose_or_not_at_all():
     """About a quarter of the CARG samples show their tool's response schema as prose naming its
-    fields (as real specs often declare it); the rest, and schema-less tools, are shown as they are."""
-    from gtm_core.carg.export import PROSE_RESPONSE_SHARE, example, shown_spec
+    fields, a quarter show no response format: their output is then the JSON record where the
+    description says the tool returns one, else the tool's plain-text answer. The rest, schema-less
+    tools and tools already answered in the history are shown as they are."""
+    from gtm_core.carg.export import NO_RESPONSE_SHARE, PROSE_RESPONSE_SHARE, example, shown_sample
     from gtm_core.carg.records import Sample
     from gtm_core.spec import ToolSpec
 
@@ -363,14 +365,47 @@ def test_a_share_of_samples_shows_the_response_format_as_prose():
         "type": "object", "properties": {"id": {"type": "string"}}},
         "response": {"type": "object", "properties": {"id": {"type": "string"}, "age": {"type": "integer"}}}})
     bare = ToolSpec.parse({**spec.to_public(), "name": "ping", "response": None})
+    record = {"id": "a", "age": 3}
     samples = [Sample(f"s{i}", "single", "f", "F", spec.uid, spec.name, arguments={"id": "a"},
-                      output={"id": "a", "age": 3}) for i in range(400)]
-    shown = [shown_spec(spec, s) for s in samples]
-    prose = [x.response for x in shown if isinstance(x.response, str)]
+                      output=record) for i in range(400)]
+    shown = [shown_sample(spec, s) for s in samples]
+    assert [shown_sample(spec, s) for s in samples] == shown  # deterministic
+    prose = [x.response for x, _ in shown if isinstance(x.response, str)]
     assert abs(len(prose) / len(samples) - PROSE_RESPONSE_SHARE) < 0.08
     assert all("id (text)" in p and "age (integer)" in p and "JSON" in p for p in prose)
-    assert [shown_spec(spec, s).response for s in samples] == [x.response for x in shown]  # deterministic
-    assert all(shown_spec(bare, s) is bare for s in samples[:20])
-    i = next(n for n, x in enumerate(shown) if isinstance(x.response, str))
+    hidden = [(x, out) for x, out in shown if x.response is None]
+    assert abs(len(hidden) / len(samples) - NO_RESPONSE_SHARE) < 0.08
+    said = [out for x, out in hidden if "JSON" in x.description]
+    texts = [out for x, out in hidden if "JSON" not in x.description]
+    assert said and all(out == record for out in said)
+    assert texts and all(out == "User for a:\nid: a\nage: 3" for out in texts)
+    assert all(out == record for x, out in shown if x.response is not None)
+    assert all(shown_sample(bare, s) == (bare, record) for s in samples[:20])
+    i = next(n for n, (x, _) in enumerate(shown) if isinstance(x.response, str))
     rec = example(spec, samples[i])["messages"]
     assert prose[0] in rec[1]["content"] and rec[2]["content"] == '{"id": "a", "age": 3}'
+    # a tool the history already answered keeps its schema; an error stays an error without one
+    answered = [Sample(s.sample_id, "multi", "f", "F", spec.uid, spec.name, arguments={"id": "a"}, output=record,
+                       history=[{"tool": "get_user", "arguments": {"id": "b"}, "output": record}]) for s in samples]
+    assert all(shown_sample(spec, s)[0].response is not None for s in answered)
+    err = {"error": {"type": "not_found", "message": "no user a", "field": "id"}}
+    failed = [Sample(s.sample_id, "error", "f", "F", spec.uid, spec.name, arguments={"id": "a"}, output=err)
+              for s in samples]
+    assert all(shown_sample(spec, s)[1] == err for s in failed)
+
+
+def test_text_answers_name_the_call_and_its_result():
+    """A schema-less tool's plain-text answer: a status line for a state-changing tool (arguments
+    and the result's ids), a heading and field lines for a reading tool."""
+    from gtm_core.text_answer import past_tense, text_answer
+
+    assert text_answer("addFootnoteToDocument", {"filename": "a.docx", "paragraph": 0}, {"id": "fn1", "x": 2}) \
+        == "Successfully added footnote to document: filename a.docx, paragraph 0, id fn1."
+    assert text_answer("send-email", {}) == "Successfully sent email."
+    assert text_answer("search_hotels", {"city": "Rome"}, [{"hotel_id": "h1", "price": 120}, "x"]) \
+        == "Hotels for Rome:\n- hotel id: h1, price: 120\n- x"
+    assert text_answer("weather", {"city": "Oslo"}, {"now": {"temp": -3}, "days": [1, 2]}) \
+        == "Weather for Oslo:\ntemp: -3\ndays:\n  - 1\n  - 2"
+    assert text_answer("ping", {}) == "Ping."
+    assert [past_tense(v) for v in ("create", "copy", "stop", "play", "send")] == [
+        "created", "copied", "stopped", "played", "sent"]

@@ -15,11 +15,16 @@ from gtm_core.carg.records import Sample
 from gtm_core.chat_format import sft_example
 from gtm_core.spec import ToolSpec
 from gtm_core.splits import SPLITS
+from gtm_core.text_answer import text_answer
+from gtm_core.tool_errors import is_error_payload
 
-# a share of CARG samples shows its tool's response format as prose instead of a JSON Schema, as
-# many real specs declare it ("JSON-encoded DB record(s) on success"): the model learns to read what
-# a description says a tool returns, where no schema constrains its output
+# How a CARG sample's prompt shows its tool's response format (by a hash of the sample id), as
+# real specs declare it: as a JSON Schema; as prose naming its fields ("JSON-encoded DB record(s) on
+# success"), the output a JSON record; or not at all, as MCP servers and many APIs do, the output
+# then being what the description says: a JSON record where it says the tool returns one, else the
+# tool's plain-text answer (``text_answer``). The model learns to read the form from the spec.
 PROSE_RESPONSE_SHARE = 0.25
+NO_RESPONSE_SHARE = 0.25
 _PROSE = ("Returns a JSON {what}.", "JSON-encoded {what} on success.", "The {what}, as JSON.")
 _MAX_PROSE_FIELDS = 12
 
@@ -48,23 +53,37 @@ def describe_response(schema: dict[str, Any]) -> str | None:
     return None
 
 
-def shown_spec(spec: ToolSpec, s: Sample) -> ToolSpec:
-    """``spec`` as a sample's prompt shows it: for a hash-chosen ``PROSE_RESPONSE_SHARE`` of the
-    samples with a describable response schema, the response as prose (``describe_response``)."""
+def _draw(s: Sample, salt: str) -> int:
+    return int(hashlib.sha256(f"{salt}|{s.sample_id}".encode()).hexdigest()[:8], 16)
+
+
+def shown_sample(spec: ToolSpec, s: Sample) -> tuple[ToolSpec, Any]:
+    """The spec and the output of ``s`` as its prompt shows them (see ``PROSE_RESPONSE_SHARE``,
+    ``NO_RESPONSE_SHARE``). Only a describable response schema is shown another way, and a tool
+    already answered in the sample's history keeps its schema (its answers stay alike)."""
     schema = spec.response_schema
     what = describe_response(schema) if schema is not None else None
     if what is None:
-        return spec
-    h = int(hashlib.sha256(f"prose|{s.sample_id}".encode()).hexdigest()[:8], 16)
-    if (h % 1000) / 1000 >= PROSE_RESPONSE_SHARE:
-        return spec
-    return spec.model_copy(update={"response": _PROSE[h % len(_PROSE)].format(what=what)})
+        return spec, s.output
+    h = _draw(s, "prose")
+    share = (h % 1000) / 1000
+    if share < PROSE_RESPONSE_SHARE:
+        return spec.model_copy(update={"response": _PROSE[h % len(_PROSE)].format(what=what)}), s.output
+    if share >= PROSE_RESPONSE_SHARE + NO_RESPONSE_SHARE or any(
+            isinstance(x, dict) and x.get("tool") == spec.name for x in s.history or ()):
+        return spec, s.output
+    if _draw(s, "described") % 2:
+        said = f"{spec.description.rstrip()} {_PROSE[h % len(_PROSE)].format(what=what)}".strip()
+        return spec.model_copy(update={"response": None, "description": said}), s.output
+    output = s.output if is_error_payload(s.output) else text_answer(spec.name, s.arguments, s.output)
+    return spec.model_copy(update={"response": None}), output
 
 
 def example(spec: ToolSpec, s: Sample) -> dict[str, Any]:
     """The chat record of one sample (errors: the error payload is the assistant turn); the tool's
-    response format shown as a schema or, for a share of samples, as prose (``shown_spec``)."""
-    return sft_example(shown_spec(spec, s), s.arguments, s.output, s.history or None)
+    response format shown as a schema, as prose or not at all (``shown_sample``)."""
+    shown, output = shown_sample(spec, s)
+    return sft_example(shown, s.arguments, output, s.history or None)
 
 
 def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:

@@ -35,9 +35,9 @@ def build_examples(specs: list[ToolSpec], n: int, seed: int = 0, history_p: floa
         history = []
         if rng.random() < history_p:
             a0 = synth.arguments(spec.parameters)
-            history = [{"tool": spec.name, "arguments": a0, "output": synth.response(spec.response_schema, a0)}]
+            history = [{"tool": spec.name, "arguments": a0, "output": synth.response(spec.response_schema, a0, tool=spec.name)}]
         args = synth.arguments(spec.parameters)
-        output = synth.response(spec.response_schema, args)
+        output = synth.response(spec.response_schema, args, tool=spec.name)
         out.append(chat_format.sft_example(spec, args, output, history))
     return out
 

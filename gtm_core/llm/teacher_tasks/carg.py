@@ -31,7 +31,7 @@ def _context(spec: ToolSpec, field: str, args: dict[str, Any], rng: random.Rando
 
 def _respond(synth: ValueSynth, spec: ToolSpec, args: dict[str, Any], history: dict[str, Any] | None = None) -> Any:
     """A response that agrees with the arguments and is never empty (all fields when needed)."""
-    out = synth.response(spec.response_schema, args, history_values=history)
+    out = synth.response(spec.response_schema, args, history_values=history, tool=spec.name)
     rs = spec.response_schema
     if out in ({}, [], None, "") and isinstance(rs, dict) and rs.get("properties"):
         ctx = dict(history or {})

@@ -71,7 +71,8 @@ def simulate(payload: dict[str, Any], rng: random.Random) -> Any:
     schema = payload.get("format") if isinstance(payload.get("format"), dict) else (
         spec.get("response") if isinstance(spec.get("response"), dict) else None)
     args = payload.get("arguments") or {}
-    out = ValueSynth(rng).response(schema, args, history_values(payload.get("history") or []))
+    out = ValueSynth(rng).response(schema, args, history_values(payload.get("history") or []),
+                                   tool=str(spec.get("name") or ""))
     hint = payload.get("hint")
     if hint:
         out = plant_hint(out, str(hint))
