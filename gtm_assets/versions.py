@@ -37,7 +37,8 @@ _SIMULATION = ("gtm_core.chat_format", "gtm_core.simulator.engine", "gtm_core.ga
                "gtm_core.llm.precision", "gtm_core.llm.base", "gtm_core.llm.decode")
 _EVALUATION = ("gtm_core.evaluation.checks", "gtm_core.evaluation.metrics", "gtm_core.evaluation.judge", "gtm_core.evaluation.tables",
                "gtm_core.evaluation.runner", "gtm_core.evaluation.fidelity", "gtm_core.evaluation.real_traces",
-               "gtm_core.evaluation.real_split", *_SIMULATION)
+               "gtm_core.evaluation.real_split", "gtm_core.evaluation.baselines", "gtm_core.llm.teacher_tasks.simulate",
+               "gtm_core.synth", "gtm_core.text_answer", *_SIMULATION)
 EVALUATION: dict[str, Entry] = {
     "real_traces": {"modules": ("gtm_core.evaluation.real_split", "gtm_core.evaluation.real_traces", "gtm_core.chat_format",
                                 "gtm_core.carg.export", "gtm_core.gate", "gtm_core.tool_errors",
