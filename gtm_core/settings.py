@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     )
     import_limit_per_source: int | None = 150
     tool_sources_dir: Path | None = None  # extra folder: every *tools*.json(l) in it is imported too
+    # the preset ``gtm_model`` trains unless its config names one (``training.presets``): the
+    # pretrained SmolLM2 with LoRA; tiny-cpu (a small model from scratch) runs the graph in minutes
+    train_preset: str = "smollm2-135m"
     # held-out real calls eval_table replays per model (a 135M model prefills ~700 prompt tokens a
     # call on 2 cores: ~2-3 s each); None: all of them
     fidelity_limit: int | None = 80

@@ -12,7 +12,7 @@ from gtm_assets.versions import VERSIONS
 class TrainingConfig(dg.Config):
     """Hyper-parameters of ``gtm_model``; unset fields keep the preset's values."""
 
-    preset: str = "smollm2-135m"  # the pretrained SmolLM2 fine-tuned with LoRA; tiny-cpu: fast tests
+    preset: str | None = None  # default: settings.train_preset (smollm2-135m: SmolLM2 LoRA; tiny-cpu: fast)
     method: str | None = None  # scratch | lora | full
     base_model: str | None = None  # hub id or local folder (lora/full)
     epochs: float | None = None
@@ -49,7 +49,7 @@ class RegisterConfig(dg.Config):
 def gtm_model(context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GTMResource) -> dg.MaterializeResult:
     from gtm_core.training.presets import get_preset
 
-    conf = config.model_dump(exclude={"fresh"}, exclude_none=True)
+    conf = {"preset": gtm.settings.train_preset, **config.model_dump(exclude={"fresh"}, exclude_none=True)}
     get_preset(conf["preset"], **{k: v for k, v in conf.items() if k != "preset"})  # fail fast: field + reason
     extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
               "fresh": config.fresh}
