@@ -49,8 +49,6 @@ def ui(host: str = "127.0.0.1", port: int = 3000) -> None:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="one JSON object for scripts")) -> None:
     """Every asset: last materialization, unsynced or not and why, latest check results."""
-    from rich.table import Table
-
     from gtm_assets.definitions import defs
     from gtm_assets.instance import get_instance
     from gtm_assets.status import asset_status
@@ -61,12 +59,19 @@ def status(as_json: bool = typer.Option(False, "--json", help="one JSON object f
 
         emit({"assets": rows, "unsynced": [r["asset"] for r in rows if r["status"] != "fresh"]}, True)
         return
-    table = Table("asset", "status", "last materialized", "why", "checks")
+    from gtm_core.cli.app import table as rich_table
+
+    table = rich_table("asset", "status", "materialized", "checks", whole=("asset", "status", "materialized"))
     for r in rows:
         color = {"fresh": "green", "unsynced": "yellow"}.get(r["status"], "red")
-        table.add_row(r["asset"], f"[{color}]{r['status']}[/]", r["last_materialized"] or "-",
-                      "; ".join(r["reasons"]), ", ".join(f"{k}={v}" for k, v in r["checks"].items()))
+        when = (r["last_materialized"] or "-")[5:16].replace("T", " ")
+        failed = [f"{k}={v}" for k, v in r["checks"].items() if v != "succeeded"]
+        checks = ", ".join(failed) if failed else (f"{len(r['checks'])} passed" if r["checks"] else "")
+        table.add_row(r["asset"], f"[{color}]{r['status']}[/]", when or "-", checks)
     console.print(table)
+    for r in rows:  # why each asset is unsynced, under the table: reasons are sentences, not cells
+        if r["reasons"] and r["status"] != "fresh":
+            console.print(f"[bold]{r['asset']}[/]: {'; '.join(r['reasons'])}", highlight=False)
 
 
 main = app

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -263,6 +265,13 @@ def test_cli_models_list_show_promote(trained, monkeypatch):
     assert r.exit_code == 0 and json.loads(r.output)["alias"] == "staging"
     r = CliRunner().invoke(app, ["models", "show", "gtm@staging", "--json"])
     assert json.loads(r.output)["version"] == "1"
+    # the table fits an 80-column terminal without cutting a name or an alias
+    shown = subprocess.run([sys.executable, "-m", "gtm_assets.cli", "models", "list"], capture_output=True, text=True,
+                           env={**os.environ, "COLUMNS": "80"}, timeout=300)
+    lines = shown.stderr.splitlines() + shown.stdout.splitlines()
+    row = next(ln for ln in lines if "gtm/1" in ln)
+    assert "…" not in shown.stderr + shown.stdout and max(len(ln) for ln in lines) <= 80
+    assert ",".join(json.loads(CliRunner().invoke(app, ["models", "list", "--json"]).output)[0]["aliases"]) in row
     r = CliRunner().invoke(app, ["models", "resolve", "models:/gtm@staging"])
     assert Path(r.output.strip()).joinpath("config.json").exists()
     r = CliRunner().invoke(app, ["train", "--preset", "tiny-cpu", "--method", "lora"])

@@ -12,6 +12,17 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="gtm: General
 console = Console(stderr=True)
 
 
+def table(*columns: str, title: str | None = None, whole: tuple[str, ...] = ()):
+    """A rich table for a terminal of any width: no vertical rules, one space of padding, and cells
+    that wrap onto more lines instead of being cut (a name or an alias is never shown as ``candida…``);
+    the ``whole`` columns never wrap (the others make room for them)."""
+    from rich import box
+    from rich.table import Column, Table
+
+    cols = (Column(c, no_wrap=c in whole, overflow="fold") for c in columns)
+    return Table(*cols, title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
+
+
 def emit(obj: Any, as_json: bool) -> None:
     """Print ``obj`` as one JSON object (for scripts) or pretty (for people)."""
     if as_json:

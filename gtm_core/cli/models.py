@@ -13,20 +13,20 @@ app.add_typer(models, name="models")
 @models.command("list")
 def list_(name: str | None = typer.Option(None, help="only this registered model"),
           as_json: bool = typer.Option(False, "--json")) -> None:
-    """Every registered version with its aliases, newest first."""
+    """Every registered version (``name/version``) with its aliases, newest first."""
     from gtm_core import model_registry as registry
 
     rows = registry.list_models(name)
     if as_json:
         emit(rows, True)
         return
-    from rich.table import Table
+    from gtm_core.cli.app import table
 
-    t = Table("name", "version", "aliases", "kind", "preset", "dataset", "run")
+    t = table("model", "aliases", "kind", "preset", "dataset")  # the run: `gtm models show`
     for r in rows:
         tags = r["tags"]
-        t.add_row(r["name"], r["version"], ",".join(r["aliases"]), tags.get("kind", ""),
-                  tags.get("preset", ""), tags.get("dataset_hash", ""), (r["run_id"] or "")[:8])
+        t.add_row(f"{r['name']}/{r['version']}", ",".join(r["aliases"]), tags.get("kind", ""),
+                  tags.get("preset", ""), tags.get("dataset_hash", "")[:8])
     console.print(t)
 
 
