@@ -157,6 +157,13 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
     assert says_nothing(dict(args), "start_process", args)
     assert says_nothing({"name": "start_process", "description": "Start a process"}, "start_process", {})
     assert not says_nothing({**args, "pid": 7}, "start_process", args)
+    # a text that loops on one phrase says nothing; lists, tables and rules that repeat do not loop
+    assert says_nothing("write_file: 6 earlier call: 6 earlier call: 6 earlier call: 6 earlier call: 6 ear",
+                        "write_file", {})
+    assert says_nothing("Report created at Report created at Report created at Report cr", "write_file", {})
+    for text in ("| --- | --- | --- | --- | --- |", "=" * 60, "row 1: ok\nrow 2: ok\nrow 3: ok\nrow 4: ok",
+                 "* [Home](/)\n* [News](/news)\n* [Sport](/sport)\n* [Weather](/weather)"):
+        assert not says_nothing(text, "read", {}), text
 
     class Echo:
         name, constrains = "echo", True

@@ -1,18 +1,34 @@
 """Outputs that say nothing: what no real tool answers, whatever its format.
 
 ``no_answer`` is the audit's measure (a no-answer never counts as agreement); ``says_nothing``
-adds the echoes a model writes for a call it cannot place (the arguments or the tool's own
-specification given back as the result), which the engine does not return as a tool's answer.
+adds what a model writes for a call it cannot place (the arguments or the tool's own specification
+given back as the result, a text that loops on one phrase), which the engine does not return as a
+tool's answer.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gtm_core.tool_errors import is_error_payload
 
 _EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
 _SPEC_KEYS = {"name", "description", "parameters", "inputs", "required", "response"}
+# one phrase written again and again in a row (8+ characters four times, 16+ characters three
+# times), with 2+ distinct letters or digits: a decoding loop, not a tool's answer (rules, padding
+# and table borders repeat no letters)
+_LOOPS = (re.compile(r"(.{8,200}?)\1{3,}", re.DOTALL), re.compile(r"(.{16,200}?)\1{2,}", re.DOTALL))
+
+
+LOOP_TAIL = 1200  # a decoding loop runs until the token limit: its text's end is searched
+
+
+def loops(text: str) -> bool:
+    """Whether ``text`` ends writing one phrase again and again in a row (a decoding loop)."""
+    tail = text[-LOOP_TAIL:]
+    return any(len({c for c in m.group(1).lower() if c.isalnum()}) >= 2
+               for p in _LOOPS for m in p.finditer(tail))
 
 
 def no_answer(output: Any, tool: str, arguments: Any) -> bool:
@@ -30,10 +46,12 @@ def no_answer(output: Any, tool: str, arguments: Any) -> bool:
 
 
 def says_nothing(output: Any, tool: str, arguments: Any) -> bool:
-    """``no_answer``, or an object that only gives back the call's own arguments or the tool's
-    specification (its name beside spec keys)."""
+    """``no_answer``, a text that loops (``loops``), or an object that only gives back the call's
+    own arguments or the tool's specification (its name beside spec keys)."""
     if no_answer(output, tool, arguments):
         return True
+    if isinstance(output, str):
+        return loops(output)
     if not isinstance(output, dict) or not output or is_error_payload(output):
         return False
     args = arguments if isinstance(arguments, dict) else {}
