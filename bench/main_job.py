@@ -55,11 +55,11 @@ def main() -> None:
             print(line.rstrip(), flush=True)
     rc = proc.wait()
     total = time.perf_counter() - t0
-    steps = step_durations(starts, total)
+    slowest = sorted(step_durations(starts, total).items(), key=lambda kv: -kv[1])
     print(f"\nmain job: exit {rc}, {total / 60:.1f} min ({total:.0f} s) in {data}")
-    for name, sec in sorted(steps.items(), key=lambda kv: -kv[1])[:8]:
+    for name, sec in slowest[:8]:
         print(f"  {name:<48} {sec:7.0f} s")
-    figures = " ".join(f"{n}_s={s:.0f}" for n, s in sorted(steps.items(), key=lambda kv: -kv[1])[:6])
+    figures = " ".join(f"{n}_s={s:.0f}" for n, s in slowest[:6])
     print(f"RESULT total_s={total:.0f} budget_ratio={total / BUDGET_S:.2f} exit={rc} {figures}")
     if args.data is None and not args.keep:
         shutil.rmtree(data, ignore_errors=True)
