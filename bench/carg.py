@@ -17,7 +17,9 @@ import numpy as np
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tools", type=int, default=3000, help="tools whose offline samples are validated")
+    ap.add_argument(
+        "--tools", type=int, default=3000, help="tools whose offline samples are validated"
+    )
     ap.add_argument("--per-tool", type=int, default=4)
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--max-size", type=int, default=4)
@@ -33,7 +35,9 @@ def main() -> None:
     from gtm_core.storage import Store
 
     s = get_settings()
-    data = s.shared_data() or (Path("/work/shared/data") if Path("/work/shared/data").is_dir() else None)
+    data = s.shared_data() or (
+        Path("/work/shared/data") if Path("/work/shared/data").is_dir() else None
+    )
     if data is None:
         raise SystemExit("../shared/data not found: set GTM_SHARED_DATA_DIR")
     raws = []
@@ -47,11 +51,25 @@ def main() -> None:
 
     # ---- structural validation ----------------------------------------------------------------
     rng = np.random.default_rng(0)
-    pick = [specs[i] for i in rng.choice(len(specs), size=min(args.tools, len(specs)), replace=False)]
+    pick = [
+        specs[i] for i in rng.choice(len(specs), size=min(args.tools, len(specs)), replace=False)
+    ]
     t0 = time.perf_counter()
     texts = OfflineTeacher().generate([single.request(sp, sp.field, args.per_tool) for sp in pick])
-    samples = [(sp, smp) for sp, t in zip(pick, texts, strict=True)
-               for smp in single.parse(t, sp, field=sp.field, field_key="b", n=args.per_tool, round_=0, generation="b", teacher="offline")]
+    samples = [
+        (sp, smp)
+        for sp, t in zip(pick, texts, strict=True)
+        for smp in single.parse(
+            t,
+            sp,
+            field=sp.field,
+            field_key="b",
+            n=args.per_tool,
+            round_=0,
+            generation="b",
+            teacher="offline",
+        )
+    ]
     print(f"generated {len(samples)} offline samples in {time.perf_counter() - t0:.1f}s")
     _CACHE.clear()
     t0 = time.perf_counter()
@@ -69,22 +87,33 @@ def main() -> None:
             validate_single(sp, smp)
         best = max(best, len(samples) / (time.perf_counter() - t0))
     passed = sum(smp.passed for _, smp in samples)
-    print(f"validation (format + contradiction + coherence): cold {cold:,.0f}/s (compiling validators), "
-          f"warm {best:,.0f}/s; pass rate {passed / len(samples):.3f}")
+    print(
+        f"validation (format + contradiction + coherence): cold {cold:,.0f}/s (compiling validators), "
+        f"warm {best:,.0f}/s; pass rate {passed / len(samples):.3f}"
+    )
 
     # ---- grouping over every API --------------------------------------------------------------
     store = Store(s.root / "bench" / "embeddings.duckdb")
     t0 = time.perf_counter()
-    emb = embed_cached(store, Embedder(s.embedder_model, batch_size=256), [multi.api_text(sp) for sp in specs], progress=True)
+    emb = embed_cached(
+        store,
+        Embedder(s.embedder_model, batch_size=256),
+        [multi.api_text(sp) for sp in specs],
+        progress=True,
+    )
     t_emb = time.perf_counter() - t0
     t0 = time.perf_counter()
-    groups = multi.build_groups(emb, threshold=args.threshold, min_size=2, max_size=args.max_size, seed=0)
+    groups = multi.build_groups(
+        emb, threshold=args.threshold, min_size=2, max_size=args.max_size, seed=0
+    )
     t_group = time.perf_counter() - t0
     sizes = np.array([len(g.members) for g in groups.values()])
     coh = np.array([g.coherence for g in groups.values() if len(g.members) > 1])
     print(f"embeddings: {len(specs)} APIs in {t_emb:.1f}s (cached after the first run)")
-    print(f"grouping: {len(groups)} groups in {t_group:.2f}s; size>=2: {(sizes >= 2).mean():.3f}, mean size {sizes.mean():.2f}, "
-          f"mean coherence {coh.mean() if coh.size else float('nan'):.3f}")
+    print(
+        f"grouping: {len(groups)} groups in {t_group:.2f}s; size>=2: {(sizes >= 2).mean():.3f}, mean size {sizes.mean():.2f}, "
+        f"mean coherence {coh.mean() if coh.size else float('nan'):.3f}"
+    )
     print(f"RESULT validate_per_s={best:.0f} grouping_seconds={t_group:.2f} apis={len(specs)}")
 
 

@@ -28,13 +28,30 @@ import tempfile
 import time
 from pathlib import Path
 
-SHORT = {"error_agreement": "error", "schema_agreement": "schema", "value_agreement": "value", "text_f1": "text_f1",
-         "no_answer_rate": "no_answer"}
-PREFIX = {"model": "sim", "rules-only": "rules", "record-copy": "copy", "offline-teacher": "teacher"}
+SHORT = {
+    "error_agreement": "error",
+    "schema_agreement": "schema",
+    "value_agreement": "value",
+    "text_f1": "text_f1",
+    "no_answer_rate": "no_answer",
+}
+PREFIX = {
+    "model": "sim",
+    "rules-only": "rules",
+    "record-copy": "copy",
+    "offline-teacher": "teacher",
+}
 
 
-def _audit(model: str, *, limit: int | None, batch_size: int, max_tokens: int, seed: int,
-           holdout_source: str | None) -> dict[str, dict]:
+def _audit(
+    model: str,
+    *,
+    limit: int | None,
+    batch_size: int,
+    max_tokens: int,
+    seed: int,
+    holdout_source: str | None,
+) -> dict[str, dict]:
     """{system: report} of one run (the model first, labelled ``model``)."""
     from gtm_core.cli.audit import _stored_traces
     from gtm_core.evaluation.baselines import TEACHER, audit_systems
@@ -56,13 +73,29 @@ def _audit(model: str, *, limit: int | None, batch_size: int, max_tokens: int, s
     shots = shared_example_index(s, traces, exclude=[held] if held else ())
     print(f"model {ref.label}: loaded in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
-    runs = audit_systems(calls, tools, ref, backend, shots, seed=seed, limit=limit, select=select,
-                         batch_size=batch_size, max_retries=0, progress=True)
+    runs = audit_systems(
+        calls,
+        tools,
+        ref,
+        backend,
+        shots,
+        seed=seed,
+        limit=limit,
+        select=select,
+        batch_size=batch_size,
+        max_retries=0,
+        progress=True,
+    )
     secs = time.perf_counter() - t0
     label = next(iter(runs))
-    reports = {("model" if i == 0 and label != TEACHER else lab): r for i, (lab, (r, _)) in enumerate(runs.items())}
+    reports = {
+        ("model" if i == 0 and label != TEACHER else lab): r
+        for i, (lab, (r, _)) in enumerate(runs.items())
+    }
     n = max(reports[next(iter(reports))]["n_calls"], 1)
-    print(f"{len(reports)} systems on {n} calls in {secs:.1f} s ({secs / n:.3f} s per call, all systems)")
+    print(
+        f"{len(reports)} systems on {n} calls in {secs:.1f} s ({secs / n:.3f} s per call, all systems)"
+    )
     return reports
 
 
@@ -70,12 +103,19 @@ def _print(reports: dict[str, dict], title: str) -> None:
     from gtm_core.evaluation.real_traces import FIDELITY, side_by_side
 
     print(f"\n== {title}")
-    print(f"{'part':34s} {'system':16s} {'calls':>5s} " + " ".join(f"{SHORT[m]:>9s}" for m in FIDELITY))
+    print(
+        f"{'part':34s} {'system':16s} {'calls':>5s} "
+        + " ".join(f"{SHORT[m]:>9s}" for m in FIDELITY)
+    )
     for row in side_by_side(reports):
         for i, name in enumerate(reports):
-            vals = " ".join(f"{'n/m' if row[f'{name} {m}'] is None else format(row[f'{name} {m}'], '.3f'):>9s}"
-                            for m in FIDELITY)
-            print(f"{row['part'] if i == 0 else '':34s} {name:16s} {row['n_calls'] if i == 0 else '':>5} {vals}")
+            vals = " ".join(
+                f"{'n/m' if row[f'{name} {m}'] is None else format(row[f'{name} {m}'], '.3f'):>9s}"
+                for m in FIDELITY
+            )
+            print(
+                f"{row['part'] if i == 0 else '':34s} {name:16s} {row['n_calls'] if i == 0 else '':>5} {vals}"
+            )
 
 
 def _result(per_source: list[dict[str, dict]]) -> str:
@@ -85,10 +125,18 @@ def _result(per_source: list[dict[str, dict]]) -> str:
     parts = []
     for system, prefix in PREFIX.items():
         for m in FIDELITY[:4]:
-            vals = [r[system][m] for r in per_source if system in r and r[system].get(m) is not None]
-            parts.append(f"{prefix}_{SHORT[m]}={sum(vals) / len(vals):.4f}" if vals else f"{prefix}_{SHORT[m]}=nan")
+            vals = [
+                r[system][m] for r in per_source if system in r and r[system].get(m) is not None
+            ]
+            parts.append(
+                f"{prefix}_{SHORT[m]}={sum(vals) / len(vals):.4f}"
+                if vals
+                else f"{prefix}_{SHORT[m]}=nan"
+            )
     silent = [r["model"]["no_answer_rate"] for r in per_source if "model" in r]
-    parts.append(f"no_answer_rate={sum(silent) / len(silent):.4f}" if silent else "no_answer_rate=nan")
+    parts.append(
+        f"no_answer_rate={sum(silent) / len(silent):.4f}" if silent else "no_answer_rate=nan"
+    )
     return "RESULT n_runs=%d " % len(per_source) + " ".join(parts)
 
 
@@ -107,17 +155,38 @@ def _rotate(args) -> list[dict[str, dict]]:
             shutil.copytree(args.from_data, data)
         env = {**os.environ, "GTM_DATA_DIR": str(data), "GTM_UNSEEN_SOURCE": source}
         t0 = time.perf_counter()
-        job = subprocess.run([sys.executable, "-m", "gtm_assets.cli", "run", "--select", select],
-                             env=env, capture_output=True, text=True)
+        job = subprocess.run(
+            [sys.executable, "-m", "gtm_assets.cli", "run", "--select", select],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         (work / f"{source}.log").parent.mkdir(parents=True, exist_ok=True)
         (work / f"{source}.log").write_text(job.stdout + job.stderr)
         if job.returncode != 0:
-            raise SystemExit(f"training with {source} held out failed (log: {work / f'{source}.log'})")
+            raise SystemExit(
+                f"training with {source} held out failed (log: {work / f'{source}.log'})"
+            )
         print(f"{source}: trained in {time.perf_counter() - t0:.0f} s ({data})")
-        audit = subprocess.run([sys.executable, __file__, "--model", "models:/gtm@candidate", "--holdout-source", source,
-                                "--json-out", str(work / f"{source}.json"), "--batch-size", str(args.batch_size),
-                                "--max-tokens", str(args.max_tokens), *(["--limit", str(args.limit)] if args.limit else [])],
-                               env=env, text=True)
+        audit = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--model",
+                "models:/gtm@candidate",
+                "--holdout-source",
+                source,
+                "--json-out",
+                str(work / f"{source}.json"),
+                "--batch-size",
+                str(args.batch_size),
+                "--max-tokens",
+                str(args.max_tokens),
+                *(["--limit", str(args.limit)] if args.limit else []),
+            ],
+            env=env,
+            text=True,
+        )
         if audit.returncode != 0:
             raise SystemExit(f"audit of {source} failed")
         reports = json.loads((work / f"{source}.json").read_text())
@@ -128,29 +197,72 @@ def _rotate(args) -> list[dict[str, dict]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="models:/gtm@champion", help="models:/..., folder, offline, openai:<model>@<url>")
-    ap.add_argument("--limit", type=int, default=None, help="at most this many calls per run (default: all)")
+    ap.add_argument(
+        "--model",
+        default="models:/gtm@champion",
+        help="models:/..., folder, offline, openai:<model>@<url>",
+    )
+    ap.add_argument(
+        "--limit", type=int, default=None, help="at most this many calls per run (default: all)"
+    )
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--max-tokens", type=int, default=256)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--holdout-source", default=None, help="audit every call of one source (no record of it used)")
-    ap.add_argument("--rotate", action="store_true", help="train one model per source held out whole and audit each")
+    ap.add_argument(
+        "--holdout-source",
+        default=None,
+        help="audit every call of one source (no record of it used)",
+    )
+    ap.add_argument(
+        "--rotate",
+        action="store_true",
+        help="train one model per source held out whole and audit each",
+    )
     ap.add_argument("--sources", nargs="*", default=None, help="with --rotate: these sources only")
-    ap.add_argument("--work", default=None, help="with --rotate: the folder of the data folders and logs")
-    ap.add_argument("--from-data", default=None, help="with --rotate: copy this main job's data folder (CARG reused)")
-    ap.add_argument("--json-out", default=None, help="write the reports (system -> figures) as JSON")
+    ap.add_argument(
+        "--work", default=None, help="with --rotate: the folder of the data folders and logs"
+    )
+    ap.add_argument(
+        "--from-data",
+        default=None,
+        help="with --rotate: copy this main job's data folder (CARG reused)",
+    )
+    ap.add_argument(
+        "--json-out", default=None, help="write the reports (system -> figures) as JSON"
+    )
     args = ap.parse_args()
     if args.rotate:
         runs = _rotate(args)
     else:
-        reports = _audit(args.model, limit=args.limit, batch_size=args.batch_size, max_tokens=args.max_tokens,
-                         seed=args.seed, holdout_source=args.holdout_source)
-        keep = ("n_calls", "error_agreement", "schema_agreement", "value_agreement", "text_f1", "no_answer_rate",
-                "real_errors", "sim_errors", "per_file", "model")
+        reports = _audit(
+            args.model,
+            limit=args.limit,
+            batch_size=args.batch_size,
+            max_tokens=args.max_tokens,
+            seed=args.seed,
+            holdout_source=args.holdout_source,
+        )
+        keep = (
+            "n_calls",
+            "error_agreement",
+            "schema_agreement",
+            "value_agreement",
+            "text_f1",
+            "no_answer_rate",
+            "real_errors",
+            "sim_errors",
+            "per_file",
+            "model",
+        )
         slim = {k: {f: r[f] for f in keep if f in r} for k, r in reports.items()}
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(slim, default=str))
-        _print(reports, f"source {args.holdout_source} held out whole" if args.holdout_source else "held-out calls")
+        _print(
+            reports,
+            f"source {args.holdout_source} held out whole"
+            if args.holdout_source
+            else "held-out calls",
+        )
         runs = [slim]
     print(_result(runs))
 

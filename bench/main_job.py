@@ -35,7 +35,9 @@ def step_durations(starts: list[tuple[str, float]], end_s: float) -> dict[str, f
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=None, help="data folder (default: a fresh temporary one)")
+    ap.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: a fresh temporary one)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     ap.add_argument("--select", default="*")
     args = ap.parse_args()
@@ -45,8 +47,14 @@ def main() -> None:
     repo = Path(__file__).resolve().parent.parent
     t0 = time.perf_counter()
     starts: list[tuple[str, float]] = []
-    proc = subprocess.Popen([sys.executable, "-m", "gtm_assets.cli", "run", "--select", args.select], cwd=repo,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gtm_assets.cli", "run", "--select", args.select],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         m = STEP.match(line)

@@ -45,15 +45,21 @@ def fuzz(n_specs: int, n_calls: int, tmp: Path, seed: int, save: bool = True) ->
 
     print(f"fuzz seed={seed}", flush=True)
     cases = crashes = 0
-    for name, fn in (("corpus", lambda: replay_corpus(tmp, seed=seed)), ("specs", lambda: run_spec_fuzz(n_specs, seed)),
-                     ("spec files", lambda: run_import_file_fuzz(tmp, max(100, n_specs // 20), seed)),
-                     ("calls", lambda: run_call_fuzz(n_calls, seed))):
+    for name, fn in (
+        ("corpus", lambda: replay_corpus(tmp, seed=seed)),
+        ("specs", lambda: run_spec_fuzz(n_specs, seed)),
+        ("spec files", lambda: run_import_file_fuzz(tmp, max(100, n_specs // 20), seed)),
+        ("calls", lambda: run_call_fuzz(n_calls, seed)),
+    ):
         t0 = time.perf_counter()
         st = fn()
         cases += st.cases
         crashes += len(st.crashes)
-        print(f"fuzz {name}: cases={st.cases} accepted={st.accepted} rejected={st.rejected} crashes={len(st.crashes)} "
-              f"({time.perf_counter() - t0:.0f}s)", flush=True)
+        print(
+            f"fuzz {name}: cases={st.cases} accepted={st.accepted} rejected={st.rejected} crashes={len(st.crashes)} "
+            f"({time.perf_counter() - t0:.0f}s)",
+            flush=True,
+        )
         for w, e, i in st.crashes[:3]:
             print(f"  CRASH {w}: {e}\n    input: {i[:300]}")
         if save and name != "corpus":
@@ -71,9 +77,14 @@ def api_fuzz(examples: int) -> tuple[int, int, int]:
     from gtm_core.simulator import Simulator
 
     sim = Simulator(call_specs() + [search_spec()])
-    with running(create_app(sim, token="bench", max_body_bytes=64 * 1024, max_batch_calls=16)) as url:
+    with running(
+        create_app(sim, token="bench", max_body_bytes=64 * 1024, max_batch_calls=16)
+    ) as url:
         st = run_api_fuzz(url, "bench", examples)
-    print(f"api fuzz: cases={st.cases} http_5xx={st.http_5xx} schema_mismatches={len(st.failures)} statuses={st.by_status}", flush=True)
+    print(
+        f"api fuzz: cases={st.cases} http_5xx={st.http_5xx} schema_mismatches={len(st.failures)} statuses={st.by_status}",
+        flush=True,
+    )
     for f in st.failures[:3]:
         print("  FAIL", f[:400])
     return st.cases, st.http_5xx, len(st.failures)
@@ -91,22 +102,43 @@ def load(clients: int, seconds: float, tmp: Path) -> dict:
     specs = [s for s in specs if s.response_schema][:20] or parse_specs([])[0]
     tools = tmp / "load_tools.jsonl"
     tools.write_text("\n".join(json.dumps(s.to_public()) for s in specs) + "\n")
-    r = subprocess.run([sys.executable, str(ROOT / "tests" / "reliability" / "load.py"), "--model", str(model), "--tools", str(tools),
-                        "--clients", str(clients), "--duration", str(seconds)], capture_output=True, text=True,
-                       timeout=seconds + 600, env={**os.environ, "GTM_DATA_DIR": str(tmp / "load")})
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "reliability" / "load.py"),
+            "--model",
+            str(model),
+            "--tools",
+            str(tools),
+            "--clients",
+            str(clients),
+            "--duration",
+            str(seconds),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 600,
+        env={**os.environ, "GTM_DATA_DIR": str(tmp / "load")},
+    )
     if r.returncode != 0:
         raise RuntimeError(r.stderr[-3000:])
     fig = json.loads(r.stdout.strip().splitlines()[-1])
-    print(f"load: clients={fig['clients']} seconds={fig['duration_s']} requests={fig['requests']} answered={fig['answered']} "
-          f"rejected_503_429={fig['rejected']} (without Retry-After: {fig['rejected_without_retry_after']}) hung={fig['hung']} "
-          f"other={fig['other_status']} p50_ms={fig['p50_ms']} p99_ms={fig['p99_ms']} rss_start_mb={fig['rss_start_mb']} "
-          f"rss_peak_mb={fig['rss_peak_mb']} rss_end_mb={fig['rss_end_mb']} rps={fig['throughput_rps']} alive={fig['server_alive']}",
-          flush=True)
+    print(
+        f"load: clients={fig['clients']} seconds={fig['duration_s']} requests={fig['requests']} answered={fig['answered']} "
+        f"rejected_503_429={fig['rejected']} (without Retry-After: {fig['rejected_without_retry_after']}) hung={fig['hung']} "
+        f"other={fig['other_status']} p50_ms={fig['p50_ms']} p99_ms={fig['p99_ms']} rss_start_mb={fig['rss_start_mb']} "
+        f"rss_peak_mb={fig['rss_peak_mb']} rss_end_mb={fig['rss_end_mb']} rps={fig['throughput_rps']} alive={fig['server_alive']}",
+        flush=True,
+    )
     return fig
 
 
 def _ids(store, table="carg_samples") -> list[str]:
-    return store.query(f"select sample_id from {table}")["sample_id"].tolist() if store.exists(table) else []
+    return (
+        store.query(f"select sample_id from {table}")["sample_id"].tolist()
+        if store.exists(table)
+        else []
+    )
 
 
 def faults_and_kill(tmp: Path) -> tuple[int, int]:
@@ -122,7 +154,11 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     with StubLLMServer(_answer) as srv:
         _run(ref, srv)
     run = Store(tmp / "f_run.duckdb")
-    with StubLLMServer(_answer, faults=[500, 429, None, "truncated", "malformed", None, "slow", 500, 503], slow_s=1.5) as srv:
+    with StubLLMServer(
+        _answer,
+        faults=[500, 429, None, "truncated", "malformed", None, "slow", 500, 503],
+        slow_s=1.5,
+    ) as srv:
         with pytest.raises(Exception, match="rerun"):
             _run(run, srv)
     failures = run.count("carg_failures")
@@ -131,8 +167,11 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     a, b = set(_ids(ref)), _ids(run)
     lost += len(a - set(b))
     dup += len(b) - len(set(b))
-    print(f"faults: specs={len(SPECS)} recorded_failures={failures} samples_ref={len(a)} samples_after_rerun={len(b)} "
-          f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}", flush=True)
+    print(
+        f"faults: specs={len(SPECS)} recorded_failures={failures} samples_ref={len(a)} samples_after_rerun={len(b)} "
+        f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}",
+        flush=True,
+    )
 
     from carg_data import kill_after_commits, seal_specs, write_tools
     from test_carg_resume import CMD, FIELD, _env
@@ -149,8 +188,11 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     b = _ids(Store(kd / "gtm.duckdb"))
     lost += len(a - set(b))
     dup += len(b) - len(set(b))
-    print(f"kill/resume carg: units_before_kill={after_kill} samples_ref={len(a)} samples_after_resume={len(b)} "
-          f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}", flush=True)
+    print(
+        f"kill/resume carg: units_before_kill={after_kill} samples_ref={len(a)} samples_after_resume={len(b)} "
+        f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}",
+        flush=True,
+    )
     return lost, dup
 
 
@@ -162,9 +204,15 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--skip-load", action="store_true")
-    ap.add_argument("--seed", type=int, default=None, help="fuzzing seed (default: the fixed CI seed)")
-    ap.add_argument("--fuzz-only", action="store_true", help="only the fuzzing phase (corpus + generated cases)")
-    ap.add_argument("--no-save", action="store_true", help="do not add crashing inputs to the corpus")
+    ap.add_argument(
+        "--seed", type=int, default=None, help="fuzzing seed (default: the fixed CI seed)"
+    )
+    ap.add_argument(
+        "--fuzz-only", action="store_true", help="only the fuzzing phase (corpus + generated cases)"
+    )
+    ap.add_argument(
+        "--no-save", action="store_true", help="do not add crashing inputs to the corpus"
+    )
     a = ap.parse_args()
     from fuzzing import DEFAULT_SEED
 
@@ -181,7 +229,9 @@ def main() -> None:
             fig = load(a.clients, a.seconds, tmp)
             http_5xx += sum(v for k, v in fig["other_status"].items() if k.startswith("5"))
         lost, dup = faults_and_kill(tmp)
-    print(f"RESULT seed={seed} fuzz_cases={cases + api_cases} crashes={crashes} http_5xx={http_5xx} lost_samples={lost} duplicated_samples={dup}")
+    print(
+        f"RESULT seed={seed} fuzz_cases={cases + api_cases} crashes={crashes} http_5xx={http_5xx} lost_samples={lost} duplicated_samples={dup}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,14 +13,25 @@ from __future__ import annotations
 import argparse
 import time
 
-ABLATED = ("relaxed_spec", "recorded_failure", "examples", "recorded_shape", "declared_form", "error_grounds",
-           "error_confidence")
+ABLATED = (
+    "relaxed_spec",
+    "recorded_failure",
+    "examples",
+    "recorded_shape",
+    "declared_form",
+    "error_grounds",
+    "error_confidence",
+)
 METRICS = ("error_agreement", "schema_agreement", "value_agreement", "text_f1", "no_answer_rate")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="rules", help="models:/..., a folder, or 'rules' (the offline teacher as backend)")
+    ap.add_argument(
+        "--model",
+        default="rules",
+        help="models:/..., a folder, or 'rules' (the offline teacher as backend)",
+    )
     ap.add_argument("--split", default="heldout", choices=["heldout", "unseen_source"])
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=16)
@@ -50,16 +61,34 @@ def main() -> None:
         label, backend = "rules-only", OfflineSimBackend()
     else:
         ref = parse_model(args.model, s)
-        label, backend = ref.label, make_backend(ref, s, max_tokens=args.max_tokens, batch_size=args.batch_size)
+        label, backend = (
+            ref.label,
+            make_backend(ref, s, max_tokens=args.max_tokens, batch_size=args.batch_size),
+        )
     figures = {}
     for off in ["", *args.rules]:
         t0 = time.perf_counter()
-        report, _ = audit(calls, tools, backend, model={"label": label}, select=select, limit=args.limit,
-                          examples=shots, without=[off] if off else (), batch_size=args.batch_size, max_retries=0)
+        report, _ = audit(
+            calls,
+            tools,
+            backend,
+            model={"label": label},
+            select=select,
+            limit=args.limit,
+            examples=shots,
+            without=[off] if off else (),
+            batch_size=args.batch_size,
+            max_retries=0,
+        )
         figures[off or "all rules"] = report
-        print(f"{'all rules' if not off else 'without ' + off:28s} " + " ".join(
-            f"{m.split('_')[0]}={'n/m' if report[m] is None else format(report[m], '.3f')}" for m in METRICS)
-            + f"  ({report['n_calls']} calls, {time.perf_counter() - t0:.0f} s)")
+        print(
+            f"{'all rules' if not off else 'without ' + off:28s} "
+            + " ".join(
+                f"{m.split('_')[0]}={'n/m' if report[m] is None else format(report[m], '.3f')}"
+                for m in METRICS
+            )
+            + f"  ({report['n_calls']} calls, {time.perf_counter() - t0:.0f} s)"
+        )
     base = figures["all rules"]
 
     def gain(rule: str, m: str) -> str:
@@ -69,9 +98,13 @@ def main() -> None:
     print(f"\n{'rule':20s} " + " ".join(f"{m.split('_')[0] + ' gain':>12s}" for m in METRICS[:4]))
     for rule in args.rules:
         print(f"{rule:20s} " + " ".join(f"{gain(rule, m):>12s}" for m in METRICS[:4]))
-    print(f"RESULT system={label.replace(' ', '_')} split={args.split} n_calls={base['n_calls']} "
-          + " ".join(f"{r}_error_gain={gain(r, 'error_agreement')} {r}_schema_gain={gain(r, 'schema_agreement')}"
-                     for r in args.rules))
+    print(
+        f"RESULT system={label.replace(' ', '_')} split={args.split} n_calls={base['n_calls']} "
+        + " ".join(
+            f"{r}_error_gain={gain(r, 'error_agreement')} {r}_schema_gain={gain(r, 'schema_agreement')}"
+            for r in args.rules
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,9 @@ from gtm_core.synth import ValueSynth  # noqa: E402
 
 def load_specs(path: Path | None, limit: int = 600) -> list[ToolSpec]:
     if path is None:
-        shared = Path(os.environ.get("GTM_SHARED_DATA_DIR", ROOT.parent / "shared" / "data"))  # beside the checkout
+        shared = Path(
+            os.environ.get("GTM_SHARED_DATA_DIR", ROOT.parent / "shared" / "data")
+        )  # beside the checkout
         if not shared.is_dir():
             shared = Path("/work/shared/data")
         path = shared / "seal_tools_tools.jsonl" if shared.is_dir() else None
@@ -114,8 +116,13 @@ class Server:
         self.port = free_port()
         gtm = str(Path(sys.executable).with_name("gtm"))
         env = {**os.environ, "GTM_DATA_DIR": data_dir}
-        self.proc = subprocess.Popen([gtm, "serve", "--port", str(self.port), *args], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [gtm, "serve", "--port", str(self.port), *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         deadline = time.time() + 180
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -147,12 +154,17 @@ def post(conn: http.client.HTTPConnection, body: dict) -> dict:
     return json.loads(out)
 
 
-def bench_http_gate(tools_file: Path, specs: list[ToolSpec], n: int, data_dir: str) -> tuple[float, float]:
+def bench_http_gate(
+    tools_file: Path, specs: list[ToolSpec], n: int, data_dir: str
+) -> tuple[float, float]:
     srv = Server(["--tools", str(tools_file)], data_dir)
     try:
         rng = random.Random(1)
         vs = ValueSynth(rng)
-        bodies = [{"tool": s.name, "arguments": invalid_variant(s, vs.arguments(s.parameters), rng)} for s in specs]
+        bodies = [
+            {"tool": s.name, "arguments": invalid_variant(s, vs.arguments(s.parameters), rng)}
+            for s in specs
+        ]
         conn = http.client.HTTPConnection("127.0.0.1", srv.port)
         for b in bodies[:200]:  # warm-up
             post(conn, b)
@@ -166,8 +178,10 @@ def bench_http_gate(tools_file: Path, specs: list[ToolSpec], n: int, data_dir: s
         lat.sort()
         p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
         pct = {q: lat[int(len(lat) * q / 100)] for q in (90, 95, 98)}
-        print(f"http gate: {n} sequential calls, p50 {p50:.3f} ms, p90 {pct[90]:.3f}, p95 {pct[95]:.3f}, p98 {pct[98]:.3f}, "
-              f"p99 {p99:.3f} ms, max {lat[-1]:.3f} ms, mean {statistics.mean(lat):.3f} ms")
+        print(
+            f"http gate: {n} sequential calls, p50 {p50:.3f} ms, p90 {pct[90]:.3f}, p95 {pct[95]:.3f}, p98 {pct[98]:.3f}, "
+            f"p99 {p99:.3f} ms, max {lat[-1]:.3f} ms, mean {statistics.mean(lat):.3f} ms"
+        )
         return p50, p99
     finally:
         srv.stop()
@@ -187,8 +201,10 @@ def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples:
         try:
             return resolve_model("models:/gtm@champion")
         except Exception as e:  # noqa: BLE001 - no champion there: train one
-            print(f"note: models:/gtm@champion does not resolve ({str(e)[:120]}); training a tiny-cpu model",
-                  file=sys.stderr)
+            print(
+                f"note: models:/gtm@champion does not resolve ({str(e)[:120]}); training a tiny-cpu model",
+                file=sys.stderr,
+            )
     import shutil
 
     from gtm_core.settings import get_settings
@@ -204,20 +220,32 @@ def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples:
     work = Path(tempfile.mkdtemp(prefix="gtm-bench-train-"))
     try:
         write_sft(work / "sft", specs, n=int(train_examples / 0.8) + 1, seed=0)
-        cfg = get_preset("tiny-cpu", max_train_examples=train_examples, epochs=2, max_eval_examples=20)
-        out = run_training(cfg, get_settings(data_dir=work / "data"), sft_folder=work / "sft", register=False,
-                           progress=False, log=lambda m: None)
+        cfg = get_preset(
+            "tiny-cpu", max_train_examples=train_examples, epochs=2, max_eval_examples=20
+        )
+        out = run_training(
+            cfg,
+            get_settings(data_dir=work / "data"),
+            sft_folder=work / "sft",
+            register=False,
+            progress=False,
+            log=lambda m: None,
+        )
         cached.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(out["model_dir"], cached, dirs_exist_ok=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     m = out["metrics"]
-    print(f"model: trained tiny-cpu on {out['train_examples']} examples in {time.perf_counter() - t:.0f} s "
-          f"(loss {m['first_loss']:.2f} -> {m['final_loss']:.2f}, eval {m.get('eval_loss', float('nan')):.2f})")
+    print(
+        f"model: trained tiny-cpu on {out['train_examples']} examples in {time.perf_counter() - t:.0f} s "
+        f"(loss {m['first_loss']:.2f} -> {m['final_loss']:.2f}, eval {m.get('eval_loss', float('nan')):.2f})"
+    )
     return cached
 
 
-def decode_breakdown(model_dir: Path, specs: list[ToolSpec], max_tokens: int, n: int = 32) -> dict[str, float]:
+def decode_breakdown(
+    model_dir: Path, specs: list[ToolSpec], max_tokens: int, n: int = 32
+) -> dict[str, float]:
     """In-process figures behind the batching ratio, configured as ``gtm serve`` is (tool prefixes
     warmed): one call alone (prefill ms, decode step ms, tokens) against a steady continuous batch
     of about ``n`` live rows where new calls join inside the decode steps (ms per step, ms per call)."""
@@ -232,13 +260,25 @@ def decode_breakdown(model_dir: Path, specs: list[ToolSpec], max_tokens: int, n:
     pool = ([s for s in specs if s.response_schema] or specs)[:200]
     be = TransformersSimBackend(model_dir, max_tokens=max_tokens)
     Simulator(pool, be).warm_prefixes()
-    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []),
-                        response_schema=decoding_schema(s.response_schema, True), temperature=0.0,
-                        max_tokens=max_tokens) for s in (pool * 8)[:8 * n]]
+    reqs = [
+        ChatRequest(
+            messages=build_messages(s, vs.arguments(s.parameters), []),
+            response_schema=decoding_schema(s.response_schema, True),
+            temperature=0.0,
+            max_tokens=max_tokens,
+        )
+        for s in (pool * 8)[: 8 * n]
+    ]
 
     def batch() -> DecodeBatch:
-        return DecodeBatch(be.chat.model, eos_ids=be.eos_ids, pad_id=be.chat.tokenizer.pad_token_id,
-                           vocab_size=be._vocab, prefix_cache=be.prefix_cache, max_rows=n)
+        return DecodeBatch(
+            be.chat.model,
+            eos_ids=be.eos_ids,
+            pad_id=be.chat.tokenizer.pad_token_id,
+            vocab_size=be._vocab,
+            prefix_cache=be.prefix_cache,
+            max_rows=n,
+        )
 
     alone = be.rows(reqs[:n])  # (compiles the grammars first)
     b = batch()
@@ -268,13 +308,22 @@ def decode_breakdown(model_dir: Path, specs: list[ToolSpec], max_tokens: int, n:
         live += len(b)
         b.step(admit=admit)
     busy = time.perf_counter() - t0
-    f = {"prompt_tokens": statistics.mean(plen), "uncached_prompt_tokens": statistics.mean(suffix),
-         "tokens_per_call": statistics.mean(toks), "prefill_ms_b1": prefill / n * 1000, "step_ms_b1": decode / steps * 1000,
-         "ms_per_call_b1": (prefill + decode) / n * 1000, f"step_ms_b{n}": busy / 60 * 1000,
-         f"live_rows_b{n}": live / 60, f"ms_per_call_b{n}": busy / max(joined, 1) * 1000}
+    f = {
+        "prompt_tokens": statistics.mean(plen),
+        "uncached_prompt_tokens": statistics.mean(suffix),
+        "tokens_per_call": statistics.mean(toks),
+        "prefill_ms_b1": prefill / n * 1000,
+        "step_ms_b1": decode / steps * 1000,
+        "ms_per_call_b1": (prefill + decode) / n * 1000,
+        f"step_ms_b{n}": busy / 60 * 1000,
+        f"live_rows_b{n}": live / 60,
+        f"ms_per_call_b{n}": busy / max(joined, 1) * 1000,
+    }
     f["inproc_speedup"] = f["ms_per_call_b1"] / f[f"ms_per_call_b{n}"]
-    print("decode breakdown (in-process, greedy, tool prefixes warmed): "
-          + ", ".join(f"{k} {v:.2f}" for k, v in f.items()))
+    print(
+        "decode breakdown (in-process, greedy, tool prefixes warmed): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in f.items())
+    )
     return f
 
 
@@ -290,25 +339,59 @@ def server_metrics(port: int) -> dict[str, float]:
     return out
 
 
-def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, callers: int, per_caller: int,
-                   seq_calls: int, max_tokens: int, model_dir: Path, workload: str = "repo",
-                   continuous: bool = True, rounds: int = 3, cpu_threads: int = 1) -> float:
+def bench_batching(
+    tools_file: Path,
+    specs: list[ToolSpec],
+    data_dir: str,
+    callers: int,
+    per_caller: int,
+    seq_calls: int,
+    max_tokens: int,
+    model_dir: Path,
+    workload: str = "repo",
+    continuous: bool = True,
+    rounds: int = 3,
+    cpu_threads: int = 1,
+) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
-    if workload == "search":  # RL-style: many rollouts calling one search tool with different queries
+    if (
+        workload == "search"
+    ):  # RL-style: many rollouts calling one search tool with different queries
         with_schema = [ToolSpec.parse(SEARCH_TOOL)]
-    srv = Server(["--tools", str(tools_file), "--backend", "transformers", "--model", str(model_dir),
-                  "--max-tokens", str(max_tokens), "--max-batch", str(callers), "--max-wait-ms", "20",
-                  "--max-queue", "4096", "--continuous" if continuous else "--no-continuous",
-                  "--cpu-threads", str(cpu_threads)], data_dir)
+    srv = Server(
+        [
+            "--tools",
+            str(tools_file),
+            "--backend",
+            "transformers",
+            "--model",
+            str(model_dir),
+            "--max-tokens",
+            str(max_tokens),
+            "--max-batch",
+            str(callers),
+            "--max-wait-ms",
+            "20",
+            "--max-queue",
+            "4096",
+            "--continuous" if continuous else "--no-continuous",
+            "--cpu-threads",
+            str(cpu_threads),
+        ],
+        data_dir,
+    )
     try:
         rng = random.Random(2)
         vs = ValueSynth(rng)
 
         def body(i: int) -> dict:
             s = with_schema[i % len(with_schema)]
-            args = vs.arguments(s.parameters) if workload == "repo" else {"query": f"{vs.value({'type': 'string'}, 'topic')} {i}", "top_k": 3}
-            return {"tool": s.name, "arguments": args,
-                    "options": {"use_cache": False}}
+            args = (
+                vs.arguments(s.parameters)
+                if workload == "repo"
+                else {"query": f"{vs.value({'type': 'string'}, 'topic')} {i}", "top_k": 3}
+            )
+            return {"tool": s.name, "arguments": args, "options": {"use_cache": False}}
 
         warm = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
         for i in range(3):
@@ -317,8 +400,12 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
         seq_calls_run = conc_calls = 0
         seq_s = conc_s = 0.0
         phase: dict[str, float] = {}
-        for rnd in range(rounds):  # phases alternate so that both sample the machine's drifting speed
-            seq = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)  # (idle keep-alives get closed)
+        for rnd in range(
+            rounds
+        ):  # phases alternate so that both sample the machine's drifting speed
+            seq = http.client.HTTPConnection(
+                "127.0.0.1", srv.port, timeout=600
+            )  # (idle keep-alives get closed)
             t = time.perf_counter()
             for i in range(seq_calls):
                 post(seq, body(rnd * 100_000 + i))
@@ -355,17 +442,23 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
             conc_calls += callers * per_caller
             for k, v in server_metrics(srv.port).items():  # the concurrent phases only
                 phase[k] = phase.get(k, 0.0) + v - before.get(k, 0.0)
-            print(f"  round {rnd + 1}: sequential {seq_calls_run / seq_s:.2f} calls/s, concurrent {conc_calls / conc_s:.2f} calls/s"
-                  " (cumulative)")
+            print(
+                f"  round {rnd + 1}: sequential {seq_calls_run / seq_s:.2f} calls/s, concurrent {conc_calls / conc_s:.2f} calls/s"
+                " (cumulative)"
+            )
         seq_tp, conc_tp, metrics = seq_calls_run / seq_s, conc_calls / conc_s, phase
         n_b, s_b = metrics["gtm_batch_size_count"], metrics["gtm_batch_size_sum"]
         batch = f"mean batch {s_b / max(n_b, 1):.1f} calls over {n_b:.0f} batches"
         if "gtm_decode_steps_total" in metrics:  # continuous batching
             steps, rows = metrics["gtm_decode_steps_total"], metrics["gtm_decode_rows_total"]
-            batch = (f"continuous batching: {rows / max(steps, 1):.1f} live rows per decode step over {steps:.0f} steps "
-                     f"({metrics['gtm_decode_seconds_total'] / max(steps, 1) * 1000:.2f} ms each)")
-        print(f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
-              f" ({len(errors)} non-model answers); {batch}, {metrics['gtm_model_retries_total']:.0f} retried outputs")
+            batch = (
+                f"continuous batching: {rows / max(steps, 1):.1f} live rows per decode step over {steps:.0f} steps "
+                f"({metrics['gtm_decode_seconds_total'] / max(steps, 1) * 1000:.2f} ms each)"
+            )
+        print(
+            f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
+            f" ({len(errors)} non-model answers); {batch}, {metrics['gtm_model_retries_total']:.0f} retried outputs"
+        )
         for e in errors[:3]:
             print("  non-model answer:", e)
         return conc_tp / seq_tp
@@ -374,22 +467,53 @@ def bench_batching(tools_file: Path, specs: list[ToolSpec], data_dir: str, calle
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--tools", type=Path, default=None)
     p.add_argument("--gate-calls", type=int, default=200_000)
     p.add_argument("--http-calls", type=int, default=3000)
     p.add_argument("--callers", type=int, default=32)
-    p.add_argument("--per-caller", type=int, default=4, help="calls per concurrent caller and round (one shared queue)")
+    p.add_argument(
+        "--per-caller",
+        type=int,
+        default=4,
+        help="calls per concurrent caller and round (one shared queue)",
+    )
     p.add_argument("--seq-calls", type=int, default=12, help="sequential calls per round")
-    p.add_argument("--rounds", type=int, default=3, help="sequential and concurrent phases alternate this many times")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="sequential and concurrent phases alternate this many times",
+    )
     p.add_argument("--max-tokens", type=int, default=64)
-    p.add_argument("--model", default=None, help="model folder or models:/ URI (default: see above)")
-    p.add_argument("--train-examples", type=int, default=1000,
-                   help="SFT examples when training the tiny model here (the tiny-cpu preset's default)")
-    p.add_argument("--workload", choices=["repo", "search"], default="repo",
-                   help="repo: calls spread over the repository's tools; search: one search tool, many queries")
-    p.add_argument("--static", action="store_true", help="serve with one batch at a time instead of continuous batching")
-    p.add_argument("--cpu-threads", type=int, default=1, help="gtm serve --cpu-threads (torch threads of the decode loop)")
+    p.add_argument(
+        "--model", default=None, help="model folder or models:/ URI (default: see above)"
+    )
+    p.add_argument(
+        "--train-examples",
+        type=int,
+        default=1000,
+        help="SFT examples when training the tiny model here (the tiny-cpu preset's default)",
+    )
+    p.add_argument(
+        "--workload",
+        choices=["repo", "search"],
+        default="repo",
+        help="repo: calls spread over the repository's tools; search: one search tool, many queries",
+    )
+    p.add_argument(
+        "--static",
+        action="store_true",
+        help="serve with one batch at a time instead of continuous batching",
+    )
+    p.add_argument(
+        "--cpu-threads",
+        type=int,
+        default=1,
+        help="gtm serve --cpu-threads (torch threads of the decode loop)",
+    )
     p.add_argument("--skip-model", action="store_true")
     a = p.parse_args()
     specs = load_specs(a.tools)
@@ -407,17 +531,35 @@ def main() -> None:
             for precision in ("float32", "bfloat16"):
                 os.environ["GTM_CPU_PRECISION"] = precision
                 print(f"precision {precision}:")
-                per_call[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)[f"ms_per_call_b{a.callers}"]
+                per_call[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)[
+                    f"ms_per_call_b{a.callers}"
+                ]
             if before is None:
                 os.environ.pop("GTM_CPU_PRECISION")
             else:
                 os.environ["GTM_CPU_PRECISION"] = before
             bf16 = per_call["float32"] / per_call["bfloat16"]
-            speedup = bench_batching(tools_file, specs, d, a.callers, a.per_caller, a.seq_calls, a.max_tokens,
-                                     model_dir, a.workload, not a.static, a.rounds, a.cpu_threads)
-    print(f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)")
-    print(f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f} "
-          f"bf16_call_speedup={bf16:.2f}")
+            speedup = bench_batching(
+                tools_file,
+                specs,
+                d,
+                a.callers,
+                a.per_caller,
+                a.seq_calls,
+                a.max_tokens,
+                model_dir,
+                a.workload,
+                not a.static,
+                a.rounds,
+                a.cpu_threads,
+            )
+    print(
+        f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)"
+    )
+    print(
+        f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f} "
+        f"bf16_call_speedup={bf16:.2f}"
+    )
 
 
 if __name__ == "__main__":

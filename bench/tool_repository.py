@@ -22,11 +22,25 @@ def spec_files(data: Path) -> list[Path]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", type=Path, default=None, help="shared data folder (default: settings.shared_data())")
-    ap.add_argument("--threshold", type=float, default=None, help="dedup cosine threshold (default: settings, 0.8)")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="shared data folder (default: settings.shared_data())",
+    )
+    ap.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="dedup cosine threshold (default: settings, 0.8)",
+    )
     ap.add_argument("--limit", type=int, default=None, help="at most this many specs per file")
-    ap.add_argument("--threads", type=int, default=None,
-                    help="torch CPU threads for embedding (default: torch's; 1 is faster on an oversubscribed machine)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads for embedding (default: torch's; 1 is faster on an oversubscribed machine)",
+    )
     args = ap.parse_args()
 
     from gtm_core.settings import get_settings
@@ -34,7 +48,10 @@ def main() -> int:
     s = get_settings()
     data = args.data or s.shared_data()
     if data is None or not Path(data).is_dir():
-        print(f"shared data folder not found ({s.shared_data_dir}); set GTM_SHARED_DATA_DIR", file=sys.stderr)
+        print(
+            f"shared data folder not found ({s.shared_data_dir}); set GTM_SHARED_DATA_DIR",
+            file=sys.stderr,
+        )
         return 2
     threshold = args.threshold if args.threshold is not None else s.dedup_threshold
     files = spec_files(Path(data))
@@ -50,9 +67,13 @@ def main() -> int:
         print(f"  {f.name:42s} rejects={len(sub)}")
     for stage in ("read", "convert", "validate"):
         secs = res.timings.get(stage, 0.0)
-        print(f"stage {stage:9s} {res.n_read:6d} specs {secs:7.2f} s {res.n_read / max(secs, 1e-9):10.0f} specs/s")
-    print(f"stage import    {res.n_read:6d} specs {t_import:7.2f} s {res.n_read / max(t_import, 1e-9):10.0f} specs/s "
-          f"(loaded {len(res.specs)}, rejected {len(res.rejects)}: {dict(Counter(r.stage for r in res.rejects))})")
+        print(
+            f"stage {stage:9s} {res.n_read:6d} specs {secs:7.2f} s {res.n_read / max(secs, 1e-9):10.0f} specs/s"
+        )
+    print(
+        f"stage import    {res.n_read:6d} specs {t_import:7.2f} s {res.n_read / max(t_import, 1e-9):10.0f} specs/s "
+        f"(loaded {len(res.specs)}, rejected {len(res.rejects)}: {dict(Counter(r.stage for r in res.rejects))})"
+    )
 
     from gtm_core.embed import Embedder
 
@@ -73,8 +94,10 @@ def main() -> int:
     t0 = time.perf_counter()
     vecs = emb.encode(uniq, progress=False)
     t_embed = time.perf_counter() - t0
-    print(f"stage embed     {len(uniq):6d} names {t_embed:7.2f} s {len(uniq) / max(t_embed, 1e-9):10.0f} names/s "
-          f"({len(names)} specs, {len(names) / max(t_embed, 1e-9):.0f} specs/s)")
+    print(
+        f"stage embed     {len(uniq):6d} names {t_embed:7.2f} s {len(uniq) / max(t_embed, 1e-9):10.0f} names/s "
+        f"({len(names)} specs, {len(names) / max(t_embed, 1e-9):.0f} specs/s)"
+    )
 
     import numpy as np
 
@@ -82,14 +105,20 @@ def main() -> int:
 
     index = {n: i for i, n in enumerate(uniq)}
     t0 = time.perf_counter()
-    d = dedup_embeddings(vecs[np.fromiter((index[n] for n in names), dtype=np.int64, count=len(names))], threshold)
+    d = dedup_embeddings(
+        vecs[np.fromiter((index[n] for n in names), dtype=np.int64, count=len(names))], threshold
+    )
     t_dedup = time.perf_counter() - t0
-    print(f"stage dedup     {len(names):6d} specs {t_dedup:7.2f} s {len(names) / max(t_dedup, 1e-9):10.0f} specs/s "
-          f"(threshold {threshold}: kept {int(d.keep.sum())}, duplicates {d.n_duplicates})")
+    print(
+        f"stage dedup     {len(names):6d} specs {t_dedup:7.2f} s {len(names) / max(t_dedup, 1e-9):10.0f} specs/s "
+        f"(threshold {threshold}: kept {int(d.keep.sum())}, duplicates {d.n_duplicates})"
+    )
 
     total = time.perf_counter() - t_all
-    print(f"RESULT specs={res.n_read} loaded={len(res.specs)} rejected={len(res.rejects)} "
-          f"duplicates={d.n_duplicates} seconds={total:.1f}")
+    print(
+        f"RESULT specs={res.n_read} loaded={len(res.specs)} rejected={len(res.rejects)} "
+        f"duplicates={d.n_duplicates} seconds={total:.1f}"
+    )
     return 0
 
 

@@ -11,8 +11,12 @@ from gtm_core.settings import get_settings
 
 
 @app.command()
-def run(select: str = typer.Option("*", help="Dagster asset selection, e.g. 'tool_repository' or '*'"),
-        profile: str = typer.Option(None, help="Settings profile (local|gpu); default from GTM_PROFILE")) -> None:
+def run(
+    select: str = typer.Option("*", help="Dagster asset selection, e.g. 'tool_repository' or '*'"),
+    profile: str = typer.Option(
+        None, help="Settings profile (local|gpu); default from GTM_PROFILE"
+    ),
+) -> None:
     """Materialize the asset graph (the main job) on the embedded default; runs show in `gtm ui`."""
     import dagster as dg
 
@@ -27,7 +31,9 @@ def run(select: str = typer.Option("*", help="Dagster asset selection, e.g. 'too
     gtm = GTMResource(profile=s.profile, data_dir=str(s.root))
     results = run_pipeline(defs, instance, gtm, sel, log=console.print)
     ok = all(r.success or blocked_checks(r) is not None for r in results)
-    console.print(f"[{'green' if ok else 'red'}]{'done' if ok else 'FAILED'}[/]: {len(results)} run(s); data in {s.root}")
+    console.print(
+        f"[{'green' if ok else 'red'}]{'done' if ok else 'FAILED'}[/]: {len(results)} run(s); data in {s.root}"
+    )
     raise typer.Exit(0 if ok else 1)
 
 
@@ -40,14 +46,25 @@ def ui(host: str = "127.0.0.1", port: int = 3000) -> None:
 
     ensure_dagster_home(get_settings())
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    cmd = [sys.executable, "-m", "dagster", "dev", "-w", os.path.join(root, "workspace.yaml"), "-h", host, "-p", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-w",
+        os.path.join(root, "workspace.yaml"),
+        "-h",
+        host,
+        "-p",
+        str(port),
+    ]
     raise typer.Exit(run_supervised(cmd, cwd=root))
 
 
-
-
 @app.command()
-def status(as_json: bool = typer.Option(False, "--json", help="one JSON object for scripts")) -> None:
+def status(
+    as_json: bool = typer.Option(False, "--json", help="one JSON object for scripts"),
+) -> None:
     """Every asset: last materialization, unsynced or not and why, latest check results."""
     from gtm_assets.definitions import defs
     from gtm_assets.instance import get_instance
@@ -57,16 +74,22 @@ def status(as_json: bool = typer.Option(False, "--json", help="one JSON object f
     if as_json:
         from gtm_core.cli.app import emit
 
-        emit({"assets": rows, "unsynced": [r["asset"] for r in rows if r["status"] != "fresh"]}, True)
+        emit(
+            {"assets": rows, "unsynced": [r["asset"] for r in rows if r["status"] != "fresh"]}, True
+        )
         return
     from gtm_core.cli.app import table as rich_table
 
-    table = rich_table("asset", "status", "materialized", "checks", whole=("asset", "status", "materialized"))
+    table = rich_table(
+        "asset", "status", "materialized", "checks", whole=("asset", "status", "materialized")
+    )
     for r in rows:
         color = {"fresh": "green", "unsynced": "yellow"}.get(r["status"], "red")
         when = (r["last_materialized"] or "-")[5:16].replace("T", " ")
         failed = [f"{k}={v}" for k, v in r["checks"].items() if v != "succeeded"]
-        checks = ", ".join(failed) if failed else (f"{len(r['checks'])} passed" if r["checks"] else "")
+        checks = (
+            ", ".join(failed) if failed else (f"{len(r['checks'])} passed" if r["checks"] else "")
+        )
         table.add_row(r["asset"], f"[{color}]{r['status']}[/]", when or "-", checks)
     console.print(table)
     for r in rows:  # why each asset is unsynced, under the table: reasons are sentences, not cells

@@ -32,8 +32,10 @@ def collect(package=defs_pkg) -> dict[str, list]:
         for obj in vars(mod).values():
             for kind, types in _KINDS.items():
                 # asset checks are AssetsDefinition subclasses: test the most specific kind first
-                if isinstance(obj, types) and id(obj) not in seen and not (
-                    kind == "assets" and isinstance(obj, dg.AssetChecksDefinition)
+                if (
+                    isinstance(obj, types)
+                    and id(obj) not in seen
+                    and not (kind == "assets" and isinstance(obj, dg.AssetChecksDefinition))
                 ):
                     seen.add(id(obj))
                     found[kind].append(obj)
@@ -42,11 +44,19 @@ def collect(package=defs_pkg) -> dict[str, list]:
 
 def build_defs() -> dg.Definitions:
     parts = collect()
-    executor = dg.multiprocess_executor if get_settings().executor == "multiprocess" else dg.in_process_executor
+    executor = (
+        dg.multiprocess_executor
+        if get_settings().executor == "multiprocess"
+        else dg.in_process_executor
+    )
     return dg.Definitions(
         **parts,
-        resources={"gtm": GTMResource(profile=os.environ.get("GTM_PROFILE", "local"),
-                                      data_dir=os.environ.get("GTM_DATA_DIR"))},
+        resources={
+            "gtm": GTMResource(
+                profile=os.environ.get("GTM_PROFILE", "local"),
+                data_dir=os.environ.get("GTM_DATA_DIR"),
+            )
+        },
         executor=executor,
     )
 

@@ -16,7 +16,9 @@ def ensure_dagster_home(settings: Settings) -> Path:
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
-    if REPO_DAGSTER_YAML.is_file() and (not target.exists() or target.read_bytes() != REPO_DAGSTER_YAML.read_bytes()):
+    if REPO_DAGSTER_YAML.is_file() and (
+        not target.exists() or target.read_bytes() != REPO_DAGSTER_YAML.read_bytes()
+    ):
         shutil.copyfile(REPO_DAGSTER_YAML, target)
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ.setdefault("GTM_DATA_DIR", str(settings.root))

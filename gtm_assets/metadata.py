@@ -12,7 +12,9 @@ def md_table(df: pd.DataFrame, max_rows: int = 20, max_chars: int = 80) -> dg.Me
     """A markdown table of the first rows (long cells shortened)."""
     if df.empty:
         return dg.MetadataValue.md("_(empty)_")
-    short = df.head(max_rows).map(lambda v: (str(v)[:max_chars] + "…") if len(str(v)) > max_chars else v)
+    short = df.head(max_rows).map(
+        lambda v: (str(v)[:max_chars] + "…") if len(str(v)) > max_chars else v
+    )
     return dg.MetadataValue.md(short.to_markdown(index=False))
 
 

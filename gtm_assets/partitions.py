@@ -5,5 +5,3 @@ from __future__ import annotations
 import dagster as dg
 
 fields_partitions = dg.DynamicPartitionsDefinition(name="fields")
-
-

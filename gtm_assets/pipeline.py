@@ -17,11 +17,15 @@ RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 
 
-def _phases(defs: dg.Definitions, selection: dg.AssetSelection | None) -> list[tuple[str, list[dg.AssetKey]]]:
+def _phases(
+    defs: dg.Definitions, selection: dg.AssetSelection | None
+) -> list[tuple[str, list[dg.AssetKey]]]:
     graph = defs.resolve_asset_graph()
     keys = (selection or dg.AssetSelection.all()).resolve(graph)
     parted = {k for k in keys if graph.get(k).partitions_def is not None}
-    downstream_of_parted = dg.AssetSelection.assets(*parted).downstream().resolve(graph) if parted else set()
+    downstream_of_parted = (
+        dg.AssetSelection.assets(*parted).downstream().resolve(graph) if parted else set()
+    )
     before = [k for k in keys if k not in parted and k not in downstream_of_parted]
     after = [k for k in keys if k not in parted and k in downstream_of_parted]
     return [("upstream", before), ("partitioned", sorted(parted)), ("downstream", after)]
@@ -31,7 +35,13 @@ class Progress:
     """Overall progress of the main job: a line ``[k/n mm:ss] step`` whenever a step starts, read from
     the instance's event log by a background thread (``dg.materialize`` runs in this process)."""
 
-    def __init__(self, instance: dg.DagsterInstance, total: int, log: Callable[[str], None], poll_s: float = 1.0):
+    def __init__(
+        self,
+        instance: dg.DagsterInstance,
+        total: int,
+        log: Callable[[str], None],
+        poll_s: float = 1.0,
+    ):
         self.instance, self.total, self.log, self.poll_s = instance, total, log, poll_s
         self.t0 = time.monotonic()
         self.done = 0  # steps finished in earlier phases
@@ -64,7 +74,9 @@ class Progress:
         while not self._stop.wait(self.poll_s):
             try:
                 if self._run_id is None:
-                    runs = self.instance.get_runs(filters=dg.RunsFilter(created_after=_utc(since)), limit=1)
+                    runs = self.instance.get_runs(
+                        filters=dg.RunsFilter(created_after=_utc(since)), limit=1
+                    )
                     self._run_id = runs[0].run_id if runs else None
                 if self._run_id:
                     self._poll_once(self._run_id)
@@ -72,7 +84,9 @@ class Progress:
                 continue
 
     def _poll_once(self, run_id: str) -> None:
-        recs = self.instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_START).records
+        recs = self.instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.STEP_START
+        ).records
         for r in recs:
             step = r.event_log_entry.step_key or "?"
             if step not in self._seen:
@@ -89,21 +103,31 @@ def _utc(epoch: float):
 def _steps(defs: dg.Definitions, keys: list[dg.AssetKey]) -> int:
     """Steps of a run over ``keys``: one per asset, plus one per check definition on them."""
     want = set(keys)
-    return len(keys) + sum(1 for c in (defs.asset_checks or []) if any(k.asset_key in want for k in c.check_keys))
+    return len(keys) + sum(
+        1 for c in (defs.asset_checks or []) if any(k.asset_key in want for k in c.check_keys)
+    )
 
 
 def blocked_checks(res: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation] | None:
     """The failed blocking checks of a run that failed only because of them (a withheld promotion is
     an outcome of the job, not a crash); None when some other step failed."""
     failures = [e for e in res.all_events if e.is_step_failure]
-    if any(e.step_failure_data.error is None or e.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"
-           for e in failures):
+    if any(
+        e.step_failure_data.error is None
+        or e.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"
+        for e in failures
+    ):
         return None
     return [c for c in res.get_asset_check_evaluations() if not c.passed]
 
 
-def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, gtm: GTMResource,
-                 selection: dg.AssetSelection | None = None, log: Callable[[str], None] = print) -> list:
+def run_pipeline(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    gtm: GTMResource,
+    selection: dg.AssetSelection | None = None,
+    log: Callable[[str], None] = print,
+) -> list:
     """Materialize ``selection`` (default: every asset) in three phases. A phase whose only failures
     are blocking checks goes on (what they gate is skipped, and said); any other failure stops."""
     assets = list(defs.assets or [])
@@ -122,8 +146,14 @@ def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, gtm: GTMRes
         log(f"materializing {name} assets: {', '.join(k.to_user_string() for k in keys)}")
         progress.watch(time.time() - 1)
         try:
-            res = dg.materialize([*assets, *checks], selection=keys, instance=instance, resources={"gtm": gtm},
-                                 tags=tags, raise_on_error=False)
+            res = dg.materialize(
+                [*assets, *checks],
+                selection=keys,
+                instance=instance,
+                resources={"gtm": gtm},
+                tags=tags,
+                raise_on_error=False,
+            )
         finally:
             progress.stop()
         results.append(res)
@@ -133,7 +163,9 @@ def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, gtm: GTMRes
                 break
             for c in blocked:
                 why = "; ".join(f"{k}={str(v.value)[:120]}" for k, v in c.metadata.items())
-                log(f"blocking check {c.asset_key.to_user_string()}:{c.check_name} failed, so what it gates was "
-                    f"not materialized ({why})")
+                log(
+                    f"blocking check {c.asset_key.to_user_string()}:{c.check_name} failed, so what it gates was "
+                    f"not materialized ({why})"
+                )
     log(f"main job: {progress.done} step(s) in {progress.elapsed()}")
     return results

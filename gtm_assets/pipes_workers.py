@@ -16,9 +16,12 @@ def summary_metadata(out: dict) -> dict:
     md = {
         "final_loss": {"raw_value": m.get("final_loss", m["train_loss"]), "type": "float"},
         "train_loss": {"raw_value": m["train_loss"], "type": "float"},
-        "eval_loss": {"raw_value": m.get("eval_loss"), "type": "float"} if "eval_loss" in m else None,
+        "eval_loss": {"raw_value": m.get("eval_loss"), "type": "float"}
+        if "eval_loss" in m
+        else None,
         "eval_token_accuracy": {"raw_value": m.get("eval_token_accuracy"), "type": "float"}
-        if "eval_token_accuracy" in m else None,
+        if "eval_token_accuracy" in m
+        else None,
         "tokens_per_s": {"raw_value": round(out["tokens_per_s"], 1), "type": "float"},
         "global_step": {"raw_value": out["global_step"], "type": "int"},
         "train_examples": {"raw_value": out["train_examples"], "type": "int"},
@@ -60,10 +63,16 @@ def train_main() -> None:
         settings = get_settings(profile=extras.get("profile") or None, **overrides)
         cfg = get_preset(conf.pop("preset", "smollm2-135m"), **conf)
         pipes.log.info(f"training preset {cfg.preset} ({cfg.method}) in pid {os.getpid()}")
-        out = run_training(cfg, settings, register=False, dagster_run_id=pipes.run_id,
-                           fresh=bool(extras.get("fresh")), progress=True, log=pipes.log.info)
+        out = run_training(
+            cfg,
+            settings,
+            register=False,
+            dagster_run_id=pipes.run_id,
+            fresh=bool(extras.get("fresh")),
+            progress=True,
+            log=pipes.log.info,
+        )
         pipes.report_asset_materialization(metadata=summary_metadata(out))
-
 
 
 def cuda_main() -> None:
@@ -83,16 +92,29 @@ def cuda_main() -> None:
 
         overrides = {"data_dir": extras["data_dir"]} if extras.get("data_dir") else {}
         settings = get_settings(profile=extras.get("profile") or None, **overrides)
-        out = train_domain_model(settings, init_from=conf.pop("init_from", None) or None,
-                                 alias=extras.get("alias") or "candidate", dagster_run_id=pipes.run_id,
-                                 fresh=bool(extras.get("fresh")), log=pipes.log.info, **conf)
+        out = train_domain_model(
+            settings,
+            init_from=conf.pop("init_from", None) or None,
+            alias=extras.get("alias") or "candidate",
+            dagster_run_id=pipes.run_id,
+            fresh=bool(extras.get("fresh")),
+            log=pipes.log.info,
+            **conf,
+        )
         md = summary_metadata(out)
         reg = out.get("registered") or {}
-        md.update({"registered_version": {"raw_value": reg.get("uri", ""), "type": "text"},
-                   "registry_uri": {"raw_value": f"models:/{reg.get('name')}@{reg.get('alias')}", "type": "text"},
-                   "init_from": {"raw_value": out.get("init_from") or "", "type": "text"},
-                   "learning_rate": {"raw_value": out["learning_rate"], "type": "float"},
-                   "max_length": {"raw_value": out["max_length"], "type": "int"}})
+        md.update(
+            {
+                "registered_version": {"raw_value": reg.get("uri", ""), "type": "text"},
+                "registry_uri": {
+                    "raw_value": f"models:/{reg.get('name')}@{reg.get('alias')}",
+                    "type": "text",
+                },
+                "init_from": {"raw_value": out.get("init_from") or "", "type": "text"},
+                "learning_rate": {"raw_value": out["learning_rate"], "type": "float"},
+                "max_length": {"raw_value": out["max_length"], "type": "int"},
+            }
+        )
         pipes.report_asset_materialization(metadata=md)
 
 

@@ -39,5 +39,3 @@ class GTMResource(dg.ConfigurableResource):
         from gtm_core.embed import Embedder
 
         return Embedder(self.settings.embedder_model, batch_size=self.settings.embed_batch_size)
-
-

@@ -9,7 +9,11 @@ from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, Temp
 from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
 from dagster._time import get_current_datetime
 
-_WHY = {"CODE": "code version changed", "DATA": "upstream data changed", "DEPENDENCIES": "dependencies changed"}
+_WHY = {
+    "CODE": "code version changed",
+    "DATA": "upstream data changed",
+    "DEPENDENCIES": "dependencies changed",
+}
 
 
 def _when(ts: float | None) -> str | None:
@@ -21,15 +25,24 @@ def asset_status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dic
     never materialized), reasons, partitions (materialized / total) and latest check results.
     Staleness is Dagster's own (code version changed, new upstream data), propagated downstream."""
     graph = defs.resolve_asset_graph()
-    view = AssetGraphView(temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
-                          instance=instance, asset_graph=graph)
-    resolver = CachingStaleStatusResolver(instance=instance, asset_graph=graph, loading_context=view)
+    view = AssetGraphView(
+        temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
+        instance=instance,
+        asset_graph=graph,
+    )
+    resolver = CachingStaleStatusResolver(
+        instance=instance, asset_graph=graph, loading_context=view
+    )
     rows = []
     for key in sorted(graph.materializable_asset_keys, key=lambda k: k.to_user_string()):
         node = graph.get(key)
         ev = instance.get_latest_materialization_event(key)
-        row: dict[str, Any] = {"asset": key.to_user_string(), "group": node.group_name,
-                               "last_materialized": _when(ev.timestamp if ev else None), "reasons": []}
+        row: dict[str, Any] = {
+            "asset": key.to_user_string(),
+            "group": node.group_name,
+            "last_materialized": _when(ev.timestamp if ev else None),
+            "reasons": [],
+        }
         pdef = node.partitions_def
         if pdef is None:
             st = resolver.get_status(key)
@@ -38,13 +51,22 @@ def asset_status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dic
             keys = pdef.get_partition_keys(dynamic_partitions_store=instance)
             done = instance.get_materialized_partitions(key)
             row["partitions"] = {"materialized": len(done & set(keys)), "total": len(keys)}
-            stale = [k for k in keys if k in done and resolver.get_status(key, k) == StaleStatus.STALE]
-            st = StaleStatus.MISSING if not (done & set(keys)) else (StaleStatus.STALE if stale else StaleStatus.FRESH)
+            stale = [
+                k for k in keys if k in done and resolver.get_status(key, k) == StaleStatus.STALE
+            ]
+            st = (
+                StaleStatus.MISSING
+                if not (done & set(keys))
+                else (StaleStatus.STALE if stale else StaleStatus.FRESH)
+            )
             causes = [c for k in stale[:3] for c in resolver.get_stale_root_causes(key, k)]
             if stale:
                 row["partitions"]["unsynced"] = len(stale)
-        row["status"] = {StaleStatus.FRESH: "fresh", StaleStatus.STALE: "unsynced",
-                         StaleStatus.MISSING: "never materialized"}[st]
+        row["status"] = {
+            StaleStatus.FRESH: "fresh",
+            StaleStatus.STALE: "unsynced",
+            StaleStatus.MISSING: "never materialized",
+        }[st]
         if st == StaleStatus.MISSING:
             row["reasons"] = ["never materialized"]
         for c in causes:
@@ -55,7 +77,9 @@ def asset_status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dic
                 row["reasons"].append(text)
         checks = {}
         if node.check_keys:
-            latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(node.check_keys))
+            latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+                list(node.check_keys)
+            )
             for ck in node.check_keys:
                 rec = latest.get(ck)
                 checks[ck.name] = None if rec is None else rec.status.value.lower()

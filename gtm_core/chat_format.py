@@ -33,7 +33,9 @@ TOOL_CHARS = 3000
 CALL_CHARS = 8000  # arguments can be code (the CUDA validator); the call matters most
 HISTORY_CHARS = 1500
 HISTORY_ITEM_CHARS = 500
-EXAMPLES_CHARS = 900  # recorded real calls of this tool or its nearest tools (``simulator.examples``)
+EXAMPLES_CHARS = (
+    900  # recorded real calls of this tool or its nearest tools (``simulator.examples``)
+)
 EXAMPLE_ITEM_CHARS = 450
 
 
@@ -60,11 +62,20 @@ def call_line(item: dict[str, Any], limit: int) -> str:
 def _fit(text: str, limit: int) -> str:
     """``clip`` whose result, marker included, is at most ``limit`` characters (when ``limit``
     leaves room for the marker)."""
-    return text if len(text) <= limit else clip(text, max(limit - len(f"…[{len(text)} chars truncated]"), 0))
+    return (
+        text
+        if len(text) <= limit
+        else clip(text, max(limit - len(f"…[{len(text)} chars truncated]"), 0))
+    )
 
 
-def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
-                 hint: str | None = None, examples: list[dict[str, Any]] | None = None) -> str:
+def user_content(
+    spec: ToolSpec,
+    arguments: dict[str, Any],
+    history: list[dict[str, Any]] | None = None,
+    hint: str | None = None,
+    examples: list[dict[str, Any]] | None = None,
+) -> str:
     """The user turn: the tool (unified format), recorded real examples, the history of this
     session, then the call. ``examples`` are ``{"tool", "arguments", "output"}`` items of real calls
     (same tool or nearest tools); ``hint`` (RL runs of search-like tools) adds a ground-truth line
@@ -93,15 +104,24 @@ def user_content(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[s
     parts += reversed(lines)
     if hint:
         parts.append(f"HINT: {clip(_safe_json(hint), CALL_CHARS)}")
-    parts.append(f"CALL: {clip(_safe_json({'tool': spec.name, 'arguments': arguments}), CALL_CHARS)}")
+    parts.append(
+        f"CALL: {clip(_safe_json({'tool': spec.name, 'arguments': arguments}), CALL_CHARS)}"
+    )
     return "\n".join(parts)
 
 
-def build_messages(spec: ToolSpec, arguments: dict[str, Any], history: list[dict[str, Any]] | None = None,
-                   hint: str | None = None, examples: list[dict[str, Any]] | None = None) -> list[dict[str, str]]:
+def build_messages(
+    spec: ToolSpec,
+    arguments: dict[str, Any],
+    history: list[dict[str, Any]] | None = None,
+    hint: str | None = None,
+    examples: list[dict[str, Any]] | None = None,
+) -> list[dict[str, str]]:
     """System + user messages for one simulated call."""
-    return [{"role": "system", "content": system_prompt()},
-            {"role": "user", "content": user_content(spec, arguments, history, hint, examples)}]
+    return [
+        {"role": "system", "content": system_prompt()},
+        {"role": "user", "content": user_content(spec, arguments, history, hint, examples)},
+    ]
 
 
 def render_output(output: Any) -> str:
@@ -109,12 +129,18 @@ def render_output(output: Any) -> str:
     return _safe_json(output)
 
 
-def sft_example(spec: ToolSpec, arguments: dict[str, Any], output: Any,
-                history: list[dict[str, Any]] | None = None,
-                examples: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def sft_example(
+    spec: ToolSpec,
+    arguments: dict[str, Any],
+    output: Any,
+    history: list[dict[str, Any]] | None = None,
+    examples: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """One chat-format training record (TRL SFTTrainer / LLaMA-Factory 'messages' format)."""
-    return {"messages": build_messages(spec, arguments, history, examples=examples)
-            + [{"role": "assistant", "content": render_output(output)}]}
+    return {
+        "messages": build_messages(spec, arguments, history, examples=examples)
+        + [{"role": "assistant", "content": render_output(output)}]
+    }
 
 
 def error_payload(type_: str, message: str, field: str | None) -> dict[str, Any]:

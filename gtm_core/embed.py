@@ -54,9 +54,13 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         # sort by length so batches pad little; restore order afterwards
         order = np.argsort([len(t) for t in texts], kind="stable")
-        vecs = self.model.encode([texts[i] for i in order], batch_size=self.batch_size,
-                                 normalize_embeddings=True, show_progress_bar=progress,
-                                 convert_to_numpy=True).astype(np.float32)
+        vecs = self.model.encode(
+            [texts[i] for i in order],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+        ).astype(np.float32)
         out = np.empty_like(vecs)
         out[order] = vecs
         return out

@@ -43,13 +43,19 @@ Check = Callable[[Any, str], Problem | None]
 
 
 def _is_int(v: Any) -> bool:
-    return (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
+    return (isinstance(v, int) and not isinstance(v, bool)) or (
+        isinstance(v, float) and v.is_integer()
+    )
 
 
 _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "integer": _is_int,
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and not (isinstance(v, float) and math.isnan(v)),
+    "number": lambda v: (
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and not (isinstance(v, float) and math.isnan(v))
+    ),
     "boolean": lambda v: isinstance(v, bool),
     "array": lambda v: isinstance(v, list),
     "object": lambda v: isinstance(v, dict),
@@ -176,16 +182,20 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
                 if not any(f(v) for f in fs):
                     return TYPE_ERROR, p, f"expected {expected}, got {json_type(v)}"
                 return None
+
         checks.append(c_type)
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         options = schema["enum"]
         ok = _enum_check(options)
-        listing = ", ".join(_short(o) for o in options[:10]) + (", ..." if len(options) > 10 else "")
+        listing = ", ".join(_short(o) for o in options[:10]) + (
+            ", ..." if len(options) > 10 else ""
+        )
 
         def c_enum(v, p, ok=ok, listing=listing):
             if not ok(v):
                 return INVALID, p, f"{_short(v)} is not one of [{listing}]"
             return None
+
         checks.append(c_enum)
     if "const" in schema:
         const = schema["const"]
@@ -194,6 +204,7 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
             if v != const:
                 return INVALID, p, f"expected {_short(const)}"
             return None
+
         checks.append(c_const)
     fmt = schema.get("format")
     if isinstance(fmt, str) and fmt in FORMATS:
@@ -203,6 +214,7 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
             if isinstance(v, str) and not fok(v):
                 return INVALID, p, f"{_short(v)}: {fdetail}"
             return None
+
         checks.append(c_fmt)
     # string constraints
     mn, mx, pat = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
@@ -213,6 +225,7 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
         except re.error:
             rx = None
     if isinstance(mn, int) or isinstance(mx, int) or rx is not None:
+
         def c_str(v, p, mn=mn, mx=mx, rx=rx):
             if not isinstance(v, str):
                 return None
@@ -223,25 +236,40 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
             if rx is not None and not rx.search(v):
                 return INVALID, p, f"{_short(v)} does not match pattern {rx.pattern!r}"
             return None
+
         checks.append(c_str)
     # numeric bounds
-    bounds = [(k, schema[k]) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
-              if isinstance(schema.get(k), int | float) and not isinstance(schema.get(k), bool)]
+    bounds = [
+        (k, schema[k])
+        for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+        if isinstance(schema.get(k), int | float) and not isinstance(schema.get(k), bool)
+    ]
     if bounds:
+
         def c_num(v, p, bounds=bounds):
             if isinstance(v, bool) or not isinstance(v, int | float):
                 return None
             for k, b in bounds:
                 if (k == "minimum" and v < b) or (k == "maximum" and v > b):
-                    return INVALID, p, f"{v} is {'less' if k == 'minimum' else 'greater'} than the {k} {b}"
+                    return (
+                        INVALID,
+                        p,
+                        f"{v} is {'less' if k == 'minimum' else 'greater'} than the {k} {b}",
+                    )
                 if (k == "exclusiveMinimum" and v <= b) or (k == "exclusiveMaximum" and v >= b):
-                    return INVALID, p, f"{v} must be {'greater' if k == 'exclusiveMinimum' else 'less'} than {b}"
+                    return (
+                        INVALID,
+                        p,
+                        f"{v} must be {'greater' if k == 'exclusiveMinimum' else 'less'} than {b}",
+                    )
             return None
+
         checks.append(c_num)
     # arrays
     items = _compile(schema.get("items"), cx) if isinstance(schema.get("items"), dict) else None
     mi, ma = schema.get("minItems"), schema.get("maxItems")
     if items is not None or isinstance(mi, int) or isinstance(ma, int):
+
         def c_arr(v, p, items=items, mi=mi, ma=ma):
             if not isinstance(v, list):
                 return None
@@ -255,6 +283,7 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
                     if r is not None:
                         return r
             return None
+
         checks.append(c_arr)
     # nested objects
     if isinstance(schema.get("properties"), dict) or isinstance(schema.get("required"), list):
@@ -262,6 +291,7 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
 
         def c_obj(v, p, obj=obj):
             return obj(v, p) if isinstance(v, dict) else None
+
         checks.append(c_obj)
     # combinators: a value must satisfy at least one branch (anyOf/oneOf) / all branches (allOf)
     for key in ("anyOf", "oneOf"):
@@ -275,8 +305,13 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
                     return None
                 if all(r[0] == TYPE_ERROR for r in problems):
                     names = [str(b.get("type")) for b in branches if b.get("type")]
-                    return TYPE_ERROR, p, f"expected {' or '.join(names) or 'a matching value'}, got {json_type(v)}"
+                    return (
+                        TYPE_ERROR,
+                        p,
+                        f"expected {' or '.join(names) or 'a matching value'}, got {json_type(v)}",
+                    )
                 return next(r for r in problems if r[0] != TYPE_ERROR)
+
             checks.append(c_any)
     for b in schema.get("allOf") or []:
         s = _compile(b, cx)
@@ -293,6 +328,7 @@ def _compile(schema: Any, cx: _Ctx | None = None) -> Check | None:
             if r is not None:
                 return r
         return None
+
     return c_all
 
 
@@ -309,6 +345,7 @@ def _with_value_check(check: Check | None, name: str, schema: Any) -> Check | No
             return r
         detail = value_problem(name, schema, v, kind)
         return (INVALID, p, detail) if detail else None
+
     return c_value
 
 
@@ -330,11 +367,13 @@ def _depth_guard(check: Check | None) -> Check | None:
         if isinstance(v, dict | list) and value_depth(v) > MAX_VALUE_DEPTH:
             return INVALID, p, DEPTH_DETAIL
         return check(v, p)
+
     return c_depth
 
 
-def _compile_object(schema: dict, top: bool, coercing: bool = True, cx: _Ctx | None = None,
-                    recursive: bool = False) -> Callable[[dict, str], Problem | None]:
+def _compile_object(
+    schema: dict, top: bool, coercing: bool = True, cx: _Ctx | None = None, recursive: bool = False
+) -> Callable[[dict, str], Problem | None]:
     cx = cx or _Ctx(root=schema)
     props: dict[str, Any] = schema.get("properties") or {}
     required = [r for r in (schema.get("required") or []) if isinstance(r, str)]
@@ -344,7 +383,9 @@ def _compile_object(schema: dict, top: bool, coercing: bool = True, cx: _Ctx | N
     extra_check = _compile(ap, cx) if isinstance(ap, dict) else None
     known = frozenset(props)
     compiled = [(name, _compile(s, cx)) for name, s in props.items()]
-    if top:  # the keyword-free value checks and coercion apply to the tool's own parameters (as in CARG)
+    if (
+        top
+    ):  # the keyword-free value checks and coercion apply to the tool's own parameters (as in CARG)
         compiled = [(n, _with_value_check(c, n, props[n])) for n, c in compiled]
         if coercing:
             compiled = [(n, _coercing(c, props[n])) for n, c in compiled]
@@ -392,7 +433,9 @@ class Gate:
         params = dict(spec.parameters)
         req = list(dict.fromkeys(list(params.get("required") or []) + list(spec.required)))
         params["required"] = req
-        self._check = _compile_object(params, top=True, coercing=lenient_types, recursive=is_recursive(params))
+        self._check = _compile_object(
+            params, top=True, coercing=lenient_types, recursive=is_recursive(params)
+        )
         # lenient: a parameter may come under another spelling of its name (``resolve_aliases``)
         self._names = frozenset(params.get("properties") or {}) if lenient_types else None
 

@@ -28,16 +28,60 @@ DEFAULT_MARKERS: dict[str, str] = {
 }
 # The paper's three experimental tools, embedded as probe points of their own.
 DEFAULT_PROBES: list[tuple[str, str, str]] = [
-    ("search", "web_search", "Search the web for a query and return a list of results with titles, URLs and snippets."),
-    ("retrieval", "retrieve_documents",
-     "Retrieve the most relevant passages for a query from a document corpus (dense retrieval)."),
-    ("cuda", "validate_cuda_kernel",
-     "Compile and run a CUDA kernel against a PyTorch reference; report compilation errors, "
-     "correctness and execution time."),
+    (
+        "search",
+        "web_search",
+        "Search the web for a query and return a list of results with titles, URLs and snippets.",
+    ),
+    (
+        "retrieval",
+        "retrieve_documents",
+        "Retrieve the most relevant passages for a query from a document corpus (dense retrieval).",
+    ),
+    (
+        "cuda",
+        "validate_cuda_kernel",
+        "Compile and run a CUDA kernel against a PyTorch reference; report compilation errors, "
+        "correctness and execution time.",
+    ),
 ]
-_EXTRA_STOP = {"tool", "tools", "api", "returns", "return", "given", "specified", "using", "use", "based",
-               "provided", "data", "information", "list", "get", "set", "new", "specific", "allows", "mcp",
-               "server", "e.g", "etc", "args", "http", "https", "www", "com", "id", "ids", "result", "results", "default", "optional", "string"}
+_EXTRA_STOP = {
+    "tool",
+    "tools",
+    "api",
+    "returns",
+    "return",
+    "given",
+    "specified",
+    "using",
+    "use",
+    "based",
+    "provided",
+    "data",
+    "information",
+    "list",
+    "get",
+    "set",
+    "new",
+    "specific",
+    "allows",
+    "mcp",
+    "server",
+    "e.g",
+    "etc",
+    "args",
+    "http",
+    "https",
+    "www",
+    "com",
+    "id",
+    "ids",
+    "result",
+    "results",
+    "default",
+    "optional",
+    "string",
+}
 
 
 # ---- analysis ------------------------------------------------------------------------------------
@@ -51,7 +95,12 @@ class Region:
     examples: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"side": self.side, "size": self.size, "words": self.words, "examples": self.examples}
+        return {
+            "side": self.side,
+            "size": self.size,
+            "words": self.words,
+            "examples": self.examples,
+        }
 
 
 @dataclass
@@ -96,11 +145,16 @@ class MapResult:
     def summary(self) -> dict[str, Any]:
         """JSON-able figures (no coordinates)."""
         return {
-            "n_mcp": self.n_mcp, "n_simulated": self.n_simulated, "radius": self.radius,
+            "n_mcp": self.n_mcp,
+            "n_simulated": self.n_simulated,
+            "radius": self.radius,
             "overlap_share": round(self.overlap_share, 4),
             "simulated_covered_share": round(self.simulated_covered_share, 4),
-            "knn_mixing": round(self.knn_mixing, 4), "knn_k": self.knn_k,
-            "median_nearest_sim": round(float(np.median(self.nearest_sim)), 4) if self.n_mcp else None,
+            "knn_mixing": round(self.knn_mixing, 4),
+            "knn_k": self.knn_k,
+            "median_nearest_sim": round(float(np.median(self.nearest_sim)), 4)
+            if self.n_mcp
+            else None,
             "projections": list(self.projections),
             "markers": {k: len(v) for k, v in self.markers.items()},
             "probes": self.probe_nearest,
@@ -112,7 +166,9 @@ class MapResult:
     def regions_markdown(self) -> str:
         lines = ["| side | size | top words | examples |", "|---|---|---|---|"]
         for r in self.regions_mcp_only + self.regions_simulated_only:
-            lines.append(f"| {r.side} | {r.size} | {', '.join(r.words)} | {', '.join(r.examples)} |")
+            lines.append(
+                f"| {r.side} | {r.size} | {', '.join(r.words)} | {', '.join(r.examples)} |"
+            )
         return "\n".join(lines)
 
 
@@ -122,7 +178,7 @@ def _nearest(a: np.ndarray, b: np.ndarray, batch: int = 2048) -> np.ndarray:
         return np.full(len(a), -1.0, dtype=np.float32)
     out = np.empty(len(a), dtype=np.float32)
     for i in range(0, len(a), batch):
-        out[i:i + batch] = (a[i:i + batch] @ b.T).max(axis=1)
+        out[i : i + batch] = (a[i : i + batch] @ b.T).max(axis=1)
     return out
 
 
@@ -154,15 +210,20 @@ def top_words(texts: Sequence[str], n: int = 5) -> list[str]:
     return [w for w, _ in c.most_common(n)]
 
 
-def find_regions(emb: np.ndarray, tools: Sequence[MapTool], side: str, n_regions: int = 5,
-                 seed: int = 0) -> list[Region]:
+def find_regions(
+    emb: np.ndarray, tools: Sequence[MapTool], side: str, n_regions: int = 5, seed: int = 0
+) -> list[Region]:
     """Cluster ``emb`` (the uncovered tools of one side) with KMeans; biggest regions first."""
     if len(tools) == 0:
         return []
     from sklearn.cluster import KMeans
 
     k = max(1, min(n_regions, len(tools)))
-    labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(emb) if k > 1 else np.zeros(len(tools), int)
+    labels = (
+        KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(emb)
+        if k > 1
+        else np.zeros(len(tools), int)
+    )
     regions = []
     for c in range(k):
         idx = np.flatnonzero(labels == c)
@@ -170,8 +231,14 @@ def find_regions(emb: np.ndarray, tools: Sequence[MapTool], side: str, n_regions
             continue
         centre = emb[idx].mean(axis=0)
         order = idx[np.argsort(-(emb[idx] @ centre))]
-        regions.append(Region(side, int(len(idx)), top_words([tools[i].text for i in idx]),
-                              [tools[i].name for i in order[:3]]))
+        regions.append(
+            Region(
+                side,
+                int(len(idx)),
+                top_words([tools[i].text for i in idx]),
+                [tools[i].name for i in order[:3]],
+            )
+        )
     return sorted(regions, key=lambda r: -r.size)
 
 
@@ -184,8 +251,17 @@ def project(emb: np.ndarray, method: str, seed: int = 0) -> np.ndarray:
         from sklearn.manifold import TSNE
 
         perplexity = float(min(30.0, max(2.0, (n - 1) / 3)))
-        return TSNE(n_components=2, metric="cosine", init="pca", perplexity=perplexity,
-                    random_state=seed).fit_transform(emb).astype(np.float32)
+        return (
+            TSNE(
+                n_components=2,
+                metric="cosine",
+                init="pca",
+                perplexity=perplexity,
+                random_state=seed,
+            )
+            .fit_transform(emb)
+            .astype(np.float32)
+        )
     if method == "umap":
         import warnings
 
@@ -193,16 +269,30 @@ def project(emb: np.ndarray, method: str, seed: int = 0) -> np.ndarray:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), metric="cosine",
-                             random_state=seed).fit_transform(emb).astype(np.float32)
+            return (
+                umap.UMAP(
+                    n_components=2, n_neighbors=min(15, n - 1), metric="cosine", random_state=seed
+                )
+                .fit_transform(emb)
+                .astype(np.float32)
+            )
     raise ValueError(f"projections: unknown method {method!r} (use 'tsne' or 'umap')")
 
 
-def build_map(mcp_tools: Sequence[MapTool], simulated_tools: Sequence[MapTool], embedder, *,
-              radius: float = 0.5, projections: Sequence[str] = ("tsne", "umap"), k: int = 10,
-              n_regions: int = 5, markers: dict[str, str] | None = None,
-              probes: Sequence[tuple[str, str, str]] | None = None, seed: int = 0,
-              progress: bool = False) -> MapResult:
+def build_map(
+    mcp_tools: Sequence[MapTool],
+    simulated_tools: Sequence[MapTool],
+    embedder,
+    *,
+    radius: float = 0.5,
+    projections: Sequence[str] = ("tsne", "umap"),
+    k: int = 10,
+    n_regions: int = 5,
+    markers: dict[str, str] | None = None,
+    probes: Sequence[tuple[str, str, str]] | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> MapResult:
     """Embed both sets (``embedder.encode``), measure overlap, find regions and project to 2-D."""
     if not mcp_tools:
         raise ValueError("mcp_tools: no MCP tools to map")
@@ -214,30 +304,64 @@ def build_map(mcp_tools: Sequence[MapTool], simulated_tools: Sequence[MapTool], 
     probes = DEFAULT_PROBES if probes is None else probes
     probe_tools = [(label, MapTool(name, desc, source="probe")) for label, name, desc in probes]
     all_tools = list(mcp_tools) + list(simulated_tools) + [t for _, t in probe_tools]
-    emb = np.asarray(embedder.encode([t.text for t in all_tools], progress=progress), dtype=np.float32)
+    emb = np.asarray(
+        embedder.encode([t.text for t in all_tools], progress=progress), dtype=np.float32
+    )
     n_m, n_s = len(mcp_tools), len(simulated_tools)
-    e_m, e_s, e_p = emb[:n_m], emb[n_m:n_m + n_s], emb[n_m + n_s:]
+    e_m, e_s, e_p = emb[:n_m], emb[n_m : n_m + n_s], emb[n_m + n_s :]
     near_s, near_m = _nearest(e_m, e_s), _nearest(e_s, e_m)
     is_mcp = np.r_[np.ones(n_m, bool), np.zeros(n_s, bool)]
-    mixing = knn_mixing(emb[:n_m + n_s], is_mcp, k)
+    mixing = knn_mixing(emb[: n_m + n_s], is_mcp, k)
     probe_info = []
     for (label, t), e in zip(probe_tools, e_p, strict=True):
         sm, ss = float((e_m @ e).max()), float((e_s @ e).max())
-        where = ("intersection" if sm >= radius and ss >= radius else "mcp-only" if sm >= radius
-                 else "simulated-only" if ss >= radius else "neither")
-        probe_info.append({"label": label, "name": t.name, "nearest_mcp": round(sm, 4),
-                           "nearest_simulated": round(ss, 4), "region": where,
-                           "nearest_mcp_tool": mcp_tools[int((e_m @ e).argmax())].name,
-                           "nearest_simulated_tool": simulated_tools[int((e_s @ e).argmax())].name})
-    marks = {label: [i for i, t in enumerate(all_tools[:n_m + n_s]) if re.search(pat, t.name, re.I)]
-             for label, pat in markers.items()}
+        where = (
+            "intersection"
+            if sm >= radius and ss >= radius
+            else "mcp-only"
+            if sm >= radius
+            else "simulated-only"
+            if ss >= radius
+            else "neither"
+        )
+        probe_info.append(
+            {
+                "label": label,
+                "name": t.name,
+                "nearest_mcp": round(sm, 4),
+                "nearest_simulated": round(ss, 4),
+                "region": where,
+                "nearest_mcp_tool": mcp_tools[int((e_m @ e).argmax())].name,
+                "nearest_simulated_tool": simulated_tools[int((e_s @ e).argmax())].name,
+            }
+        )
+    marks = {
+        label: [i for i, t in enumerate(all_tools[: n_m + n_s]) if re.search(pat, t.name, re.I)]
+        for label, pat in markers.items()
+    }
     unc_m, unc_s = np.flatnonzero(near_s < radius), np.flatnonzero(near_m < radius)
     regions_m = find_regions(e_m[unc_m], [mcp_tools[i] for i in unc_m], "mcp-only", n_regions, seed)
-    regions_s = find_regions(e_s[unc_s], [simulated_tools[i] for i in unc_s], "simulated-only", n_regions, seed)
+    regions_s = find_regions(
+        e_s[unc_s], [simulated_tools[i] for i in unc_s], "simulated-only", n_regions, seed
+    )
     proj = {m: project(emb, m, seed) for m in projections}
     name = getattr(embedder, "model_name", type(embedder).__name__)
-    return MapResult(list(mcp_tools), list(simulated_tools), probe_tools, radius, near_s, near_m, probe_info,
-                     mixing, k, proj, marks, regions_m, regions_s, embedder=str(name))
+    return MapResult(
+        list(mcp_tools),
+        list(simulated_tools),
+        probe_tools,
+        radius,
+        near_s,
+        near_m,
+        probe_info,
+        mixing,
+        k,
+        proj,
+        marks,
+        regions_m,
+        regions_s,
+        embedder=str(name),
+    )
 
 
 def points_frame(res: MapResult):
@@ -249,10 +373,17 @@ def points_frame(res: MapResult):
     kinds = map_kinds(res)
     near = np.r_[res.nearest_sim, res.nearest_mcp]
     marked = {i: label for label, idx in res.markers.items() for i in idx}
-    df = pd.DataFrame({"kind": kinds, "name": [t.name for t in tools],
-                       "description": [t.description for t in tools], "group": [t.group for t in tools],
-                       "nearest_other_cos": near.astype(float), "covered": near >= res.radius,
-                       "marker": [marked.get(i, "") for i in range(n)]})
+    df = pd.DataFrame(
+        {
+            "kind": kinds,
+            "name": [t.name for t in tools],
+            "description": [t.description for t in tools],
+            "group": [t.group for t in tools],
+            "nearest_other_cos": near.astype(float),
+            "covered": near >= res.radius,
+            "marker": [marked.get(i, "") for i in range(n)],
+        }
+    )
     for pname, xy in res.projections.items():
         df[f"{pname}_x"], df[f"{pname}_y"] = xy[:n, 0].astype(float), xy[:n, 1].astype(float)
     return df
@@ -269,11 +400,22 @@ def write_outputs(res: MapResult, out_dir: str | Path, stem: str = "mcp_map") ->
     return {"png": str(png), "html": str(page), "summary": str(summ)}
 
 
-def map_repository(mcp_sources: Sequence[str | Path], specs: Iterable[Any], embedder, out_dir: str | Path, *,
-                   limit_mcp: int | None = None, limit_simulated: int | None = None, seed: int = 0,
-                   radius: float = 0.5, projections: Sequence[str] = ("tsne", "umap"), k: int = 10,
-                   n_regions: int = 5, progress: bool = False,
-                   log: Any = None) -> tuple[MapResult, list[dict[str, Any]], dict[str, str]]:
+def map_repository(
+    mcp_sources: Sequence[str | Path],
+    specs: Iterable[Any],
+    embedder,
+    out_dir: str | Path,
+    *,
+    limit_mcp: int | None = None,
+    limit_simulated: int | None = None,
+    seed: int = 0,
+    radius: float = 0.5,
+    projections: Sequence[str] = ("tsne", "umap"),
+    k: int = 10,
+    n_regions: int = 5,
+    progress: bool = False,
+    log: Any = None,
+) -> tuple[MapResult, list[dict[str, Any]], dict[str, str]]:
     """The one MCP-map run (``gtm map`` and the ``mcp_map`` asset): load the MCP tool lists, sample
     at most ``limit_mcp`` / ``limit_simulated`` tools (seeded), build the map of ``specs`` against
     them and write its PNG/HTML into ``out_dir``. Returns (result, rejected list entries, paths).
@@ -289,6 +431,15 @@ def map_repository(mcp_sources: Sequence[str | Path], specs: Iterable[Any], embe
         sim = rng.sample(sim, limit_simulated)
     if log is not None:
         log(f"mapping {len(mcp_tools)} MCP tools against {len(sim)} simulated tools ...")
-    res = build_map(mcp_tools, sim, embedder, radius=radius, projections=tuple(projections), k=k,
-                    n_regions=n_regions, seed=seed, progress=progress)
+    res = build_map(
+        mcp_tools,
+        sim,
+        embedder,
+        radius=radius,
+        projections=tuple(projections),
+        k=k,
+        n_regions=n_regions,
+        seed=seed,
+        progress=progress,
+    )
     return res, rejects, write_outputs(res, out_dir)

@@ -44,9 +44,15 @@ def ensure_experiment(name: str = DEFAULT_EXPERIMENT, settings: Settings | None 
     return c.create_experiment(name, artifact_location=loc.as_uri())
 
 
-def start_run(params: dict[str, Any], tags: dict[str, str], *, experiment: str = DEFAULT_EXPERIMENT,
-              run_name: str | None = None, resume_run_id: str | None = None,
-              settings: Settings | None = None) -> str:
+def start_run(
+    params: dict[str, Any],
+    tags: dict[str, str],
+    *,
+    experiment: str = DEFAULT_EXPERIMENT,
+    run_name: str | None = None,
+    resume_run_id: str | None = None,
+    settings: Settings | None = None,
+) -> str:
     """Create (or reopen, after an interruption) a run with its params and tags; returns its id."""
     s = settings or get_settings()
     c = client(s)
@@ -65,8 +71,13 @@ def start_run(params: dict[str, Any], tags: dict[str, str], *, experiment: str =
     return run.info.run_id
 
 
-def finish_run(run_id: str, metrics: dict[str, float], artifacts: list[Path] = (),
-               status: str = "FINISHED", settings: Settings | None = None) -> None:
+def finish_run(
+    run_id: str,
+    metrics: dict[str, float],
+    artifacts: list[Path] = (),
+    status: str = "FINISHED",
+    settings: Settings | None = None,
+) -> None:
     import time
 
     from mlflow.entities import Metric
@@ -81,21 +92,35 @@ def finish_run(run_id: str, metrics: dict[str, float], artifacts: list[Path] = (
     c.set_terminated(run_id, status)
 
 
-def log_run(experiment: str, run_name: str, *, metrics: dict[str, float], params: dict[str, Any],
-            artifacts: list[str | Path] = (), summary: dict[str, Any] | None = None,
-            settings: Settings | None = None) -> str:
+def log_run(
+    experiment: str,
+    run_name: str,
+    *,
+    metrics: dict[str, float],
+    params: dict[str, Any],
+    artifacts: list[str | Path] = (),
+    summary: dict[str, Any] | None = None,
+    settings: Settings | None = None,
+) -> str:
     """One finished run of a non-training step (maps, reports) in the data folder's tracking store:
     params, metrics, artifact files and an optional ``summary.json``; returns its id."""
     s = settings or get_settings()
     run_id = start_run(params, {}, experiment=experiment, run_name=run_name, settings=s)
     if summary is not None:
         client(s).log_dict(run_id, summary, "summary.json")
-    finish_run(run_id, {k: v for k, v in metrics.items() if v is not None}, list(artifacts), settings=s)
+    finish_run(
+        run_id, {k: v for k, v in metrics.items() if v is not None}, list(artifacts), settings=s
+    )
     return run_id
 
 
-def log_to_run(run_id: str, metrics: dict[str, float | None], files: list[str | Path] = (),
-               artifact_path: str | None = None, settings: Settings | None = None) -> None:
+def log_to_run(
+    run_id: str,
+    metrics: dict[str, float | None],
+    files: list[str | Path] = (),
+    artifact_path: str | None = None,
+    settings: Settings | None = None,
+) -> None:
     """Add metrics (``None`` values skipped) and artifact files to an existing run (e.g. the
     evaluation figures of the training run that made the model)."""
     import time
@@ -104,7 +129,9 @@ def log_to_run(run_id: str, metrics: dict[str, float | None], files: list[str | 
 
     c = client(settings)
     now = int(time.time() * 1000)
-    c.log_batch(run_id, metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items() if v is not None])
+    c.log_batch(
+        run_id, metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items() if v is not None]
+    )
     for f in files:
         c.log_artifact(run_id, str(f), artifact_path=artifact_path)
 
@@ -131,20 +158,31 @@ def log_model(run_id: str, model_dir: Path, settings: Settings | None = None) ->
     model_dir = Path(model_dir)
     if is_adapter(model_dir):
         c.log_artifacts(run_id, str(model_dir), artifact_path="adapter/model")
-        return {"model_uri": f"runs:/{run_id}/adapter", "kind": "lora-adapter",
-                "base_model": base_of(model_dir) or ""}
+        return {
+            "model_uri": f"runs:/{run_id}/adapter",
+            "kind": "lora-adapter",
+            "base_model": base_of(model_dir) or "",
+        }
     with mlflow.start_run(run_id=run_id):
         info = mlflow.transformers.log_model(
-            transformers_model=str(model_dir), name="model", task="text-generation",
+            transformers_model=str(model_dir),
+            name="model",
+            task="text-generation",
             pip_requirements=PIP_REQUIREMENTS,
         )
     c.update_run(run_id, status="RUNNING")  # start_run(run_id) ended it; the caller finishes it
     return {"model_uri": info.model_uri, "kind": "transformers", "base_model": ""}
 
 
-def register(model_uri: str, run_id: str | None, *, name: str = DEFAULT_MODEL_NAME,
-             alias: str | None = "candidate", tags: dict[str, str] | None = None,
-             settings: Settings | None = None) -> dict[str, Any]:
+def register(
+    model_uri: str,
+    run_id: str | None,
+    *,
+    name: str = DEFAULT_MODEL_NAME,
+    alias: str | None = "candidate",
+    tags: dict[str, str] | None = None,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
     """Register ``model_uri`` (from ``log_model``) as a new version of ``name`` and point ``alias``
     (default ``@candidate``) at it. Returns {name, version, uri, alias, run_id, source}."""
     c = client(settings)
@@ -158,23 +196,39 @@ def register(model_uri: str, run_id: str | None, *, name: str = DEFAULT_MODEL_NA
         if (mv.tags or {}).get("model_uri") == model_uri:
             if alias:
                 c.set_registered_model_alias(name, alias, mv.version)
-            return {"name": name, "version": str(mv.version), "uri": f"models:/{name}/{mv.version}",
-                    "alias": alias, "run_id": mv.run_id, "source": mv.source, "existing": True}
+            return {
+                "name": name,
+                "version": str(mv.version),
+                "uri": f"models:/{name}/{mv.version}",
+                "alias": alias,
+                "run_id": mv.run_id,
+                "source": mv.source,
+                "existing": True,
+            }
     if model_uri.startswith("models:/"):
         import mlflow
 
         mv = mlflow.register_model(model_uri, name, tags=vtags)
     else:
-        rid, _, sub = model_uri[len("runs:/"):].partition("/")
+        rid, _, sub = model_uri[len("runs:/") :].partition("/")
         source = f"{c.get_run(rid).info.artifact_uri}/{sub}"
         mv = c.create_model_version(name, source=source, run_id=run_id, tags=vtags)
     if alias:
         c.set_registered_model_alias(name, alias, mv.version)
-    return {"name": name, "version": str(mv.version), "uri": f"models:/{name}/{mv.version}",
-            "alias": alias, "run_id": run_id, "source": mv.source, "existing": False}
+    return {
+        "name": name,
+        "version": str(mv.version),
+        "uri": f"models:/{name}/{mv.version}",
+        "alias": alias,
+        "run_id": run_id,
+        "source": mv.source,
+        "existing": False,
+    }
 
 
-def promote(name: str, version: str | int, alias: str = "champion", settings: Settings | None = None) -> dict:
+def promote(
+    name: str, version: str | int, alias: str = "champion", settings: Settings | None = None
+) -> dict:
     """Point ``alias`` (default ``@champion``) at ``version`` of ``name``."""
     c = client(settings)
     mv = c.get_model_version(name, str(version))  # raises when the version does not exist
@@ -183,9 +237,16 @@ def promote(name: str, version: str | int, alias: str = "champion", settings: Se
 
 
 def _version_row(mv, aliases: dict[str, list[str]]) -> dict[str, Any]:
-    return {"name": mv.name, "version": str(mv.version), "aliases": aliases.get(str(mv.version), []),
-            "run_id": mv.run_id, "source": mv.source, "status": mv.status,
-            "created": mv.creation_timestamp, "tags": dict(mv.tags or {})}
+    return {
+        "name": mv.name,
+        "version": str(mv.version),
+        "aliases": aliases.get(str(mv.version), []),
+        "run_id": mv.run_id,
+        "source": mv.source,
+        "status": mv.status,
+        "created": mv.creation_timestamp,
+        "tags": dict(mv.tags or {}),
+    }
 
 
 def list_models(name: str | None = None, settings: Settings | None = None) -> list[dict[str, Any]]:
@@ -222,7 +283,7 @@ def show(ref: str, settings: Settings | None = None) -> dict[str, Any]:
 
 
 def _parse_models_uri(ref: str, c) -> tuple[str, str]:
-    body = ref[len("models:/"):] if ref.startswith("models:/") else ref
+    body = ref[len("models:/") :] if ref.startswith("models:/") else ref
     if "@" in body:
         name, alias = body.split("@", 1)
         return name, str(c.get_model_version_by_alias(name, alias).version)
@@ -239,8 +300,12 @@ def _parse_models_uri(ref: str, c) -> tuple[str, str]:
 
 def _find_model_folder(root: Path) -> Path:
     """The folder inside a downloaded artifact that holds the HF model (config or adapter)."""
-    for cand in [root / "model", root, *sorted(p.parent for p in root.rglob("config.json")),
-                 *sorted(p.parent for p in root.rglob("adapter_config.json"))]:
+    for cand in [
+        root / "model",
+        root,
+        *sorted(p.parent for p in root.rglob("config.json")),
+        *sorted(p.parent for p in root.rglob("adapter_config.json")),
+    ]:
         if (cand / "config.json").exists() or (cand / "adapter_config.json").exists():
             return cand
     raise FileNotFoundError(f"no model (config.json / adapter_config.json) under {root}")
@@ -259,9 +324,9 @@ def resolve_model(ref: str | Path, settings: Settings | None = None) -> Path:
     if not str(ref).startswith(("models:/", "runs:/")) and p.exists():
         return _find_model_folder(p.resolve())
     c = client(s)
-    body = str(ref)[len("models:/"):] if str(ref).startswith("models:/") else ""
+    body = str(ref)[len("models:/") :] if str(ref).startswith("models:/") else ""
     if str(ref).startswith("runs:/"):
-        uri, key = str(ref), str(ref)[len("runs:/"):].replace("/", "_")
+        uri, key = str(ref), str(ref)[len("runs:/") :].replace("/", "_")
     elif body.startswith("m-") and "/" not in body and "@" not in body:  # a logged model id
         uri, key = c.get_logged_model(body).artifact_location, body
     else:
@@ -278,8 +343,9 @@ def resolve_model(ref: str | Path, settings: Settings | None = None) -> Path:
         tmp = cache.with_suffix(".part")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(tmp),
-                                            tracking_uri=s.mlflow_tracking_uri)
+        mlflow.artifacts.download_artifacts(
+            artifact_uri=uri, dst_path=str(tmp), tracking_uri=s.mlflow_tracking_uri
+        )
         tmp.rename(cache)
     return _find_model_folder(cache)
 

@@ -23,7 +23,9 @@ def _plt():
     return plt
 
 
-def bar_plot(counts: Mapping[str, float], path: Path, *, title: str, xlabel: str = "", top: int = 60) -> Path:
+def bar_plot(
+    counts: Mapping[str, float], path: Path, *, title: str, xlabel: str = "", top: int = 60
+) -> Path:
     """Horizontal bar chart of the ``top`` largest counts, written to ``path``."""
     plt = _plt()
     items = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)[:top]
@@ -39,8 +41,14 @@ def bar_plot(counts: Mapping[str, float], path: Path, *, title: str, xlabel: str
     return path
 
 
-def line_plot(series: Mapping[str, Sequence[tuple[float, float]]], path: Path, *, title: str,
-              xlabel: str = "step", ylabel: str = "") -> Path:
+def line_plot(
+    series: Mapping[str, Sequence[tuple[float, float]]],
+    path: Path,
+    *,
+    title: str,
+    xlabel: str = "step",
+    ylabel: str = "",
+) -> Path:
     """One line per named series of (x, y) points, written to ``path``."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -59,8 +67,9 @@ def line_plot(series: Mapping[str, Sequence[tuple[float, float]]], path: Path, *
     return path
 
 
-def grouped_bar_plot(groups: Mapping[str, Mapping[str, float | None]], path: Path, *, title: str,
-                     ylabel: str = "") -> Path:
+def grouped_bar_plot(
+    groups: Mapping[str, Mapping[str, float | None]], path: Path, *, title: str, ylabel: str = ""
+) -> Path:
     """Bars per category (inner keys) for each group (outer keys, e.g. models); None values skipped."""
     plt = _plt()
     cats = list(dict.fromkeys(c for g in groups.values() for c in g))
@@ -97,23 +106,54 @@ def save_map_png(res: MapResult, path: str | Path, *, dpi: int = 120) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     names = list(res.projections)
-    fig, axes = plt.subplots(1, max(1, len(names)), figsize=(7 * max(1, len(names)), 6.5), squeeze=False)
+    fig, axes = plt.subplots(
+        1, max(1, len(names)), figsize=(7 * max(1, len(names)), 6.5), squeeze=False
+    )
     n = res.n_mcp + res.n_simulated
     for ax, pname in zip(axes[0], names, strict=False):
         xy = res.projections[pname]
-        ax.scatter(xy[res.n_mcp:n, 0], xy[res.n_mcp:n, 1], s=6, alpha=0.5, c=_MAP_COLORS["simulated"],
-                   label=f"simulated APIs ({res.n_simulated})")
-        ax.scatter(xy[:res.n_mcp, 0], xy[:res.n_mcp, 1], s=6, alpha=0.5, c=_MAP_COLORS["mcp"],
-                   label=f"MCP tools ({res.n_mcp})")
+        ax.scatter(
+            xy[res.n_mcp : n, 0],
+            xy[res.n_mcp : n, 1],
+            s=6,
+            alpha=0.5,
+            c=_MAP_COLORS["simulated"],
+            label=f"simulated APIs ({res.n_simulated})",
+        )
+        ax.scatter(
+            xy[: res.n_mcp, 0],
+            xy[: res.n_mcp, 1],
+            s=6,
+            alpha=0.5,
+            c=_MAP_COLORS["mcp"],
+            label=f"MCP tools ({res.n_mcp})",
+        )
         for j, (label, idx) in enumerate(res.markers.items()):
             if idx:
-                ax.scatter(xy[idx, 0], xy[idx, 1], s=30, facecolors="none", linewidths=1.2,
-                           edgecolors=_MARK_COLORS[j % len(_MARK_COLORS)], label=f"name ~ {label} ({len(idx)})")
+                ax.scatter(
+                    xy[idx, 0],
+                    xy[idx, 1],
+                    s=30,
+                    facecolors="none",
+                    linewidths=1.2,
+                    edgecolors=_MARK_COLORS[j % len(_MARK_COLORS)],
+                    label=f"name ~ {label} ({len(idx)})",
+                )
         for j, (label, _t) in enumerate(res.probes):
             x, y = xy[n + j]
-            ax.scatter([x], [y], marker="*", s=260, c=_MARK_COLORS[j % len(_MARK_COLORS)],
-                       edgecolors="black", linewidths=0.8, zorder=5)
-            ax.annotate(label, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=10, weight="bold")
+            ax.scatter(
+                [x],
+                [y],
+                marker="*",
+                s=260,
+                c=_MARK_COLORS[j % len(_MARK_COLORS)],
+                edgecolors="black",
+                linewidths=0.8,
+                zorder=5,
+            )
+            ax.annotate(
+                label, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=10, weight="bold"
+            )
         ax.set_title(f"{pname.upper()} — overlap {res.overlap_share:.1%} (cos ≥ {res.radius})")
         ax.set_xticks([])
         ax.set_yticks([])
@@ -177,34 +217,54 @@ def save_map_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
             else:
                 cov = f" | nearest MCP cos {res.nearest_mcp[i - res.n_mcp]:.2f}"
             tag = f"[{kinds[i]}{'/' + marked[i] if i in marked else ''}] {t.name}: {t.description[:200]}{cov}"
-            stroke = f' class="{kinds[i]} marked" stroke="{mark_color[marked[i]]}" r="5"' if i in marked \
+            stroke = (
+                f' class="{kinds[i]} marked" stroke="{mark_color[marked[i]]}" r="5"'
+                if i in marked
                 else f' class="{kinds[i]}" r="2.5"'
-            parts.append(f'<circle cx="{pts[i, 0]:.1f}" cy="{pts[i, 1]:.1f}"{stroke} '
-                         f'data-t="{html.escape(tag, quote=True)}"/>')
+            )
+            parts.append(
+                f'<circle cx="{pts[i, 0]:.1f}" cy="{pts[i, 1]:.1f}"{stroke} '
+                f'data-t="{html.escape(tag, quote=True)}"/>'
+            )
         for j, (label, t) in enumerate(res.probes):
             x, y = pts[n + j]
             info = res.probe_nearest[j]
-            tag = (f"[probe {label}] {t.name}: {t.description} | {info['region']} (MCP {info['nearest_mcp']:.2f}, "
-                   f"simulated {info['nearest_simulated']:.2f})")
-            star = " ".join(f"{x + r * np.cos(a):.1f},{y + r * np.sin(a):.1f}" for k in range(10)
-                            for a, r in [(np.pi / 2 + k * np.pi / 5, 11 if k % 2 == 0 else 4.5)])
-            parts.append(f'<path d="M{star.replace(" ", " L")} Z" fill="{_MARK_COLORS[j % len(_MARK_COLORS)]}" '
-                         f'stroke="#000" data-t="{html.escape(tag, quote=True)}"/>'
-                         f'<text x="{x + 10:.1f}" y="{y - 10:.1f}" font-size="13" font-weight="bold">'
-                         f'{html.escape(label)}</text>')
+            tag = (
+                f"[probe {label}] {t.name}: {t.description} | {info['region']} (MCP {info['nearest_mcp']:.2f}, "
+                f"simulated {info['nearest_simulated']:.2f})"
+            )
+            star = " ".join(
+                f"{x + r * np.cos(a):.1f},{y + r * np.sin(a):.1f}"
+                for k in range(10)
+                for a, r in [(np.pi / 2 + k * np.pi / 5, 11 if k % 2 == 0 else 4.5)]
+            )
+            parts.append(
+                f'<path d="M{star.replace(" ", " L")} Z" fill="{_MARK_COLORS[j % len(_MARK_COLORS)]}" '
+                f'stroke="#000" data-t="{html.escape(tag, quote=True)}"/>'
+                f'<text x="{x + 10:.1f}" y="{y - 10:.1f}" font-size="13" font-weight="bold">'
+                f"{html.escape(label)}</text>"
+            )
         parts.append("</svg>")
         svgs.append("".join(parts))
-        buttons.append(f'<button onclick="show(\'{pname}\')">{pname.upper()}</button>')
+        buttons.append(f"<button onclick=\"show('{pname}')\">{pname.upper()}</button>")
     s = res.summary()
-    stats = html.escape(f"{res.n_mcp} MCP tools, {res.n_simulated} simulated APIs; overlap share "
-                        f"{res.overlap_share:.1%} (nearest simulated cos ≥ {res.radius}); simulated covered "
-                        f"{res.simulated_covered_share:.1%}; kNN mixing {res.knn_mixing:.2f} (k={res.knn_k}); "
-                        f"embedder {res.embedder}. Marked by name: "
-                        + ", ".join(f"{k} ({v})" for k, v in s["markers"].items()))
-    rows = "".join(f"<tr><td>{html.escape(r.side)}</td><td>{r.size}</td><td>{html.escape(', '.join(r.words))}</td>"
-                   f"<td>{html.escape(', '.join(r.examples))}</td></tr>"
-                   for r in res.regions_mcp_only + res.regions_simulated_only)
+    stats = html.escape(
+        f"{res.n_mcp} MCP tools, {res.n_simulated} simulated APIs; overlap share "
+        f"{res.overlap_share:.1%} (nearest simulated cos ≥ {res.radius}); simulated covered "
+        f"{res.simulated_covered_share:.1%}; kNN mixing {res.knn_mixing:.2f} (k={res.knn_k}); "
+        f"embedder {res.embedder}. Marked by name: "
+        + ", ".join(f"{k} ({v})" for k, v in s["markers"].items())
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(r.side)}</td><td>{r.size}</td><td>{html.escape(', '.join(r.words))}</td>"
+        f"<td>{html.escape(', '.join(r.examples))}</td></tr>"
+        for r in res.regions_mcp_only + res.regions_simulated_only
+    )
     regions = f"<table><tr><th>side</th><th>size</th><th>top words</th><th>examples</th></tr>{rows}</table>"
-    path.write_text(_MAP_HTML.format(stats=stats, buttons=" ".join(buttons), svgs="\n".join(svgs), regions=regions),
-                    encoding="utf-8")
+    path.write_text(
+        _MAP_HTML.format(
+            stats=stats, buttons=" ".join(buttons), svgs="\n".join(svgs), regions=regions
+        ),
+        encoding="utf-8",
+    )
     return path

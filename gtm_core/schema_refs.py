@@ -27,8 +27,15 @@ MAX_VALUE_DEPTH = 48  # nesting levels of a value checked against a recursive sc
 DEPTH_DETAIL = f"nested deeper than {MAX_VALUE_DEPTH} levels"
 
 # keywords whose subschemas apply to a nested part of the value (recursion through them descends)
-_DESCEND_ONE = ("items", "additionalProperties", "contains", "unevaluatedItems", "unevaluatedProperties",
-                "propertyNames", "additionalItems")
+_DESCEND_ONE = (
+    "items",
+    "additionalProperties",
+    "contains",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "propertyNames",
+    "additionalItems",
+)
 _DESCEND_MAP = ("properties", "patternProperties")
 _DESCEND_LIST = ("prefixItems",)
 # keywords whose subschemas apply to the value itself
@@ -95,7 +102,9 @@ def _children(s: dict) -> list[tuple[str, str, Any]]:
             kind = "descend" if k in _DESCEND_LIST else "inplace"
             out += [(f"/{k}/{i}", kind, x) for i, x in enumerate(s[k])]
     if isinstance(s.get("items"), list):  # draft-4 tuple form
-        out = [c for c in out if c[0] != "/items"] + [(f"/items/{i}", "descend", x) for i, x in enumerate(s["items"])]
+        out = [c for c in out if c[0] != "/items"] + [
+            (f"/items/{i}", "descend", x) for i, x in enumerate(s["items"])
+        ]
     for k in _INPLACE_ONE:
         if k in s:
             out.append((f"/{k}", "not" if k == "not" else "inplace", s[k]))
@@ -193,9 +202,13 @@ class _Graph:
 
             def ok(d: str) -> bool:
                 return prod[d] if d in prod else memo[d]
+
             groups = [[d for d, k in deps if k == g] for g in ("anyOf", "oneOf")]
-            memo[p] = s is not False and all(ok(d) for d, k in deps if k == "all") and all(
-                not g or any(ok(d) for d in g) for g in groups)
+            memo[p] = (
+                s is not False
+                and all(ok(d) for d, k in deps if k == "all")
+                and all(not g or any(ok(d) for d in g) for g in groups)
+            )
         return memo[ptr]
 
     def _needs(self, p: str, s: Any) -> list[tuple[str, str]]:
@@ -208,7 +221,11 @@ class _Graph:
             tp = self.by_id.get(id(t)) if isinstance(t, dict) else None
             if tp is not None:
                 out.append((tp, "all"))
-        out += [(f"{p}/allOf/{i}", "all") for i in range(len(s["allOf"]))] if isinstance(s.get("allOf"), list) else []
+        out += (
+            [(f"{p}/allOf/{i}", "all") for i in range(len(s["allOf"]))]
+            if isinstance(s.get("allOf"), list)
+            else []
+        )
         for g in ("anyOf", "oneOf"):
             if isinstance(s.get(g), list):
                 out += [(f"{p}/{g}/{i}", g) for i in range(len(s[g]))]
@@ -294,7 +311,9 @@ def rebase(schema: dict, name: str) -> tuple[dict, dict]:
             if isinstance(n, dict):
                 if "$ref" in n:
                     n["$ref"] = fix(n["$ref"])
-                stack.extend(v for k, v in n.items() if k not in ("enum", "const", "default", "examples"))
+                stack.extend(
+                    v for k, v in n.items() if k not in ("enum", "const", "default", "examples")
+                )
             elif isinstance(n, list):
                 stack.extend(n)
         return out

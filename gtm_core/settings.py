@@ -65,7 +65,9 @@ class Settings(BaseSettings):
         ]
     )
     import_limit_per_source: int | None = 150
-    tool_sources_dir: Path | None = None  # extra folder: every *tools*.json(l) in it is imported too
+    tool_sources_dir: Path | None = (
+        None  # extra folder: every *tools*.json(l) in it is imported too
+    )
     # the preset ``gtm_model`` trains unless its config names one (``training.presets``): the
     # pretrained SmolLM2 with LoRA; tiny-cpu (a small model from scratch) runs the graph in minutes
     train_preset: str = "smollm2-135m"
@@ -86,7 +88,9 @@ class Settings(BaseSettings):
     # (``llm.precision``); on CUDA models always run in bfloat16
     cpu_precision: Literal["auto", "float32", "bfloat16"] = "auto"
     # Dagster: how runs execute and what runs on its own (read once, when the definitions load)
-    executor: Literal["in_process", "multiprocess"] = "in_process"  # multiprocess: one process per step
+    executor: Literal["in_process", "multiprocess"] = (
+        "in_process"  # multiprocess: one process per step
+    )
     carg_cron: str = "0 3 * * 1"  # the weekly CARG regeneration schedule (stopped until turned on)
     schedule_tz: str = "UTC"
     automation: bool = True  # the gtm_automation sensor starts running (rebuilds stale assets)
@@ -94,7 +98,11 @@ class Settings(BaseSettings):
     @property
     def unseen_source_name(self) -> str | None:
         """``unseen_source``, None for "none" or empty."""
-        return None if self.unseen_source.strip().lower() in ("", "none") else self.unseen_source.strip()
+        return (
+            None
+            if self.unseen_source.strip().lower() in ("", "none")
+            else self.unseen_source.strip()
+        )
 
     @classmethod
     def for_profile(cls, profile: Profile | None = None, **overrides) -> Settings:

@@ -26,10 +26,15 @@ def _rng_order(keys: list[str], seed: int, salt: str) -> list[int]:
     """A seeded permutation that depends only on the keys (not on row order)."""
     import hashlib
 
-    return sorted(range(len(keys)), key=lambda i: hashlib.sha256(f"{seed}|{salt}|{keys[i]}".encode()).hexdigest())
+    return sorted(
+        range(len(keys)),
+        key=lambda i: hashlib.sha256(f"{seed}|{salt}|{keys[i]}".encode()).hexdigest(),
+    )
 
 
-def split_tools(tools: pd.DataFrame, emb: np.ndarray, cfg: SplitConfig | None = None) -> pd.DataFrame:
+def split_tools(
+    tools: pd.DataFrame, emb: np.ndarray, cfg: SplitConfig | None = None
+) -> pd.DataFrame:
     """``tools`` has columns uid, field (rows aligned with unit-norm description embeddings ``emb``).
     Returns uid, field, split (train/val/test/unseen/excluded), max_sim_unseen."""
     cfg = cfg or SplitConfig()
@@ -55,15 +60,21 @@ def split_tools(tools: pd.DataFrame, emb: np.ndarray, cfg: SplitConfig | None = 
     if targets:
         T = emb[targets]
         for s in range(0, len(tools), 4096):
-            max_sim[s:s + 4096] = (emb[s:s + 4096] @ T.T).max(axis=1)
+            max_sim[s : s + 4096] = (emb[s : s + 4096] @ T.T).max(axis=1)
         max_sim[targets] = 1.0
         split[(split == "train") & (max_sim > cfg.unseen_threshold)] = EXCLUDED
-    return pd.DataFrame({"uid": tools["uid"], "field": tools["field"], "split": split, "max_sim_unseen": max_sim})
+    return pd.DataFrame(
+        {"uid": tools["uid"], "field": tools["field"], "split": split, "max_sim_unseen": max_sim}
+    )
 
 
 def assign_samples(samples: pd.DataFrame, tool_splits: pd.DataFrame) -> pd.DataFrame:
     """Each sample gets the split of its (target) tool; samples of excluded tools are dropped."""
-    m = samples.merge(tool_splits[["uid", "split"]].rename(columns={"uid": "tool_uid"}), on="tool_uid", how="inner")
+    m = samples.merge(
+        tool_splits[["uid", "split"]].rename(columns={"uid": "tool_uid"}),
+        on="tool_uid",
+        how="inner",
+    )
     return m[m["split"] != EXCLUDED].reset_index(drop=True)
 
 

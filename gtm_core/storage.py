@@ -55,7 +55,12 @@ class Store:
         if not self.path.exists():
             return []
         with self.connect(read_only=True) as con:
-            return [r[0] for r in con.execute("select table_name from information_schema.tables where table_schema='main' order by 1").fetchall()]
+            return [
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema='main' order by 1"
+                ).fetchall()
+            ]
 
     def exists(self, table: str) -> bool:
         return table in self.tables()
@@ -66,7 +71,9 @@ class Store:
             con.execute("begin transaction")
             try:
                 con.register("_incoming", df)
-                con.execute(f"create or replace table {quote_ident(table)} as select * from _incoming")
+                con.execute(
+                    f"create or replace table {quote_ident(table)} as select * from _incoming"
+                )
                 con.unregister("_incoming")
                 con.execute("commit")
             except Exception:
@@ -102,7 +109,11 @@ class Store:
         if not self.exists(table):
             return 0
         with self.connect() as con:
-            return int(con.execute(f"delete from {quote_ident(table)} where {where}", list(params)).fetchone()[0])
+            return int(
+                con.execute(
+                    f"delete from {quote_ident(table)} where {where}", list(params)
+                ).fetchone()[0]
+            )
 
     def read(self, table: str, where: str | None = None, params: Sequence = ()) -> pd.DataFrame:
         """The table (optionally filtered) as a DataFrame; empty frame when it does not exist."""

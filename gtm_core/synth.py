@@ -19,20 +19,66 @@ from gtm_core.text_answer import text_answer
 
 _MAX_DEPTH = 6  # nesting levels drawn in full; below them only what the schema requires
 _WORDS = {
-    "city": ["Paris", "Tokyo", "New York", "Berlin", "Sydney", "Toronto", "Madrid", "Seoul", "Cairo", "Lima"],
-    "country": ["France", "Japan", "United States", "Germany", "Australia", "Canada", "Spain", "Brazil"],
+    "city": [
+        "Paris",
+        "Tokyo",
+        "New York",
+        "Berlin",
+        "Sydney",
+        "Toronto",
+        "Madrid",
+        "Seoul",
+        "Cairo",
+        "Lima",
+    ],
+    "country": [
+        "France",
+        "Japan",
+        "United States",
+        "Germany",
+        "Australia",
+        "Canada",
+        "Spain",
+        "Brazil",
+    ],
     "country_code": ["FR", "JP", "US", "DE", "AU", "CA", "ES", "BR"],
     "currency": ["USD", "EUR", "JPY", "GBP", "CAD", "AUD", "CHF"],
     "language": ["en", "fr", "de", "es", "ja", "zh"],
     "first": ["Alice", "Bob", "Carla", "David", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jonas"],
-    "last": ["Smith", "Martin", "Garcia", "Tanaka", "Müller", "Rossi", "Kim", "Okafor", "Silva", "Novak"],
-    "company": ["Acme Corp", "Globex", "Initech", "Umbrella Health", "Stark Logistics", "Wayne Finance"],
+    "last": [
+        "Smith",
+        "Martin",
+        "Garcia",
+        "Tanaka",
+        "Müller",
+        "Rossi",
+        "Kim",
+        "Okafor",
+        "Silva",
+        "Novak",
+    ],
+    "company": [
+        "Acme Corp",
+        "Globex",
+        "Initech",
+        "Umbrella Health",
+        "Stark Logistics",
+        "Wayne Finance",
+    ],
     "street": ["12 Rue de Rivoli", "221B Baker Street", "1600 Amphitheatre Pkwy", "5 Chome Ginza"],
     "status": ["active", "pending", "completed", "cancelled"],
     "color": ["red", "blue", "green", "black", "white"],
     "category": ["electronics", "books", "clothing", "groceries", "sports", "toys"],
-    "topic": ["machine learning", "climate change", "renewable energy", "space exploration", "nutrition",
-              "urban planning", "quantum computing", "ancient history"],
+    "topic": [
+        "machine learning",
+        "climate change",
+        "renewable energy",
+        "space exploration",
+        "nutrition",
+        "urban planning",
+        "quantum computing",
+        "ancient history",
+    ],
     "genre": ["jazz", "rock", "classical", "hip hop", "electronic"],
     "unit": ["metric", "imperial"],
     "symbol": ["AAPL", "MSFT", "GOOGL", "TSLA", "AMZN", "NVDA"],
@@ -44,28 +90,51 @@ _WORDS = {
 _NAME_RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(p, re.I), kind)
     for p, kind in [
-        (r"e-?mail", "email"), (r"(^|_)(url|link|uri|website|endpoint)($|_)", "url"),
-        (r"phone|mobile|(^|_)tel($|_)", "phone"), (r"(^|_)(zip|postal)", "zip"),
-        (r"country_?code|iso", "country_code"), (r"country", "country"), (r"city|town|destination|origin|location|place", "city"),
-        (r"address|street", "street"), (r"currency", "currency"), (r"(^|_)(lang|language|locale)", "language"),
-        (r"time(stamp)?$|datetime|_at$", "datetime"), (r"(^|_)(start|from|begin|check_?in|departure)(_date|_time|_day)?$", "start_date"),
-        (r"(^|_)(end|to|until|check_?out|return)(_date|_time|_day)?$", "end_date"), (r"year", "year"), (r"month", "month"),
-        (r"(^|_)(id|uuid|guid)$|_id$|Id$", "id"), (r"token|secret|password|(^|_)(api_?|access_?|private_?)?key$", "token"),
-        (r"first_?name", "first"), (r"last_?name|surname", "last"), (r"(user_?name|login|handle)", "username"),
+        (r"e-?mail", "email"),
+        (r"(^|_)(url|link|uri|website|endpoint)($|_)", "url"),
+        (r"phone|mobile|(^|_)tel($|_)", "phone"),
+        (r"(^|_)(zip|postal)", "zip"),
+        (r"country_?code|iso", "country_code"),
+        (r"country", "country"),
+        (r"city|town|destination|origin|location|place", "city"),
+        (r"address|street", "street"),
+        (r"currency", "currency"),
+        (r"(^|_)(lang|language|locale)", "language"),
+        (r"time(stamp)?$|datetime|_at$", "datetime"),
+        (r"(^|_)(start|from|begin|check_?in|departure)(_date|_time|_day)?$", "start_date"),
+        (r"(^|_)(end|to|until|check_?out|return)(_date|_time|_day)?$", "end_date"),
+        (r"year", "year"),
+        (r"month", "month"),
+        (r"(^|_)(id|uuid|guid)$|_id$|Id$", "id"),
+        (r"token|secret|password|(^|_)(api_?|access_?|private_?)?key$", "token"),
+        (r"first_?name", "first"),
+        (r"last_?name|surname", "last"),
+        (r"(user_?name|login|handle)", "username"),
         (r"(^|_)(name|author|owner|patient|customer|recipient|sender|user)($|_)", "person"),
         (r"company|organi[sz]ation|employer|vendor|brand", "company"),
         (r"(^|_)(date|day|birthday|dob|deadline)($|_)|_date$|^date", "date"),
-        (r"symbol|ticker", "symbol"), (r"crypto|coin", "crypto"), (r"status|state", "status"),
-        (r"colou?r", "color"), (r"category|type|kind", "category"), (r"genre", "genre"),
-        (r"unit", "unit"), (r"time_?zone|tz", "tz"),
-        (r"lat(itude)?$", "lat"), (r"(lon|lng|longitude)$", "lon"),
+        (r"symbol|ticker", "symbol"),
+        (r"crypto|coin", "crypto"),
+        (r"status|state", "status"),
+        (r"colou?r", "color"),
+        (r"category|type|kind", "category"),
+        (r"genre", "genre"),
+        (r"unit", "unit"),
+        (r"time_?zone|tz", "tz"),
+        (r"lat(itude)?$", "lat"),
+        (r"(lon|lng|longitude)$", "lon"),
         (r"(query|keyword|search|term|q$|topic|subject|prompt)", "topic"),
         (r"(limit|count|num|size|top_?k|max|per_?page|quantity|amount_of)", "count"),
-        (r"(page|offset)", "page"), (r"(price|amount|cost|salary|balance|budget|total)", "money"),
-        (r"(rate|ratio|percent|score|probability)", "ratio"), (r"(age)$", "age"),
-        (r"(temperature|temp)", "temperature"), (r"(weight|height|length|distance|radius)", "measure"),
-        (r"(title|headline)", "title"), (r"(description|message|text|content|body|comment|note|summary|review)", "text"),
-        (r"(file|path|filename)", "file"), (r"(domain|host)", "domain"),
+        (r"(page|offset)", "page"),
+        (r"(price|amount|cost|salary|balance|budget|total)", "money"),
+        (r"(rate|ratio|percent|score|probability)", "ratio"),
+        (r"(age)$", "age"),
+        (r"(temperature|temp)", "temperature"),
+        (r"(weight|height|length|distance|radius)", "measure"),
+        (r"(title|headline)", "title"),
+        (r"(description|message|text|content|body|comment|note|summary|review)", "text"),
+        (r"(file|path|filename)", "file"),
+        (r"(domain|host)", "domain"),
     ]
 ]
 
@@ -97,8 +166,12 @@ def classify(name: str, description: str = "") -> str | None:
     return None
 
 
-_LOW = re.compile(r"^(min|minimum|lower|low|from|start|begin|earliest)_?(.*)$|^(.*?)_?(min|minimum|from|start|lower|low)$")
-_HIGH = re.compile(r"^(max|maximum|upper|high|to|end|until|latest)_?(.*)$|^(.*?)_?(max|maximum|to|end|until|upper|high)$")
+_LOW = re.compile(
+    r"^(min|minimum|lower|low|from|start|begin|earliest)_?(.*)$|^(.*?)_?(min|minimum|from|start|lower|low)$"
+)
+_HIGH = re.compile(
+    r"^(max|maximum|upper|high|to|end|until|latest)_?(.*)$|^(.*?)_?(max|maximum|to|end|until|upper|high)$"
+)
 
 
 def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -121,7 +194,13 @@ def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-_FORMAT_KINDS = {"date": "date", "date-time": "datetime", "email": "email", "uri": "url", "url": "url"}
+_FORMAT_KINDS = {
+    "date": "date",
+    "date-time": "datetime",
+    "email": "email",
+    "uri": "url",
+    "url": "url",
+}
 
 
 class ValueSynth:
@@ -159,19 +238,38 @@ class ValueSynth:
         r = self.rng
         fmt = schema.get("format")
         if fmt in _FORMAT_KINDS:  # an explicit format wins over the name's kind
-            kind = _FORMAT_KINDS[fmt] if fmt in ("email", "uri", "url") or kind not in ("start_date", "end_date") else kind
+            kind = (
+                _FORMAT_KINDS[fmt]
+                if fmt in ("email", "uri", "url") or kind not in ("start_date", "end_date")
+                else kind
+            )
         if kind == "start_date":
             d = self._date(r.randint(1, 20))
-            return d.isoformat() if fmt != "date-time" else f"{d.isoformat()}T{r.randint(8, 12):02d}:00:00Z"
+            return (
+                d.isoformat()
+                if fmt != "date-time"
+                else f"{d.isoformat()}T{r.randint(8, 12):02d}:00:00Z"
+            )
         if kind == "end_date":
             d = self._date(r.randint(25, 45))
-            return d.isoformat() if fmt != "date-time" else f"{d.isoformat()}T{r.randint(13, 18):02d}:00:00Z"
+            return (
+                d.isoformat()
+                if fmt != "date-time"
+                else f"{d.isoformat()}T{r.randint(13, 18):02d}:00:00Z"
+            )
         if kind == "date":
             return self._date(r.randint(1, 60)).isoformat()
         if kind == "datetime":
-            return datetime.combine(self._date(r.randint(1, 60)), datetime.min.time()).replace(hour=r.randint(8, 18)).isoformat() + "Z"
+            return (
+                datetime.combine(self._date(r.randint(1, 60)), datetime.min.time())
+                .replace(hour=r.randint(8, 18))
+                .isoformat()
+                + "Z"
+            )
         if kind == "email":
-            return f"{r.choice(_WORDS['first']).lower()}.{r.choice(_WORDS['last']).lower()}@{r.choice(_WORDS['domain'])}".replace("ü", "u")
+            return f"{r.choice(_WORDS['first']).lower()}.{r.choice(_WORDS['last']).lower()}@{r.choice(_WORDS['domain'])}".replace(
+                "ü", "u"
+            )
         if kind == "url":
             return f"https://www.{r.choice(_WORDS['domain'])}/{r.choice(['docs', 'items', 'api', 'news'])}/{r.randint(100, 999)}"
         if fmt == "uuid":
@@ -210,9 +308,18 @@ class ValueSynth:
         r = self.rng
         lo = schema.get("minimum", schema.get("exclusiveMinimum"))
         hi = schema.get("maximum", schema.get("exclusiveMaximum"))
-        ranges = {"count": (1, 20), "page": (1, 5), "money": (5, 5000), "ratio": (0, 1), "age": (18, 80),
-                  "temperature": (-5, 35), "measure": (1, 500), "lat": (-60, 60), "lon": (-150, 150),
-                  "year": (2015, 2025)}
+        ranges = {
+            "count": (1, 20),
+            "page": (1, 5),
+            "money": (5, 5000),
+            "ratio": (0, 1),
+            "age": (18, 80),
+            "temperature": (-5, 35),
+            "measure": (1, 500),
+            "lat": (-60, 60),
+            "lon": (-150, 150),
+            "year": (2015, 2025),
+        }
         a, b = ranges.get(kind or "", (1, 100))
         lo = a if not isinstance(lo, int | float) or isinstance(lo, bool) else lo
         hi = b if not isinstance(hi, int | float) or isinstance(hi, bool) else hi
@@ -230,7 +337,9 @@ class ValueSynth:
         return round(r.uniform(lo, hi), 2)
 
     # ---- schemas ------------------------------------------------------------------------------
-    def value(self, schema: Any, name: str = "value", depth: int = 0, context: dict | None = None) -> Any:
+    def value(
+        self, schema: Any, name: str = "value", depth: int = 0, context: dict | None = None
+    ) -> Any:
         """A value valid for ``schema``; ``context`` supplies known values by name (consistency)."""
         r = self.rng
         if self._root is None and depth == 0:
@@ -249,9 +358,13 @@ class ValueSynth:
             return schema["default"]
         for key in ("anyOf", "oneOf"):
             if isinstance(schema.get(key), list) and schema[key]:
-                options = [s for s in schema[key] if not (isinstance(s, dict) and s.get("type") == "null")] or schema[key]
+                options = [
+                    s for s in schema[key] if not (isinstance(s, dict) and s.get("type") == "null")
+                ] or schema[key]
                 if depth >= _MAX_DEPTH:  # deep down: prefer a branch that does not recurse
-                    options = [s for s in schema[key] if not (isinstance(s, dict) and "$ref" in s)] or options
+                    options = [
+                        s for s in schema[key] if not (isinstance(s, dict) and "$ref" in s)
+                    ] or options
                 return self.value(options[0], name, depth + 1, context)
         if isinstance(schema.get("allOf"), list) and schema["allOf"]:
             merged: dict = {}
@@ -264,7 +377,10 @@ class ValueSynth:
             t = next((x for x in t if x != "null"), "null")
         if t is None:
             t = "object" if "properties" in schema else ("array" if "items" in schema else "string")
-        kind = classify(name, schema.get("description", "") if isinstance(schema.get("description"), str) else "")
+        kind = classify(
+            name,
+            schema.get("description", "") if isinstance(schema.get("description"), str) else "",
+        )
         if t == "string":
             s = self.string_for(kind, name, schema)
             mn, mx = schema.get("minLength"), schema.get("maxLength")
@@ -285,14 +401,20 @@ class ValueSynth:
             items = schema.get("items", {})
             lo = schema.get("minItems", 1 if depth < _MAX_DEPTH else 0)
             hi = schema.get("maxItems", 3) if depth < _MAX_DEPTH else lo
-            n = r.randint(min(lo, hi), max(lo, hi)) if isinstance(lo, int) and isinstance(hi, int) else 2
+            n = (
+                r.randint(min(lo, hi), max(lo, hi))
+                if isinstance(lo, int) and isinstance(hi, int)
+                else 2
+            )
             singular = name[:-1] if name.endswith("s") else name
             return [self.value(items, singular, depth + 1, None) for _ in range(n)]
         if t == "object":
             return self.object(schema, depth + 1, context)
         return self.string_for(kind, name, schema)
 
-    def object(self, schema: dict, depth: int = 0, context: dict | None = None, fill_optional: float = 0.6) -> dict:
+    def object(
+        self, schema: dict, depth: int = 0, context: dict | None = None, fill_optional: float = 0.6
+    ) -> dict:
         if self._root is None:
             return self._with_root(schema, self.object, schema, depth, context, fill_optional)
         props = schema.get("properties") or {}
@@ -305,13 +427,20 @@ class ValueSynth:
             out["value"] = self.string_for(None, "value", {})
         return out
 
-    def arguments(self, parameters: dict, fill_optional: float = 0.5, context: dict | None = None) -> dict:
+    def arguments(
+        self, parameters: dict, fill_optional: float = 0.5, context: dict | None = None
+    ) -> dict:
         """Arguments for a tool's parameter schema; date ranges are ordered (start before end)."""
         args = self._with_root(parameters, self.object, parameters, 0, context, fill_optional)
         return order_date_ranges(args)
 
-    def response(self, response_schema: dict | None, arguments: dict, history_values: dict | None = None,
-                 tool: str = "") -> Any:
+    def response(
+        self,
+        response_schema: dict | None,
+        arguments: dict,
+        history_values: dict | None = None,
+        tool: str = "",
+    ) -> Any:
         """A response that agrees with the inputs: echoes argument values into same-named fields,
         reuses ids/values from the history, and respects requested counts (limit/top_k). Without a
         response schema, the plain text of ``text_answer`` for the tool named ``tool``."""
@@ -327,8 +456,16 @@ class ValueSynth:
 
 
 def _apply_counts(out: dict, schema: dict, arguments: dict) -> None:
-    n = next((v for k, v in arguments.items() if isinstance(v, int) and not isinstance(v, bool)
-              and re.search(r"limit|count|num|top_?k|max_results|per_page|size", k, re.I)), None)
+    n = next(
+        (
+            v
+            for k, v in arguments.items()
+            if isinstance(v, int)
+            and not isinstance(v, bool)
+            and re.search(r"limit|count|num|top_?k|max_results|per_page|size", k, re.I)
+        ),
+        None,
+    )
     if n is None:
         return
     for k, v in out.items():
@@ -339,7 +476,11 @@ def _apply_counts(out: dict, schema: dict, arguments: dict) -> None:
             mn = ps.get("minItems", 0) if isinstance(ps, dict) else 0
             target = max(target, mn if isinstance(mn, int) else 0)
             out[k] = (v * (target // len(v) + 1))[:target]
-        if k in ("count", "total", "num_results") and isinstance(v, int) and not isinstance(v, bool):
+        if (
+            k in ("count", "total", "num_results")
+            and isinstance(v, int)
+            and not isinstance(v, bool)
+        ):
             out[k] = min(n, 5)
 
 
@@ -358,9 +499,15 @@ def fits_schema(value: Any, schema: dict) -> bool:
     t = schema.get("type")
     if t is None:
         return True
-    checks = {"string": lambda v: isinstance(v, str), "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-              "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool), "boolean": lambda v: isinstance(v, bool),
-              "array": lambda v: isinstance(v, list), "object": lambda v: isinstance(v, dict), "null": lambda v: v is None}
+    checks = {
+        "string": lambda v: isinstance(v, str),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "array": lambda v: isinstance(v, list),
+        "object": lambda v: isinstance(v, dict),
+        "null": lambda v: v is None,
+    }
     ts = t if isinstance(t, list) else [t]
     ok = any(checks.get(x, lambda v: True)(value) for x in ts)
     if ok and isinstance(schema.get("enum"), list):
@@ -369,11 +516,17 @@ def fits_schema(value: Any, schema: dict) -> bool:
         ok = all(fits_schema(v, schema["items"]) for v in value)
     if ok and isinstance(value, int | float) and not isinstance(value, bool):
         lo, hi = schema.get("minimum"), schema.get("maximum")
-        ok = not (isinstance(lo, int | float) and value < lo) and not (isinstance(hi, int | float) and value > hi)
+        ok = not (isinstance(lo, int | float) and value < lo) and not (
+            isinstance(hi, int | float) and value > hi
+        )
     if ok and isinstance(value, str) and schema.get("format") in _FORMAT_KINDS:
         ok = _FORMAT_RES[_FORMAT_KINDS[schema["format"]]].match(value) is not None
     return ok
 
 
-_FORMAT_RES = {"date": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "datetime": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
-               "email": re.compile(r"^[^@\s]+@[^@\s]+$"), "url": re.compile(r"^[a-z][a-z0-9+.-]*:")}
+_FORMAT_RES = {
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "datetime": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
+    "email": re.compile(r"^[^@\s]+@[^@\s]+$"),
+    "url": re.compile(r"^[a-z][a-z0-9+.-]*:"),
+}

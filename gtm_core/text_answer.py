@@ -16,11 +16,28 @@ ACTION_VERBS = frozenset(
     "insert install invite kill launch like lock login logout mark merge modify move open pause pay post "
     "publish push put register reject remove rename reply reset restart resume revoke run save schedule "
     "send set share start stop submit subscribe switch tag transfer trigger unfollow unlock unsubscribe "
-    "update upload upsert write".split())
-_PAST = {"send": "sent", "set": "set", "put": "put", "run": "ran", "write": "wrote", "reset": "reset",
-         "stop": "stopped", "submit": "submitted", "commit": "committed", "cancel": "cancelled",
-         "login": "logged in", "logout": "logged out", "upsert": "upserted", "pay": "paid",
-         "unfollow": "unfollowed", "tag": "tagged", "kill": "killed", "format": "formatted"}
+    "update upload upsert write".split()
+)
+_PAST = {
+    "send": "sent",
+    "set": "set",
+    "put": "put",
+    "run": "ran",
+    "write": "wrote",
+    "reset": "reset",
+    "stop": "stopped",
+    "submit": "submitted",
+    "commit": "committed",
+    "cancel": "cancelled",
+    "login": "logged in",
+    "logout": "logged out",
+    "upsert": "upserted",
+    "pay": "paid",
+    "unfollow": "unfollowed",
+    "tag": "tagged",
+    "kill": "killed",
+    "format": "formatted",
+}
 DETAIL_FIELDS = 6  # fields a status line names
 RECORD_LINES = 12  # lines a read result shows
 VALUE_CHARS = 120
@@ -62,6 +79,7 @@ def _scalars(obj: Any, limit: int) -> list[tuple[str, Any]]:
             for v in o.values():
                 if depth < 2 and isinstance(v, dict):
                     visit(v, depth + 1)
+
     visit(obj, 0)
     return out
 
@@ -94,12 +112,25 @@ def text_answer(name: str, arguments: dict[str, Any], result: Any = None) -> str
     if words[0] in ACTION_VERBS:
         subject = " ".join(words[1:]) or "request"
         known = {k for k, _ in args}
-        ids = [(k, v) for k, v in _scalars(result, DETAIL_FIELDS)
-               if re.search(r"(^|\s)(id|status|url|path|name)$", k) and k not in known]
+        ids = [
+            (k, v)
+            for k, v in _scalars(result, DETAIL_FIELDS)
+            if re.search(r"(^|\s)(id|status|url|path|name)$", k) and k not in known
+        ]
         details = ", ".join(f"{k} {_text(v)}" for k, v in (args + ids)[:DETAIL_FIELDS])
-        return f"Successfully {past_tense(words[0])} {subject}" + (f": {details}." if details else ".")
-    subject = " ".join(words[1:] if words[0] in ("get", "fetch", "list", "search", "find", "read", "query")
-                       and len(words) > 1 else words)
-    head = subject[:1].upper() + subject[1:] + (" for " + ", ".join(_text(v) for _, v in args) if args else "")
+        return f"Successfully {past_tense(words[0])} {subject}" + (
+            f": {details}." if details else "."
+        )
+    subject = " ".join(
+        words[1:]
+        if words[0] in ("get", "fetch", "list", "search", "find", "read", "query")
+        and len(words) > 1
+        else words
+    )
+    head = (
+        subject[:1].upper()
+        + subject[1:]
+        + (" for " + ", ".join(_text(v) for _, v in args) if args else "")
+    )
     body = _lines(result)
     return head + (":\n" + "\n".join(body) if body else ".")

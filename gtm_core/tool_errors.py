@@ -18,22 +18,58 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-TYPE_ERROR, MISSING, UNKNOWN, INVALID = "type_error", "missing_required", "unknown_parameter", "invalid_value"
+TYPE_ERROR, MISSING, UNKNOWN, INVALID = (
+    "type_error",
+    "missing_required",
+    "unknown_parameter",
+    "invalid_value",
+)
 STRUCTURAL_ERROR_TYPES = (TYPE_ERROR, MISSING, UNKNOWN, INVALID)
 ERROR_TYPES = STRUCTURAL_ERROR_TYPES  # CARG's four error generators
 # other spellings of a structural error a model (or an API) may use; compared after normalize_type
-_STRUCTURAL_ALIASES = frozenset({
-    "wrong_type", "invalid_type", "type_mismatch", "invalid_parameter_type", "missing_parameter",
-    "missing_argument", "missing_required_parameter", "missing_field", "required_parameter_missing",
-    "unknown_argument", "unexpected_parameter", "unexpected_argument", "excess_parameter",
-    "extra_parameter", "unrecognized_parameter", "invalid_parameter", "invalid_argument",
-    "invalid_enum", "invalid_format", "enum_error", "format_error", "out_of_range", "schema_error",
-    "validation_error", "invalid_arguments",
-})
+_STRUCTURAL_ALIASES = frozenset(
+    {
+        "wrong_type",
+        "invalid_type",
+        "type_mismatch",
+        "invalid_parameter_type",
+        "missing_parameter",
+        "missing_argument",
+        "missing_required_parameter",
+        "missing_field",
+        "required_parameter_missing",
+        "unknown_argument",
+        "unexpected_parameter",
+        "unexpected_argument",
+        "excess_parameter",
+        "extra_parameter",
+        "unrecognized_parameter",
+        "invalid_parameter",
+        "invalid_argument",
+        "invalid_enum",
+        "invalid_format",
+        "enum_error",
+        "format_error",
+        "out_of_range",
+        "schema_error",
+        "validation_error",
+        "invalid_arguments",
+    }
+)
 EXECUTION_ERROR = "execution_error"  # a failure the real tool reported while running the call
 SEMANTIC_ERROR_TYPES = (
-    "not_found", "already_exists", "conflict", "unauthorized", "forbidden", "rate_limited",
-    "quota_exceeded", "failed_precondition", "unavailable", "timeout", "server_error", EXECUTION_ERROR,
+    "not_found",
+    "already_exists",
+    "conflict",
+    "unauthorized",
+    "forbidden",
+    "rate_limited",
+    "quota_exceeded",
+    "failed_precondition",
+    "unavailable",
+    "timeout",
+    "server_error",
+    EXECUTION_ERROR,
 )
 
 
@@ -108,8 +144,20 @@ def json_type(v: Any) -> str:
 # and CARG read a tool's own parameters through ``coerce``, so such calls are not type errors.
 _INT_STR = re.compile(r"^\s*[-+]?\d+\s*$")
 _NUM_STR = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-_BOOL_STR = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
-             "1": True, "0": False, "t": True, "f": False, "y": True, "n": False}  # pydantic's lax set
+_BOOL_STR = {
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "on": True,
+    "off": False,
+    "1": True,
+    "0": False,
+    "t": True,
+    "f": False,
+    "y": True,
+    "n": False,
+}  # pydantic's lax set
 MAX_LITERAL_CHARS = 100_000
 _NO = object()
 
@@ -195,14 +243,29 @@ def declared_types(schema: Any) -> list[str]:
     if not isinstance(schema, dict):
         return []
     t = schema.get("type")
-    return [t] if isinstance(t, str) else ([x for x in t if isinstance(x, str)] if isinstance(t, list) else [])
+    return (
+        [t]
+        if isinstance(t, str)
+        else ([x for x in t if isinstance(x, str)] if isinstance(t, list) else [])
+    )
 
 
 # ---- value checks that need no schema keyword (shared by the gate and CARG's detect_errors) ------
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EMAIL_NAME = re.compile(r"(^|_)e_?mail(_?address|_?addr|_?id)?s?$")
-VALUE_KINDS = ("date", "start_date", "end_date", "email", "count", "page", "age", "measure", "lat", "lon")
+VALUE_KINDS = (
+    "date",
+    "start_date",
+    "end_date",
+    "email",
+    "count",
+    "page",
+    "age",
+    "measure",
+    "lat",
+    "lon",
+)
 
 
 def value_kind(name: str, schema: dict) -> str | None:
@@ -211,7 +274,9 @@ def value_kind(name: str, schema: dict) -> str | None:
 
     desc = schema.get("description") if isinstance(schema.get("description"), str) else ""
     kind = classify(name, desc)
-    if kind == "email" and not (_EMAIL_NAME.search(normalize_type(name)) or schema.get("format") == "email"):
+    if kind == "email" and not (
+        _EMAIL_NAME.search(normalize_type(name)) or schema.get("format") == "email"
+    ):
         return None  # email_subject, email_body...: not an address
     if schema.get("format") in ("date", "email"):
         return schema["format"]

@@ -16,7 +16,9 @@ def code_hash(*modules: str | ModuleType) -> str:
     """Hash of the source text of the given modules (or dotted module names)."""
     h = hashlib.sha256()
     for m in sorted(modules, key=lambda x: x if isinstance(x, str) else x.__name__):
-        if isinstance(m, str):  # read the source without importing (no import cycles, no heavy imports)
+        if isinstance(
+            m, str
+        ):  # read the source without importing (no import cycles, no heavy imports)
             spec = importlib.util.find_spec(m)
             if spec is not None and spec.origin and Path(spec.origin).suffix == ".py":
                 h.update(m.encode())
@@ -32,7 +34,11 @@ def code_hash(*modules: str | ModuleType) -> str:
 
 
 def code_version(
-    *, modules: tuple[str, ...] = (), prompts: tuple[str, ...] = (), files: tuple[Path, ...] = (), extra: str = ""
+    *,
+    modules: tuple[str, ...] = (),
+    prompts: tuple[str, ...] = (),
+    files: tuple[Path, ...] = (),
+    extra: str = "",
 ) -> str:
     """The code_version of an asset: its code modules + prompt templates + data files (+ a tag)."""
     h = hashlib.sha256()

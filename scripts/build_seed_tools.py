@@ -31,9 +31,16 @@ SPEC_RE = re.compile(
     r"(?:\{(?P<enum>[^}]*)\})?(?:\[(?P<lo>-?[\d.]*),(?P<hi>-?[\d.]*)\])?(?P<arr>\[\])?"
     r"(?:=(?P<default>\S+))?: (?P<desc>.+)$"
 )
-BASE = {"str": ("string", None), "int": ("integer", None), "num": ("number", None), "bool": ("boolean", None),
-        "date": ("string", "date"), "datetime": ("string", "date-time"), "email": ("string", "email"),
-        "uri": ("string", "uri")}
+BASE = {
+    "str": ("string", None),
+    "int": ("integer", None),
+    "num": ("number", None),
+    "bool": ("boolean", None),
+    "date": ("string", "date"),
+    "datetime": ("string", "date-time"),
+    "email": ("string", "email"),
+    "uri": ("string", "uri"),
+}
 
 
 def _cast(t: str, v: str) -> Any:
@@ -133,9 +140,15 @@ def build() -> list[dict]:
                 for name, desc, params, resp in entries:
                     p = obj(params, f"{name}.parameters", False)
                     req = p.pop("required", [])
-                    raw = {"name": name, "description": desc, "parameters": {**p, "required": req},
-                           "required": req, "response": obj(resp, f"{name}.response", True),
-                           "field": field, "subfield": subfield}
+                    raw = {
+                        "name": name,
+                        "description": desc,
+                        "parameters": {**p, "required": req},
+                        "required": req,
+                        "response": obj(resp, f"{name}.response", True),
+                        "field": field,
+                        "subfield": subfield,
+                    }
                     parsed = ToolSpec.parse(raw)
                     if parsed.flags:
                         raise ValueError(f"{name}: flags {parsed.flags}")
@@ -152,7 +165,10 @@ def build() -> list[dict]:
     thin = [p for p in pairs if have.get(p, 0) < 2]
     extra = sorted(set(have) - set(pairs))
     if thin or extra:
-        print(f"WARNING: subfields with <2 tools: {thin}; pairs not in taxonomy: {extra}", file=sys.stderr)
+        print(
+            f"WARNING: subfields with <2 tools: {thin}; pairs not in taxonomy: {extra}",
+            file=sys.stderr,
+        )
     return tools
 
 

@@ -11,7 +11,7 @@ import pytest
 from gtm_core.settings import get_settings
 from gtm_core.spec import ToolSpec, parse_specs
 
-SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
+SHARED = get_settings().shared_data() or Path("../shared/data").resolve()
 if not SHARED.is_dir():
     SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 

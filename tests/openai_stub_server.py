@@ -13,7 +13,9 @@ class StubLLMServer:
     (None = answer normally; 500 / 429 = that status; "slow" = sleep past the client timeout;
     "truncated" / "malformed" = a broken body)."""
 
-    def __init__(self, answer: Callable[[dict], str], faults: list | None = None, slow_s: float = 3.0):
+    def __init__(
+        self, answer: Callable[[dict], str], faults: list | None = None, slow_s: float = 3.0
+    ):
         self.answer, self.faults, self.slow_s = answer, list(faults or []), slow_s
         self.requests: list[dict] = []
         self.lock = threading.Lock()
@@ -39,9 +41,20 @@ class StubLLMServer:
                 if fault == "slow":
                     time.sleep(outer.slow_s)
                 text = outer.answer(body)
-                payload = json.dumps({"id": "x", "object": "chat.completion", "model": body.get("model"),
-                                      "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                                   "finish_reason": "stop"}]}).encode()
+                payload = json.dumps(
+                    {
+                        "id": "x",
+                        "object": "chat.completion",
+                        "model": body.get("model"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": text},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                    }
+                ).encode()
                 if fault == "truncated":
                     payload = payload[: len(payload) // 2]
                 elif fault == "malformed":

@@ -85,7 +85,10 @@ def test_no_private_names_across_packages_and_no_dagster_in_core():
             if module.split(".")[0] in ("dagster", "dagster_webserver", "dagster_pipes"):
                 dagster.append(f"{f.relative_to(ROOT)}:{node.lineno}")
             if module.startswith("gtm_core.") and not (module + ".").startswith(own + "."):
-                crossing += [f"{f.relative_to(ROOT)}:{node.lineno} {module}.{n}" for n in names
-                             if n.startswith("_") and not n.startswith("__")]
+                crossing += [
+                    f"{f.relative_to(ROOT)}:{node.lineno} {module}.{n}"
+                    for n in names
+                    if n.startswith("_") and not n.startswith("__")
+                ]
     assert not dagster, f"gtm_core imports Dagster: {dagster}"
     assert not crossing, "private names imported from another package:\n" + "\n".join(crossing)

@@ -20,60 +20,131 @@ from gtm_core.spec import ToolSpec
 
 
 def _spec(name: str, description: str = "", required=()) -> ToolSpec:
-    return ToolSpec.parse({"name": name, "description": description or name, "parameters": {
-        "type": "object", "properties": {"user_id": {"type": "string"}, "limit": {"type": "integer"}},
-        "required": list(required)}})
+    return ToolSpec.parse(
+        {
+            "name": name,
+            "description": description or name,
+            "parameters": {
+                "type": "object",
+                "properties": {"user_id": {"type": "string"}, "limit": {"type": "integer"}},
+                "required": list(required),
+            },
+        }
+    )
 
 
 def test_no_answer_names_outputs_that_say_nothing():
     args = {"path": "/tmp/notes.txt", "n": 3}
-    for out in ("", "  ", "{", "]", '"', "null", "read_file", "READ_FILE", "/tmp/notes.txt", "3", None):
+    for out in (
+        "",
+        "  ",
+        "{",
+        "]",
+        '"',
+        "null",
+        "read_file",
+        "READ_FILE",
+        "/tmp/notes.txt",
+        "3",
+        None,
+    ):
         assert no_answer(out, "read_file", args), out
-    for out in ("Wrote 3 lines", {"path": "/tmp/notes.txt"}, [], 3, {"error": {"type": "not_found"}}, "4"):
+    for out in (
+        "Wrote 3 lines",
+        {"path": "/tmp/notes.txt"},
+        [],
+        3,
+        {"error": {"type": "not_found"}},
+        "4",
+    ):
         assert not no_answer(out, "read_file", args), out
 
 
 def test_record_copy_substitutes_the_call_s_arguments():
     recorded = {"user_id": "u-17", "limit": 2}
-    out = {"user_id": "u-17", "items": [{"owner": "u-17", "user_id": "u-17"}], "note": "orders of u-17", "n": 2}
+    out = {
+        "user_id": "u-17",
+        "items": [{"owner": "u-17", "user_id": "u-17"}],
+        "note": "orders of u-17",
+        "n": 2,
+    }
     new = {"user_id": "ab-9", "limit": 5}
-    assert substitute(out, recorded, new) == {"user_id": "ab-9", "items": [{"owner": "ab-9", "user_id": "ab-9"}],
-                                              "note": "orders of ab-9", "n": 2}
+    assert substitute(out, recorded, new) == {
+        "user_id": "ab-9",
+        "items": [{"owner": "ab-9", "user_id": "ab-9"}],
+        "note": "orders of ab-9",
+        "n": 2,
+    }
     assert substitute("x", {"user_id": "x"}, new) == "x"  # too short to stand for an argument
 
 
 def test_record_copy_answers_from_own_then_nearest_records_after_the_gate(embedder):
     orders = _spec("get_orders", "List the orders of a user", required=["user_id"])
-    records = [RealExample("get_orders", orders.description, {"user_id": "u-1"}, {"user_id": "u-1", "orders": []}, "e1"),
-               RealExample("get_invoices", "List the invoices of a user", {"user_id": "u-2"}, "2 invoices for u-2", "e2")]
+    records = [
+        RealExample(
+            "get_orders",
+            orders.description,
+            {"user_id": "u-1"},
+            {"user_id": "u-1", "orders": []},
+            "e1",
+        ),
+        RealExample(
+            "get_invoices",
+            "List the invoices of a user",
+            {"user_id": "u-2"},
+            "2 invoices for u-2",
+            "e2",
+        ),
+    ]
     ix = ExampleIndex(records, k=2, embedder=embedder)
     copy = RecordCopy(ix)
     invoices_like = _spec("list_bills", "List the bills of a customer")
-    gated, own, other_episode, nearest = copy.answer([
-        (orders, SimCall("get_orders", {})),  # missing required: the gate answers
-        (orders, SimCall("get_orders", {"user_id": "z-5"})),
-        (orders, SimCall("get_orders", {"user_id": "z-5"}, episode="e1")),  # its own episode is never copied
-        (invoices_like, SimCall("list_bills", {"user_id": "c-3"})),
-    ])
+    gated, own, other_episode, nearest = copy.answer(
+        [
+            (orders, SimCall("get_orders", {})),  # missing required: the gate answers
+            (orders, SimCall("get_orders", {"user_id": "z-5"})),
+            (
+                orders,
+                SimCall("get_orders", {"user_id": "z-5"}, episode="e1"),
+            ),  # its own episode is never copied
+            (invoices_like, SimCall("list_bills", {"user_id": "c-3"})),
+        ]
+    )
     assert gated.source == "gate" and gated.is_error
     assert (own.source, own.output) == ("copy", {"user_id": "z-5", "orders": []})
     assert other_episode.source == "copy" and other_episode.output == "2 invoices for z-5"
     assert nearest.output == "2 invoices for c-3"  # the nearest recorded tool, however far
-    assert RecordCopy(ExampleIndex([], k=2, embedder=embedder)).answer([(orders, SimCall("get_orders", {"user_id": "a"}))])[0].output == ""
+    assert (
+        RecordCopy(ExampleIndex([], k=2, embedder=embedder))
+        .answer([(orders, SimCall("get_orders", {"user_id": "a"}))])[0]
+        .output
+        == ""
+    )
 
 
 def test_rules_switch_off_by_name(embedder):
     spec = _spec("get_orders", "List the orders of a user", required=["user_id"])
     users = _spec("find_user", "Find a user by id", required=["user_id", "limit"])
     fail = {"error": {"type": "execution_error", "message": "upstream down", "field": None}}
-    records = [RealExample("get_orders", spec.description, {"user_id": f"u{i}"}, fail, f"e{i}") for i in range(3)]
-    records.append(RealExample("find_user", users.description, {"user_id": "u9"}, {"name": "Ann"}, "e9"))
+    records = [
+        RealExample("get_orders", spec.description, {"user_id": f"u{i}"}, fail, f"e{i}")
+        for i in range(3)
+    ]
+    records.append(
+        RealExample("find_user", users.description, {"user_id": "u9"}, {"name": "Ann"}, "e9")
+    )
     ix = ExampleIndex(records, k=2, embedder=embedder)
     sim = Simulator([spec, users], examples=ix)
     assert sim.simulate("get_orders", {"user_id": 3}).source == "gate"
-    assert sim.simulate("get_orders", {"user_id": "a"}).source == "record"  # it failed every recorded call
-    assert sim.tools["find_user"].required == ["user_id"]  # a recorded answered call did without limit
-    loose = Simulator([spec, users], examples=ix, without=["gate", "recorded_failure", "relaxed_spec"])
+    assert (
+        sim.simulate("get_orders", {"user_id": "a"}).source == "record"
+    )  # it failed every recorded call
+    assert sim.tools["find_user"].required == [
+        "user_id"
+    ]  # a recorded answered call did without limit
+    loose = Simulator(
+        [spec, users], examples=ix, without=["gate", "recorded_failure", "relaxed_spec"]
+    )
     assert loose.tools["find_user"].required == ["user_id", "limit"]
     assert loose.simulate("get_orders", {"user_id": 3}).source == "model"
     assert loose.simulate("get_orders", {"user_id": "a"}).source == "model"
@@ -84,18 +155,38 @@ def test_rules_switch_off_by_name(embedder):
 
 def test_a_source_held_out_whole_is_seen_by_nothing():
     calls, line = [], 0
-    for f, episodes in (("a.jsonl", [["t1", "t2"]] * 10 + [["t1", "shared"]]),
-                        ("mcp_livemcpbench_real_calls.jsonl", [["m1", "shared"]] * 5)):
+    for f, episodes in (
+        ("a.jsonl", [["t1", "t2"]] * 10 + [["t1", "shared"]]),
+        ("mcp_livemcpbench_real_calls.jsonl", [["m1", "shared"]] * 5),
+    ):
         for e, tools in enumerate(episodes):
             for step, tool in enumerate(tools):
                 line += 1
-                calls.append(RealCall(tool, {"x": line}, {"ok": line}, False, False, f"ep{e}", step, None, False, f, line))
+                calls.append(
+                    RealCall(
+                        tool,
+                        {"x": line},
+                        {"ok": line},
+                        False,
+                        False,
+                        f"ep{e}",
+                        step,
+                        None,
+                        False,
+                        f,
+                        line,
+                    )
+                )
     split = split_calls(calls, RealSplitConfig(unseen_source="livemcpbench", max_heldout=8))
     mcp = [split[(c.file, c.line)] for c in calls if c.file.startswith("mcp")]
     assert mcp and all(s == (HELDOUT, "unseen_source") for s in mcp)
     seen = [(c, split[(c.file, c.line)]) for c in calls if c.file == "a.jsonl"]
-    assert all(s[0] == HELDOUT for c, s in seen if c.episode == "ep10")  # its tools are unseen everywhere
-    assert sum(s[0] == HELDOUT for c, s in seen if c.episode != "ep10") <= 8  # the cap is for the seen sources
+    assert all(
+        s[0] == HELDOUT for c, s in seen if c.episode == "ep10"
+    )  # its tools are unseen everywhere
+    assert (
+        sum(s[0] == HELDOUT for c, s in seen if c.episode != "ep10") <= 8
+    )  # the cap is for the seen sources
     assert any(s[0] == TRAIN for _, s in seen)
     with pytest.raises(ValueError, match="unseen_source: unknown source 'nope'"):
         RealSplitConfig(unseen_source="nope")
@@ -115,20 +206,35 @@ def test_audit_systems_score_the_baselines_on_the_same_calls(shared_data, embedd
     copy_rows = runs["record-copy"][1]
     assert {r["source"] for r in copy_rows} <= {"copy", "gate", "record"}
     # rules-only reads the same records the simulator does: recorded shapes beat the declared ones
-    assert reports["rules-only"]["schema_agreement"] > reports["offline-teacher"]["schema_agreement"]
-    assert all(r["schema_agree"] is not True for rows in (r for _, r in runs.values()) for r in rows if r["no_answer"])
+    assert (
+        reports["rules-only"]["schema_agreement"] > reports["offline-teacher"]["schema_agreement"]
+    )
+    assert all(
+        r["schema_agree"] is not True
+        for rows in (r for _, r in runs.values())
+        for r in rows
+        if r["no_answer"]
+    )
 
 
 def test_cli_audit_holds_a_source_out_and_switches_rules_off(shared_data, data_dir):
     from gtm_core.cli import app
 
-    res = CliRunner().invoke(app, ["audit", "--holdout-source", "bfcl", "--json", "--without", "declared_form"])
+    res = CliRunner().invoke(
+        app, ["audit", "--holdout-source", "bfcl", "--json", "--without", "declared_form"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout.strip().splitlines()[-1])
-    assert out["split"] == "source:bfcl_exec_real_outputs.jsonl" and out["sources"] == ["bfcl_exec_real_outputs.jsonl"]
-    assert out["n_calls"] == 28 and set(out["per_file"]) == {"bfcl_exec_real_outputs.jsonl"}  # every call of it
+    assert out["split"] == "source:bfcl_exec_real_outputs.jsonl" and out["sources"] == [
+        "bfcl_exec_real_outputs.jsonl"
+    ]
+    assert out["n_calls"] == 28 and set(out["per_file"]) == {
+        "bfcl_exec_real_outputs.jsonl"
+    }  # every call of it
     # no registered model: the teacher is the model (no rules to switch off), rules-only runs without the rule
-    assert set(out["baselines"]) == {"rules-only", "record-copy"} and out["model"]["kind"] == "offline"
+    assert (
+        set(out["baselines"]) == {"rules-only", "record-copy"} and out["model"]["kind"] == "offline"
+    )
     assert out["without"] == [] and out["baselines"]["rules-only"]["without"] == ["declared_form"]
     bad = CliRunner().invoke(app, ["audit", "--holdout-source", "nope", "--json"])
     assert bad.exit_code == 2 and "unknown source 'nope'" in " ".join(bad.output.split())
@@ -151,18 +257,37 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
     the rules' (source ``rules``); with the rule off, the model's text stands."""
     from gtm_core.llm.base import ScoredText
 
-    spec = ToolSpec.parse({"name": "start_process", "description": "Start a process", "parameters": {
-        "type": "object", "properties": {"command": {"type": "string"}, "cwd": {"type": "string"}}}})
+    spec = ToolSpec.parse(
+        {
+            "name": "start_process",
+            "description": "Start a process",
+            "parameters": {
+                "type": "object",
+                "properties": {"command": {"type": "string"}, "cwd": {"type": "string"}},
+            },
+        }
+    )
     args = {"command": "ls", "cwd": "/tmp"}
     assert says_nothing(dict(args), "start_process", args)
-    assert says_nothing({"name": "start_process", "description": "Start a process"}, "start_process", {})
+    assert says_nothing(
+        {"name": "start_process", "description": "Start a process"}, "start_process", {}
+    )
     assert not says_nothing({**args, "pid": 7}, "start_process", args)
     # a text that loops on one phrase says nothing; lists, tables and rules that repeat do not loop
-    assert says_nothing("write_file: 6 earlier call: 6 earlier call: 6 earlier call: 6 earlier call: 6 ear",
-                        "write_file", {})
-    assert says_nothing("Report created at Report created at Report created at Report cr", "write_file", {})
-    for text in ("| --- | --- | --- | --- | --- |", "=" * 60, "row 1: ok\nrow 2: ok\nrow 3: ok\nrow 4: ok",
-                 "* [Home](/)\n* [News](/news)\n* [Sport](/sport)\n* [Weather](/weather)"):
+    assert says_nothing(
+        "write_file: 6 earlier call: 6 earlier call: 6 earlier call: 6 earlier call: 6 ear",
+        "write_file",
+        {},
+    )
+    assert says_nothing(
+        "Report created at Report created at Report created at Report cr", "write_file", {}
+    )
+    for text in (
+        "| --- | --- | --- | --- | --- |",
+        "=" * 60,
+        "row 1: ok\nrow 2: ok\nrow 3: ok\nrow 4: ok",
+        "* [Home](/)\n* [News](/news)\n* [Sport](/sport)\n* [Weather](/weather)",
+    ):
         assert not says_nothing(text, "read", {}), text
 
     class Echo:
@@ -176,7 +301,14 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
 
     for text in ('"start_process"', json.dumps(args)):
         res = Simulator([spec], Echo(text)).simulate("start_process", args)
-        assert res.source == "rules" and res.output == "Successfully started process: command ls, cwd /tmp."
-        kept = Simulator([spec], Echo(text), without=["rules_fallback"]).simulate("start_process", args)
+        assert (
+            res.source == "rules"
+            and res.output == "Successfully started process: command ls, cwd /tmp."
+        )
+        kept = Simulator([spec], Echo(text), without=["rules_fallback"]).simulate(
+            "start_process", args
+        )
         assert kept.source == "model"
-    assert Simulator([spec], Echo('"Started pid 7"')).simulate("start_process", args).source == "model"
+    assert (
+        Simulator([spec], Echo('"Started pid 7"')).simulate("start_process", args).source == "model"
+    )

@@ -44,7 +44,9 @@ def env(tmp_path_factory):
 
 
 def _meta(result, key: str) -> dict:
-    mats = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == key]
+    mats = [
+        e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == key
+    ]
     return {k: v.value for k, v in mats[-1].materialization.metadata.items()}
 
 
@@ -55,25 +57,50 @@ def test_full_materialization_two_fields(env):
     assert r1.success
     n1 = store.query("select count(*) as n from carg_samples where field_key = ?", [k1])["n"][0]
     assert n1 > 0
-    r2 = dg.materialize(GEN, instance=inst, resources={"gtm": res},
-                        tags={"dagster/asset_partition_range_start": k1, "dagster/asset_partition_range_end": k2})
+    r2 = dg.materialize(
+        GEN,
+        instance=inst,
+        resources={"gtm": res},
+        tags={"dagster/asset_partition_range_start": k1, "dagster/asset_partition_range_end": k2},
+    )
     assert r2.success
     m = _meta(r2, "single_turn_samples")
     assert m["generated"] > 0 and "healthcare" in m["per_field"] and "gaming" in m["per_field"]
     # the already-done field resumed: nothing regenerated or duplicated for it
-    assert store.query("select count(*) as n from carg_samples where field_key = ?", [k1])["n"][0] == n1
+    assert (
+        store.query("select count(*) as n from carg_samples where field_key = ?", [k1])["n"][0]
+        == n1
+    )
     per = store.query("select scenario, field_key, count(*) as n from carg_samples group by 1, 2")
-    assert {(r.scenario, r.field_key) for r in per.itertuples()} == {(s, k) for s in ("single", "multi", "error") for k in (k1, k2)}
+    assert {(r.scenario, r.field_key) for r in per.itertuples()} == {
+        (s, k) for s in ("single", "multi", "error") for k in (k1, k2)
+    }
     # every rejected sample keeps its reasons
     rej = store.read("carg_rejects")
     assert all(json.loads(r) for r in rej["reasons"])
 
-    r3 = dg.materialize([carg_dataset, carg_pass_rate, carg_no_duplicates, carg_tools_exist, dataset_splits,
-                         splits_no_tool_leak, sft_dataset], instance=inst, resources={"gtm": res})
+    r3 = dg.materialize(
+        [
+            carg_dataset,
+            carg_pass_rate,
+            carg_no_duplicates,
+            carg_tools_exist,
+            dataset_splits,
+            splits_no_tool_leak,
+            sft_dataset,
+        ],
+        instance=inst,
+        resources={"gtm": res},
+    )
     assert r3.success
     assert (res.settings.plots_dir / "carg_pass_rates.png").stat().st_size > 1000
     evals = {e.check_name: e.passed for e in r3.get_asset_check_evaluations()}
-    assert evals == {"carg_pass_rate": True, "carg_no_duplicates": True, "carg_tools_exist": True, "splits_no_tool_leak": True}
+    assert evals == {
+        "carg_pass_rate": True,
+        "carg_no_duplicates": True,
+        "carg_tools_exist": True,
+        "splits_no_tool_leak": True,
+    }
     sft_dir = res.settings.exports_dir / "sft"
     total = 0
     for split in ("train", "val", "test", "unseen"):
@@ -82,23 +109,40 @@ def test_full_materialization_two_fields(env):
         assert list(pq.columns) == ["messages"] and len(pq) == len(lines)
         for line in lines:
             msgs = json.loads(line)["messages"]
-            assert [x["role"] for x in msgs] == ["system", "user", "assistant"] and all(x["content"] for x in msgs)
+            assert [x["role"] for x in msgs] == ["system", "user", "assistant"] and all(
+                x["content"] for x in msgs
+            )
         total += len(lines)
     assert total == store.count("sft_examples") > 0
     # structural errors are the gate's: reported in the mix, never a model target in any file
     mix = _meta(r3, "sft_dataset")["mix"]
-    n_err = store.query("select count(*) as n from carg_dataset join dataset_splits using (sample_id) "
-                        "where carg_dataset.scenario = 'error'")["n"][0]
+    n_err = store.query(
+        "select count(*) as n from carg_dataset join dataset_splits using (sample_id) "
+        "where carg_dataset.scenario = 'error'"
+    )["n"][0]
     assert sum(v.get("structural_error", 0) for v in mix.values()) == n_err > 0
-    assert sum(n for v in mix.values() for k, n in v.items() if k not in ("structural_error", "gated_call")) == total
-    targets = [json.loads(json.loads(line)["messages"][-1]["content"]) for split in ("train", "val", "test", "unseen")
-               for line in (sft_dir / f"{split}.jsonl").read_text().splitlines()]
+    assert (
+        sum(
+            n
+            for v in mix.values()
+            for k, n in v.items()
+            if k not in ("structural_error", "gated_call")
+        )
+        == total
+    )
+    targets = [
+        json.loads(json.loads(line)["messages"][-1]["content"])
+        for split in ("train", "val", "test", "unseen")
+        for line in (sft_dir / f"{split}.jsonl").read_text().splitlines()
+    ]
     assert len(targets) == total and not any(structural_claim(t) for t in targets)
     assert len(pd.read_parquet(sft_dir / "train.parquet")) > 0
     info = json.loads((sft_dir / "dataset_info.json").read_text())
     assert info["gtm_train"]["formatting"] == "sharegpt"
     # no tool in two splits, every sample's tool split is its tool's split
-    joined = store.query("select s.tool_uid, count(distinct s.split) as n from sft_examples s group by 1")
+    joined = store.query(
+        "select s.tool_uid, count(distinct s.split) as n from sft_examples s group by 1"
+    )
     assert (joined["n"] == 1).all()
 
 
@@ -106,16 +150,39 @@ def test_rematerialize_resumes_or_replaces(env):
     tmp, res, store, inst, (k1, _) = env
     if not store.exists("carg_samples"):
         pytest.skip("needs the full materialization test first")
-    before = store.query("select sample_id from carg_samples where field_key = ? and scenario = 'single' order by 1", [k1])
-    r = dg.materialize([single_turn_samples], partition_key=k1, instance=inst, resources={"gtm": res})
+    before = store.query(
+        "select sample_id from carg_samples where field_key = ? and scenario = 'single' order by 1",
+        [k1],
+    )
+    r = dg.materialize(
+        [single_turn_samples], partition_key=k1, instance=inst, resources={"gtm": res}
+    )
     assert _meta(r, "single_turn_samples")["generated"] == 0  # resumed: all units were committed
     cfg = {"ops": {"single_turn_samples": {"config": {"resume": False}}}}
-    r = dg.materialize([single_turn_samples], partition_key=k1, instance=inst, resources={"gtm": res}, run_config=cfg)
+    r = dg.materialize(
+        [single_turn_samples],
+        partition_key=k1,
+        instance=inst,
+        resources={"gtm": res},
+        run_config=cfg,
+    )
     assert _meta(r, "single_turn_samples")["generated"] > 0  # replaced: regenerated from scratch
-    after = store.query("select sample_id from carg_samples where field_key = ? and scenario = 'single' order by 1", [k1])
+    after = store.query(
+        "select sample_id from carg_samples where field_key = ? and scenario = 'single' order by 1",
+        [k1],
+    )
     assert before["sample_id"].tolist() == after["sample_id"].tolist()
     # another config is another generation: the partition's old rows are replaced, not mixed
     cfg = {"ops": {"single_turn_samples": {"config": {"samples_per_tool": 1}}}}
-    dg.materialize([single_turn_samples], partition_key=k1, instance=inst, resources={"gtm": res}, run_config=cfg)
-    g = store.query("select count(distinct generation) as g, count(*) as n from carg_samples where field_key = ? and scenario = 'single'", [k1])
+    dg.materialize(
+        [single_turn_samples],
+        partition_key=k1,
+        instance=inst,
+        resources={"gtm": res},
+        run_config=cfg,
+    )
+    g = store.query(
+        "select count(distinct generation) as g, count(*) as n from carg_samples where field_key = ? and scenario = 'single'",
+        [k1],
+    )
     assert g["g"][0] == 1 and g["n"][0] < len(before)

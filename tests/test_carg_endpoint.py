@@ -33,10 +33,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         refined = "The validator rejected earlier examples" in user
-        samples = [{"context": CTX, "arguments": GOOD_ARGS, "output": GOOD_OUT},
-                   {"context": CTX, "arguments": GOOD_ARGS if refined else BAD, "output": GOOD_OUT}]
-        text = "Here are the examples:\n```json\n" + json.dumps({"samples": samples}) + "\n```\nHope this helps."
-        out = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
+        samples = [
+            {"context": CTX, "arguments": GOOD_ARGS, "output": GOOD_OUT},
+            {"context": CTX, "arguments": GOOD_ARGS if refined else BAD, "output": GOOD_OUT},
+        ]
+        text = (
+            "Here are the examples:\n```json\n"
+            + json.dumps({"samples": samples})
+            + "\n```\nHope this helps."
+        )
+        out = json.dumps(
+            {"choices": [{"message": {"role": "assistant", "content": text}}]}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(out)))
@@ -58,11 +66,19 @@ def endpoint():
 def test_generation_over_http_endpoint_with_refinement(endpoint, tmp_path):
     chat = OpenAIChat("teacher-model", endpoint, max_retries=0, concurrency=2)
     store = Store(tmp_path / "e.duckdb")
-    st = Generator(store, chat, cfg=CargConfig(samples_per_tool=2, max_rounds=3, pass_bound=0.6)).run_single("travel", "Travel", [HOTELS])
+    st = Generator(
+        store, chat, cfg=CargConfig(samples_per_tool=2, max_rounds=3, pass_bound=0.6)
+    ).run_single("travel", "Travel", [HOTELS])
     assert st.generated == 4 and st.accepted == 3 and st.rejected == 1
     first, second = _Handler.bodies
-    assert first["response_format"]["type"] == "json_schema" and "samples" in json.dumps(first["response_format"])
-    assert "check_in='2025-06-20' is after/above check_out" in second["messages"][-1]["content"]  # reasons fed back
+    assert first["response_format"]["type"] == "json_schema" and "samples" in json.dumps(
+        first["response_format"]
+    )
+    assert (
+        "check_in='2025-06-20' is after/above check_out" in second["messages"][-1]["content"]
+    )  # reasons fed back
     rej = store.read("carg_rejects")
-    assert json.loads(rej["reasons"][0]) == ["contradiction: check_in='2025-06-20' is after/above check_out='2025-06-12'"]
+    assert json.loads(rej["reasons"][0]) == [
+        "contradiction: check_in='2025-06-20' is after/above check_out='2025-06-12'"
+    ]
     assert set(store.read("carg_samples")["teacher"]) == {"openai:teacher-model"}

@@ -14,8 +14,18 @@ from carg_data import kill_after_commits, seal_specs, write_tools
 from gtm_core.storage import Store
 
 FIELD = {"Non-profit": 160}
-CMD = [sys.executable, "-c", "from gtm_core.cli import app; app()", "carg", "generate", "--field", "non-profit",
-       "--batch-tools", "2", "--json"]
+CMD = [
+    sys.executable,
+    "-c",
+    "from gtm_core.cli import app; app()",
+    "carg",
+    "generate",
+    "--field",
+    "non-profit",
+    "--batch-tools",
+    "2",
+    "--json",
+]
 
 
 def _env(data_dir) -> dict:
@@ -61,10 +71,27 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
 
 def test_cli_names_the_field_when_it_matches_no_tool(tmp_path):
     write_tools(Store(tmp_path / "gtm.duckdb"), seal_specs({"Gaming": 3}))
-    r = subprocess.run([*CMD[:5], "--field", "Underwater Basket Weaving"], env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [*CMD[:5], "--field", "Underwater Basket Weaving"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and "--field" in r.stderr and "underwater_basket_weaving" in r.stderr
-    ok = subprocess.run([*CMD[:5], "--field", "Gaming", "--scenario", "single", "--json"], env=_env(tmp_path), capture_output=True,
-                        text=True, timeout=120)
+    ok = subprocess.run(
+        [*CMD[:5], "--field", "Gaming", "--scenario", "single", "--json"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0 and json.loads(ok.stdout.splitlines()[-1])["accepted"] > 0
-    stats = subprocess.run([*CMD[:4], "stats", "--json"], env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    stats = subprocess.run(
+        [*CMD[:4], "stats", "--json"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert json.loads(stats.stdout)["accepted"][0]["field_key"] == "gaming"

@@ -26,11 +26,11 @@ from gtm_core.domains.cuda import (
 )
 from gtm_core.settings import get_settings
 
-SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
+SHARED = get_settings().shared_data() or Path("../shared/data").resolve()
 torch = pytest.importorskip("torch")
 HAS_CUDA = torch.cuda.is_available()
 
-TINY_REF = '''import torch
+TINY_REF = """import torch
 import torch.nn as nn
 
 class Model(nn.Module):
@@ -46,7 +46,7 @@ def get_inputs():
 
 def get_init_inputs():
     return [2.0]
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -91,57 +91,111 @@ def test_dataset_from_real_timings(problems, problems_file):
     test = {(r["level"], r["problem_id"]) for r in recs if r["split"] == "test"}
     assert train and test and not train & test and 0.1 < len(test) / (len(train) + len(test)) < 0.3
     # labels come from the problem file: check one against the raw JSON
-    raw = next(json.loads(x) for x in problems_file.read_text().splitlines() if '"100_HingeLoss"' in x)
-    eager = next(r for r in recs if r["name"] == "100_HingeLoss" and r["variant"] == "eager"
-                 and r["gpu"] == raw["baseline_timing_ms"]["H100_Modal/torch"]["hardware"])
+    raw = next(
+        json.loads(x) for x in problems_file.read_text().splitlines() if '"100_HingeLoss"' in x
+    )
+    eager = next(
+        r
+        for r in recs
+        if r["name"] == "100_HingeLoss"
+        and r["variant"] == "eager"
+        and r["gpu"] == raw["baseline_timing_ms"]["H100_Modal/torch"]["hardware"]
+    )
     assert eager["runtime_ms"] == raw["baseline_timing_ms"]["H100_Modal/torch"]["mean"]
     assert eager["provenance"] == "kernelbench:H100_Modal/torch"
     msgs = eager["messages"]
     assert [m["role"] for m in msgs] == ["system", "user", "assistant"]
-    assert json.loads(msgs[2]["content"]) == {"compiled": True, "correct": True,
-                                              "runtime_ms": eager["runtime_ms"], "error": None}
-    assert TOOL_NAME in msgs[1]["content"] and "torch.clamp(1 - predictions * targets" in msgs[1]["content"]
+    assert json.loads(msgs[2]["content"]) == {
+        "compiled": True,
+        "correct": True,
+        "runtime_ms": eager["runtime_ms"],
+        "error": None,
+    }
+    assert (
+        TOOL_NAME in msgs[1]["content"]
+        and "torch.clamp(1 - predictions * targets" in msgs[1]["content"]
+    )
     bad = next(r for r in recs if r["variant"] == "syntax_error")
-    assert json.loads(bad["messages"][2]["content"]) == {"compiled": False, "correct": False, "runtime_ms": None,
-                                                         "error": "compilation_error"}
+    assert json.loads(bad["messages"][2]["content"]) == {
+        "compiled": False,
+        "correct": False,
+        "runtime_ms": None,
+        "error": "compilation_error",
+    }
     # a measured outcome for the same (problem, variant, gpu) replaces the file's
     p0 = timed[0]
-    measured = {"level": p0.level, "problem_id": p0.problem_id, "variant": "torch_compile",
-                "kernel_code": candidate_code(p0, "torch_compile"), "gpu": HARDWARE["H100_Modal"],
-                "compiled": True, "correct": False, "runtime_ms": None, "error": "runtime_error",
-                "provenance": "measured:NVIDIA H100 80GB HBM3"}
+    measured = {
+        "level": p0.level,
+        "problem_id": p0.problem_id,
+        "variant": "torch_compile",
+        "kernel_code": candidate_code(p0, "torch_compile"),
+        "gpu": HARDWARE["H100_Modal"],
+        "compiled": True,
+        "correct": False,
+        "runtime_ms": None,
+        "error": "runtime_error",
+        "provenance": "measured:NVIDIA H100 80GB HBM3",
+    }
     recs2 = build_domain_dataset(problems, outcomes + [measured])
-    r = [x for x in recs2 if x["problem_id"] == p0.problem_id and x["level"] == p0.level
-         and x["variant"] == "torch_compile" and x["gpu"] == HARDWARE["H100_Modal"]]
+    r = [
+        x
+        for x in recs2
+        if x["problem_id"] == p0.problem_id
+        and x["level"] == p0.level
+        and x["variant"] == "torch_compile"
+        and x["gpu"] == HARDWARE["H100_Modal"]
+    ]
     assert len(r) == 1 and r[0]["correct"] is False and r[0]["provenance"].startswith("measured")
     with pytest.raises(ProblemError, match="unknown problem 'level9/1'"):
         build_domain_dataset(problems, [{**measured, "level": "level9", "problem_id": "1"}])
 
 
 def test_validator_spec():
-    assert VALIDATOR_SPEC.name == TOOL_NAME and VALIDATOR_SPEC.required == ["reference_code", "kernel_code"]
-    assert set(VALIDATOR_SPEC.response_schema["properties"]) == {"compiled", "correct", "runtime_ms", "error"}
+    assert VALIDATOR_SPEC.name == TOOL_NAME and VALIDATOR_SPEC.required == [
+        "reference_code",
+        "kernel_code",
+    ]
+    assert set(VALIDATOR_SPEC.response_schema["properties"]) == {
+        "compiled",
+        "correct",
+        "runtime_ms",
+        "error",
+    }
 
 
 def test_table4_metrics_hand_made():
-    T = [{"compiled": True, "correct": True, "runtime_ms": 2.0},
-         {"compiled": True, "correct": True, "runtime_ms": 10.0},
-         {"compiled": True, "correct": False, "runtime_ms": None},
-         {"compiled": False, "correct": False, "runtime_ms": None},
-         {"compiled": True, "correct": True, "runtime_ms": 5.0}]
-    P = [{"compiled": True, "correct": True, "runtime_ms": 2.5},     # runtime err 0.5 (hit)
-         {"compiled": True, "correct": True, "runtime_ms": 13.0},    # runtime err 3.0 (miss)
-         {"compiled": False, "correct": False, "runtime_ms": None},  # compiled FP-wise: predicts failure wrongly
-         {"compiled": False, "correct": False, "runtime_ms": None},  # both right
-         None]                                                       # unparseable: wrong everywhere
+    T = [
+        {"compiled": True, "correct": True, "runtime_ms": 2.0},
+        {"compiled": True, "correct": True, "runtime_ms": 10.0},
+        {"compiled": True, "correct": False, "runtime_ms": None},
+        {"compiled": False, "correct": False, "runtime_ms": None},
+        {"compiled": True, "correct": True, "runtime_ms": 5.0},
+    ]
+    P = [
+        {"compiled": True, "correct": True, "runtime_ms": 2.5},  # runtime err 0.5 (hit)
+        {"compiled": True, "correct": True, "runtime_ms": 13.0},  # runtime err 3.0 (miss)
+        {
+            "compiled": False,
+            "correct": False,
+            "runtime_ms": None,
+        },  # compiled FP-wise: predicts failure wrongly
+        {"compiled": False, "correct": False, "runtime_ms": None},  # both right
+        None,
+    ]  # unparseable: wrong everywhere
     m = table4_metrics(P, T, runtime_tol_ms=1.0)
     # compiled, positive = failure: truth failures {3}; predicted failures {2, 3}; item 4 None
     assert m["compiled"]["accuracy"] == pytest.approx(3 / 5)
-    assert m["compiled"]["precision"] == pytest.approx(1 / 2) and m["compiled"]["recall"] == pytest.approx(1.0)
+    assert m["compiled"]["precision"] == pytest.approx(1 / 2) and m["compiled"][
+        "recall"
+    ] == pytest.approx(1.0)
     assert m["compiled"]["f1"] == pytest.approx(2 / 3)
     # correct, positive = failure: truth failures {2, 3}; predicted {2, 3}; item 4 None (truth success)
     assert m["correct"]["accuracy"] == pytest.approx(4 / 5)
-    assert m["correct"]["precision"] == 1.0 and m["correct"]["recall"] == 1.0 and m["correct"]["f1"] == 1.0
+    assert (
+        m["correct"]["precision"] == 1.0
+        and m["correct"]["recall"] == 1.0
+        and m["correct"]["f1"] == 1.0
+    )
     # runtime: truths with runtime {0, 1, 4}; item 4 missing -> 1 hit of 3, errors [0.5, 3.0]
     assert m["runtime"]["n"] == 3 and m["runtime"]["missing"] == 1
     assert m["runtime"]["accuracy"] == pytest.approx(1 / 3)
@@ -156,9 +210,14 @@ def test_table4_metrics_hand_made():
 
 
 def test_parse_prediction():
-    assert parse_prediction('```json\n{"compiled": true, "correct": false, "runtime_ms": null, "error": '
-                            '"output_mismatch"}\n```') == {"compiled": True, "correct": False, "runtime_ms": None}
-    assert parse_prediction('{"compiled": true, "correct": true, "runtime_ms": 3}')["runtime_ms"] == 3.0
+    assert parse_prediction(
+        '```json\n{"compiled": true, "correct": false, "runtime_ms": null, "error": '
+        '"output_mismatch"}\n```'
+    ) == {"compiled": True, "correct": False, "runtime_ms": None}
+    assert (
+        parse_prediction('{"compiled": true, "correct": true, "runtime_ms": 3}')["runtime_ms"]
+        == 3.0
+    )
     assert parse_prediction("no idea") is None
     assert parse_prediction('{"compiled": "yes", "correct": true}') is None
 
@@ -181,11 +240,18 @@ def test_measure_logic_on_cpu_outcomes():
     assert "SyntaxError" in broken["detail"]
     missing = _measure(p.reference_code, "x = 1\n", device="cpu")
     assert missing["error"] == "compilation_error" and "ModelNew" in missing["detail"]
-    crash = _measure(p.reference_code, "class ModelNew(Model):\n    def forward(self, x, y):\n"
-                     "        return x @ y\n", device="cpu")
+    crash = _measure(
+        p.reference_code,
+        "class ModelNew(Model):\n    def forward(self, x, y):\n        return x @ y\n",
+        device="cpu",
+    )
     assert crash["compiled"] and crash["error"] == "runtime_error" and "mat" in crash["detail"]
-    shape = _measure(p.reference_code, "class ModelNew(Model):\n    def forward(self, x, y):\n"
-                     "        a, b = super().forward(x, y)\n        return a[:1], b\n", device="cpu")
+    shape = _measure(
+        p.reference_code,
+        "class ModelNew(Model):\n    def forward(self, x, y):\n"
+        "        a, b = super().forward(x, y)\n        return a[:1], b\n",
+        device="cpu",
+    )
     assert shape["error"] == "output_mismatch" and "shape" in shape["detail"]
     with pytest.raises(ProblemError, match="defines no Model"):
         _measure("import torch\ndef get_inputs():\n    return []\n", "", device="cpu")
@@ -201,12 +267,17 @@ def test_measure_kernel_needs_cuda():
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not HAS_CUDA, reason="measure_kernel compiles and runs kernels on a CUDA GPU; none here")
+@pytest.mark.skipif(
+    not HAS_CUDA, reason="measure_kernel compiles and runs kernels on a CUDA GPU; none here"
+)
 def test_measure_kernel_on_gpu():
     p = _tiny()
     ok = measure_kernel(p.reference_code, candidate_code(p, "eager"), trials=10)
     assert ok["compiled"] and ok["correct"] and ok["runtime_ms"] > 0 and ok["hardware"]
-    assert measure_kernel(p.reference_code, candidate_code(p, "wrong_output"))["error"] == "output_mismatch"
+    assert (
+        measure_kernel(p.reference_code, candidate_code(p, "wrong_output"))["error"]
+        == "output_mismatch"
+    )
     bad = measure_kernel(p.reference_code, candidate_code(p, "syntax_error"))
     assert not bad["compiled"] and bad["error"] == "compilation_error"
 
@@ -217,17 +288,38 @@ def test_cli_cuda_measure(problems_file, tmp_path):
     from gtm_core.cli import app
 
     out = tmp_path / "measured.jsonl"
-    res = CliRunner().invoke(app, ["cuda-measure", "--problems", str(problems_file), "--out", str(out),
-                                   "--variant", "eager", "--limit", "2", "--trials", "5", "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "cuda-measure",
+            "--problems",
+            str(problems_file),
+            "--out",
+            str(out),
+            "--variant",
+            "eager",
+            "--limit",
+            "2",
+            "--trials",
+            "5",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     obj = json.loads(res.output.strip().splitlines()[-1])
     if HAS_CUDA:
         assert obj["measured"] == 2 and len(out.read_text().splitlines()) == 2
     else:
-        assert obj["skipped"] is True and "needs a CUDA GPU" in obj["reason"] and obj["n_candidates"] == 270
+        assert (
+            obj["skipped"] is True
+            and "needs a CUDA GPU" in obj["reason"]
+            and obj["n_candidates"] == 270
+        )
         assert not out.exists()
-    bad = CliRunner().invoke(app, ["cuda-measure", "--problems", str(problems_file), "--out", str(out),
-                                   "--variant", "nope"])
+    bad = CliRunner().invoke(
+        app,
+        ["cuda-measure", "--problems", str(problems_file), "--out", str(out), "--variant", "nope"],
+    )
     assert bad.exit_code != 0 and "unknown variants" in bad.output
 
 
@@ -240,13 +332,28 @@ def test_cuda_dataset_asset(problems_file, tmp_path):
     res = GTMResource(data_dir=str(tmp_path))
     measured = tmp_path / "m.jsonl"
     p0 = next(p for p in load_problems(problems_file) if p.timings)
-    measured.write_text(json.dumps({"level": p0.level, "problem_id": p0.problem_id, "variant": "eager",
-                                    "kernel_code": candidate_code(p0, "eager"), "gpu": "NVIDIA H200",
-                                    "compiled": True, "correct": True, "runtime_ms": 1.25,
-                                    "provenance": "measured:NVIDIA H200"}) + "\n")
+    measured.write_text(
+        json.dumps(
+            {
+                "level": p0.level,
+                "problem_id": p0.problem_id,
+                "variant": "eager",
+                "kernel_code": candidate_code(p0, "eager"),
+                "gpu": "NVIDIA H200",
+                "compiled": True,
+                "correct": True,
+                "runtime_ms": 1.25,
+                "provenance": "measured:NVIDIA H200",
+            }
+        )
+        + "\n"
+    )
     cfg = {"problems": str(problems_file), "measured": [str(measured)], "hardware": ["H100_Modal"]}
-    r = dg.materialize([cuda_validator_dataset], resources={"gtm": res},
-                       run_config=dg.RunConfig(ops={"cuda_validator_dataset": CudaDatasetConfig(**cfg)}))
+    r = dg.materialize(
+        [cuda_validator_dataset],
+        resources={"gtm": res},
+        run_config=dg.RunConfig(ops={"cuda_validator_dataset": CudaDatasetConfig(**cfg)}),
+    )
     assert r.success
     md = r.asset_materializations_for_node("cuda_validator_dataset")[0].metadata
     assert md["n_records"].value == 250 * 4 + 1 and md["n_measured_outcomes"].value == 1
@@ -255,4 +362,6 @@ def test_cuda_dataset_asset(problems_file, tmp_path):
     assert len(train) == md["n_train"].value and len(test) == md["n_test"].value
     assert "messages" in json.loads(train[0])
     df = res.store().read("cuda_validator_samples")
-    assert len(df) == md["n_records"].value and (df["provenance"] == "measured:NVIDIA H200").sum() == 1
+    assert (
+        len(df) == md["n_records"].value and (df["provenance"] == "measured:NVIDIA H200").sum() == 1
+    )

@@ -11,8 +11,14 @@ import pytest
 
 from gtm_core.settings import get_settings
 
-TINY_ARCH = dict(hidden_size=64, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=128,
-                 vocab_size=2048)
+TINY_ARCH = dict(
+    hidden_size=64,
+    num_layers=2,
+    num_heads=4,
+    num_kv_heads=2,
+    intermediate_size=128,
+    vocab_size=2048,
+)
 N_PROBLEMS = 8  # the shortest real KernelBench problems with timings
 
 
@@ -23,7 +29,9 @@ def problems_file(shared_data, tmp_path_factory) -> Path:
     if not src.exists():
         pytest.skip(f"{src} is not present")
     rows = [json.loads(x) for x in src.read_text().splitlines() if x.strip()]
-    rows = sorted((r for r in rows if r.get("baseline_timing_ms")), key=lambda r: len(r["reference_code"]))
+    rows = sorted(
+        (r for r in rows if r.get("baseline_timing_ms")), key=lambda r: len(r["reference_code"])
+    )
     out = tmp_path_factory.mktemp("kb") / "problems.jsonl"
     out.write_text("".join(json.dumps(r) + "\n" for r in rows[:N_PROBLEMS]))
     return out
@@ -50,7 +58,9 @@ def env(shared_data, problems_file, tmp_path_factory):
     cfg = get_preset("tiny-cpu", **TINY_ARCH, max_steps=12, eval_steps=6, batch_size=8)
     base = run_training(cfg, settings, progress=False, log=lambda *_: None)
     problems = load_problems(problems_file)
-    recs = build_domain_dataset(problems, kernelbench_outcomes(problems, ["H100_Modal"]), test_fraction=0.25)
+    recs = build_domain_dataset(
+        problems, kernelbench_outcomes(problems, ["H100_Modal"]), test_fraction=0.25
+    )
     counts = export_dataset(recs, settings.exports_dir / "cuda")
     assert counts["train"] >= 16 and counts["test"] >= 4
     return {"settings": settings, "base": base, "counts": counts, "root": root}
@@ -59,7 +69,9 @@ def env(shared_data, problems_file, tmp_path_factory):
 def test_missing_base_names_the_refs(tmp_path):
     from gtm_core.domains.cuda_model import BaseModelMissing, resolve_base
 
-    with pytest.raises(BaseModelMissing, match=r"init_from: .*models:/gtm@champion.*models:/gtm@candidate"):
+    with pytest.raises(
+        BaseModelMissing, match=r"init_from: .*models:/gtm@champion.*models:/gtm@candidate"
+    ):
         resolve_base(get_settings(data_dir=tmp_path))
 
 
@@ -101,8 +113,16 @@ def test_continue_a_lora_adapter(env, tmp_path):
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(tok_dir)
-    base = Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1,
-                                        num_attention_heads=2, num_key_value_heads=1, intermediate_size=64))
+    base = Qwen2ForCausalLM(
+        Qwen2Config(
+            vocab_size=len(tok),
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+            intermediate_size=64,
+        )
+    )
     base.save_pretrained(base_dir)
     tok.save_pretrained(base_dir)
     cfg = get_preset("tiny-cpu", method="lora", base_model=str(base_dir), lora_r=4)
@@ -112,7 +132,9 @@ def test_continue_a_lora_adapter(env, tmp_path):
             torch.nn.init.normal_(p)  # a non-trivial adapter (fresh B is zero)
     lora.save_pretrained(adapter_dir)
     tok.save_pretrained(adapter_dir)
-    (adapter_dir / "gtm_model.json").write_text(json.dumps({"base_model": str(base_dir), "method": "lora"}))
+    (adapter_dir / "gtm_model.json").write_text(
+        json.dumps({"base_model": str(base_dir), "method": "lora"})
+    )
     want = {n: p.detach().clone() for n, p in lora.named_parameters() if "lora_" in n}
 
     cont = get_preset("tiny-cpu", method="lora", init_from=str(adapter_dir), lora_r=4)
@@ -139,7 +161,9 @@ def get_base_lr(base: dict) -> float:
 def domain(env):
     from gtm_core.domains.cuda_model import train_domain_model
 
-    return train_domain_model(env["settings"], max_steps=6, eval_steps=3, progress=False, log=lambda *_: None)
+    return train_domain_model(
+        env["settings"], max_steps=6, eval_steps=3, progress=False, log=lambda *_: None
+    )
 
 
 @pytest.mark.slow
@@ -155,19 +179,27 @@ def test_fine_tune_registers_and_loads(env, domain):
     assert domain["init_from"] == "models:/gtm@candidate" and domain["skipped_too_long"] == 0
     from gtm_core.domains.cuda import DOMAIN_PRESET
 
-    assert domain["train_examples"] >= min(12, DOMAIN_PRESET["max_train_examples_cpu"]) and domain["eval_examples"] >= 1
+    assert (
+        domain["train_examples"] >= min(12, DOMAIN_PRESET["max_train_examples_cpu"])
+        and domain["eval_examples"] >= 1
+    )
     path = registry.resolve_model("models:/gtm-cuda-validator@candidate", settings=s)
     info = registry.model_info(path)
     assert info["preset"] == "cuda-validator"
     assert info["init_from"] == str(registry.resolve_model("models:/gtm@candidate", settings=s))
     run = registry.client(s).get_run(domain["mlflow_run_id"])
-    assert run.data.tags["init_from"] == "models:/gtm@candidate" and run.data.tags["domain"] == "cuda"
+    assert (
+        run.data.tags["init_from"] == "models:/gtm@candidate" and run.data.tags["domain"] == "cuda"
+    )
     # continued from the base: same tokenizer and architecture, weights moved
     dom, tok = load_model(path)
     base, base_tok = load_model(registry.resolve_model("models:/gtm@candidate", settings=s))
     assert tok.get_vocab() == base_tok.get_vocab()
     assert dom.config.hidden_size == base.config.hidden_size
-    diffs = [float((a - b).detach().abs().max()) for a, b in zip(dom.parameters(), base.parameters(), strict=True)]
+    diffs = [
+        float((a - b).detach().abs().max())
+        for a, b in zip(dom.parameters(), base.parameters(), strict=True)
+    ]
     assert max(diffs) > 0
     rec = json.loads((s.exports_dir / "cuda" / "test.jsonl").read_text().splitlines()[0])
     assert isinstance(generate(dom, tok, rec["messages"][:-1], max_new_tokens=8), str)
@@ -183,7 +215,10 @@ def test_eval_reports_every_table4_figure(env, domain):
     s = env["settings"]
     n = min(8, env["counts"]["test"])
     res = evaluate(s, limit=n, batch_size=8, progress=False, log=lambda *_: None)
-    assert res["n"] == n and [r["model"] for r in res["rows"]] == ["gtm-cuda-validator", "gtm (base)"]
+    assert res["n"] == n and [r["model"] for r in res["rows"]] == [
+        "gtm-cuda-validator",
+        "gtm (base)",
+    ]
     for row in res["rows"]:
         for k in ("compiled", "correct"):
             for f in ("accuracy", "precision", "recall", "f1"):
@@ -241,36 +276,60 @@ def test_dagster_domain_assets(env, domain, problems_file):
     res = dg.materialize(
         [cuda_validator_dataset, cuda_validator_model, cuda_validator_eval],
         resources={"gtm": GTMResource(data_dir=str(env["root"]))},
-        run_config=dg.RunConfig({
-            "cuda_validator_dataset": CudaDatasetConfig(problems=str(problems_file), hardware=["H100_Modal"],
-                                                        test_fraction=0.25),
-            "cuda_validator_model": CudaModelConfig(max_steps=4, eval_steps=2),
-            "cuda_validator_eval": CudaEvalConfig(limit=4, include_base=False)}),
+        run_config=dg.RunConfig(
+            {
+                "cuda_validator_dataset": CudaDatasetConfig(
+                    problems=str(problems_file), hardware=["H100_Modal"], test_fraction=0.25
+                ),
+                "cuda_validator_model": CudaModelConfig(max_steps=4, eval_steps=2),
+                "cuda_validator_eval": CudaEvalConfig(limit=4, include_base=False),
+            }
+        ),
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert res.success
     md = res.asset_materializations_for_node("cuda_validator_model")[0].metadata
     assert md["train_pid"].value != os.getpid()
-    assert md["registered_version"].value == "models:/gtm-cuda-validator/2"  # the fixture registered v1
+    assert (
+        md["registered_version"].value == "models:/gtm-cuda-validator/2"
+    )  # the fixture registered v1
     assert md["init_from"].value == "models:/gtm@candidate"
     ev = res.asset_materializations_for_node("cuda_validator_eval")[0].metadata
     assert ev["model"].value == "models:/gtm-cuda-validator/2" and ev["n"].value == 4
-    assert "| gtm-cuda-validator |" in ev["table4"].value and 0 <= ev["compiled_accuracy"].value <= 1
+    assert (
+        "| gtm-cuda-validator |" in ev["table4"].value and 0 <= ev["compiled_accuracy"].value <= 1
+    )
     run = registry.client(env["settings"]).get_run(md["mlflow_run_id"].value)
     assert run.data.tags["dagster_run_id"] == res.run_id
 
 
 @pytest.mark.slow
 @pytest.mark.gpu
-@pytest.mark.skipif(not __import__("torch").cuda.is_available(),
-                    reason="fine-tuning and evaluating the domain model on a GPU needs CUDA; none here")
+@pytest.mark.skipif(
+    not __import__("torch").cuda.is_available(),
+    reason="fine-tuning and evaluating the domain model on a GPU needs CUDA; none here",
+)
 def test_fine_tune_and_eval_on_cuda(env, domain):
     from gtm_core.domains.cuda_model import evaluate, train_domain_model
 
     s = env["settings"]
-    out = train_domain_model(s, device="cuda", max_steps=4, eval_steps=2, alias="cuda", progress=False,
-                             log=lambda *_: None)
+    out = train_domain_model(
+        s,
+        device="cuda",
+        max_steps=4,
+        eval_steps=2,
+        alias="cuda",
+        progress=False,
+        log=lambda *_: None,
+    )
     assert out["registered"]["alias"] == "cuda"
-    res = evaluate(s, model_ref="models:/gtm-cuda-validator@cuda", include_base=False, limit=4, device="cuda",
-                   progress=False, log=lambda *_: None)
+    res = evaluate(
+        s,
+        model_ref="models:/gtm-cuda-validator@cuda",
+        include_base=False,
+        limit=4,
+        device="cuda",
+        progress=False,
+        log=lambda *_: None,
+    )
     assert res["rows"][0]["n_unparsed"] == 0 and 0 <= res["rows"][0]["compiled_f1"] <= 1

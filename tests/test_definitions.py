@@ -11,16 +11,37 @@ from gtm_assets.definitions import defs
 REPO = Path(__file__).resolve().parent.parent
 
 ASSETS = {
-    "seed_fields", "taxonomy", "generated_tools", "imported_tools", "tool_repository",
-    "single_turn_samples", "multi_turn_samples", "error_samples", "carg_dataset", "dataset_splits", "sft_dataset",
-    "gtm_model", "registered_model", "eval_table", "champion", "sim_to_real_report", "real_traces",
-    "mcp_map", "cuda_validator_dataset", "cuda_validator_model", "cuda_validator_eval",
+    "seed_fields",
+    "taxonomy",
+    "generated_tools",
+    "imported_tools",
+    "tool_repository",
+    "single_turn_samples",
+    "multi_turn_samples",
+    "error_samples",
+    "carg_dataset",
+    "dataset_splits",
+    "sft_dataset",
+    "gtm_model",
+    "registered_model",
+    "eval_table",
+    "champion",
+    "sim_to_real_report",
+    "real_traces",
+    "mcp_map",
+    "cuda_validator_dataset",
+    "cuda_validator_model",
+    "cuda_validator_eval",
 }
 CHECKS = {
-    ("tool_repository", "required_in_properties"), ("tool_repository", "no_near_duplicates"),
-    ("tool_repository", "reject_share_below_bound"), ("carg_dataset", "carg_pass_rate"),
-    ("carg_dataset", "carg_no_duplicates"), ("carg_dataset", "carg_tools_exist"),
-    ("dataset_splits", "splits_no_tool_leak"), ("gtm_model", "gtm_model_loss_fell"),
+    ("tool_repository", "required_in_properties"),
+    ("tool_repository", "no_near_duplicates"),
+    ("tool_repository", "reject_share_below_bound"),
+    ("carg_dataset", "carg_pass_rate"),
+    ("carg_dataset", "carg_no_duplicates"),
+    ("carg_dataset", "carg_tools_exist"),
+    ("dataset_splits", "splits_no_tool_leak"),
+    ("gtm_model", "gtm_model_loss_fell"),
     ("eval_table", "candidate_not_worse_than_champion"),
 }
 
@@ -48,7 +69,9 @@ def test_lineage_pools_partitions_and_code_versions():
         node = graph.get(dg.AssetKey(name))
         assert node.partitions_def is not None and node.partitions_def.name == "fields"
     assert graph.get(dg.AssetKey("gtm_model")).pools == {"gpu"}
-    assert all(graph.get(dg.AssetKey(a)).code_version for a in ASSETS), "every asset has a code_version"
+    assert all(graph.get(dg.AssetKey(a)).code_version for a in ASSETS), (
+        "every asset has a code_version"
+    )
     blocking = {c.name for c in graph.asset_check_keys if graph.get_check_spec(c).blocking}
     assert "candidate_not_worse_than_champion" in blocking and "required_in_properties" in blocking
 
@@ -57,9 +80,15 @@ def test_gtm_core_never_imports_dagster():
     offenders = []
     for path in (REPO / "gtm_core").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            if any(n == "dagster" or n.startswith(("dagster.", "dagster_", "gtm_assets")) for n in names):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
+            if any(
+                n == "dagster" or n.startswith(("dagster.", "dagster_", "gtm_assets"))
+                for n in names
+            ):
                 offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
 
@@ -80,4 +109,6 @@ def test_asset_configs_stay_in_step_with_the_core_settings_they_fill():
     assert set(CargGenConfig.model_fields) - {"resume"} == carg - {"error_kinds"}
     train = {f.name for f in dataclasses.fields(TrainConfig)}
     assert set(TrainingConfig.model_fields) - {"fresh", "torch_threads"} <= train
-    assert set(CudaModelConfig.model_fields) - {"fresh", "torch_threads", "alias", "device"} <= train
+    assert (
+        set(CudaModelConfig.model_fields) - {"fresh", "torch_threads", "alias", "device"} <= train
+    )

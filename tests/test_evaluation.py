@@ -28,18 +28,51 @@ from gtm_core.spec import ToolSpec
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-HOTEL = ToolSpec.parse({
-    "name": "get_booking", "description": "Look up a hotel booking by id.",
-    "parameters": {"type": "object", "properties": {"booking_id": {"type": "string"}, "nights": {"type": "integer"}},
-                   "required": ["booking_id"]},
-    "response": {"type": "object", "required": ["booking_id", "guest", "rooms"], "properties": {
-        "booking_id": {"type": "string"}, "guest": {"type": "object", "required": ["name", "email"],
-                                                    "properties": {"name": {"type": "string"}, "email": {"type": "string"}}},
-        "rooms": {"type": "array", "items": {"type": "object", "required": ["room_id"], "properties": {"room_id": {"type": "string"}}}},
-        "nights": {"type": "integer"}}},
-})
-GOOD = {"booking_id": "B7", "guest": {"name": "Ann Lee", "email": "ann@x.org"}, "rooms": [{"room_id": "R1"}], "nights": 2}
-ERR = {"error": {"type": "missing_parameter", "message": "Parameter 'booking_id' is required.", "field": "booking_id"}}
+HOTEL = ToolSpec.parse(
+    {
+        "name": "get_booking",
+        "description": "Look up a hotel booking by id.",
+        "parameters": {
+            "type": "object",
+            "properties": {"booking_id": {"type": "string"}, "nights": {"type": "integer"}},
+            "required": ["booking_id"],
+        },
+        "response": {
+            "type": "object",
+            "required": ["booking_id", "guest", "rooms"],
+            "properties": {
+                "booking_id": {"type": "string"},
+                "guest": {
+                    "type": "object",
+                    "required": ["name", "email"],
+                    "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+                },
+                "rooms": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["room_id"],
+                        "properties": {"room_id": {"type": "string"}},
+                    },
+                },
+                "nights": {"type": "integer"},
+            },
+        },
+    }
+)
+GOOD = {
+    "booking_id": "B7",
+    "guest": {"name": "Ann Lee", "email": "ann@x.org"},
+    "rooms": [{"room_id": "R1"}],
+    "nights": 2,
+}
+ERR = {
+    "error": {
+        "type": "missing_parameter",
+        "message": "Parameter 'booking_id' is required.",
+        "field": "booking_id",
+    }
+}
 
 
 # ---- deterministic checks ------------------------------------------------------------------
@@ -56,11 +89,17 @@ def test_format_check():
 
 def test_comp_check_is_recursive():
     assert checks.check_comp(HOTEL, GOOD) == []
-    r = checks.check_comp(HOTEL, {"booking_id": "B7", "guest": {"name": "Ann"}, "rooms": [{"room_id": "R1"}, {}]})
-    assert r == ["required field 'guest.email' is missing", "required field 'rooms.[1].room_id' is missing"]
+    r = checks.check_comp(
+        HOTEL, {"booking_id": "B7", "guest": {"name": "Ann"}, "rooms": [{"room_id": "R1"}, {}]}
+    )
+    assert r == [
+        "required field 'guest.email' is missing",
+        "required field 'rooms.[1].room_id' is missing",
+    ]
     assert checks.check_comp(HOTEL, ERR) == []
     assert checks.check_comp(HOTEL, {"error": {"type": "x", "message": "", "field": None}}) == [
-        "error field 'message' is missing or empty"]
+        "error field 'message' is missing or empty"
+    ]
 
 
 def test_det_check():
@@ -71,12 +110,27 @@ def test_det_check():
 
 
 def test_cons_check():
-    hist = [{"tool": "list_bookings", "arguments": {"guest_email": "ann@x.org"},
-             "output": {"bookings": [{"booking_id": "B7", "guest_name": "Ann Lee", "status": "open"}]}}]
-    ok_out = {"booking_id": "B7", "guest_name": "Ann Lee", "status": "cancelled", "nights": 2}  # status may change
+    hist = [
+        {
+            "tool": "list_bookings",
+            "arguments": {"guest_email": "ann@x.org"},
+            "output": {
+                "bookings": [{"booking_id": "B7", "guest_name": "Ann Lee", "status": "open"}]
+            },
+        }
+    ]
+    ok_out = {
+        "booking_id": "B7",
+        "guest_name": "Ann Lee",
+        "status": "cancelled",
+        "nights": 2,
+    }  # status may change
     assert checks.check_cons({"booking_id": "B7"}, ok_out, hist) == []
     # the id is echoed wrongly
-    assert "contradicts argument booking_id" in checks.check_cons({"booking_id": "B7"}, {**ok_out, "booking_id": "B8"}, hist)[0]
+    assert (
+        "contradicts argument booking_id"
+        in checks.check_cons({"booking_id": "B7"}, {**ok_out, "booking_id": "B8"}, hist)[0]
+    )
     # the entity of turn 0 changes its guest
     r = checks.check_cons({"booking_id": "B7"}, {**ok_out, "guest_name": "Bob Stone"}, hist)
     assert r == ["guest_name='Bob Stone' of booking_id='B7' contradicts 'Ann Lee' from turn 0"]
@@ -84,20 +138,27 @@ def test_cons_check():
 
 
 # ---- the judge -----------------------------------------------------------------------------
-@pytest.mark.parametrize("text,passed,score", [
-    ('{"ok": true}', True, None),
-    ('Sure, here is my verdict:\n```json\n{"ok": false, "reason": "wrong city"}\n```', False, None),
-    ('Score: 4/5 — mostly coherent', True, 0.8),
-    ('**Score:** 3/5', False, 0.6),
-    ('Rating: 8 out of 10', True, 0.8),
-    ('{"score": 2}', False, 0.4),
-    ('{"verdict": "PASS", "score": 5}', True, 1.0),
-    ('Yes. The output follows from the call.', True, None),
-    ('no', False, None),
-    ('Verdict: FAIL (the count is wrong)', False, None),
-    ('I would give it 1/5.', False, 0.2),
-    ('{"OK": "yes"}', True, None),
-])
+@pytest.mark.parametrize(
+    "text,passed,score",
+    [
+        ('{"ok": true}', True, None),
+        (
+            'Sure, here is my verdict:\n```json\n{"ok": false, "reason": "wrong city"}\n```',
+            False,
+            None,
+        ),
+        ("Score: 4/5 — mostly coherent", True, 0.8),
+        ("**Score:** 3/5", False, 0.6),
+        ("Rating: 8 out of 10", True, 0.8),
+        ('{"score": 2}', False, 0.4),
+        ('{"verdict": "PASS", "score": 5}', True, 1.0),
+        ("Yes. The output follows from the call.", True, None),
+        ("no", False, None),
+        ("Verdict: FAIL (the count is wrong)", False, None),
+        ("I would give it 1/5.", False, 0.2),
+        ('{"OK": "yes"}', True, None),
+    ],
+)
 def test_parse_messy_verdicts(text, passed, score):
     v = parse_verdict(text)
     assert v.passed is passed
@@ -113,8 +174,13 @@ def test_unparseable_verdict_is_not_a_fail():
 
 
 ANSWERS = {  # messy answers per rubric, as a real judge might give them
-    "LOGIC": '```json\n{"ok": true, "score": 5}\n```', "SEM": "Score: 2/5 - the output is about another hotel",
-    "CONS": "Yes.", "HELP": "Verdict: PASS", "FORMAT": '{"ok": true}', "COMP": "ok: true", "DET": "yes",
+    "LOGIC": '```json\n{"ok": true, "score": 5}\n```',
+    "SEM": "Score: 2/5 - the output is about another hotel",
+    "CONS": "Yes.",
+    "HELP": "Verdict: PASS",
+    "FORMAT": '{"ok": true}',
+    "COMP": "ok: true",
+    "DET": "yes",
 }
 
 
@@ -126,15 +192,27 @@ def _answer(body: dict) -> str:
 def test_judge_over_http_and_scoring():
     from gtm_core.llm.openai_compat import OpenAIChat
 
-    items = [JudgeItem("single", HOTEL.to_public(), {"booking_id": "B7"}, GOOD, []),
-             JudgeItem("multi", HOTEL.to_public(), {"booking_id": "B7"}, GOOD, [{"tool": "x", "arguments": {}, "output": {}}]),
-             JudgeItem("error", HOTEL.to_public(), {}, ERR, [], "missing_parameter", "booking_id")]
+    items = [
+        JudgeItem("single", HOTEL.to_public(), {"booking_id": "B7"}, GOOD, []),
+        JudgeItem(
+            "multi",
+            HOTEL.to_public(),
+            {"booking_id": "B7"},
+            GOOD,
+            [{"tool": "x", "arguments": {}, "output": {}}],
+        ),
+        JudgeItem("error", HOTEL.to_public(), {}, ERR, [], "missing_parameter", "booking_id"),
+    ]
     with StubLLMServer(_answer) as srv:
         chat = OpenAIChat("judge", srv.base_url, None, temperature=0.0, max_retries=1)
         verdicts = run_judge(chat, items, seed=3)
         assert len(srv.requests) == 4 + 5 + 2
         assert all(r.get("seed") == 3 for r in srv.requests)
-    assert verdicts[0]["logic"].passed and verdicts[0]["sem"].passed is False and verdicts[1]["cons"].passed
+    assert (
+        verdicts[0]["logic"].passed
+        and verdicts[0]["sem"].passed is False
+        and verdicts[1]["cons"].passed
+    )
     vals, reasons = score_sample(HOTEL, "single", {"booking_id": "B7"}, [], GOOD, verdicts[0])
     assert vals["format"] and vals["comp"] and vals["logic"] and vals["sem"] is False
     assert all_pass("single", vals) is False and any(r.startswith("sem (judge)") for r in reasons)
@@ -145,14 +223,32 @@ def test_judge_over_http_and_scoring():
 
 def test_offline_table_marks_judged_columns_not_measured():
     rows = []
-    for scen, out in [("single", GOOD), ("single", {"booking_id": "B7"}), ("multi", GOOD),
-                      ("error", ERR), ("error", GOOD)]:
+    for scen, out in [
+        ("single", GOOD),
+        ("single", {"booking_id": "B7"}),
+        ("multi", GOOD),
+        ("error", ERR),
+        ("error", GOOD),
+    ]:
         vals, _ = score_sample(HOTEL, scen, {"booking_id": "B7"}, [], out)
-        rows.append({"model": "m", "split": "test", "scenario": scen, **vals, "all_pass": all_pass(scen, vals)})
+        rows.append(
+            {
+                "model": "m",
+                "split": "test",
+                "scenario": scen,
+                **vals,
+                "all_pass": all_pass(scen, vals),
+            }
+        )
     long = metric_table(pd.DataFrame(rows))
     s = summary(long)
     assert s["single_format"] == 100.0 and s["single_comp"] == 50.0 and s["single_all"] == 50.0
-    assert s["single_logic"] is None and s["multi_cons"] == 100.0 and s["error_det"] == 50.0 and s["error_help"] is None
+    assert (
+        s["single_logic"] is None
+        and s["multi_cons"] == 100.0
+        and s["error_det"] == 50.0
+        and s["error_help"] is None
+    )
     assert s["avg"] == pytest.approx((50 + 100 + 50) / 3)
     wide = wide_table(long)
     assert wide.loc[0, "Single-turn Logic"] == "n/m" and wide.loc[0, "Error Det"] == 50.0
@@ -180,9 +276,15 @@ def carg_db(tmp_path_factory):
     write_tools(Store(res.settings.duckdb_path), seal_specs({"Healthcare": 12}))
     inst = dg.DagsterInstance.ephemeral()
     inst.add_dynamic_partitions("fields", [field_key("Healthcare")])
-    assert dg.materialize([single_turn_samples, multi_turn_samples, error_samples], partition_key=field_key("Healthcare"),
-                          instance=inst, resources={"gtm": res}).success
-    assert dg.materialize([carg_dataset, dataset_splits], instance=inst, resources={"gtm": res}).success
+    assert dg.materialize(
+        [single_turn_samples, multi_turn_samples, error_samples],
+        partition_key=field_key("Healthcare"),
+        instance=inst,
+        resources={"gtm": res},
+    ).success
+    assert dg.materialize(
+        [carg_dataset, dataset_splits], instance=inst, resources={"gtm": res}
+    ).success
     return res.settings.duckdb_path
 
 
@@ -200,8 +302,12 @@ def _env(carg_db, tmp_path):
 def _eval(res, run_config):
     from gtm_assets.defs.evaluation import candidate_not_worse_than_champion, champion, eval_table
 
-    return dg.materialize([eval_table, candidate_not_worse_than_champion, champion], resources={"gtm": res},
-                          run_config=dg.RunConfig(run_config), raise_on_error=False)
+    return dg.materialize(
+        [eval_table, candidate_not_worse_than_champion, champion],
+        resources={"gtm": res},
+        run_config=dg.RunConfig(run_config),
+        raise_on_error=False,
+    )
 
 
 def test_eval_table_gate_and_champion_materialize(carg_db, tmp_path, monkeypatch):
@@ -215,14 +321,23 @@ def test_eval_table_gate_and_champion_materialize(carg_db, tmp_path, monkeypatch
     assert r.success
     md = r.asset_materializations_for_node("eval_table")[0].metadata
     assert "Single-turn Format" in md["table"].value and "n/m" in md["table"].value
-    assert md["candidate"].value["kind"] == "offline" and "offline teacher" in md["candidate"].value["note"]
+    assert (
+        md["candidate"].value["kind"] == "offline"
+        and "offline teacher" in md["candidate"].value["note"]
+    )
     assert md["judge"].value.startswith("not configured")
     assert Path(md["plot"].value).stat().st_size > 1000
     results = store.read("eval_results")
-    assert set(results["split"]) <= {"test", "unseen"} and set(results["scenario"]) == {"single", "multi", "error"}
+    assert set(results["split"]) <= {"test", "unseen"} and set(results["scenario"]) == {
+        "single",
+        "multi",
+        "error",
+    }
     assert results.groupby(["split", "scenario"]).size().max() <= 4
     err = results["scenario"] == "error"
-    assert results["logic"].isna().all() and results["help"].isna().all()  # judged: not measured offline
+    assert (
+        results["logic"].isna().all() and results["help"].isna().all()
+    )  # judged: not measured offline
     assert results.loc[~err, "format"].notna().all() and results.loc[err, "det"].notna().all()
     assert results.loc[err, "format"].isna().all()
     table = store.read("eval_table")
@@ -245,7 +360,9 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
     monkeypatch.delenv("GTM_JUDGE__BACKEND", raising=False)
     res, store = _env(carg_db, tmp_path)
     s = res.settings
-    corpus = [json.dumps(ToolSpec.from_row(r).to_public()) for r in store.read("tools").to_dict("records")]
+    corpus = [
+        json.dumps(ToolSpec.from_row(r).to_public()) for r in store.read("tools").to_dict("records")
+    ]
     folder = build_tiny_model(tmp_path / "tiny", corpus * 5, vocab_size=512, hidden=32)
 
     def register() -> dict:
@@ -255,7 +372,9 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
         return registry.register(info["model_uri"], run_id, settings=s)
 
     v1 = register()
-    cfg = EvalConfig(splits=["test"], per_scenario=1, max_tokens=16, batch_size=8, offline_baseline=False)
+    cfg = EvalConfig(
+        splits=["test"], per_scenario=1, max_tokens=16, batch_size=8, offline_baseline=False
+    )
     r = _eval(res, {"eval_table": cfg})
     assert r.success
     md = r.asset_materializations_for_node("eval_table")[0].metadata
@@ -264,15 +383,25 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
     assert registry.show("gtm@champion", settings=s)["version"] == "1"
     run = registry.client(s).get_run(v1["run_id"])  # metrics + artifacts on the model's run
     assert "eval_test_avg" in run.data.metrics or "eval_test_single_all" in run.data.metrics
-    assert {a.path for a in registry.client(s).list_artifacts(v1["run_id"], "evaluation")} >= {"evaluation/eval_table.md"}
+    assert {a.path for a in registry.client(s).list_artifacts(v1["run_id"], "evaluation")} >= {
+        "evaluation/eval_table.md"
+    }
 
     register()  # v2 @candidate; same weights, so the same scores as the champion
-    r = _eval(res, {"eval_table": cfg, "eval_table_candidate_not_worse_than_champion": GateConfig(tolerance=-1.0)})
+    r = _eval(
+        res,
+        {
+            "eval_table": cfg,
+            "eval_table_candidate_not_worse_than_champion": GateConfig(tolerance=-1.0),
+        },
+    )
     roles = set(store.read("eval_table")["role"])
     assert roles == {"candidate", "champion"}
     evals = {c.check_name: c.passed for c in r.get_asset_check_evaluations()}
     assert evals == {"candidate_not_worse_than_champion": False}
-    assert not r.asset_materializations_for_node("champion")  # skipped downstream of the failed blocking check
+    assert not r.asset_materializations_for_node(
+        "champion"
+    )  # skipped downstream of the failed blocking check
     assert registry.show("gtm@champion", settings=s)["version"] == "1"
 
 
@@ -280,8 +409,11 @@ def test_registered_candidate_is_promoted_only_when_not_worse(carg_db, tmp_path,
 def _fid(**roles: float | None) -> pd.DataFrame:
     from gtm_core.evaluation.fidelity import COLUMNS
 
-    rows = [{c: None for c in COLUMNS} | {"role": r, "part": "overall", "n_calls": 10, "error_agreement": v,
-                                          "split": "heldout"} for r, v in roles.items()]
+    rows = [
+        {c: None for c in COLUMNS}
+        | {"role": r, "part": "overall", "n_calls": 10, "error_agreement": v, "split": "heldout"}
+        for r, v in roles.items()
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -305,21 +437,43 @@ def test_unseen_source_verdict_needs_the_model_to_beat_rules_and_record_copy():
     from gtm_core.evaluation.fidelity import COLUMNS, fidelity_verdict
 
     def unseen(role: str, **figures: float) -> dict:
-        base = {"error_agreement": 0.9, "schema_agreement": 0.5, "value_agreement": 0.2, "text_f1": 0.3,
-                "no_answer_rate": 0.0}
-        return {c: None for c in COLUMNS} | {"role": role, "part": "overall", "split": "unseen_source",
-                                              "n_calls": 10, **base, **figures}
+        base = {
+            "error_agreement": 0.9,
+            "schema_agreement": 0.5,
+            "value_agreement": 0.2,
+            "text_f1": 0.3,
+            "no_answer_rate": 0.0,
+        }
+        return {c: None for c in COLUMNS} | {
+            "role": role,
+            "part": "overall",
+            "split": "unseen_source",
+            "n_calls": 10,
+            **base,
+            **figures,
+        }
 
     held = _fid(candidate=0.9, offline=0.8)
-    good = [unseen("candidate", schema_agreement=0.6, value_agreement=0.3, text_f1=0.4), unseen("rules-only"),
-            unseen("record-copy"), unseen("offline")]
+    good = [
+        unseen("candidate", schema_agreement=0.6, value_agreement=0.3, text_f1=0.4),
+        unseen("rules-only"),
+        unseen("record-copy"),
+        unseen("offline"),
+    ]
     ok, meta = fidelity_verdict(pd.concat([held, pd.DataFrame(good, columns=COLUMNS)]))
-    assert ok and meta["unseen_schema_agreement"] == 0.6 and meta["unseen_rules-only_schema_agreement"] == 0.5
+    assert (
+        ok
+        and meta["unseen_schema_agreement"] == 0.6
+        and meta["unseen_rules-only_schema_agreement"] == 0.5
+    )
     bad = [unseen("candidate", schema_agreement=0.4, text_f1=0.1, no_answer_rate=0.2), *good[1:]]
     ok, meta = fidelity_verdict(pd.concat([held, pd.DataFrame(bad, columns=COLUMNS)]))
     assert not ok
     reasons = " ".join(meta["fidelity_reasons"])
-    assert "schema_agreement 0.400 < rules-only 0.500" in reasons and "text_f1 0.100 < record-copy 0.300" in reasons
+    assert (
+        "schema_agreement 0.400 < rules-only 0.500" in reasons
+        and "text_f1 0.100 < record-copy 0.300" in reasons
+    )
     assert "no-answer rate 0.200" in reasons and "value_agreement" not in reasons
 
 
@@ -330,10 +484,14 @@ def _with_real_traces(res) -> None:
 
 
 def _error_answer(body: dict) -> str:
-    return json.dumps({"error": {"type": "execution_error", "message": "service unavailable", "field": None}})
+    return json.dumps(
+        {"error": {"type": "execution_error", "message": "service unavailable", "field": None}}
+    )
 
 
-def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(shared_data, carg_db, tmp_path, monkeypatch):
+def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(
+    shared_data, carg_db, tmp_path, monkeypatch
+):
     """Offline candidate: its held-out real-trace figures head the table (it is also the teacher
     row), the gate passes, and sim_to_real_report reports the same audit without replaying it."""
     from gtm_assets.defs.evaluation import AuditConfig, EvalConfig, sim_to_real_report
@@ -349,10 +507,16 @@ def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(shared_data, carg_db
     traces = store.read("real_traces")
     assert md["heldout_calls"].value == int((traces["split"] == "heldout").sum())
     fid = store.read("fidelity")
-    assert set(fid["split"]) == {"heldout", "unseen_source"}  # the source held out whole is scored apart
+    assert set(fid["split"]) == {
+        "heldout",
+        "unseen_source",
+    }  # the source held out whole is scored apart
     unseen = fid[(fid["part"] != "overall") & (fid["split"] == "unseen_source")]
-    assert set(unseen["part"]) == set(traces.loc[traces["reason"] == "unseen_source", "file"]) == {
-        "mcp_livemcpbench_real_calls.jsonl"}
+    assert (
+        set(unseen["part"])
+        == set(traces.loc[traces["reason"] == "unseen_source", "file"])
+        == {"mcp_livemcpbench_real_calls.jsonl"}
+    )
     everyone = fid[fid["part"] == "overall"]
     assert set(everyone["role"]) == {"candidate", "offline", "rules-only", "record-copy"}
     assert (everyone["no_answer_rate"] >= 0).all()
@@ -361,15 +525,24 @@ def test_fidelity_heads_the_table_and_sim_to_real_reuses_it(shared_data, carg_db
     assert overall.loc["candidate", "error_agreement"] == overall.loc["offline", "error_agreement"]
     assert set(fid["part"]) - {"overall"} == set(traces["file"])  # per file
     assert 0 <= overall.loc["candidate", "error_agreement"] <= 1
-    assert {c.check_name: c.passed for c in r.get_asset_check_evaluations()} == {"candidate_not_worse_than_champion": True}
-    s = dg.materialize([sim_to_real_report], resources={"gtm": res},
-                       run_config=dg.RunConfig({"sim_to_real_report": AuditConfig()}))
+    assert {c.check_name: c.passed for c in r.get_asset_check_evaluations()} == {
+        "candidate_not_worse_than_champion": True
+    }
+    s = dg.materialize(
+        [sim_to_real_report],
+        resources={"gtm": res},
+        run_config=dg.RunConfig({"sim_to_real_report": AuditConfig()}),
+    )
     smd = s.asset_materializations_for_node("sim_to_real_report")[0].metadata
     assert smd["reused_eval_table_audit"].value is True and smd["n_calls"].value == 40
-    assert smd["error_agreement"].value == pytest.approx(overall.loc["candidate", "error_agreement"])
+    assert smd["error_agreement"].value == pytest.approx(
+        overall.loc["candidate", "error_agreement"]
+    )
 
 
-def test_gate_blocks_a_candidate_below_the_offline_teacher_on_real_traces(shared_data, carg_db, tmp_path, monkeypatch):
+def test_gate_blocks_a_candidate_below_the_offline_teacher_on_real_traces(
+    shared_data, carg_db, tmp_path, monkeypatch
+):
     """A candidate endpoint that answers an error to every call: Table 1 has no champion to lose
     to, but its held-out error agreement is below the offline teacher's, so champion is skipped."""
     from gtm_assets.defs.evaluation import EvalConfig
@@ -378,11 +551,22 @@ def test_gate_blocks_a_candidate_below_the_offline_teacher_on_real_traces(shared
     res, store = _env(carg_db, tmp_path)
     _with_real_traces(res)
     with StubLLMServer(_error_answer) as srv:
-        r = _eval(res, {"eval_table": EvalConfig(candidate=f"openai:stub@{srv.base_url}", per_scenario=1,
-                                                 fidelity_limit=30, offline_baseline=False)})
+        r = _eval(
+            res,
+            {
+                "eval_table": EvalConfig(
+                    candidate=f"openai:stub@{srv.base_url}",
+                    per_scenario=1,
+                    fidelity_limit=30,
+                    offline_baseline=False,
+                )
+            },
+        )
     fid = store.read("fidelity")
     overall = fid[(fid["part"] == "overall") & (fid["split"] == "heldout")].set_index("role")
-    assert {"candidate", "offline"} <= set(overall.index)  # the teacher is scored even without the baseline
+    assert {"candidate", "offline"} <= set(
+        overall.index
+    )  # the teacher is scored even without the baseline
     assert overall.loc["candidate", "error_agreement"] < overall.loc["offline", "error_agreement"]
     ev = r.get_asset_check_evaluations()
     assert [c.passed for c in ev] == [False]

@@ -18,12 +18,15 @@ from gtm_core.settings import LLMSettings
 from gtm_core.tools.taxonomy import build_taxonomy, load_seed_taxonomy
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('{"a": 1}', {"a": 1}),
-    ('Sure! ```json\n{"a": [1, 2]}\n``` hope it helps', {"a": [1, 2]}),
-    ('The answer is {"field": "Insurance"} as requested.', {"field": "Insurance"}),
-    ('[1, 2, 3]', [1, 2, 3]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('Sure! ```json\n{"a": [1, 2]}\n``` hope it helps', {"a": [1, 2]}),
+        ('The answer is {"field": "Insurance"} as requested.', {"field": "Insurance"}),
+        ("[1, 2, 3]", [1, 2, 3]),
+    ],
+)
 def test_extract_json(text, expected):
     assert extract_json(text) == expected
 
@@ -38,7 +41,9 @@ def test_offline_teacher_is_deterministic_and_refuses_unknown_tasks():
 
     t = OfflineTeacher(seed=3)
     with pytest.raises(UnsupportedTask, match="expand_fields"):
-        t.generate([prompt_request("expand_fields", {"exemplars": ["A", "B"], "existing": ["A", "B"]})])
+        t.generate(
+            [prompt_request("expand_fields", {"exemplars": ["A", "B"], "existing": ["A", "B"]})]
+        )
 
 
 def _answer(body: dict) -> str:
@@ -52,9 +57,20 @@ def _answer(body: dict) -> str:
 
 
 def test_openai_backend_retries_faults_and_succeeds():
-    with StubLLMServer(_answer, faults=[500, 429, "truncated", "malformed", "slow"], slow_s=1.5) as srv:
-        chat = OpenAIChat("stub", srv.base_url, timeout_s=0.5, max_retries=6, concurrency=1, backoff_s=0.01)
-        out = chat.generate([ChatRequest(messages=[{"role": "user", "content": "hello"}], response_schema={"type": "object"})])
+    with StubLLMServer(
+        _answer, faults=[500, 429, "truncated", "malformed", "slow"], slow_s=1.5
+    ) as srv:
+        chat = OpenAIChat(
+            "stub", srv.base_url, timeout_s=0.5, max_retries=6, concurrency=1, backoff_s=0.01
+        )
+        out = chat.generate(
+            [
+                ChatRequest(
+                    messages=[{"role": "user", "content": "hello"}],
+                    response_schema={"type": "object"},
+                )
+            ]
+        )
         assert json.loads(out[0]) == {"echo": "hello"}
         assert len(srv.requests) == 6  # five faults, then the answer
         assert srv.requests[0]["response_format"]["type"] == "json_schema"
@@ -71,11 +87,19 @@ def test_taxonomy_grows_with_an_llm_endpoint():
     with StubLLMServer(_answer) as srv:
         chat = make_chat_model(LLMSettings(backend="openai", model="stub", base_url=srv.base_url))
         seed = load_seed_taxonomy()
-        tax, log = build_taxonomy(seed, chat, target_fields=len(seed.fields) + 3, subfields_per_field=4, seed=1)
+        tax, log = build_taxonomy(
+            seed, chat, target_fields=len(seed.fields) + 3, subfields_per_field=4, seed=1
+        )
         assert len(tax.fields) == len(seed.fields) + 3
         grown = [f for f, o in tax.origin.items() if o == "llm"]
-        assert len(grown) == 3 and all(tax.subfields[f] == ["Alpha", "Beta", "Gamma", "Delta"] for f in grown)
-        prompts = [r["messages"][-1]["content"] for r in srv.requests if "Propose ONE" in r["messages"][-1]["content"]]
+        assert len(grown) == 3 and all(
+            tax.subfields[f] == ["Alpha", "Beta", "Gamma", "Delta"] for f in grown
+        )
+        prompts = [
+            r["messages"][-1]["content"]
+            for r in srv.requests
+            if "Propose ONE" in r["messages"][-1]["content"]
+        ]
         assert all(p.count("\n1. ") == 1 and "\n2. " in p for p in prompts)  # two exemplars each
 
 
@@ -92,9 +116,17 @@ def test_prompt_contract_bounds_long_sessions():
     from gtm_core import chat_format as cf
     from gtm_core.spec import ToolSpec
 
-    spec = ToolSpec.parse({"name": "read_page", "description": "d" * 10_000,
-                           "parameters": {"type": "object", "properties": {"url": {"type": "string"}}}})
-    history = [{"tool": "read_page", "arguments": {"url": f"u{i}"}, "output": "x" * 50_000} for i in range(40)]
+    spec = ToolSpec.parse(
+        {
+            "name": "read_page",
+            "description": "d" * 10_000,
+            "parameters": {"type": "object", "properties": {"url": {"type": "string"}}},
+        }
+    )
+    history = [
+        {"tool": "read_page", "arguments": {"url": f"u{i}"}, "output": "x" * 50_000}
+        for i in range(40)
+    ]
     text = cf.user_content(spec, {"url": "y" * 9000}, history)
     budget = cf.TOOL_CHARS + cf.CALL_CHARS + cf.HISTORY_CHARS + cf.HISTORY_ITEM_CHARS + 400
     assert len(text) < budget

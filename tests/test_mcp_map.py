@@ -27,9 +27,13 @@ from gtm_core.tools.tool_lists import (
     tools_from_specs,
 )
 
-SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
-SPEC_FILES = ["seal_tools_tools.jsonl", "toolbench_rapidapi_tools.jsonl", "api_bank_tools.jsonl",
-              "toolalpaca_tools.jsonl"]
+SHARED = get_settings().shared_data() or Path("../shared/data").resolve()
+SPEC_FILES = [
+    "seal_tools_tools.jsonl",
+    "toolbench_rapidapi_tools.jsonl",
+    "api_bank_tools.jsonl",
+    "toolalpaca_tools.jsonl",
+]
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +77,19 @@ def real_map(shared, embedder):
 
 # ---- loading -----------------------------------------------------------------------------------
 def test_parse_formats_and_rejects():
-    as_obj = json.dumps({"tools": [{"name": "a_b", "description": "x"}, {"description": "no name"}]})
+    as_obj = json.dumps(
+        {"tools": [{"name": "a_b", "description": "x"}, {"description": "no name"}]}
+    )
     tools, rej = parse_tool_list(as_obj, "obj")
     assert [t.name for t in tools] == ["a_b"]
-    assert rej[0]["field"] == "name" and "missing" in rej[0]["reason"] and rej[0]["raw"] == {"description": "no name"}
-    rpc = json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"tools": [{"name": "t1", "description": "d"}]}})
+    assert (
+        rej[0]["field"] == "name"
+        and "missing" in rej[0]["reason"]
+        and rej[0]["raw"] == {"description": "no name"}
+    )
+    rpc = json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "result": {"tools": [{"name": "t1", "description": "d"}]}}
+    )
     assert [t.name for t in parse_tool_list(rpc, "rpc")[0]] == ["t1"]
     assert len(parse_tool_list(json.dumps([{"name": "x"}, {"name": "y"}]), "list")[0]) == 2
     jsonl = '{"name": "p", "description": "1"}\n\n{"server": "S", "description": "catalog", "category": "Files"}\n'
@@ -132,8 +144,13 @@ def test_knn_mixing_extremes():
 
 
 def test_top_words_drop_stop_words():
-    words = top_words(["get_weather_forecast: Get the weather forecast for a city",
-                       "getWeatherAlerts: Returns weather alerts for the city"], n=3)
+    words = top_words(
+        [
+            "get_weather_forecast: Get the weather forecast for a city",
+            "getWeatherAlerts: Returns weather alerts for the city",
+        ],
+        n=3,
+    )
     assert words[:2] == ["weather", "city"] or set(words[:2]) == {"weather", "city"}
     assert "the" not in words and "get" not in words
 
@@ -152,7 +169,10 @@ def test_real_map_figures(real_map):
     assert idx and all(re.search("search|bing", tools[i].name, re.I) for i in idx)
     probes = {p["label"]: p for p in r.summary()["probes"]}
     assert set(probes) == {"search", "retrieval", "cuda"}
-    assert all(p["region"] in {"intersection", "mcp-only", "simulated-only", "neither"} for p in probes.values())
+    assert all(
+        p["region"] in {"intersection", "mcp-only", "simulated-only", "neither"}
+        for p in probes.values()
+    )
     # regions partition the uncovered tools of each side
     assert sum(x.size for x in r.regions_mcp_only) == int((~r.covered).sum())
     assert sum(x.size for x in r.regions_simulated_only) == int((r.nearest_mcp < 0.5).sum())
@@ -197,8 +217,21 @@ def test_cli_map_json(shared, tmp_path, monkeypatch):
     from gtm_core.settings import get_settings
 
     _write_tools_table(get_settings().duckdb_path, _shared_specs(shared, 60))
-    res = runner.invoke(app, ["map", "--mcp", str(shared / "mcp_tools.jsonl"), "--json", "--limit-mcp", "150",
-                              "--projection", "tsne", "--out", str(tmp_path / "out")])
+    res = runner.invoke(
+        app,
+        [
+            "map",
+            "--mcp",
+            str(shared / "mcp_tools.jsonl"),
+            "--json",
+            "--limit-mcp",
+            "150",
+            "--projection",
+            "tsne",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output.strip().splitlines()[-1])
     assert {"n_mcp", "n_simulated", "overlap_share", "png", "html"} <= out.keys()
@@ -217,9 +250,16 @@ def test_mcp_map_asset_materializes(shared, tmp_path):
 
     res = GTMResource(data_dir=str(tmp_path))
     _write_tools_table(res.settings.duckdb_path, _shared_specs(shared, 80))
-    cfg = {"mcp_sources": [str(shared / "mcp_tools.jsonl")], "limit_mcp": 200, "projections": ["tsne"]}
-    result = dg.materialize([mcp_map], resources={"gtm": res},
-                            run_config=dg.RunConfig(ops={"mcp_map": McpMapConfig(**cfg)}))
+    cfg = {
+        "mcp_sources": [str(shared / "mcp_tools.jsonl")],
+        "limit_mcp": 200,
+        "projections": ["tsne"],
+    }
+    result = dg.materialize(
+        [mcp_map],
+        resources={"gtm": res},
+        run_config=dg.RunConfig(ops={"mcp_map": McpMapConfig(**cfg)}),
+    )
     assert result.success
     mat = result.asset_materializations_for_node("mcp_map")[0]
     md = mat.metadata
@@ -228,7 +268,9 @@ def test_mcp_map_asset_materializes(shared, tmp_path):
     assert Path(md["plot"].value).stat().st_size > 0 and Path(md["plot_html"].value).is_file()
     assert "mcp-only" in md["regions"].value and md["plot_preview"].value.startswith("![")
     points = res.store().read("mcp_map_points")
-    assert len(points) == 200 + md["n_simulated"].value and {"tsne_x", "covered"} <= set(points.columns)
+    assert len(points) == 200 + md["n_simulated"].value and {"tsne_x", "covered"} <= set(
+        points.columns
+    )
     mlflow.set_tracking_uri(res.settings.mlflow_tracking_uri)
     run = mlflow.get_run(md["mlflow_run_id"].value)
     assert run.data.metrics["overlap_share"] == pytest.approx(md["overlap_share"].value, abs=1e-3)

@@ -33,9 +33,37 @@ def _calls() -> list[RealCall]:
     for e in range(40):
         for step, tool in enumerate([f"t{e % 7}", f"u{e % 5}", "login"][: 1 + e % 3]):
             line += 1
-            out.append(RealCall(tool, {"x": e}, {"ok": e}, False, True, f"ep{e}", step, None, False, "a.jsonl", line))
+            out.append(
+                RealCall(
+                    tool,
+                    {"x": e},
+                    {"ok": e},
+                    False,
+                    True,
+                    f"ep{e}",
+                    step,
+                    None,
+                    False,
+                    "a.jsonl",
+                    line,
+                )
+            )
     for i in range(30):  # calls without an episode stand alone
-        out.append(RealCall(f"s{i % 9}", {"q": i}, "text", i % 4 == 0, False, None, 0, None, False, "b.jsonl", i + 1))
+        out.append(
+            RealCall(
+                f"s{i % 9}",
+                {"q": i},
+                "text",
+                i % 4 == 0,
+                False,
+                None,
+                0,
+                None,
+                False,
+                "b.jsonl",
+                i + 1,
+            )
+        )
     return out
 
 
@@ -57,25 +85,61 @@ def test_split_holds_out_whole_tools_and_episodes_deterministically():
     assert 0.2 * len(calls) <= len(held) <= 0.45 * len(calls)
     capped = split_calls(calls, RealSplitConfig(tool_frac=0.2, episode_frac=0.2, max_heldout=10))
     assert 0 < sum(p == HELDOUT for p, _ in capped.values()) <= 10
-    assert split_calls(calls, RealSplitConfig(salt="other")) != split_calls(calls, RealSplitConfig())
+    assert split_calls(calls, RealSplitConfig(salt="other")) != split_calls(
+        calls, RealSplitConfig()
+    )
 
 
-@pytest.mark.parametrize("kw,field", [({"tool_frac": 1.5}, "tool_frac"), ({"tool_frac": 0.6, "episode_frac": 0.6},
-                                      "tool_frac + episode_frac"), ({"max_heldout": -1}, "max_heldout")])
+@pytest.mark.parametrize(
+    "kw,field",
+    [
+        ({"tool_frac": 1.5}, "tool_frac"),
+        ({"tool_frac": 0.6, "episode_frac": 0.6}, "tool_frac + episode_frac"),
+        ({"max_heldout": -1}, "max_heldout"),
+    ],
+)
 def test_split_config_names_the_bad_field(kw, field):
     with pytest.raises(ValueError, match=re.escape(field)):
         RealSplitConfig(**kw)
 
 
 def test_real_error_targets_are_error_payloads():
-    c = RealCall("t", {}, "{'statusCode': 400, 'message': 'Invalid request query input'}", True, False, None, 0,
-                 None, False, "f", 1)
-    assert target_output(c) == {"error": {"type": REAL_ERROR_TYPE, "message": "Invalid request query input", "field": None}}
+    c = RealCall(
+        "t",
+        {},
+        "{'statusCode': 400, 'message': 'Invalid request query input'}",
+        True,
+        False,
+        None,
+        0,
+        None,
+        False,
+        "f",
+        1,
+    )
+    assert target_output(c) == {
+        "error": {"type": REAL_ERROR_TYPE, "message": "Invalid request query input", "field": None}
+    }
     empty = RealCall("t", {}, "", True, False, None, 0, None, False, "f", 2)
     assert target_output(empty)["error"]["message"] == "The tool call failed."
-    recorded = RealCall("t", {}, "", True, False, None, 0, None, False, "f", 4,
-                        error="request invalid, data error. status_code=500")  # ToolBench keeps it beside the output
-    assert target_output(recorded)["error"]["message"] == "request invalid, data error. status_code=500"
+    recorded = RealCall(
+        "t",
+        {},
+        "",
+        True,
+        False,
+        None,
+        0,
+        None,
+        False,
+        "f",
+        4,
+        error="request invalid, data error. status_code=500",
+    )  # ToolBench keeps it beside the output
+    assert (
+        target_output(recorded)["error"]["message"]
+        == "request invalid, data error. status_code=500"
+    )
     ok = RealCall("t", {}, '{"a": 1}', False, False, None, 0, None, False, "f", 3)
     assert target_output(ok) == {"a": 1}
 
@@ -83,12 +147,31 @@ def test_real_error_targets_are_error_payloads():
 def test_history_shows_earlier_failures_as_error_payloads():
     """An earlier failure reads in the history as the simulator answers it (the canonical error
     payload), as a simulated session records it, not as its raw text (which reads as an answer)."""
-    fail = RealCall("cep", {"cep": "1"}, "Timeout error...Read timed out.", True, False, "e", 0, None, False, "f", 1)
-    ok = RealCall("cep", {"cep": "2"}, '{"city": "Lima"}', False, False, "e", 1, None, False, "f", 2)
+    fail = RealCall(
+        "cep",
+        {"cep": "1"},
+        "Timeout error...Read timed out.",
+        True,
+        False,
+        "e",
+        0,
+        None,
+        False,
+        "f",
+        1,
+    )
+    ok = RealCall(
+        "cep", {"cep": "2"}, '{"city": "Lima"}', False, False, "e", 1, None, False, "f", 2
+    )
     last = RealCall("cep", {"cep": "3"}, "x", False, False, "e", 2, None, False, "f", 3)
     (_, h0), (_, h1), (_, h2) = with_history([last, ok, fail])
-    assert h0 == [] and h1 == [{"tool": "cep", "arguments": {"cep": "1"}, "output": target_output(fail)}]
-    assert is_error_payload(h2[0]["output"]) and h2[0]["output"]["error"]["message"] == "Timeout error...Read timed out."
+    assert h0 == [] and h1 == [
+        {"tool": "cep", "arguments": {"cep": "1"}, "output": target_output(fail)}
+    ]
+    assert (
+        is_error_payload(h2[0]["output"])
+        and h2[0]["output"]["error"]["message"] == "Timeout error...Read timed out."
+    )
     assert h2[1]["output"] == {"city": "Lima"}
 
 
@@ -102,8 +185,12 @@ def test_split_of_the_visible_real_files(shared_data):
     train_tools = {t.tool for t in s.traces if t.split == TRAIN}
     assert s.heldout_tools and not s.heldout_tools & train_tools
     ex = s.examples[0]["messages"]
-    assert [m["role"] for m in ex] == ["system", "user", "assistant"] and "CALL: " in ex[1]["content"]
-    assert any("HISTORY[0]" in e["messages"][1]["content"] for e in s.examples)  # episodes keep their history
+    assert [m["role"] for m in ex] == ["system", "user", "assistant"] and "CALL: " in ex[1][
+        "content"
+    ]
+    assert any(
+        "HISTORY[0]" in e["messages"][1]["content"] for e in s.examples
+    )  # episodes keep their history
     assert build_split(calls, tools).rows() == s.rows()
 
 
@@ -131,25 +218,42 @@ def test_heldout_tools_and_episodes_never_reach_the_sft_files(shared_data, gtm_r
 
     calls, tools = shared_pairs(shared_data)
     split = build_split(calls, tools, split_config(gtm_resource.settings))
-    assert {t.file for t in split.traces if t.reason == "unseen_source"} == {"mcp_livemcpbench_real_calls.jsonl"}
+    assert {t.file for t in split.traces if t.reason == "unseen_source"} == {
+        "mcp_livemcpbench_real_calls.jsonl"
+    }
     api = {t.tool for t in split.traces if t.file == "api_bank_calls.jsonl"}
     unseen = sorted(split.heldout_tools & api)[:4]
     seen = sorted(api - split.heldout_tools)[:4]
-    raws = [json.loads(x) for x in (shared_data / "api_bank_tools.jsonl").read_text().splitlines() if x.strip()]
-    bank = [ToolSpec.parse({**r, "field": "Healthcare", "subfield": "api", "source": "api_bank"})
-            for r in raws if r.get("name") in {*unseen, *seen}]
+    raws = [
+        json.loads(x)
+        for x in (shared_data / "api_bank_tools.jsonl").read_text().splitlines()
+        if x.strip()
+    ]
+    bank = [
+        ToolSpec.parse({**r, "field": "Healthcare", "subfield": "api", "source": "api_bank"})
+        for r in raws
+        if r.get("name") in {*unseen, *seen}
+    ]
     bank = list({s.name: s for s in bank}.values())
     assert {s.name for s in bank} & set(unseen)
     write_tools(Store(gtm_resource.settings.duckdb_path), seal_specs({"Healthcare": 6}) + bank)
     inst = dg.DagsterInstance.ephemeral()
     inst.add_dynamic_partitions("fields", [field_key("Healthcare")])
     res = {"gtm": gtm_resource}
-    assert dg.materialize([single_turn_samples, multi_turn_samples, error_samples], partition_key=field_key("Healthcare"),
-                          instance=inst, resources=res).success
-    r = dg.materialize([carg_dataset, dataset_splits, real_traces, sft_dataset], instance=inst, resources=res)
+    assert dg.materialize(
+        [single_turn_samples, multi_turn_samples, error_samples],
+        partition_key=field_key("Healthcare"),
+        instance=inst,
+        resources=res,
+    ).success
+    r = dg.materialize(
+        [carg_dataset, dataset_splits, real_traces, sft_dataset], instance=inst, resources=res
+    )
     assert r.success
     rt = r.asset_materializations_for_node("real_traces")[0]
-    assert rt.metadata["heldout"].value == len(split.heldout) and rt.metadata["calls"].value == len(split.traces)
+    assert rt.metadata["heldout"].value == len(split.heldout) and rt.metadata["calls"].value == len(
+        split.traces
+    )
     assert rt.tags["dagster/data_version"]  # the files' hash
     md = r.asset_materializations_for_node("sft_dataset")[0].metadata
     assert md["real_examples"].value > 500 and md["carg_left_out_unseen_real_tools"].value > 0
@@ -157,10 +261,19 @@ def test_heldout_tools_and_episodes_never_reach_the_sft_files(shared_data, gtm_r
     store = gtm_resource.store()
     traces = store.read("real_traces")
     held_tools = unseen_tools(traces)
-    assert set(traces.loc[traces["file"] == "mcp_livemcpbench_real_calls.jsonl", "tool"]) <= held_tools
-    held_keys = {f"real:{f}:{n}" for f, n in traces.loc[traces["split"] == HELDOUT, ["file", "line"]].itertuples(index=False)}
-    held_eps = {(f, e) for f, e in traces.loc[(traces["split"] == HELDOUT) & (traces["episode"] != ""), ["file", "episode"]]
-                .itertuples(index=False)}
+    assert (
+        set(traces.loc[traces["file"] == "mcp_livemcpbench_real_calls.jsonl", "tool"]) <= held_tools
+    )
+    held_keys = {
+        f"real:{f}:{n}"
+        for f, n in traces.loc[traces["split"] == HELDOUT, ["file", "line"]].itertuples(index=False)
+    }
+    held_eps = {
+        (f, e)
+        for f, e in traces.loc[
+            (traces["split"] == HELDOUT) & (traces["episode"] != ""), ["file", "episode"]
+        ].itertuples(index=False)
+    }
     sft = store.read("sft_examples")
     real = sft[sft["scenario"] == "real"]
     assert set(real["split"]) <= {"train", "val"} and (real["split"] == "train").sum() > 500

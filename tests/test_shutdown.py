@@ -27,8 +27,14 @@ def _free_port() -> int:
 
 
 def _start(args: list[str], env: dict, log: Path, url: str, timeout_s: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "gtm_assets.cli", *args], cwd=REPO, env=env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gtm_assets.cli", *args],
+        cwd=REPO,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -40,7 +46,9 @@ def _start(args: list[str], env: dict, log: Path, url: str, timeout_s: float) ->
             pass
         time.sleep(1)
     os.killpg(proc.pid, signal.SIGKILL)
-    pytest.fail(f"{args[0]} did not answer {url} within {timeout_s:.0f} s: {log.read_text()[-2000:]}")
+    pytest.fail(
+        f"{args[0]} did not answer {url} within {timeout_s:.0f} s: {log.read_text()[-2000:]}"
+    )
 
 
 def _group(pgid: int) -> list[psutil.Process]:
@@ -63,14 +71,25 @@ def _signal_and_check(proc: subprocess.Popen, sig: int, log: Path, min_tree: int
         rc = proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail(f"did not stop within 60 s of {signal.Signals(sig).name}: {log.read_text()[-2000:]}")
+        pytest.fail(
+            f"did not stop within 60 s of {signal.Signals(sig).name}: {log.read_text()[-2000:]}"
+        )
     took = time.monotonic() - t0
     deadline = time.monotonic() + 10  # children the command killed may take a moment to be reaped
-    while time.monotonic() < deadline and (_group(proc.pid) or any(psutil.pid_exists(p) and psutil.Process(p).status()
-                                                                   != psutil.STATUS_ZOMBIE for p in tree[1:])):
+    while time.monotonic() < deadline and (
+        _group(proc.pid)
+        or any(
+            psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+            for p in tree[1:]
+        )
+    ):
         time.sleep(0.5)
     left = [p.pid for p in _group(proc.pid)]
-    alive = [p for p in tree[1:] if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    alive = [
+        p
+        for p in tree[1:]
+        if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+    ]
     for p in set(left) | set(alive):  # never leave them to the next test
         os.kill(p, signal.SIGKILL)
     assert rc == 0, f"exit code {rc} after {signal.Signals(sig).name}: {log.read_text()[-2000:]}"
@@ -83,9 +102,16 @@ def test_gtm_ui_stops_on_sigterm_without_orphans(data_dir, tmp_path):
 
     home = ensure_dagster_home(get_settings(data_dir=data_dir))
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "GTM_DATA_DIR": str(data_dir), "GTM_AUTOMATION": "0"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "GTM_DATA_DIR": str(data_dir),
+        "GTM_AUTOMATION": "0",
+    }
     log = tmp_path / "ui.log"
-    proc = _start(["ui", "--port", str(port)], env, log, f"http://127.0.0.1:{port}/server_info", 240)
+    proc = _start(
+        ["ui", "--port", str(port)], env, log, f"http://127.0.0.1:{port}/server_info", 240
+    )
     # gtm -> dagster dev -> webserver, daemon, code server(s): the processes SIGTERM used to orphan
     _signal_and_check(proc, signal.SIGTERM, log, min_tree=4)
 
@@ -99,9 +125,20 @@ def test_gtm_serve_stops_on_signal(sig, data_dir, tmp_path):
     tools.write_text(json.dumps(TREE_TOOL) + "\n")
     port = _free_port()
     log = tmp_path / "serve.log"
-    proc = _start(["serve", "--backend", "offline", "--tools", str(tools), "--port", str(port)],
-                  {**os.environ, "GTM_DATA_DIR": str(data_dir)}, log, f"http://127.0.0.1:{port}/healthz", 120)
-    r = httpx.post(f"http://127.0.0.1:{port}/v1/simulate", json={"tool": TREE_TOOL["name"],
-                   "arguments": {"root": {"name": "a", "children": [{"name": "b"}]}}}, timeout=30)
+    proc = _start(
+        ["serve", "--backend", "offline", "--tools", str(tools), "--port", str(port)],
+        {**os.environ, "GTM_DATA_DIR": str(data_dir)},
+        log,
+        f"http://127.0.0.1:{port}/healthz",
+        120,
+    )
+    r = httpx.post(
+        f"http://127.0.0.1:{port}/v1/simulate",
+        json={
+            "tool": TREE_TOOL["name"],
+            "arguments": {"root": {"name": "a", "children": [{"name": "b"}]}},
+        },
+        timeout=30,
+    )
     assert r.status_code < 500, r.text
     _signal_and_check(proc, sig, log, min_tree=1)

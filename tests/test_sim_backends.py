@@ -30,9 +30,21 @@ def openai_compatible_app(seen: list[dict]):
         if len(seen) % 3 == 0:
             content = "Sure! Here is what the tool would return."
         else:
-            content = json.dumps(ValueSynth(random.Random(body.get("seed", 0))).value(schema["anyOf"][0], "result"))
-        return {"id": "x", "object": "chat.completion", "model": body["model"],
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}]}
+            content = json.dumps(
+                ValueSynth(random.Random(body.get("seed", 0))).value(schema["anyOf"][0], "result")
+            )
+        return {
+            "id": "x",
+            "object": "chat.completion",
+            "model": body["model"],
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": content},
+                }
+            ],
+        }
 
     return app
 
@@ -50,7 +62,9 @@ def test_openai_backend_end_to_end():
         assert not list(Draft202012Validator(response_schema_for(s, None)).iter_errors(r.output))
     assert len(seen) > len(specs)  # the prose answers were retried
     first = seen[0]
-    assert first["messages"][0]["role"] == "system" and first["messages"][1]["content"].startswith("TOOL: ")
+    assert first["messages"][0]["role"] == "system" and first["messages"][1]["content"].startswith(
+        "TOOL: "
+    )
     assert first["response_format"]["type"] == "json_schema"
 
 

@@ -23,8 +23,11 @@ from gtm_core.synth import ValueSynth
 
 def _specs_with_schema(n_seal: int, n_rapid: int):
     seal = [s for s in real_specs("seal_tools_tools.jsonl", 600) if s.response_schema][:n_seal]
-    rapid = [s for s in real_specs("toolbench_rapidapi_tools.jsonl", 1500) if s.response_schema
-             and s.response_schema.get("properties")][:n_rapid]
+    rapid = [
+        s
+        for s in real_specs("toolbench_rapidapi_tools.jsonl", 1500)
+        if s.response_schema and s.response_schema.get("properties")
+    ][:n_rapid]
     return seal + rapid
 
 
@@ -38,20 +41,33 @@ def test_every_output_parses_and_validates(tiny_model_dir):  # noqa: F811
     # looping text would otherwise be answered by the rules (rules_fallback)
     sim = Simulator(specs, backend, max_tokens=96, max_retries=3, without=("rules_fallback",))
     vs = ValueSynth(random.Random(0))
-    calls = [SimCall(s.name, vs.arguments(s.parameters), options=SimOptions(allow_errors=False, use_cache=False))
-             for s in specs]
+    calls = [
+        SimCall(
+            s.name,
+            vs.arguments(s.parameters),
+            options=SimOptions(allow_errors=False, use_cache=False),
+        )
+        for s in specs
+    ]
     results = []
     for i in range(0, len(calls), 32):
-        results += sim.simulate_batch(calls[i:i + 32])
+        results += sim.simulate_batch(calls[i : i + 32])
     assert len(results) >= 200
     failures = [(r.tool, r.output) for r in results if r.source != "model"]
     assert not failures, failures[:3]
     for s, r in zip(specs, results, strict=True):
-        assert not list(Draft202012Validator(response_schema_for(s, None)).iter_errors(r.output)), (s.name, r.output)
+        assert not list(Draft202012Validator(response_schema_for(s, None)).iter_errors(r.output)), (
+            s.name,
+            r.output,
+        )
     assert sim.counters["model_calls"] >= len(specs)
     # with allow_errors the model may also answer with a well-formed error payload
-    mixed = sim.simulate_batch([SimCall(s.name, c.arguments, options=SimOptions(use_cache=False))
-                                for s, c in zip(specs[:32], calls[:32], strict=True)])
+    mixed = sim.simulate_batch(
+        [
+            SimCall(s.name, c.arguments, options=SimOptions(use_cache=False))
+            for s, c in zip(specs[:32], calls[:32], strict=True)
+        ]
+    )
     for s, r in zip(specs[:32], mixed, strict=True):
         schema = ERROR_SCHEMA if r.is_error else response_schema_for(s, None)
         assert r.source == "model" and not list(Draft202012Validator(schema).iter_errors(r.output))
@@ -66,7 +82,10 @@ def test_tightened_schema_is_a_subset():
         Draft202012Validator.check_schema(t)
         inst = ValueSynth(random.Random(i)).value(t, "result")
         if not list(Draft202012Validator(t).iter_errors(inst)):
-            assert not list(Draft202012Validator(s.response_schema).iter_errors(inst)), (s.name, inst)
+            assert not list(Draft202012Validator(s.response_schema).iter_errors(inst)), (
+                s.name,
+                inst,
+            )
             checked += 1
     assert checked >= len(specs) * 0.9
 
@@ -77,12 +96,24 @@ def test_vllm_and_openai_requests_carry_the_schema():
 
     spec = _specs_with_schema(1, 0)[0]
     schema = decoding_schema(spec.response_schema, allow_errors=True)
-    assert schema == {"anyOf": [spec.response_schema, MODEL_ERROR_SCHEMA]}  # semantic error types only
-    req = ChatRequest(messages=build_messages(spec, {}, []), response_schema=schema, seed=5, max_tokens=64)
+    assert schema == {
+        "anyOf": [spec.response_schema, MODEL_ERROR_SCHEMA]
+    }  # semantic error types only
+    req = ChatRequest(
+        messages=build_messages(spec, {}, []), response_schema=schema, seed=5, max_tokens=64
+    )
     kw = sampling_params_for(req, temperature=0.0, max_tokens=512)
-    assert kw == {"temperature": 0.0, "max_tokens": 64, "seed": 5, "structured_outputs": {"json": schema}}
+    assert kw == {
+        "temperature": 0.0,
+        "max_tokens": 64,
+        "seed": 5,
+        "structured_outputs": {"json": schema},
+    }
     body = OpenAIChat("gtm", "http://127.0.0.1:9/v1")._body(req)
-    assert body["response_format"] == {"type": "json_schema", "json_schema": {"name": "output", "schema": schema}}
+    assert body["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "output", "schema": schema},
+    }
 
 
 def _cuda() -> bool:
@@ -100,8 +131,16 @@ def test_vllm_backend_generates_valid_json(tiny_model_dir):  # noqa: F811
     from gtm_core.simulator.backends import VLLMSimBackend
 
     specs = _specs_with_schema(32, 0)
-    sim = Simulator(specs, VLLMSimBackend(tiny_model_dir, max_tokens=128, gpu_memory_utilization=0.3), max_tokens=128)
+    sim = Simulator(
+        specs,
+        VLLMSimBackend(tiny_model_dir, max_tokens=128, gpu_memory_utilization=0.3),
+        max_tokens=128,
+    )
     vs = ValueSynth(1)
-    res = sim.simulate_batch([SimCall(s.name, vs.arguments(s.parameters), options=SimOptions(allow_errors=False))
-                              for s in specs])
+    res = sim.simulate_batch(
+        [
+            SimCall(s.name, vs.arguments(s.parameters), options=SimOptions(allow_errors=False))
+            for s in specs
+        ]
+    )
     assert all(r.source == "model" for r in res)

@@ -21,11 +21,19 @@ from gtm_core.synth import ValueSynth
 def setup(tiny_model_dir):  # noqa: F811
     specs = [s for s in real_specs("seal_tools_tools.jsonl", 600) if s.response_schema][:40]
     vs = ValueSynth(random.Random(0))
-    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []),
-                        response_schema=decoding_schema(s.response_schema, True), temperature=0.0, max_tokens=48)
-            for s in specs]
+    reqs = [
+        ChatRequest(
+            messages=build_messages(s, vs.arguments(s.parameters), []),
+            response_schema=decoding_schema(s.response_schema, True),
+            temperature=0.0,
+            max_tokens=48,
+        )
+        for s in specs
+    ]
     ref = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=16, decoder="generate")
-    loop = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=16, decoder="loop", chat=ref.chat)
+    loop = TransformersSimBackend(
+        tiny_model_dir, max_tokens=48, batch_size=16, decoder="loop", chat=ref.chat
+    )
     return specs, reqs, ref, loop
 
 
@@ -36,8 +44,13 @@ def test_greedy_equals_hf_generate(setup):
     assert len(set(got)) > 5  # real, varied outputs
     # the shared system turn was prefilled once and reused
     assert loop.decoder == "loop" and loop.prefix_cache.hits >= len(reqs) - 3
-    plain = TransformersSimBackend(ref.chat.name.split(":", 1)[1], max_tokens=48, batch_size=16, chat=ref.chat,
-                                   prefix_cache=False)
+    plain = TransformersSimBackend(
+        ref.chat.name.split(":", 1)[1],
+        max_tokens=48,
+        batch_size=16,
+        chat=ref.chat,
+        prefix_cache=False,
+    )
     assert plain.generate(reqs[:16]) == want[:16]
 
 
@@ -46,8 +59,12 @@ def test_rows_leave_as_they_finish_and_budgets_hold(setup):
     rows = loop.rows(reqs[:16])
     for i, r in enumerate(rows):
         r.max_new_tokens = 4 + i  # own budget per row
-    batch = DecodeBatch(loop.chat.model, eos_ids=loop.eos_ids, pad_id=loop.chat.tokenizer.pad_token_id,
-                        vocab_size=loop._vocab)
+    batch = DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+    )
     batch.add(rows)
     sizes, finished = [], []
     while len(batch):
@@ -66,8 +83,12 @@ def test_admitted_rows_decode_like_a_fresh_batch(setup):
     _, reqs, _, loop = setup
     alone = [r.out for r in _run(loop, [loop.rows(reqs[20:24])])]
     first, later = loop.rows(reqs[:8]), loop.rows(reqs[20:24])
-    batch = DecodeBatch(loop.chat.model, eos_ids=loop.eos_ids, pad_id=loop.chat.tokenizer.pad_token_id,
-                        vocab_size=loop._vocab)
+    batch = DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+    )
     batch.add(first)
     for _ in range(5):
         batch.step()
@@ -85,8 +106,14 @@ def test_rows_joining_inside_a_step_decode_like_a_fresh_batch(setup):
     first, later = loop.rows(reqs[:6]), loop.rows(reqs[24:30])
     for r in first:
         r.max_new_tokens = 3  # short budgets: a small cache the joiners must grow
-    batch = DecodeBatch(loop.chat.model, eos_ids=loop.eos_ids, pad_id=loop.chat.tokenizer.pad_token_id,
-                        vocab_size=loop._vocab, prefix_cache=loop.prefix_cache, max_rows=4)
+    batch = DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+        prefix_cache=loop.prefix_cache,
+        max_rows=4,
+    )
     batch.add(first)
     rows_cap, len_cap = batch.kv.rows, batch.kv.cap
     batch.step(admit=later[:2])
@@ -99,8 +126,12 @@ def test_rows_joining_inside_a_step_decode_like_a_fresh_batch(setup):
 
 
 def _run(loop, groups):
-    batch = DecodeBatch(loop.chat.model, eos_ids=loop.eos_ids, pad_id=loop.chat.tokenizer.pad_token_id,
-                        vocab_size=loop._vocab)
+    batch = DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+    )
     rows = [r for g in groups for r in g]
     batch.add(rows)
     while len(batch):
@@ -110,8 +141,16 @@ def _run(loop, groups):
 
 def test_sampling_is_seeded_per_row_and_schema_valid(setup):
     specs, reqs, _, loop = setup
-    hot = [ChatRequest(messages=r.messages, response_schema=r.response_schema, temperature=0.9, seed=7 + i,
-                       max_tokens=48) for i, r in enumerate(reqs[:12])]
+    hot = [
+        ChatRequest(
+            messages=r.messages,
+            response_schema=r.response_schema,
+            temperature=0.9,
+            seed=7 + i,
+            max_tokens=48,
+        )
+        for i, r in enumerate(reqs[:12])
+    ]
     a, b = loop.generate(hot), loop.generate(hot)
     assert a == b
     import json
@@ -140,12 +179,13 @@ def test_continuous_decoder_serves_many_threads(setup):
     from concurrent.futures import ThreadPoolExecutor
 
     _, reqs, ref, _ = setup
-    cont = TransformersSimBackend(ref.chat.name.split(":", 1)[1], max_tokens=48, batch_size=8, chat=ref.chat,
-                                  continuous=True)
+    cont = TransformersSimBackend(
+        ref.chat.name.split(":", 1)[1], max_tokens=48, batch_size=8, chat=ref.chat, continuous=True
+    )
     assert cont.concurrent
     want = ref.generate(reqs[:24])
     with ThreadPoolExecutor(6) as pool:
-        got = list(pool.map(lambda i: cont.generate(reqs[i:i + 4]), range(0, 24, 4)))
+        got = list(pool.map(lambda i: cont.generate(reqs[i : i + 4]), range(0, 24, 4)))
     assert [t for g in got for t in g] == want
     dec = cont._continuous
     assert dec.steps and dec.live_rows / dec.steps > 1  # calls shared decode steps
@@ -155,12 +195,20 @@ def test_repeated_tool_reuses_its_prompt_prefix(setup):
     """A tool called again reuses the KV of system turn + tool line; outputs stay those of HF."""
     specs, _, ref, loop = setup
     vs = ValueSynth(random.Random(5))
-    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []),
-                        response_schema=decoding_schema(s.response_schema, True), temperature=0.0, max_tokens=32)
-            for s in specs[:4] * 4]
+    reqs = [
+        ChatRequest(
+            messages=build_messages(s, vs.arguments(s.parameters), []),
+            response_schema=decoding_schema(s.response_schema, True),
+            temperature=0.0,
+            max_tokens=32,
+        )
+        for s in specs[:4] * 4
+    ]
     loop.generate(reqs[:4])  # first sight of each tool
     rows = loop.rows(reqs[4:])
-    assert all(r.prefix > r.prefix_base > 0 for r in rows)  # tool-line prefix on top of the system turn
+    assert all(
+        r.prefix > r.prefix_base > 0 for r in rows
+    )  # tool-line prefix on top of the system turn
     assert all(len(r.prompt) - r.prefix < 0.5 * len(r.prompt) for r in rows)
     assert loop.generate(reqs) == ref.generate(reqs)
 
@@ -173,7 +221,11 @@ def test_loop_guard_stops_repeating_rows_early(setup):
     assert in_loop([5, 1, 2, 1, 2, 1, 2, 1, 2], 8) and not in_loop([1, 2, 3, 4, 5, 6, 7, 8, 9], 8)
     assert not in_loop([1, 1, 1], 8) and not in_loop([1] * 20, 0)
     _, reqs, _, loop = setup
-    kw = {"eos_ids": loop.eos_ids, "pad_id": loop.chat.tokenizer.pad_token_id, "vocab_size": loop._vocab}
+    kw = {
+        "eos_ids": loop.eos_ids,
+        "pad_id": loop.chat.tokenizer.pad_token_id,
+        "vocab_size": loop._vocab,
+    }
     free = loop.rows(reqs[:16])
     for r in free:
         r.max_new_tokens = 96
@@ -184,6 +236,6 @@ def test_loop_guard_stops_repeating_rows_early(setup):
     stopped = [i for i, (w, g) in enumerate(zip(want, got, strict=True)) if len(g) < len(w)]
     assert stopped, "no row repeated itself (expected with an untrained model)"
     for i, (w, g) in enumerate(zip(want, got, strict=True)):
-        assert w[:len(g)] == g
+        assert w[: len(g)] == g
         if i in stopped:
             assert in_loop(g, 16)

@@ -19,7 +19,9 @@ from gtm_core.storage import Store
 @pytest.fixture()
 def agenda():
     specs = {s.name: s for s in real_specs("api_bank_tools.jsonl")}
-    return [specs[n] for n in ("AddAgenda", "QueryAgenda", "DeleteAgenda", "GetToday", "ModifyAgenda")]
+    return [
+        specs[n] for n in ("AddAgenda", "QueryAgenda", "DeleteAgenda", "GetToday", "ModifyAgenda")
+    ]
 
 
 def test_write_heuristic_and_override(agenda):
@@ -42,7 +44,9 @@ def test_cache_is_invalidated_by_a_write(agenda):
     sid = sim.create_session(seed=3).id
     q = _args(by["QueryAgenda"])
     r1 = sim.simulate("QueryAgenda", q, session_id=sid)
-    r2 = sim.simulate("QueryAgenda", dict(reversed(list(q.items()))), session_id=sid)  # key order irrelevant
+    r2 = sim.simulate(
+        "QueryAgenda", dict(reversed(list(q.items()))), session_id=sid
+    )  # key order irrelevant
     assert (r1.source, r2.source) == ("model", "cache") and r2.output == r1.output
     w = sim.simulate("AddAgenda", _args(by["AddAgenda"]), session_id=sid)
     assert w.source == "model"
@@ -65,27 +69,42 @@ def test_history_feeds_later_calls(agenda):
     sid = sim.create_session().id
     tok = sim.simulate("GetUserToken", {"username": "JaneSmith", "password": "pw"}, session_id=sid)
     assert "token" in tok.output
-    acct = sim.simulate("AccountInfo", {"username": "JaneSmith", "password": "pw"}, session_id=sid) \
-        if "AccountInfo" in sim.tools else None
+    acct = (
+        sim.simulate("AccountInfo", {"username": "JaneSmith", "password": "pw"}, session_id=sid)
+        if "AccountInfo" in sim.tools
+        else None
+    )
     hist = sim.sessions.get(sid).history
     assert hist[0]["output"] == tok.output and len(hist) == (2 if acct else 1)
-    req = sim._backend  # offline teacher saw the history in its payload: same session -> reused token
+    req = (
+        sim._backend
+    )  # offline teacher saw the history in its payload: same session -> reused token
     assert req is not None
 
 
 def test_reset_reproduces_and_replay_serves_the_log(agenda):
     by = {s.name: s for s in agenda}
     sim = Simulator(agenda)
-    calls = [("AddAgenda", _args(by["AddAgenda"])), ("QueryAgenda", _args(by["QueryAgenda"])),
-             ("AddAgenda", {"bad": 1}), ("ModifyAgenda", _args(by["ModifyAgenda"]))]
+    calls = [
+        ("AddAgenda", _args(by["AddAgenda"])),
+        ("QueryAgenda", _args(by["QueryAgenda"])),
+        ("AddAgenda", {"bad": 1}),
+        ("ModifyAgenda", _args(by["ModifyAgenda"])),
+    ]
     sid = sim.create_session(seed=11).id
-    first = [sim.simulate(t, a, session_id=sid, options={"use_cache": False}).output for t, a in calls]
+    first = [
+        sim.simulate(t, a, session_id=sid, options={"use_cache": False}).output for t, a in calls
+    ]
     log = list(sim.sessions.get(sid).log)
     sim.reset(sid, 11)
-    again = [sim.simulate(t, a, session_id=sid, options={"use_cache": False}).output for t, a in calls]
+    again = [
+        sim.simulate(t, a, session_id=sid, options={"use_cache": False}).output for t, a in calls
+    ]
     assert again == first  # same seed -> same rollout, call for call
     sim.reset(sid, 12)
-    other = [sim.simulate(t, a, session_id=sid, options={"use_cache": False}).output for t, a in calls]
+    other = [
+        sim.simulate(t, a, session_id=sid, options={"use_cache": False}).output for t, a in calls
+    ]
     assert other != first
     sim.replay(sid, log)
     replayed = [sim.simulate(t, a, session_id=sid) for t, a in calls]
@@ -98,14 +117,35 @@ def test_reset_reproduces_and_replay_serves_the_log(agenda):
 def test_faults_are_seeded_and_shaped(agenda):
     sim = Simulator(agenda)
     q = _args(agenda[1])
-    outs = [sim.simulate("QueryAgenda", q, session_id=f"s{i}", options={
-        "faults": {"error_rate": 0.3, "rate_limit_rate": 0.3, "timeout_rate": 0.2, "timeout_s": 0.0}}) for i in range(60)]
+    outs = [
+        sim.simulate(
+            "QueryAgenda",
+            q,
+            session_id=f"s{i}",
+            options={
+                "faults": {
+                    "error_rate": 0.3,
+                    "rate_limit_rate": 0.3,
+                    "timeout_rate": 0.2,
+                    "timeout_s": 0.0,
+                }
+            },
+        )
+        for i in range(60)
+    ]
     kinds = {o.output["error"]["type"] for o in outs if o.source == "fault"}
     assert kinds == {"server_error", "rate_limited", "timeout"}
     assert any(o.source == "model" for o in outs)
     sim = Simulator(agenda)  # a fresh engine: same sessions and seeds -> same faults
-    again = [sim.simulate("QueryAgenda", q, session_id=f"s{i}", options={
-        "faults": {"error_rate": 0.3, "rate_limit_rate": 0.3, "timeout_rate": 0.2}}) for i in range(60)]
+    again = [
+        sim.simulate(
+            "QueryAgenda",
+            q,
+            session_id=f"s{i}",
+            options={"faults": {"error_rate": 0.3, "rate_limit_rate": 0.3, "timeout_rate": 0.2}},
+        )
+        for i in range(60)
+    ]
     assert [o.source for o in outs] == [o.source for o in again]  # decided by seeded draws
     with pytest.raises(ValueError, match="options.faults"):
         SimOptions.from_dict({"faults": {"error_rate": 2}})
@@ -119,7 +159,12 @@ def test_offline_outputs_validate_on_real_specs():
     from gtm_core.synth import ValueSynth
 
     vs = ValueSynth(5)
-    res = sim.simulate_batch([SimCall(s.name, vs.arguments(s.parameters), options=SimOptions(allow_errors=False)) for s in specs])
+    res = sim.simulate_batch(
+        [
+            SimCall(s.name, vs.arguments(s.parameters), options=SimOptions(allow_errors=False))
+            for s in specs
+        ]
+    )
     assert len(res) == len(specs) >= 200
     for s, r in zip(specs, res, strict=True):
         assert r.source == "model", r.output
@@ -130,8 +175,12 @@ def test_batch_keeps_session_order(agenda):
     by = {s.name: s for s in agenda}
     be = CountingBackend()
     sim = Simulator(agenda, be)
-    calls = [SimCall("AddAgenda", _args(by["AddAgenda"]), "a"), SimCall("QueryAgenda", _args(by["QueryAgenda"]), "a"),
-             SimCall("QueryAgenda", _args(by["QueryAgenda"]), "b"), SimCall("GetToday", {}, None)]
+    calls = [
+        SimCall("AddAgenda", _args(by["AddAgenda"]), "a"),
+        SimCall("QueryAgenda", _args(by["QueryAgenda"]), "a"),
+        SimCall("QueryAgenda", _args(by["QueryAgenda"]), "b"),
+        SimCall("GetToday", {}, None),
+    ]
     res = sim.simulate_batch(calls)
     assert [r.call_index for r in res] == [0, 1, 0, None]
     assert be.batches == [3, 1]  # session a's second call waits for its first
@@ -147,7 +196,9 @@ def test_invalid_model_output_is_a_simulator_error(agenda):
 
     sim = Simulator(agenda, Broken(), max_retries=2)
     r = sim.simulate("QueryAgenda", _args(agenda[1]), session_id="x")
-    assert r.source == "error" and r.output["error"]["type"] == "simulator_error" and r.attempts == 3
+    assert (
+        r.source == "error" and r.output["error"]["type"] == "simulator_error" and r.attempts == 3
+    )
     assert sim.sessions.get("x").history == []  # never recorded as a tool result
     ok, _, reason = check_output('{"status": 3}', agenda[0], allow_errors=False, strict_json=True)
     assert not ok and "response schema" in reason
@@ -158,7 +209,15 @@ def test_unknown_tool_and_repositories(tmp_path, agenda):
     assert sim.simulate("Nope", {}).output["error"]["type"] == "unknown_tool"
     # JSONL with a bad line and a bad spec: rejects kept with reasons
     f = tmp_path / "tools.jsonl"
-    f.write_text("\n".join([json.dumps(agenda[0].to_public()), "{oops", json.dumps({"name": "x y", "parameters": {}})]))
+    f.write_text(
+        "\n".join(
+            [
+                json.dumps(agenda[0].to_public()),
+                "{oops",
+                json.dumps({"name": "x y", "parameters": {}}),
+            ]
+        )
+    )
     specs, rejects = load_tools(f)
     assert [s.name for s in specs] == ["AddAgenda"] and len(rejects) == 2
     assert {r.field for r in rejects} == {"<json>", "name"}
@@ -175,8 +234,14 @@ def test_unknown_tool_and_repositories(tmp_path, agenda):
 def test_output_cut_by_the_token_budget_is_closed_and_still_validated():
     from gtm_core.simulator.engine import close_truncated_json
 
-    spec = ToolSpec.parse({"name": "lister", "description": "lists", "parameters": {"type": "object", "properties": {}},
-                           "response": {"type": "object", "properties": {"items": {"type": "array"}}}})
+    spec = ToolSpec.parse(
+        {
+            "name": "lister",
+            "description": "lists",
+            "parameters": {"type": "object", "properties": {}},
+            "response": {"type": "object", "properties": {"items": {"type": "array"}}},
+        }
+    )
     ok, value, _ = check_output('{"items": ["a", "b', spec, allow_errors=True, strict_json=True)
     assert ok and value == {"items": ["a", "b"]}
     ok, _, reason = check_output('{"items": "a', spec, allow_errors=True, strict_json=True)

@@ -22,14 +22,33 @@ def test_mcp_client_lists_and_calls(tmp_path):
 
     async def go():
         gtm = str(Path(sys.executable).with_name("gtm"))  # the installed console script
-        params = StdioServerParameters(command=gtm, args=[
-            "serve", "--mcp", "--tools", str(f), "--tool", "QueryAgenda", "--tool", "AddAgenda"],
-            env=env, cwd=os.getcwd())
+        params = StdioServerParameters(
+            command=gtm,
+            args=[
+                "serve",
+                "--mcp",
+                "--tools",
+                str(f),
+                "--tool",
+                "QueryAgenda",
+                "--tool",
+                "AddAgenda",
+            ],
+            env=env,
+            cwd=os.getcwd(),
+        )
         async with stdio_client(params) as (r, w), ClientSession(r, w) as s:
             await s.initialize()
             listed = await s.list_tools()
-            ok = await s.call_tool("AddAgenda", {"token": "t0k", "content": "Dentist", "time": "2025-06-03 10:00:00",
-                                                 "location": "Paris"})
+            ok = await s.call_tool(
+                "AddAgenda",
+                {
+                    "token": "t0k",
+                    "content": "Dentist",
+                    "time": "2025-06-03 10:00:00",
+                    "location": "Paris",
+                },
+            )
             bad = await s.call_tool("AddAgenda", {"content": "Dentist"})
             return listed, ok, bad
 
@@ -57,8 +76,11 @@ def test_mcp_over_streamable_http_with_token():
         assert httpx2.post(f"{url}/mcp", json={}).status_code == 401
 
         async def go():
-            async with httpx2.AsyncClient(headers={"Authorization": "Bearer t"}, timeout=30) as hc, \
-                    streamable_http_client(f"{url}/mcp", http_client=hc) as (r, w), ClientSession(r, w) as s:
+            async with (
+                httpx2.AsyncClient(headers={"Authorization": "Bearer t"}, timeout=30) as hc,
+                streamable_http_client(f"{url}/mcp", http_client=hc) as (r, w),
+                ClientSession(r, w) as s,
+            ):
                 await s.initialize()
                 listed = await s.list_tools()
                 res = await s.call_tool("GetToday", {})

@@ -61,11 +61,18 @@ def test_the_two_vocabularies_are_disjoint():
     assert not set(STRUCTURAL_ERROR_TYPES) & set(SEMANTIC_ERROR_TYPES)
     assert all(is_structural_type(t) for t in STRUCTURAL_ERROR_TYPES)
     assert not any(is_structural_type(t) for t in SEMANTIC_ERROR_TYPES)
-    assert all(is_structural_type(t) for t in ("InvalidValue", "Missing-Parameter", "wrong_type", "VALIDATION_ERROR"))
+    assert all(
+        is_structural_type(t)
+        for t in ("InvalidValue", "Missing-Parameter", "wrong_type", "VALIDATION_ERROR")
+    )
     assert structural_claim(error_payload("unknown_parameter", "m", "x")) == "unknown_parameter"
     assert structural_claim(error_payload("not_found", "m", None)) is None
-    assert structural_claim({"error": {"type": "type_error"}, "data": 1}) is None  # not an error payload
-    assert MODEL_ERROR_SCHEMA["properties"]["error"]["properties"]["type"]["enum"] == list(SEMANTIC_ERROR_TYPES)
+    assert (
+        structural_claim({"error": {"type": "type_error"}, "data": 1}) is None
+    )  # not an error payload
+    assert MODEL_ERROR_SCHEMA["properties"]["error"]["properties"]["type"]["enum"] == list(
+        SEMANTIC_ERROR_TYPES
+    )
 
 
 def test_gate_failures_never_reach_the_model(seal):
@@ -77,16 +84,29 @@ def test_gate_failures_never_reach_the_model(seal):
 
     bad = _bad_calls(seal)
     kinds = {k for _, _, k in bad}
-    assert kinds == set(STRUCTURAL_ERROR_TYPES) and len(bad) >= 300  # invalid_value incl. impossible dates, negative counts
+    assert (
+        kinds == set(STRUCTURAL_ERROR_TYPES) and len(bad) >= 300
+    )  # invalid_value incl. impossible dates, negative counts
     backend = CountingBackend()
     sim = Simulator(seal, backend)
-    res = sim.simulate_batch([SimCall(s.name, a, options=SimOptions(use_cache=False)) for s, a, _ in bad])
+    res = sim.simulate_batch(
+        [SimCall(s.name, a, options=SimOptions(use_cache=False)) for s, a, _ in bad]
+    )
     assert [(r.source, r.output["error"]["type"]) for r in res] == [("gate", k) for _, _, k in bad]
     runner = simulate_calls(backend, [(s, SimCall(s.name, a)) for s, a, _ in bad], batch_size=64)
     assert all(r.source == "gate" for r in runner)
     # the evaluation runner on error samples: Det is measured on the gate's answers
-    rows = pd.DataFrame([{**Sample(f"e{i}", "error", "f", "f", s.uid, s.name, arguments=a, error_type=k).to_row(),
-                          "split": "test"} for i, (s, a, k) in enumerate(bad[:80])])
+    rows = pd.DataFrame(
+        [
+            {
+                **Sample(
+                    f"e{i}", "error", "f", "f", s.uid, s.name, arguments=a, error_type=k
+                ).to_row(),
+                "split": "test",
+            }
+            for i, (s, a, k) in enumerate(bad[:80])
+        ]
+    )
     scored = evaluate_model(_ref(), rows, {s.uid: s for s in seal}, backend=backend)
     assert scored["det"].all() and set(scored["source"]) == {"gate"}
     with running(create_app(Simulator(seal, backend))) as url, SimulatorClient(url) as client:
@@ -95,7 +115,9 @@ def test_gate_failures_never_reach_the_model(seal):
     assert backend.requests == 0
     # a valid call does reach it
     s = seal[0]
-    assert sim.simulate(s.name, ValueSynth(random.Random(0)).arguments(s.parameters)).source == "model"
+    assert (
+        sim.simulate(s.name, ValueSynth(random.Random(0)).arguments(s.parameters)).source == "model"
+    )
     assert backend.requests == 1
 
 
@@ -116,7 +138,9 @@ class StructuralFirst(CountingBackend):
     def generate(self, requests, *, attempt: int = 0):
         good = super().generate(requests, attempt=attempt)
         if attempt < self.bad_attempts:
-            return [json.dumps(error_payload(self.claim, "Unknown parameter 'priority'.", "priority"))] * len(good)
+            return [
+                json.dumps(error_payload(self.claim, "Unknown parameter 'priority'.", "priority"))
+            ] * len(good)
         return good
 
 
@@ -133,7 +157,9 @@ def test_a_model_written_structural_error_is_retried(seal, claim):
     # never a valid answer: the fallback (simulator_error) applies, never the structural error
     stubborn = Simulator([s], StructuralFirst(bad_attempts=99, claim=claim), max_retries=2)
     r = stubborn.simulate(s.name, args, options={"use_cache": False})
-    assert r.source == "error" and r.output["error"]["type"] == "simulator_error" and r.attempts == 3
+    assert (
+        r.source == "error" and r.output["error"]["type"] == "simulator_error" and r.attempts == 3
+    )
     assert "structural error" in r.output["error"]["message"]
 
 
@@ -154,8 +180,14 @@ def test_offline_teacher_never_writes_an_error(seal):
 
     backend = OfflineSimBackend()
     sim = Simulator(seal, backend)
-    calls = [SimCall(s.name, ValueSynth(random.Random(i)).arguments(s.parameters), options=SimOptions(use_cache=False))
-             for i, s in enumerate(seal)]
+    calls = [
+        SimCall(
+            s.name,
+            ValueSynth(random.Random(i)).arguments(s.parameters),
+            options=SimOptions(use_cache=False),
+        )
+        for i, s in enumerate(seal)
+    ]
     res = sim.simulate_batch(calls)
     assert {r.source for r in res} == {"model"} and not any(r.is_error for r in res)
 
@@ -175,19 +207,38 @@ def test_grammar_error_branch_admits_semantic_types_only(tiny_model_dir, seal): 
         m = xgr.GrammarMatcher(backend.grammar(schema))
         return m.accept_string(json.dumps(value)) and m.accept_token(backend.eos_ids[0])
 
-    ok, bad = error_payload("not_found", "No such record.", None), error_payload("unknown_parameter", "Unknown.", "x")
-    for schema in (decoding_schema(spec.response_schema, True), None):  # None: a tool without a response schema
+    ok, bad = (
+        error_payload("not_found", "No such record.", None),
+        error_payload("unknown_parameter", "Unknown.", "x"),
+    )
+    for schema in (
+        decoding_schema(spec.response_schema, True),
+        None,
+    ):  # None: a tool without a response schema
         assert accepts(schema, ok) and not accepts(schema, bad), schema
     assert accepts(None, {"items": [1, "a"], "next": None}) and accepts(None, "plain text")
     # the error branch alone (message bounded so an untrained model ends within budget), sampled
     branch = tighten_schema(MODEL_ERROR_SCHEMA, max_string=6)
-    reqs = [ChatRequest(messages=build_messages(spec, {}, []), response_schema=branch, temperature=1.0,
-                        seed=i, max_tokens=64) for i in range(16)]
+    reqs = [
+        ChatRequest(
+            messages=build_messages(spec, {}, []),
+            response_schema=branch,
+            temperature=1.0,
+            seed=i,
+            max_tokens=64,
+        )
+        for i in range(16)
+    ]
     texts = backend.generate(reqs)
-    types = [m.group(1) for m in (re.match(r'\{"error": \{"type": "([a-z_]+)"', t) for t in texts) if m]
+    types = [
+        m.group(1) for m in (re.match(r'\{"error": \{"type": "([a-z_]+)"', t) for t in texts) if m
+    ]
     assert len(types) == 16, texts  # the type is the first value decoded
     assert set(types) <= set(SEMANTIC_ERROR_TYPES) and len(set(types)) > 1
-    assert ANY_OUTPUT_SCHEMA["anyOf"][1]["properties"]["error"] == MODEL_ERROR_SCHEMA["properties"]["error"]
+    assert (
+        ANY_OUTPUT_SCHEMA["anyOf"][1]["properties"]["error"]
+        == MODEL_ERROR_SCHEMA["properties"]["error"]
+    )
 
 
 def test_sft_mix_excludes_structural_errors(seal, tmp_path):
@@ -212,19 +263,48 @@ def test_sft_mix_excludes_structural_errors(seal, tmp_path):
     assert errs and {s.error_type for s in errs} <= set(STRUCTURAL_ERROR_TYPES)
     # a semantic error sample (state-dependent: the record is gone) and a single-turn call that fails the gate
     single = next(s for s in samples if s.scenario == "single")
-    extra = [Sample("sem1", "error", "sports", "Sports", single.tool_uid, single.tool_name, arguments=single.arguments,
-                    output=error_payload("not_found", "No such record.", None), error_type="not_found"),
-             Sample("gated1", "single", "sports", "Sports", single.tool_uid, single.tool_name,
-                    arguments={**single.arguments, "unexpected_flag": True}, output=single.output)]
-    rows = pd.DataFrame([{"sample_id": s.sample_id, "split": ("train", "val", "test")[i % 3], "scenario": s.scenario,
-                          "kind": target_kind(by_uid[s.tool_uid], s.arguments, s.output, s.scenario)}
-                         for i, s in enumerate(samples + extra)])
+    extra = [
+        Sample(
+            "sem1",
+            "error",
+            "sports",
+            "Sports",
+            single.tool_uid,
+            single.tool_name,
+            arguments=single.arguments,
+            output=error_payload("not_found", "No such record.", None),
+            error_type="not_found",
+        ),
+        Sample(
+            "gated1",
+            "single",
+            "sports",
+            "Sports",
+            single.tool_uid,
+            single.tool_name,
+            arguments={**single.arguments, "unexpected_flag": True},
+            output=single.output,
+        ),
+    ]
+    rows = pd.DataFrame(
+        [
+            {
+                "sample_id": s.sample_id,
+                "split": ("train", "val", "test")[i % 3],
+                "scenario": s.scenario,
+                "kind": target_kind(by_uid[s.tool_uid], s.arguments, s.output, s.scenario),
+            }
+            for i, s in enumerate(samples + extra)
+        ]
+    )
     kept, mix = model_targets(rows)
     assert dict(zip(rows["sample_id"], rows["kind"], strict=True))["sem1"] == SEMANTIC
     assert dict(zip(rows["sample_id"], rows["kind"], strict=True))["gated1"] == GATED
     assert set(rows.loc[rows["scenario"] == "error", "kind"]) == {STRUCTURAL, SEMANTIC}
     assert not kept["kind"].isin(EXCLUDED_KINDS).any()
-    assert set(kept["sample_id"]) == {s.sample_id for s in samples if s.scenario == "single"} | {"sem1"}
+    assert set(kept["sample_id"]) == {s.sample_id for s in samples if s.scenario == "single"} | {
+        "sem1"
+    }
     assert sum(n for v in mix.values() for n in v.values()) == len(rows)
     assert sum(v.get(STRUCTURAL, 0) for v in mix.values()) == len(errs)
     assert set(mix) == {"train", "val", "test", "unseen"} and mix["unseen"] == {}

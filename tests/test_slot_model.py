@@ -30,7 +30,9 @@ def specs():
 
 def _prompts(backend, specs, n):
     vs = ValueSynth(random.Random(1))
-    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), [])) for s in specs[:n]]
+    reqs = [
+        ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), [])) for s in specs[:n]
+    ]
     tok = backend.chat.tokenizer
     return tok(backend.chat.encode_prompts(reqs), add_special_tokens=False)["input_ids"]
 
@@ -44,7 +46,7 @@ def test_padded_prefill_and_decode_match_hf(backend, specs):
     n = max(map(len, prompts))
     ids = torch.zeros((4, n), dtype=torch.long)
     for i, p in enumerate(prompts):
-        ids[i, :len(p)] = torch.tensor(p)
+        ids[i, : len(p)] = torch.tensor(p)
     lens = torch.tensor([len(p) for p in prompts])
     got = sm.forward(kv, 2, ids, torch.zeros(4, dtype=torch.long), lens)  # slots 2..5
     with torch.inference_mode():
@@ -53,7 +55,11 @@ def test_padded_prefill_and_decode_match_hf(backend, specs):
     # one decode step for every row, after moving the last row into slot 0
     kv.move(5, 0, len(prompts[3]))
     nxt = got.argmax(-1)
-    order = [3, 1, 2]  # slots 0 (moved row 3), 3 (row 1), 4 (row 2): decode slots 3..4 and 0 separately
+    order = [
+        3,
+        1,
+        2,
+    ]  # slots 0 (moved row 3), 3 (row 1), 4 (row 2): decode slots 3..4 and 0 separately
     step = sm.forward(kv, 3, nxt[[1, 2]][:, None], lens[[1, 2]], torch.ones(2, dtype=torch.long))
     moved = sm.forward(kv, 0, nxt[[3]][:, None], lens[[3]], torch.ones(1, dtype=torch.long))
     with torch.inference_mode():
@@ -78,14 +84,19 @@ def test_bfloat16_weights_keep_float32_attention(backend, specs):
     assert kv.k[0].dtype == torch.float32
     ids = torch.zeros((3, n), dtype=torch.long)
     for i, p in enumerate(prompts):
-        ids[i, :len(p)] = torch.tensor(p)
+        ids[i, : len(p)] = torch.tensor(p)
     lens = torch.tensor([len(p) for p in prompts])
     got = sm.forward(kv, 0, ids, torch.zeros(3, dtype=torch.long), lens)
     nxt = got.argmax(-1)
     step = sm.step(kv, nxt, lens)
     with torch.inference_mode():
         want = torch.stack([model(input_ids=torch.tensor([p])).logits[0, -1] for p in prompts])
-        ref = torch.stack([model(input_ids=torch.tensor([p + [int(t)]])).logits[0, -1] for p, t in zip(prompts, nxt, strict=True)])
+        ref = torch.stack(
+            [
+                model(input_ids=torch.tensor([p + [int(t)]])).logits[0, -1]
+                for p, t in zip(prompts, nxt, strict=True)
+            ]
+        )
     for a, b in ((got, want), (step, ref)):
         assert a.dtype == torch.float32 and torch.isfinite(a).all()
         scale = float(b.abs().max())
@@ -100,14 +111,19 @@ def test_cpu_precision_follows_the_cpu_and_the_setting(tmp_path, monkeypatch):
         f.write_text(text)
         return str(f)
 
-    assert cpu_has_native_bf16(info("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n"))
+    assert cpu_has_native_bf16(
+        info("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n")
+    )
     assert cpu_has_native_bf16(info("processor\t: 0\nflags\t\t: fpu sse amx_bf16 amx_tile\n"))
     assert cpu_has_native_bf16(info("processor\t: 0\nFeatures\t: fp asimd bf16 i8mm\n"))  # aarch64
     assert not cpu_has_native_bf16(info("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512bw\n"))
     assert not cpu_has_native_bf16(str(tmp_path / "absent"))
     assert cpu_precision("float32") == "float32" and cpu_precision("bfloat16") == "bfloat16"
     assert cpu_precision("auto") == ("bfloat16" if cpu_has_native_bf16() else "float32")
-    assert model_dtype("cuda:0", "float32") == "bfloat16" and model_dtype("cpu", "float32") == "float32"
+    assert (
+        model_dtype("cuda:0", "float32") == "bfloat16"
+        and model_dtype("cpu", "float32") == "float32"
+    )
     monkeypatch.setenv("GTM_CPU_PRECISION", "bfloat16")
     assert cpu_precision() == "bfloat16"
     with pytest.raises(ValueError, match="cpu_precision"):
@@ -120,7 +136,9 @@ def test_cpu_precision_follows_the_cpu_and_the_setting(tmp_path, monkeypatch):
 def test_unsupported_architecture_is_named():
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    gpt2 = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=16, vocab_size=64, n_positions=32))
+    gpt2 = GPT2LMHeadModel(
+        GPT2Config(n_layer=1, n_head=2, n_embd=16, vocab_size=64, n_positions=32)
+    )
     assert "gpt2" in unsupported_reason(gpt2)
     with pytest.raises(ValueError, match="model: model_type 'gpt2'"):
         slot_model(gpt2)
@@ -128,12 +146,21 @@ def test_unsupported_architecture_is_named():
 
 def test_warmed_tool_prefix_serves_the_first_call(tiny_model_dir, specs):  # noqa: F811
     warm = TransformersSimBackend(tiny_model_dir, max_tokens=24, batch_size=8)
-    cold = TransformersSimBackend(tiny_model_dir, max_tokens=24, batch_size=8, chat=warm.chat, prefix_cache=False)
+    cold = TransformersSimBackend(
+        tiny_model_dir, max_tokens=24, batch_size=8, chat=warm.chat, prefix_cache=False
+    )
     sim = Simulator(specs, warm, max_tokens=24)
     assert sim.warm_prefixes() == len(specs)
     vs = ValueSynth(random.Random(2))
-    reqs = [ChatRequest(messages=build_messages(s, vs.arguments(s.parameters), []), temperature=0.0, max_tokens=24,
-                        response_schema=decoding_schema(s.response_schema, True)) for s in specs]
+    reqs = [
+        ChatRequest(
+            messages=build_messages(s, vs.arguments(s.parameters), []),
+            temperature=0.0,
+            max_tokens=24,
+            response_schema=decoding_schema(s.response_schema, True),
+        )
+        for s in specs
+    ]
     rows = warm.rows(reqs)
     assert all(r.prefix > r.prefix_base > 0 for r in rows)  # first sight, tool line already cached
     assert warm.generate(reqs) == cold.generate(reqs)
@@ -160,17 +187,25 @@ def test_prefill_chunk_padding_fits_after_a_long_cached_prefix(backend, specs):
     cache = PrefixCache()
 
     def rows():
-        return [Row(prompt=long_, max_new_tokens=1, prefix=len(long_) - 10),
-                Row(prompt=short, max_new_tokens=1, prefix=len(short) - 20)]
+        return [
+            Row(prompt=long_, max_new_tokens=1, prefix=len(long_) - 10),
+            Row(prompt=short, max_new_tokens=1, prefix=len(short) - 20),
+        ]
 
     def batch():
-        return DecodeBatch(backend.chat.model, eos_ids=backend.eos_ids, pad_id=backend.chat.tokenizer.pad_token_id,
-                           prefix_cache=cache)
+        return DecodeBatch(
+            backend.chat.model,
+            eos_ids=backend.eos_ids,
+            pad_id=backend.chat.tokenizer.pad_token_id,
+            prefix_cache=cache,
+        )
 
     together = rows()
     b = batch()
     b.add(together)
-    assert len(b) == 2 and b.kv.cap >= len(long_) + 10  # room for the padding past its prompt + budget
+    assert (
+        len(b) == 2 and b.kv.cap >= len(long_) + 10
+    )  # room for the padding past its prompt + budget
     while len(b):
         b.step()
     for i, r in enumerate(rows()):

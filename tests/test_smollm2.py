@@ -56,8 +56,11 @@ def base_model(base_dir):
 @pytest.fixture(scope="module")
 def schema_tools():
     """Real tools with an object response schema (the grammar's target)."""
-    return [s for s in real_specs("seal_tools_tools.jsonl", 300)
-            if isinstance(s.response_schema, dict) and s.response_schema.get("type") == "object"][:6]
+    return [
+        s
+        for s in real_specs("seal_tools_tools.jsonl", 300)
+        if isinstance(s.response_schema, dict) and s.response_schema.get("type") == "object"
+    ][:6]
 
 
 def test_conversion_is_an_ordinary_hf_folder_and_reused(data_dir, base_dir, base_model):
@@ -65,20 +68,35 @@ def test_conversion_is_an_ordinary_hf_folder_and_reused(data_dir, base_dir, base
     gguf = SMOLLM2_135M.gguf_path()
     meta = json.loads((base_dir / DONE_FILE).read_text())
     assert base_dir.parent == data_dir / "models" / "base"
-    assert base_dir.name == f"{NAME}-{file_sha256(gguf)[:12]}" and meta["gguf_sha256"] == file_sha256(gguf)
+    assert base_dir.name == f"{NAME}-{file_sha256(gguf)[:12]}" and meta[
+        "gguf_sha256"
+    ] == file_sha256(gguf)
     assert type(model).__name__ == "LlamaForCausalLM" and meta["parameters"] == 134_515_008
     cfg = model.config
-    assert (cfg.num_hidden_layers, cfg.hidden_size, cfg.num_attention_heads, cfg.num_key_value_heads) == (30, 576, 9, 3)
+    assert (
+        cfg.num_hidden_layers,
+        cfg.hidden_size,
+        cfg.num_attention_heads,
+        cfg.num_key_value_heads,
+    ) == (30, 576, 9, 3)
     assert cfg.tie_word_embeddings and getattr(cfg, "quantization_config", None) is None
     # the chat template is SmolLM2's <|im_start|>/<|im_end|> one, and <|im_end|> ends a turn
-    text = tok.apply_chat_template([{"role": "system", "content": "S"}, {"role": "user", "content": "U"}],
-                                   add_generation_prompt=True, tokenize=False)
-    assert text == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n"
+    text = tok.apply_chat_template(
+        [{"role": "system", "content": "S"}, {"role": "user", "content": "U"}],
+        add_generation_prompt=True,
+        tokenize=False,
+    )
+    assert (
+        text
+        == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n"
+    )
     assert tok.eos_token == "<|im_end|>" and tok.eos_token_id == cfg.eos_token_id
     # a second call reuses the folder: nothing is rewritten, no temporary folder is left
     weights = base_dir / "model.safetensors"
     before = weights.stat().st_mtime_ns
-    assert ensure_base(NAME) == base_dir and convert_gguf(gguf, base_dir.parent, name=NAME) == base_dir
+    assert (
+        ensure_base(NAME) == base_dir and convert_gguf(gguf, base_dir.parent, name=NAME) == base_dir
+    )
     assert weights.stat().st_mtime_ns == before
     assert [p.name for p in base_dir.parent.iterdir()] == [base_dir.name]
 
@@ -117,8 +135,14 @@ def test_slot_model_matches_hf_on_smollm2(base_model, schema_tools):
     model, tok = base_model
     assert unsupported_reason(model) is None
     vs = ValueSynth(random.Random(3))
-    texts = [tok.apply_chat_template(build_messages(s, vs.arguments(s.parameters)), add_generation_prompt=True,
-                                     tokenize=False) for s in schema_tools[:2]]
+    texts = [
+        tok.apply_chat_template(
+            build_messages(s, vs.arguments(s.parameters)),
+            add_generation_prompt=True,
+            tokenize=False,
+        )
+        for s in schema_tools[:2]
+    ]
     prompts = [tok(t, add_special_tokens=False)["input_ids"] for t in texts]
     assert len(prompts[0]) != len(prompts[1])
     sm = slot_model(model)
@@ -126,7 +150,7 @@ def test_slot_model_matches_hf_on_smollm2(base_model, schema_tools):
     kv = sm.cache(2, n + 4)
     ids = torch.full((2, n), tok.pad_token_id, dtype=torch.long)
     for i, p in enumerate(prompts):
-        ids[i, :len(p)] = torch.tensor(p)
+        ids[i, : len(p)] = torch.tensor(p)
     lens = torch.tensor([len(p) for p in prompts])
     got = sm.forward(kv, 0, ids, torch.zeros(2, dtype=torch.long), lens)
     with torch.inference_mode():
@@ -146,7 +170,9 @@ def _schema_valid_answers(backend, tools, max_tokens: int = 96) -> list:
 
     # no threshold and no grounds needed: greedy as is, so the decode loop (which reports head
     # probabilities) and HF generate (which does not) take the same path through the engine
-    sim = Simulator(tools, backend, max_tokens=max_tokens, error_confidence=0.0, error_evidence=False)
+    sim = Simulator(
+        tools, backend, max_tokens=max_tokens, error_confidence=0.0, error_evidence=False
+    )
     vs = ValueSynth(random.Random(5))
     out = []
     for spec in tools:
@@ -169,7 +195,9 @@ def test_real_weights_answer_schema_valid_through_the_engine(base_dir, schema_to
     got = _schema_valid_answers(loop, tools)
     assert all(isinstance(o, dict) for o in got)
     # HF generate under the same grammar gives the same greedy answers
-    ref = TransformersSimBackend(base_dir, max_tokens=96, batch_size=4, chat=loop.chat, decoder="generate")
+    ref = TransformersSimBackend(
+        base_dir, max_tokens=96, batch_size=4, chat=loop.chat, decoder="generate"
+    )
     assert _schema_valid_answers(ref, tools) == got
 
 
@@ -188,8 +216,9 @@ def test_real_weights_in_bfloat16_answer_schema_valid(base_dir, schema_tools, mo
     assert all(isinstance(o, dict) for o in _schema_valid_answers(loop, schema_tools[:2]))
 
 
-def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(data_dir, base_dir, schema_tools,
-                                                                                 tmp_path):
+def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(
+    data_dir, base_dir, schema_tools, tmp_path
+):
     from safetensors import safe_open
 
     from gtm_core.llm.loading import base_of, generate, load_model
@@ -200,8 +229,15 @@ def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(
 
     sft = tmp_path / "sft"
     write_sft(sft, schema_tools, n=30, seed=0)
-    cfg = get_preset("smollm2-135m", max_steps=2, max_length=512, batch_size=2, max_train_examples=6,
-                     max_eval_examples=2, logging_steps=1)
+    cfg = get_preset(
+        "smollm2-135m",
+        max_steps=2,
+        max_length=512,
+        batch_size=2,
+        max_train_examples=6,
+        max_eval_examples=2,
+        logging_steps=1,
+    )
     assert cfg.method == "lora" and cfg.base_model == NAME and cfg.top_layers
     with pytest.MonkeyPatch.context() as mp:  # a CPU with native bfloat16 trains under autocast
         mp.setenv("GTM_CPU_PRECISION", "bfloat16")
@@ -221,7 +257,9 @@ def test_smollm2_lora_preset_trains_saves_and_reloads_through_the_symbolic_base(
     shutil.copytree(model_dir, moved)
     model, tok = load_model(moved)
     assert type(model).__name__ == "LlamaForCausalLM"
-    assert isinstance(generate(model, tok, build_messages(schema_tools[0], {}), max_new_tokens=8), str)
+    assert isinstance(
+        generate(model, tok, build_messages(schema_tools[0], {}), max_new_tokens=8), str
+    )
     backend = TransformersSimBackend(moved, max_tokens=96, batch_size=4)
     assert backend.decoder == "loop"
     _schema_valid_answers(backend, schema_tools[:1])

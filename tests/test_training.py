@@ -16,9 +16,15 @@ from gtm_core.training.data import IGNORE, DataError, encode, encode_all, pack, 
 from gtm_core.training.presets import get_preset
 from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
 
-SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
-TINY_ARCH = dict(hidden_size=64, num_layers=2, num_heads=4, num_kv_heads=2, intermediate_size=128,
-                 vocab_size=2048)
+SHARED = get_settings().shared_data() or Path("../shared/data").resolve()
+TINY_ARCH = dict(
+    hidden_size=64,
+    num_layers=2,
+    num_heads=4,
+    num_kv_heads=2,
+    intermediate_size=128,
+    vocab_size=2048,
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +65,16 @@ def test_presets_and_overrides():
 
 def test_bad_jsonl_names_line_and_field(tmp_path):
     p = tmp_path / "train.jsonl"
-    p.write_text(json.dumps({"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]})
-                 + "\n" + json.dumps({"messages": [{"role": "user", "content": "x"}, {"role": "user", "content": "y"}]}) + "\n")
+    p.write_text(
+        json.dumps(
+            {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}
+        )
+        + "\n"
+        + json.dumps(
+            {"messages": [{"role": "user", "content": "x"}, {"role": "user", "content": "y"}]}
+        )
+        + "\n"
+    )
     with pytest.raises(DataError, match=r"train.jsonl:2: field 'messages\[-1\].role'"):
         read_jsonl(p)
     p.write_text("{not json\n")
@@ -74,7 +88,9 @@ def test_labels_cover_only_the_assistant_output(sft_folder, tokenizer):
     learned = [t for t, lab in zip(ex["input_ids"], ex["labels"], strict=True) if lab != IGNORE]
     assert tokenizer.decode(learned) == rec["messages"][-1]["content"] + "<|im_end|>"
     # the prompt the model is trained on is exactly the one used at inference time
-    prompt = tokenizer.apply_chat_template(rec["messages"][:-1], add_generation_prompt=True, tokenize=False)
+    prompt = tokenizer.apply_chat_template(
+        rec["messages"][:-1], add_generation_prompt=True, tokenize=False
+    )
     n_prompt = ex["labels"].index(next(x for x in ex["labels"] if x != IGNORE))
     assert tokenizer.decode(ex["input_ids"][:n_prompt]) == prompt
     assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n")
@@ -88,7 +104,9 @@ def test_example_budget_counts_examples_that_fit(sft_folder, tokenizer):
     enc = encode_all(recs, tokenizer, limit, keep=10)
     assert len(enc.examples) == 10 and all(n <= limit for n in enc.lengths)
     fitting_before = [i for i, n in enumerate(lengths) if n <= limit][:10]
-    assert enc.skipped_too_long == sum(1 for n in lengths[:fitting_before[-1] + 1] if n > limit) > 0
+    assert (
+        enc.skipped_too_long == sum(1 for n in lengths[: fitting_before[-1] + 1] if n > limit) > 0
+    )
 
 
 def test_packing_keeps_every_token_and_resets_positions(sft_folder, tokenizer):
@@ -110,16 +128,24 @@ def test_packed_forward_equals_separate_forwards(sft_folder, tokenizer):
     from gtm_core.training.data import Collator
 
     torch.manual_seed(0)
-    model = Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1,
-                                         num_attention_heads=2, num_key_value_heads=1,
-                                         intermediate_size=64)).eval()
+    model = Qwen2ForCausalLM(
+        Qwen2Config(
+            vocab_size=len(tokenizer),
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+            intermediate_size=64,
+        )
+    ).eval()
     exs = encode_all(read_jsonl(sft_folder / "train.jsonl", 2), tokenizer, 1024).examples
     row = pack(exs, 4096)[0]
     batch = Collator(tokenizer.pad_token_id)([row])
     with torch.no_grad():
         assert batch["use_cache"] is False
-        packed = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                       use_cache=False).logits[0]
+        packed = model(
+            input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False
+        ).logits[0]
         offset = 0
         n0 = row["position_ids"].index(0, 1)
         first = row["input_ids"][:n0]
@@ -127,7 +153,7 @@ def test_packed_forward_equals_separate_forwards(sft_folder, tokenizer):
         assert torch.allclose(packed[offset:n0], alone, atol=1e-4)
         second = row["input_ids"][n0:]
         alone2 = model(input_ids=torch.tensor([second])).logits[0]
-        assert torch.allclose(packed[n0:len(row["input_ids"])], alone2, atol=1e-4)
+        assert torch.allclose(packed[n0 : len(row["input_ids"])], alone2, atol=1e-4)
 
 
 def test_smollm2_preset_and_top_layers():
@@ -156,11 +182,28 @@ def test_target_loss_equals_the_full_head_loss_and_its_gradients(sft_folder, tok
     batch = Collator(tokenizer.pad_token_id)(pack(exs, 1024))
     n_items = int((batch["labels"][:, 1:] != IGNORE).sum())
     for lora in (False, True):
-        model = Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=3,
-                                             num_attention_heads=2, num_key_value_heads=1, intermediate_size=64))
+        model = Qwen2ForCausalLM(
+            Qwen2Config(
+                vocab_size=len(tokenizer),
+                hidden_size=32,
+                num_hidden_layers=3,
+                num_attention_heads=2,
+                num_key_value_heads=1,
+                intermediate_size=64,
+            )
+        )
         if lora:
-            model = wrap_lora(model, get_preset("qwen2.5-0.5b", base_model="x", top_layers=1, lora_r=4, lora_dropout=0.0,
-                                                gradient_checkpointing=False))
+            model = wrap_lora(
+                model,
+                get_preset(
+                    "qwen2.5-0.5b",
+                    base_model="x",
+                    top_layers=1,
+                    lora_r=4,
+                    lora_dropout=0.0,
+                    gradient_checkpointing=False,
+                ),
+            )
             names = [n for n, p in model.named_parameters() if p.requires_grad]
             assert names and all(".layers.2." in n for n in names)
         params = [p for p in model.parameters() if p.requires_grad]
@@ -169,8 +212,12 @@ def test_target_loss_equals_the_full_head_loss_and_its_gradients(sft_folder, tok
         got = target_loss(model, batch, n_items)
         g_got = torch.autograd.grad(got, params)
         assert torch.allclose(got, want, atol=1e-5)
-        assert all(torch.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(g_got, g_want, strict=True)), \
-            max(float((a - b).abs().max() / b.abs().max().clamp(min=1e-12)) for a, b in zip(g_got, g_want, strict=True))
+        assert all(
+            torch.allclose(a, b, rtol=1e-4, atol=1e-6) for a, b in zip(g_got, g_want, strict=True)
+        ), max(
+            float((a - b).abs().max() / b.abs().max().clamp(min=1e-12))
+            for a, b in zip(g_got, g_want, strict=True)
+        )
 
 
 def test_full_fine_tuning_of_the_top_layers_freezes_the_rest():
@@ -178,8 +225,17 @@ def test_full_fine_tuning_of_the_top_layers_freezes_the_rest():
 
     from gtm_core.training.lora import freeze_below_top, trainable_parameters
 
-    model = Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=16, num_hidden_layers=4, num_attention_heads=2,
-                                         num_key_value_heads=1, intermediate_size=32, tie_word_embeddings=True))
+    model = Qwen2ForCausalLM(
+        Qwen2Config(
+            vocab_size=64,
+            hidden_size=16,
+            num_hidden_layers=4,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+            intermediate_size=32,
+            tie_word_embeddings=True,
+        )
+    )
     freeze_below_top(model, 1)
     names = {n for n, p in model.named_parameters() if p.requires_grad}
     assert names and all(n.startswith(("model.layers.3.", "model.norm.")) for n in names)
@@ -193,9 +249,17 @@ def trained(sft_folder, tmp_path_factory):
     from gtm_core.training.run import run_training
 
     settings = get_settings(data_dir=tmp_path_factory.mktemp("data"))
-    cfg = get_preset("tiny-cpu", max_train_examples=96, epochs=3, logging_steps=2, eval_steps=10,
-                     max_eval_examples=20)
-    out = run_training(cfg, settings, sft_folder=sft_folder, progress=False, dagster_run_id="test-run")
+    cfg = get_preset(
+        "tiny-cpu",
+        max_train_examples=96,
+        epochs=3,
+        logging_steps=2,
+        eval_steps=10,
+        max_eval_examples=20,
+    )
+    out = run_training(
+        cfg, settings, sft_folder=sft_folder, progress=False, dagster_run_id="test-run"
+    )
     return settings, out
 
 
@@ -203,7 +267,10 @@ def trained(sft_folder, tmp_path_factory):
 def test_tiny_cpu_trains_and_loss_falls(trained):
     _, out = trained
     m = out["metrics"]
-    assert "eval_loss" in json.loads((Path(out["model_dir"]) / "gtm_model.json").read_text())["metrics"]
+    assert (
+        "eval_loss"
+        in json.loads((Path(out["model_dir"]) / "gtm_model.json").read_text())["metrics"]
+    )
     assert m["final_loss"] < m["first_loss"] - 2.0, m
     assert m["eval_loss"] < m["first_loss"]
     assert out["tokens_per_s"] > 0 and out["train_examples"] + out["skipped_too_long"] >= 96
@@ -266,12 +333,22 @@ def test_cli_models_list_show_promote(trained, monkeypatch):
     r = CliRunner().invoke(app, ["models", "show", "gtm@staging", "--json"])
     assert json.loads(r.output)["version"] == "1"
     # the table fits an 80-column terminal without cutting a name or an alias
-    shown = subprocess.run([sys.executable, "-m", "gtm_assets.cli", "models", "list"], capture_output=True, text=True,
-                           env={**os.environ, "COLUMNS": "80"}, timeout=300)
+    shown = subprocess.run(
+        [sys.executable, "-m", "gtm_assets.cli", "models", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=300,
+    )
     lines = shown.stderr.splitlines() + shown.stdout.splitlines()
     row = next(ln for ln in lines if "gtm/1" in ln)
     assert "…" not in shown.stderr + shown.stdout and max(len(ln) for ln in lines) <= 80
-    assert ",".join(json.loads(CliRunner().invoke(app, ["models", "list", "--json"]).output)[0]["aliases"]) in row
+    assert (
+        ",".join(
+            json.loads(CliRunner().invoke(app, ["models", "list", "--json"]).output)[0]["aliases"]
+        )
+        in row
+    )
     r = CliRunner().invoke(app, ["models", "resolve", "models:/gtm@staging"])
     assert Path(r.output.strip()).joinpath("config.json").exists()
     r = CliRunner().invoke(app, ["train", "--preset", "tiny-cpu", "--method", "lora"])
@@ -291,12 +368,27 @@ def test_resume_after_interruption(sft_folder, tmp_path):
                 raise KeyboardInterrupt("simulated interruption")
 
     settings = get_settings(data_dir=tmp_path)
-    cfg = get_preset("tiny-cpu", **TINY_ARCH, max_steps=6, eval_steps=2, logging_steps=1,
-                     max_train_examples=64, max_eval_examples=8, batch_size=4, packing=False,
-                     early_stopping_patience=0)
+    cfg = get_preset(
+        "tiny-cpu",
+        **TINY_ARCH,
+        max_steps=6,
+        eval_steps=2,
+        logging_steps=1,
+        max_train_examples=64,
+        max_eval_examples=8,
+        batch_size=4,
+        packing=False,
+        early_stopping_patience=0,
+    )
     with pytest.raises(KeyboardInterrupt):
-        run_training(cfg, settings, sft_folder=sft_folder, callbacks=[Interrupt()], progress=False,
-                     register=False)
+        run_training(
+            cfg,
+            settings,
+            sft_folder=sft_folder,
+            callbacks=[Interrupt()],
+            progress=False,
+            register=False,
+        )
     runs = list((settings.models_dir / "runs").iterdir())
     assert len(runs) == 1 and (runs[0] / "checkpoints" / "checkpoint-4").is_dir()
     first_run_id = (runs[0] / "mlflow_run_id").read_text()
@@ -313,10 +405,18 @@ def test_resume_after_interruption(sft_folder, tmp_path):
 def _tiny_qwen_base(folder: Path, tokenizer) -> Path:
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
-    model = Qwen2ForCausalLM(Qwen2Config(
-        vocab_size=len(tokenizer), hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
-        num_key_value_heads=2, intermediate_size=128, pad_token_id=tokenizer.pad_token_id,
-        eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>")))
+    model = Qwen2ForCausalLM(
+        Qwen2Config(
+            vocab_size=len(tokenizer),
+            hidden_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            intermediate_size=128,
+            pad_token_id=tokenizer.pad_token_id,
+            eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
+        )
+    )
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
@@ -335,9 +435,23 @@ def test_lora_on_tiny_qwen2_saves_only_the_adapter(sft_folder, tokenizer, tmp_pa
     base = _tiny_qwen_base(tmp_path / "base", tokenizer)
     base_weights = load_file(base / "model.safetensors")
     settings = get_settings(data_dir=tmp_path / "data")
-    cfg = get_preset("qwen2.5-0.5b", base_model=str(base), bf16=False, device="cpu", max_steps=4,
-                     batch_size=2, grad_accum=1, max_length=640, eval_steps=2, logging_steps=1,
-                     max_train_examples=16, max_eval_examples=4, torch_threads=2, lora_r=4, lora_alpha=8)
+    cfg = get_preset(
+        "qwen2.5-0.5b",
+        base_model=str(base),
+        bf16=False,
+        device="cpu",
+        max_steps=4,
+        batch_size=2,
+        grad_accum=1,
+        max_length=640,
+        eval_steps=2,
+        logging_steps=1,
+        max_train_examples=16,
+        max_eval_examples=4,
+        torch_threads=2,
+        lora_r=4,
+        lora_alpha=8,
+    )
     assert cfg.method == "lora" and cfg.gradient_checkpointing
     out = run_training(cfg, settings, sft_folder=sft_folder, progress=False)
     model_dir = Path(out["model_dir"])
@@ -346,9 +460,13 @@ def test_lora_on_tiny_qwen2_saves_only_the_adapter(sft_folder, tokenizer, tmp_pa
     assert "model.safetensors" not in files
     adapter = load_file(model_dir / "adapter_model.safetensors")
     assert adapter and all("lora_" in k for k in adapter)
-    assert sum(t.numel() for t in adapter.values()) < sum(t.numel() for t in base_weights.values()) / 5
+    assert (
+        sum(t.numel() for t in adapter.values()) < sum(t.numel() for t in base_weights.values()) / 5
+    )
     # the base is untouched, the adapter is registered with its base reference and resolves
-    assert all(torch.equal(v, load_file(base / "model.safetensors")[k]) for k, v in base_weights.items())
+    assert all(
+        torch.equal(v, load_file(base / "model.safetensors")[k]) for k, v in base_weights.items()
+    )
     assert out["model_kind"] == "lora-adapter"
     v = registry.show("gtm@candidate", settings=settings)
     assert v["tags"]["base_model"] == str(base) and v["tags"]["kind"] == "lora-adapter"
@@ -359,13 +477,26 @@ def test_lora_on_tiny_qwen2_saves_only_the_adapter(sft_folder, tokenizer, tmp_pa
 
 
 @pytest.mark.gpu
-@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="bf16 GPU training needs CUDA")
+@pytest.mark.skipif(
+    not __import__("torch").cuda.is_available(), reason="bf16 GPU training needs CUDA"
+)
 def test_lora_bf16_on_cuda(sft_folder, tokenizer, tmp_path):
     from gtm_core.training.run import run_training
 
     base = _tiny_qwen_base(tmp_path / "base", tokenizer)
-    cfg = get_preset("qwen2.5-0.5b", base_model=str(base), max_steps=4, batch_size=2, grad_accum=1,
-                     max_length=640, eval_steps=2, max_train_examples=16, max_eval_examples=4)
+    cfg = get_preset(
+        "qwen2.5-0.5b",
+        base_model=str(base),
+        max_steps=4,
+        batch_size=2,
+        grad_accum=1,
+        max_length=640,
+        eval_steps=2,
+        max_train_examples=16,
+        max_eval_examples=4,
+    )
     assert cfg.bf16 and cfg.device == "cuda"
-    out = run_training(cfg, get_settings(data_dir=tmp_path / "data"), sft_folder=sft_folder, progress=False)
+    out = run_training(
+        cfg, get_settings(data_dir=tmp_path / "data"), sft_folder=sft_folder, progress=False
+    )
     assert out["metrics"]["final_loss"] > 0 and out["model_kind"] == "lora-adapter"

@@ -20,7 +20,7 @@ from gtm_assets.resources import GTMResource
 from gtm_core.settings import get_settings
 from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
 
-SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
+SHARED = get_settings().shared_data() or Path("../shared/data").resolve()
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -49,8 +49,13 @@ def test_training_assets_materialize(tmp_path):
     res = dg.materialize(
         [gtm_model, gtm_model_loss_fell, registered_model],
         resources={"gtm": GTMResource(data_dir=str(tmp_path))},
-        run_config=dg.RunConfig({"gtm_model": TrainingConfig(preset="tiny-cpu", epochs=2, max_train_examples=80,
-                                                             eval_steps=10)}),
+        run_config=dg.RunConfig(
+            {
+                "gtm_model": TrainingConfig(
+                    preset="tiny-cpu", epochs=2, max_train_examples=80, eval_steps=10
+                )
+            }
+        ),
         instance=instance,
     )
     assert res.success

@@ -37,11 +37,32 @@ def dagster_ui(data_dir):
 
     home = ensure_dagster_home(get_settings(data_dir=data_dir))
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "GTM_DATA_DIR": str(data_dir), "GTM_AUTOMATION": "0"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "GTM_DATA_DIR": str(data_dir),
+        "GTM_AUTOMATION": "0",
+    }
     log = open(data_dir / "dagster-dev.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"),
-                             "-h", "127.0.0.1", "-p", str(port)], cwd=REPO, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dagster",
+            "dev",
+            "-w",
+            str(REPO / "workspace.yaml"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -52,7 +73,9 @@ def dagster_ui(data_dir):
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None:
-                pytest.fail(f"dagster dev exited: {(data_dir / 'dagster-dev.log').read_text()[-2000:]}")
+                pytest.fail(
+                    f"dagster dev exited: {(data_dir / 'dagster-dev.log').read_text()[-2000:]}"
+                )
             time.sleep(1)
         else:
             pytest.fail("dagster dev did not answer within 180 s")
@@ -79,9 +102,18 @@ def test_lineage_and_materialize_in_browser(dagster_ui):
     url, home = dagster_ui
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1500, "height": 950})
         page.goto(f"{url}/asset-groups", wait_until="networkidle")
         page.wait_for_timeout(1500)

@@ -17,23 +17,33 @@ from gtm_assets.partitions import fields_partitions
 from gtm_core.settings import get_settings
 
 REBUILD_WHEN_STALE = (
-    (dg.AutomationCondition.code_version_changed() | dg.AutomationCondition.any_deps_updated()).since_last_handled()
+    (
+        dg.AutomationCondition.code_version_changed() | dg.AutomationCondition.any_deps_updated()
+    ).since_last_handled()
     & ~dg.AutomationCondition.missing()
     & ~dg.AutomationCondition.any_deps_missing()
     & ~dg.AutomationCondition.any_deps_in_progress()
     & ~dg.AutomationCondition.in_progress()
     & dg.AutomationCondition.all_deps_blocking_checks_passed()
-).with_label("rebuild when stale (code version changed or upstream updated), blocking checks passed")
+).with_label(
+    "rebuild when stale (code version changed or upstream updated), blocking checks passed"
+)
 
 
 carg_job = dg.define_asset_job(
-    "carg_job", selection=dg.AssetSelection.groups("carg"), partitions_def=fields_partitions,
+    "carg_job",
+    selection=dg.AssetSelection.groups("carg"),
+    partitions_def=fields_partitions,
     description="Regenerate CARG samples (single-turn, multi-turn, errors) of the selected fields.",
 )
 
 
-@dg.schedule(job=carg_job, cron_schedule=get_settings().carg_cron, execution_timezone=get_settings().schedule_tz,
-             default_status=dg.DefaultScheduleStatus.STOPPED)
+@dg.schedule(
+    job=carg_job,
+    cron_schedule=get_settings().carg_cron,
+    execution_timezone=get_settings().schedule_tz,
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
 def carg_weekly(context: dg.ScheduleEvaluationContext):
     """Weekly: one run request per field partition (each field regenerates on its own)."""
     fields = context.instance.get_dynamic_partitions(fields_partitions.name)
@@ -44,9 +54,14 @@ def carg_weekly(context: dg.ScheduleEvaluationContext):
 
 
 gtm_automation = dg.AutomationConditionSensorDefinition(
-    "gtm_automation", target=dg.AssetSelection.all(), default_condition=REBUILD_WHEN_STALE,
-    default_status=dg.DefaultSensorStatus.RUNNING if get_settings().automation else dg.DefaultSensorStatus.STOPPED,
-    minimum_interval_seconds=60, use_user_code_server=True,
+    "gtm_automation",
+    target=dg.AssetSelection.all(),
+    default_condition=REBUILD_WHEN_STALE,
+    default_status=dg.DefaultSensorStatus.RUNNING
+    if get_settings().automation
+    else dg.DefaultSensorStatus.STOPPED,
+    minimum_interval_seconds=60,
+    use_user_code_server=True,
     description="Rebuild assets made stale by a prompt/code change or an upstream update (checks gate).",
 )
 
@@ -62,8 +77,11 @@ def watched_source_files() -> dict[str, float]:
     return out
 
 
-@dg.sensor(target=dg.AssetSelection.assets("imported_tools"), minimum_interval_seconds=300,
-           default_status=dg.DefaultSensorStatus.STOPPED)
+@dg.sensor(
+    target=dg.AssetSelection.assets("imported_tools"),
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+)
 def new_tool_sources(context: dg.SensorEvaluationContext):
     """Re-import when a tool-spec file is added or modified (automation then rebuilds downstream)."""
     now = watched_source_files()
@@ -74,5 +92,7 @@ def new_tool_sources(context: dg.SensorEvaluationContext):
         return dg.SkipReason(f"watching {len(now)} source files")
     if not changed:
         return dg.SkipReason("no new or changed tool sources")
-    return dg.RunRequest(run_key=f"sources-{hash(tuple(changed)) & 0xffffffff:x}",
-                         tags={"gtm/changed_sources": ",".join(Path(p).name for p in changed)[:200]})
+    return dg.RunRequest(
+        run_key=f"sources-{hash(tuple(changed)) & 0xFFFFFFFF:x}",
+        tags={"gtm/changed_sources": ",".join(Path(p).name for p in changed)[:200]},
+    )

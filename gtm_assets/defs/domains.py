@@ -17,7 +17,9 @@ class CudaDatasetConfig(dg.Config):
     """Where problems and measured outcomes come from, and how to split."""
 
     problems: str | None = None  # default: <shared data>/kernelbench_problems.jsonl
-    measured: list[str] = []  # outcome JSONL files written by `gtm cuda-measure` (override file outcomes)
+    measured: list[
+        str
+    ] = []  # outcome JSONL files written by `gtm cuda-measure` (override file outcomes)
     hardware: list[str] = ["H100_Modal", "H100_PCIe_LambdaLabs"]
     include_constructed: bool = True
     test_fraction: float = 0.2
@@ -30,8 +32,9 @@ class CudaDatasetConfig(dg.Config):
     description="SFT records for the validate_cuda_kernel tool from KernelBench problems and outcomes.",
     kinds={"duckdb"},
 )
-def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatasetConfig,
-                           gtm: GTMResource) -> dg.MaterializeResult:
+def cuda_validator_dataset(
+    context: dg.AssetExecutionContext, config: CudaDatasetConfig, gtm: GTMResource
+) -> dg.MaterializeResult:
     import pandas as pd
 
     from gtm_core.domains.cuda import (
@@ -46,8 +49,10 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
     if path is None:
         shared = s.shared_data()
         if shared is None or not (shared / "kernelbench_problems.jsonl").is_file():
-            raise dg.Failure("cuda_validator_dataset: set config.problems (no kernelbench_problems.jsonl "
-                             "in the shared data folder)")
+            raise dg.Failure(
+                "cuda_validator_dataset: set config.problems (no kernelbench_problems.jsonl "
+                "in the shared data folder)"
+            )
         path = str(shared / "kernelbench_problems.jsonl")
     problems = load_problems(path)
     outcomes = kernelbench_outcomes(problems, config.hardware, config.include_constructed)
@@ -56,24 +61,41 @@ def cuda_validator_dataset(context: dg.AssetExecutionContext, config: CudaDatase
         rows = [json.loads(x) for x in open(m, encoding="utf-8") if x.strip()]
         n_measured += len(rows)
         outcomes.extend(rows)
-    records = build_domain_dataset(problems, outcomes, test_fraction=config.test_fraction, seed=config.seed)
+    records = build_domain_dataset(
+        problems, outcomes, test_fraction=config.test_fraction, seed=config.seed
+    )
     out_dir = s.exports_dir / "cuda"
     counts = export_dataset(records, out_dir)
-    df = pd.DataFrame([{**{k: v for k, v in r.items() if k not in ("messages", "arguments")},
-                        "messages": json.dumps(r["messages"], ensure_ascii=False)} for r in records])
+    df = pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in r.items() if k not in ("messages", "arguments")},
+                "messages": json.dumps(r["messages"], ensure_ascii=False),
+            }
+            for r in records
+        ]
+    )
     gtm.store().replace("cuda_validator_samples", df)
     prov = Counter(r["provenance"].split(":")[0] for r in records)
-    table = df.groupby(["split", "variant"]).agg(n=("compiled", "size"), compiled=("compiled", "mean"),
-                                                 correct=("correct", "mean")).reset_index()
+    table = (
+        df.groupby(["split", "variant"])
+        .agg(n=("compiled", "size"), compiled=("compiled", "mean"), correct=("correct", "mean"))
+        .reset_index()
+    )
     context.log.info(f"{len(records)} records from {len(problems)} problems")
-    return dg.MaterializeResult(metadata={
-        "n_records": len(records), "n_train": counts["train"], "n_test": counts["test"],
-        "n_problems": len(problems), "n_measured_outcomes": n_measured,
-        "provenance": dg.MetadataValue.json(dict(prov)),
-        "by_split_variant": dg.MetadataValue.md(table.to_markdown(index=False, floatfmt=".2f")),
-        "train_path": dg.MetadataValue.path(str(out_dir / "train.jsonl")),
-        "test_path": dg.MetadataValue.path(str(out_dir / "test.jsonl")),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "n_records": len(records),
+            "n_train": counts["train"],
+            "n_test": counts["test"],
+            "n_problems": len(problems),
+            "n_measured_outcomes": n_measured,
+            "provenance": dg.MetadataValue.json(dict(prov)),
+            "by_split_variant": dg.MetadataValue.md(table.to_markdown(index=False, floatfmt=".2f")),
+            "train_path": dg.MetadataValue.path(str(out_dir / "train.jsonl")),
+            "test_path": dg.MetadataValue.path(str(out_dir / "test.jsonl")),
+        }
+    )
 
 
 class CudaModelConfig(dg.Config):
@@ -95,14 +117,17 @@ class CudaModelConfig(dg.Config):
 
 
 @dg.asset(
-    deps=[cuda_validator_dataset, dg.AssetKey("registered_model")], pool="gpu", group_name="domains",
+    deps=[cuda_validator_dataset, dg.AssetKey("registered_model")],
+    pool="gpu",
+    group_name="domains",
     kinds={"pytorch", "mlflow"},
     code_version=VERSIONS["cuda_validator_model"],
     description="gtm-cuda-validator: the registered GTM fine-tuned on the CUDA validator train split "
-                "(preset cuda-validator) in a Pipes subprocess; registered in MLflow with @candidate.",
+    "(preset cuda-validator) in a Pipes subprocess; registered in MLflow with @candidate.",
 )
-def cuda_validator_model(context: dg.AssetExecutionContext, config: CudaModelConfig,
-                         gtm: GTMResource) -> dg.MaterializeResult:
+def cuda_validator_model(
+    context: dg.AssetExecutionContext, config: CudaModelConfig, gtm: GTMResource
+) -> dg.MaterializeResult:
     from gtm_core.domains.cuda_model import BaseModelMissing, resolve_base
 
     try:
@@ -111,11 +136,19 @@ def cuda_validator_model(context: dg.AssetExecutionContext, config: CudaModelCon
         raise dg.Failure(str(e)) from None
     context.log.info(f"fine-tuning from {ref}")
     conf = config.model_dump(exclude={"alias", "fresh"}, exclude_none=True)
-    extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
-              "fresh": config.fresh, "alias": config.alias}
+    extras = {
+        "config": conf,
+        "data_dir": str(gtm.settings.root),
+        "profile": gtm.profile,
+        "fresh": config.fresh,
+        "alias": config.alias,
+    }
     client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})
-    return client.run(command=[sys.executable, "-m", "gtm_assets.pipes_workers", "cuda"], context=context,
-                      extras=extras).get_materialize_result()
+    return client.run(
+        command=[sys.executable, "-m", "gtm_assets.pipes_workers", "cuda"],
+        context=context,
+        extras=extras,
+    ).get_materialize_result()
 
 
 class CudaEvalConfig(dg.Config):
@@ -124,20 +157,26 @@ class CudaEvalConfig(dg.Config):
     model: str | None = None  # default: the version cuda_validator_model registered
     base: list[str] = []  # baseline GTM refs (default @champion, else @candidate)
     include_base: bool = True
-    limit: int | None = 8  # test records (seeded sample; kernel sources are long prompts on a CPU); None = all
+    limit: int | None = (
+        8  # test records (seeded sample; kernel sources are long prompts on a CPU); None = all
+    )
     batch_size: int = 8
     runtime_tol_ms: float = 1.0
     device: str | None = None
 
 
 @dg.asset(
-    deps=[cuda_validator_model], pool="gpu", group_name="domains", kinds={"duckdb", "mlflow"},
+    deps=[cuda_validator_model],
+    pool="gpu",
+    group_name="domains",
+    kinds={"duckdb", "mlflow"},
     code_version=VERSIONS["cuda_validator_eval"],
     description="Paper Table 4 for gtm-cuda-validator and the base GTM on the domain test split "
-                "(simulator engine, schema-constrained decoding): DuckDB cuda_validator_eval.",
+    "(simulator engine, schema-constrained decoding): DuckDB cuda_validator_eval.",
 )
-def cuda_validator_eval(context: dg.AssetExecutionContext, config: CudaEvalConfig,
-                        gtm: GTMResource) -> dg.MaterializeResult:
+def cuda_validator_eval(
+    context: dg.AssetExecutionContext, config: CudaEvalConfig, gtm: GTMResource
+) -> dg.MaterializeResult:
     from gtm_core import model_registry as registry
     from gtm_core.domains.cuda_model import default_model_ref, evaluate
 
@@ -145,16 +184,41 @@ def cuda_validator_eval(context: dg.AssetExecutionContext, config: CudaEvalConfi
     if model is None:
         ev = context.instance.get_latest_materialization_event(dg.AssetKey("cuda_validator_model"))
         md = ev.asset_materialization.metadata if ev and ev.asset_materialization else {}
-        model = md["registered_version"].value if md.get("registered_version") else default_model_ref()
-    res = evaluate(gtm.settings, model_ref=model, base_ref=config.base or None, include_base=config.include_base,
-                   limit=config.limit, batch_size=config.batch_size, device=config.device,
-                   runtime_tol_ms=config.runtime_tol_ms, dagster_run_id=context.run.run_id, log=context.log.info)
+        model = (
+            md["registered_version"].value if md.get("registered_version") else default_model_ref()
+        )
+    res = evaluate(
+        gtm.settings,
+        model_ref=model,
+        base_ref=config.base or None,
+        include_base=config.include_base,
+        limit=config.limit,
+        batch_size=config.batch_size,
+        device=config.device,
+        runtime_tol_ms=config.runtime_tol_ms,
+        dagster_run_id=context.run.run_id,
+        log=context.log.info,
+    )
     dom = res["rows"][0]
-    meta = {"n": res["n"], "model": model, "table4": dg.MetadataValue.md(res["markdown"]),
-            "mlflow_run_link": dg.MetadataValue.url(registry.run_link(res["mlflow_run_id"], gtm.settings)),
-            "report": dg.MetadataValue.path(res["report"])}
-    for k in ("compiled_accuracy", "compiled_f1", "correct_accuracy", "correct_f1", "runtime_accuracy",
-              "runtime_mean_abs_error_ms", "runtime_median_abs_error_ms", "n_unparsed"):
+    meta = {
+        "n": res["n"],
+        "model": model,
+        "table4": dg.MetadataValue.md(res["markdown"]),
+        "mlflow_run_link": dg.MetadataValue.url(
+            registry.run_link(res["mlflow_run_id"], gtm.settings)
+        ),
+        "report": dg.MetadataValue.path(res["report"]),
+    }
+    for k in (
+        "compiled_accuracy",
+        "compiled_f1",
+        "correct_accuracy",
+        "correct_f1",
+        "runtime_accuracy",
+        "runtime_mean_abs_error_ms",
+        "runtime_median_abs_error_ms",
+        "n_unparsed",
+    ):
         if dom.get(k) is not None:
             meta[k] = float(dom[k])
     if len(res["rows"]) > 1:

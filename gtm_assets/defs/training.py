@@ -12,7 +12,9 @@ from gtm_assets.versions import VERSIONS
 class TrainingConfig(dg.Config):
     """Hyper-parameters of ``gtm_model``; unset fields keep the preset's values."""
 
-    preset: str | None = None  # default: settings.train_preset (smollm2-135m: SmolLM2 LoRA; tiny-cpu: fast)
+    preset: str | None = (
+        None  # default: settings.train_preset (smollm2-135m: SmolLM2 LoRA; tiny-cpu: fast)
+    )
     method: str | None = None  # scratch | lora | full
     base_model: str | None = None  # hub id or local folder (lora/full)
     epochs: float | None = None
@@ -40,22 +42,39 @@ class RegisterConfig(dg.Config):
 
 
 @dg.asset(
-    deps=[dg.AssetKey("sft_dataset")], pool="gpu", group_name="training", kinds={"pytorch", "mlflow"},
+    deps=[dg.AssetKey("sft_dataset")],
+    pool="gpu",
+    group_name="training",
+    kinds={"pytorch", "mlflow"},
     code_version=VERSIONS["gtm_model"],
     description="The GTM trained on the SFT export (SmolLM2-135M LoRA by default, tiny-cpu from scratch, "
-                "or a Qwen2.5 LoRA/full "
-                "fine-tune), run in a subprocess via Dagster Pipes; logged to MLflow.",
+    "or a Qwen2.5 LoRA/full "
+    "fine-tune), run in a subprocess via Dagster Pipes; logged to MLflow.",
 )
-def gtm_model(context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GTMResource) -> dg.MaterializeResult:
+def gtm_model(
+    context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GTMResource
+) -> dg.MaterializeResult:
     from gtm_core.training.presets import get_preset
 
-    conf = {"preset": gtm.settings.train_preset, **config.model_dump(exclude={"fresh"}, exclude_none=True)}
-    get_preset(conf["preset"], **{k: v for k, v in conf.items() if k != "preset"})  # fail fast: field + reason
-    extras = {"config": conf, "data_dir": str(gtm.settings.root), "profile": gtm.profile,
-              "fresh": config.fresh}
+    conf = {
+        "preset": gtm.settings.train_preset,
+        **config.model_dump(exclude={"fresh"}, exclude_none=True),
+    }
+    get_preset(
+        conf["preset"], **{k: v for k, v in conf.items() if k != "preset"}
+    )  # fail fast: field + reason
+    extras = {
+        "config": conf,
+        "data_dir": str(gtm.settings.root),
+        "profile": gtm.profile,
+        "fresh": config.fresh,
+    }
     client = dg.PipesSubprocessClient(env={"PYTHONUNBUFFERED": "1"})
-    return client.run(command=[sys.executable, "-m", "gtm_assets.pipes_workers", "train"],
-                      context=context, extras=extras).get_materialize_result()
+    return client.run(
+        command=[sys.executable, "-m", "gtm_assets.pipes_workers", "train"],
+        context=context,
+        extras=extras,
+    ).get_materialize_result()
 
 
 @dg.asset_check(asset=gtm_model, description="The training loss fell (last logged < first logged).")
@@ -65,15 +84,21 @@ def gtm_model_loss_fell(context: dg.AssetCheckExecutionContext) -> dg.AssetCheck
     m = summary.get("metrics", {})
     first, last = m.get("first_loss"), m.get("final_loss")
     ok = first is not None and last is not None and last < first
-    return dg.AssetCheckResult(passed=bool(ok), metadata={"first_loss": first or 0.0, "final_loss": last or 0.0})
+    return dg.AssetCheckResult(
+        passed=bool(ok), metadata={"first_loss": first or 0.0, "final_loss": last or 0.0}
+    )
 
 
 @dg.asset(
-    deps=[gtm_model], group_name="training", kinds={"mlflow"},
+    deps=[gtm_model],
+    group_name="training",
+    kinds={"mlflow"},
     code_version=VERSIONS["registered_model"],
     description="The MLflow registered-model version of the latest gtm_model, aliased @candidate.",
 )
-def registered_model(context: dg.AssetExecutionContext, config: RegisterConfig, gtm: GTMResource) -> dg.MaterializeResult:
+def registered_model(
+    context: dg.AssetExecutionContext, config: RegisterConfig, gtm: GTMResource
+) -> dg.MaterializeResult:
     from gtm_core import model_registry as registry
 
     ev = context.instance.get_latest_materialization_event(dg.AssetKey("gtm_model"))
@@ -83,14 +108,29 @@ def registered_model(context: dg.AssetExecutionContext, config: RegisterConfig, 
     model_uri, run_id = md["model_uri"].value, md["mlflow_run_id"].value
     summary = md["summary"].value if "summary" in md else {}
     info = registry.register(
-        model_uri, run_id, name=config.model_name, alias=config.alias, settings=gtm.settings,
-        tags={"dataset_hash": summary.get("dataset_hash", ""), "preset": summary.get("preset", ""),
-              "kind": summary.get("model_kind", ""), "base_model": summary.get("base_model") or "",
-              "dagster_run_id": context.run.run_id})
+        model_uri,
+        run_id,
+        name=config.model_name,
+        alias=config.alias,
+        settings=gtm.settings,
+        tags={
+            "dataset_hash": summary.get("dataset_hash", ""),
+            "preset": summary.get("preset", ""),
+            "kind": summary.get("model_kind", ""),
+            "base_model": summary.get("base_model") or "",
+            "dagster_run_id": context.run.run_id,
+        },
+    )
     context.log.info(f"registered {info['uri']} as {config.model_name}@{config.alias}")
-    return dg.MaterializeResult(metadata={
-        "model_name": info["name"], "version": info["version"], "alias": info["alias"],
-        "registry_uri": dg.MetadataValue.text(f"models:/{info['name']}@{info['alias']}"),
-        "version_uri": dg.MetadataValue.text(info["uri"]), "source": dg.MetadataValue.text(info["source"]),
-        "mlflow_run_id": run_id, "already_registered": bool(info.get("existing")),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "model_name": info["name"],
+            "version": info["version"],
+            "alias": info["alias"],
+            "registry_uri": dg.MetadataValue.text(f"models:/{info['name']}@{info['alias']}"),
+            "version_uri": dg.MetadataValue.text(info["uri"]),
+            "source": dg.MetadataValue.text(info["source"]),
+            "mlflow_run_id": run_id,
+            "already_registered": bool(info.get("existing")),
+        }
+    )

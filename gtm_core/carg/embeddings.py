@@ -18,7 +18,9 @@ def _key(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
 
-def embed_cached(store: Store, embedder, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+def embed_cached(
+    store: Store, embedder, texts: Sequence[str], *, progress: bool = False
+) -> np.ndarray:
     """Unit-norm embeddings of ``texts`` (rows aligned), computing only those not cached yet."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
@@ -30,11 +32,17 @@ def embed_cached(store: Store, embedder, texts: Sequence[str], *, progress: bool
         with store.connect(read_only=True) as con:
             con.register("_k", pd.DataFrame({"key": uniq}))
             df = con.execute(f"select e.key, e.vec from {TABLE} e join _k using (key)").df()
-        have = {k: np.asarray(v, dtype=np.float32) for k, v in zip(df["key"], df["vec"], strict=True)}
+        have = {
+            k: np.asarray(v, dtype=np.float32) for k, v in zip(df["key"], df["vec"], strict=True)
+        }
     missing = list(dict.fromkeys(k for k in keys if k not in have))
     if missing:
         text_of = dict(zip(keys, texts, strict=True))
         vecs = embedder.encode([text_of[k] for k in missing], progress=progress)
-        store.append_new(TABLE, pd.DataFrame({"key": missing, "model": model, "vec": [v.tolist() for v in vecs]}), key=["key"])
+        store.append_new(
+            TABLE,
+            pd.DataFrame({"key": missing, "model": model, "vec": [v.tolist() for v in vecs]}),
+            key=["key"],
+        )
         have.update(zip(missing, vecs, strict=True))
     return np.stack([have[k] for k in keys]).astype(np.float32)

@@ -38,8 +38,24 @@ from gtm_core.tool_errors import (
 MESSAGE_KEYWORDS: dict[str, tuple[str, ...]] = {
     TYPE_ERROR: ("type", "expected", "must be a", "should be a"),
     MISSING: ("missing", "required"),
-    UNKNOWN: ("unknown", "unexpected", "not accept", "unrecognized", "not a valid parameter", "does not exist", "not allowed"),
-    INVALID: ("invalid", "must", "should", "not one of", "out of range", "not allowed", "not a valid"),
+    UNKNOWN: (
+        "unknown",
+        "unexpected",
+        "not accept",
+        "unrecognized",
+        "not a valid parameter",
+        "does not exist",
+        "not allowed",
+    ),
+    INVALID: (
+        "invalid",
+        "must",
+        "should",
+        "not one of",
+        "out of range",
+        "not allowed",
+        "not a valid",
+    ),
 }
 
 
@@ -58,7 +74,9 @@ def _param_validator(schema: dict) -> Draft202012Validator:
     key = json.dumps(schema, sort_keys=True, default=str)
     v = _PARAM_VALIDATORS.get(key)
     if v is None:
-        v = _PARAM_VALIDATORS[key] = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        v = _PARAM_VALIDATORS[key] = Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
     return v
 
 
@@ -93,14 +111,20 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
     parameter is read as the gate reads it (``tool_errors.coerce``: "3" is an integer;
     ``resolve_aliases``: "is_id" is "id")."""
     if not isinstance(arguments, dict):
-        return [CallError(TYPE_ERROR, "", f"arguments must be an object, got {json_type(arguments)}")]
+        return [
+            CallError(TYPE_ERROR, "", f"arguments must be an object, got {json_type(arguments)}")
+        ]
     c = checker(spec)
     props = spec.properties
     arguments = resolve_aliases(arguments, c.known)
     deep = c.recursive_params
     out: list[CallError] = []
     if not c.open_params:
-        out += [CallError(UNKNOWN, k, "the tool does not accept it") for k in arguments if k not in c.known]
+        out += [
+            CallError(UNKNOWN, k, "the tool does not accept it")
+            for k in arguments
+            if k not in c.known
+        ]
     out += [CallError(MISSING, r, "") for r in spec.required if r not in arguments]
     for k, v in arguments.items():
         schema = props.get(k)
@@ -109,7 +133,9 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
         types = declared_types(schema)
         v = coerce(v, types)
         if not type_matches(v, types):
-            out.append(CallError(TYPE_ERROR, k, f"expected {' or '.join(types)}, got {json_type(v)}"))
+            out.append(
+                CallError(TYPE_ERROR, k, f"expected {' or '.join(types)}, got {json_type(v)}")
+            )
             continue
         if deep and value_depth(v) > MAX_VALUE_DEPTH:
             out.append(CallError(INVALID, k, DEPTH_DETAIL))
@@ -125,7 +151,15 @@ def detect_errors(spec: ToolSpec, arguments: Any) -> list[CallError]:
 
 
 # ---- the four generators -------------------------------------------------------------------
-_EXTRA_NAMES = ["verbose", "debug_mode", "callback_url", "priority", "api_version", "include_metadata", "retry_count"]
+_EXTRA_NAMES = [
+    "verbose",
+    "debug_mode",
+    "callback_url",
+    "priority",
+    "api_version",
+    "include_metadata",
+    "retry_count",
+]
 
 
 def _wrong_type_value(value: Any, types: list[str], rng: random.Random) -> Any | None:
@@ -133,7 +167,11 @@ def _wrong_type_value(value: Any, types: list[str], rng: random.Random) -> Any |
     integer, so a number is spelled out in words instead)."""
     t = types[0]
     if t == "string":
-        return rng.choice([12345, True, ["x"]]) if not isinstance(value, str) or not value.isdigit() else True
+        return (
+            rng.choice([12345, True, ["x"]])
+            if not isinstance(value, str) or not value.isdigit()
+            else True
+        )
     if t in ("integer", "number"):
         return rng.choice(["twelve", "a few", True])
     if t == "boolean":
@@ -148,7 +186,9 @@ def _wrong_type_value(value: Any, types: list[str], rng: random.Random) -> Any |
 def _invalid_value(name: str, schema: dict, value: Any) -> Any | None:
     """A value of the right type that is not allowed (enum, bounds, format, or semantics)."""
     types = declared_types(schema)
-    kind = classify(name, schema.get("description", "") if isinstance(schema.get("description"), str) else "")
+    kind = classify(
+        name, schema.get("description", "") if isinstance(schema.get("description"), str) else ""
+    )
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
         if all(isinstance(e, str) for e in enum):
@@ -179,7 +219,9 @@ def _invalid_value(name: str, schema: dict, value: Any) -> Any | None:
     return None
 
 
-def make_error(spec: ToolSpec, arguments: dict[str, Any], kind: str, rng: random.Random) -> tuple[dict[str, Any], CallError] | None:
+def make_error(
+    spec: ToolSpec, arguments: dict[str, Any], kind: str, rng: random.Random
+) -> tuple[dict[str, Any], CallError] | None:
     """Turn valid ``arguments`` into a call with exactly one error of ``kind``; None when the tool
     offers no way to make that error (e.g. no required parameter to omit)."""
     args = copy.deepcopy(arguments)
@@ -194,8 +236,14 @@ def make_error(spec: ToolSpec, arguments: dict[str, Any], kind: str, rng: random
     if kind == UNKNOWN:
         if checker(spec).open_params:
             return None
-        p = next((n for n in rng.sample(_EXTRA_NAMES, len(_EXTRA_NAMES))
-                  if n not in props and resolve_aliases({n: 1}, props) == {n: 1}), None)
+        p = next(
+            (
+                n
+                for n in rng.sample(_EXTRA_NAMES, len(_EXTRA_NAMES))
+                if n not in props and resolve_aliases({n: 1}, props) == {n: 1}
+            ),
+            None,
+        )
         if p is None:
             return None
         args[p] = rng.choice([True, "high", 3])
@@ -246,7 +294,9 @@ def v_error_exists(spec: ToolSpec, arguments: Any, kind: str, field: str) -> lis
     if not any(e.type == kind and e.field == field for e in found):
         return [f"no {kind} on {field!r} in the call (found: {[(e.type, e.field) for e in found]})"]
     if len(found) > 1:
-        return [f"the call has {len(found)} errors, expected exactly one: {[(e.type, e.field) for e in found]}"]
+        return [
+            f"the call has {len(found)} errors, expected exactly one: {[(e.type, e.field) for e in found]}"
+        ]
     return []
 
 
@@ -259,7 +309,9 @@ def v_error_message(message: Any, kind: str, field: str) -> list[str]:
     if field and field.lower() not in low:
         reasons.append(f"message does not name the parameter {field!r}")
     if not any(k in low for k in MESSAGE_KEYWORDS.get(kind, ())):
-        reasons.append(f"message does not describe a {kind} (expected one of {MESSAGE_KEYWORDS.get(kind)})")
+        reasons.append(
+            f"message does not describe a {kind} (expected one of {MESSAGE_KEYWORDS.get(kind)})"
+        )
     if len(message) > 400:
         reasons.append(f"message is too long ({len(message)} characters)")
     return reasons

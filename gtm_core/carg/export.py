@@ -31,13 +31,20 @@ _MAX_PROSE_FIELDS = 12
 
 def _type_words(schema: Any) -> str:
     t = schema.get("type") if isinstance(schema, dict) else None
-    return {"string": "text", "integer": "integer", "number": "number", "boolean": "true/false",
-            "array": "list", "object": "object"}.get(t if isinstance(t, str) else "", "value")
+    return {
+        "string": "text",
+        "integer": "integer",
+        "number": "number",
+        "boolean": "true/false",
+        "array": "list",
+        "object": "object",
+    }.get(t if isinstance(t, str) else "", "value")
 
 
 def describe_response(schema: dict[str, Any]) -> str | None:
     """A one-line prose description of a response schema (fields and types); None when the schema
     names no fields or items to describe."""
+
     def fields(obj: dict[str, Any]) -> str | None:
         props = obj.get("properties")
         if not isinstance(props, dict) or not props:
@@ -68,14 +75,19 @@ def shown_sample(spec: ToolSpec, s: Sample) -> tuple[ToolSpec, Any]:
     h = _draw(s, "prose")
     share = (h % 1000) / 1000
     if share < PROSE_RESPONSE_SHARE:
-        return spec.model_copy(update={"response": _PROSE[h % len(_PROSE)].format(what=what)}), s.output
+        return spec.model_copy(
+            update={"response": _PROSE[h % len(_PROSE)].format(what=what)}
+        ), s.output
     if share >= PROSE_RESPONSE_SHARE + NO_RESPONSE_SHARE or any(
-            isinstance(x, dict) and x.get("tool") == spec.name for x in s.history or ()):
+        isinstance(x, dict) and x.get("tool") == spec.name for x in s.history or ()
+    ):
         return spec, s.output
     if _draw(s, "described") % 2:
         said = f"{spec.description.rstrip()} {_PROSE[h % len(_PROSE)].format(what=what)}".strip()
         return spec.model_copy(update={"response": None, "description": said}), s.output
-    output = s.output if is_error_payload(s.output) else text_answer(spec.name, s.arguments, s.output)
+    output = (
+        s.output if is_error_payload(s.output) else text_answer(spec.name, s.arguments, s.output)
+    )
     return spec.model_copy(update={"response": None}), output
 
 
@@ -88,10 +100,22 @@ def example(spec: ToolSpec, s: Sample) -> dict[str, Any]:
 
 def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:
     """``dataset_info.json`` entries for LLaMA-Factory (sharegpt format with OpenAI-style tags)."""
-    tags = {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant",
-            "system_tag": "system"}
-    return {f"gtm_{split}": {"file_name": name, "formatting": "sharegpt", "columns": {"messages": "messages"}, "tags": tags}
-            for split, name in files.items()}
+    tags = {
+        "role_tag": "role",
+        "content_tag": "content",
+        "user_tag": "user",
+        "assistant_tag": "assistant",
+        "system_tag": "system",
+    }
+    return {
+        f"gtm_{split}": {
+            "file_name": name,
+            "formatting": "sharegpt",
+            "columns": {"messages": "messages"},
+            "tags": tags,
+        }
+        for split, name in files.items()
+    }
 
 
 # How much of any prefix of a split each kind gets (training reads the first ``max_train_examples``
@@ -111,7 +135,12 @@ def training_order(rows: pd.DataFrame, weights: dict[str, float] | None = None) 
     digest = ids.map(lambda x: hashlib.sha256(x.encode()).hexdigest())
     rank = digest.groupby([rows["split"], kinds]).rank(method="first") - 0.5
     key = rank / kinds.map(lambda k: weights.get(k, 1.0))
-    return rows.assign(_key=key, _id=digest).sort_values(["split", "_key", "_id"]).drop(columns=["_key", "_id"]).reset_index(drop=True)
+    return (
+        rows.assign(_key=key, _id=digest)
+        .sort_values(["split", "_key", "_id"])
+        .drop(columns=["_key", "_id"])
+        .reset_index(drop=True)
+    )
 
 
 def write_sft(rows: pd.DataFrame, out_dir: Path) -> dict[str, Any]:
@@ -129,10 +158,13 @@ def write_sft(rows: pd.DataFrame, out_dir: Path) -> dict[str, Any]:
         pd.DataFrame({"messages": list(part["messages"])}).to_parquet(pq, index=False)
         files[split] = jl.name
         chars = [sum(len(x["content"]) for x in m) for m in part["messages"]]
-        stats[split] = {"examples": int(len(part)), "tools": int(part["tool_uid"].nunique()) if len(part) else 0,
-                        "by_scenario": {k: int(v) for k, v in part["scenario"].value_counts().items()},
-                        "mean_chars": float(sum(chars) / len(chars)) if chars else 0.0,
-                        "approx_tokens": int(sum(chars) / 4)}
+        stats[split] = {
+            "examples": int(len(part)),
+            "tools": int(part["tool_uid"].nunique()) if len(part) else 0,
+            "by_scenario": {k: int(v) for k, v in part["scenario"].value_counts().items()},
+            "mean_chars": float(sum(chars) / len(chars)) if chars else 0.0,
+            "approx_tokens": int(sum(chars) / 4),
+        }
     (out_dir / "dataset_info.json").write_text(json.dumps(llama_factory_info(files), indent=2))
     return stats
 

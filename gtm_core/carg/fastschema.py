@@ -12,16 +12,43 @@ from collections.abc import Callable
 from typing import Any
 
 Pred = Callable[[Any], bool]
-_ANNOTATIONS = {"description", "title", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly",
-                "nullable", "example", "$schema", "$id"}
-_SUPPORTED = {"type", "properties", "required", "items", "enum", "minimum", "maximum", "minItems", "maxItems",
-              "minLength", "maxLength", "additionalProperties"}
+_ANNOTATIONS = {
+    "description",
+    "title",
+    "default",
+    "examples",
+    "$comment",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "example",
+    "$schema",
+    "$id",
+}
+_SUPPORTED = {
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "additionalProperties",
+}
 
 
 def _is_type(t: str) -> Pred | None:
     return {
         "string": lambda v: isinstance(v, str),
-        "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+        "integer": lambda v: (
+            (isinstance(v, int) and not isinstance(v, bool))
+            or (isinstance(v, float) and v.is_integer())
+        ),
         "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
         "boolean": lambda v: isinstance(v, bool),
         "null": lambda v: v is None,
@@ -51,7 +78,9 @@ def compile_schema(schema: Any, depth: int = 0) -> Pred | None:
         preds = [_is_type(x) for x in ts]
         if any(p is None for p in preds):
             return None
-        checks.append(preds[0] if len(preds) == 1 else (lambda v, ps=tuple(preds): any(p(v) for p in ps)))
+        checks.append(
+            preds[0] if len(preds) == 1 else (lambda v, ps=tuple(preds): any(p(v) for p in ps))
+        )
     if "enum" in schema:
         enum = schema["enum"]
         if not isinstance(enum, list) or not all(isinstance(e, str) for e in enum):
@@ -64,8 +93,12 @@ def compile_schema(schema: Any, depth: int = 0) -> Pred | None:
             if not _num(b):
                 return None
             checks.append(lambda v, b=b, op=op: not _num(v) or op(v, b))
-    for kw, typ, op in (("minLength", str, lambda n, b: n >= b), ("maxLength", str, lambda n, b: n <= b),
-                        ("minItems", list, lambda n, b: n >= b), ("maxItems", list, lambda n, b: n <= b)):
+    for kw, typ, op in (
+        ("minLength", str, lambda n, b: n >= b),
+        ("maxLength", str, lambda n, b: n <= b),
+        ("minItems", list, lambda n, b: n >= b),
+        ("maxItems", list, lambda n, b: n <= b),
+    ):
         if kw in schema:
             b = schema[kw]
             if not isinstance(b, int) or isinstance(b, bool):

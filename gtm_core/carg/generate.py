@@ -48,7 +48,9 @@ class CargConfig:
     """Knobs of one CARG run (also part of the generation id)."""
 
     samples_per_tool: int = 3
-    pass_bound: float = 0.6         # tools whose round pass rate is below are retried with a refined prompt
+    pass_bound: float = (
+        0.6  # tools whose round pass rate is below are retried with a refined prompt
+    )
     max_rounds: int = 3
     batch_tools: int = 16
     multi_per_tool: int = 1
@@ -56,7 +58,9 @@ class CargConfig:
     group_min: int = 2
     group_max: int = 4
     error_kinds: list[str] = field(default_factory=lambda: list(E.ERROR_TYPES))
-    teacher_messages: bool = True   # ask the teacher to phrase error messages (else the canonical wording)
+    teacher_messages: bool = (
+        True  # ask the teacher to phrase error messages (else the canonical wording)
+    )
     seed: int = 0
 
     def digest(self) -> str:
@@ -116,16 +120,33 @@ class _Guarded:
 class Generator:
     """Runs one scenario for one field partition; ``on_commit`` is called after every batch."""
 
-    def __init__(self, store: Store, chat: ChatModel, *, cfg: CargConfig | None = None, judge_model: ChatModel | None = None,
-                 code_version: str = "dev", on_commit: Callable[[RunStats], None] | None = None, progress: bool = False):
+    def __init__(
+        self,
+        store: Store,
+        chat: ChatModel,
+        *,
+        cfg: CargConfig | None = None,
+        judge_model: ChatModel | None = None,
+        code_version: str = "dev",
+        on_commit: Callable[[RunStats], None] | None = None,
+        progress: bool = False,
+    ):
         self.store, self.chat, self.judge = store, chat, judge_model
         self.cfg = cfg or CargConfig()
         self.teacher = str(getattr(chat, "name", type(chat).__name__))
-        self.generation = generation_id(code_version, self.cfg, self.teacher + (f"+judge:{judge_model.name}" if judge_model else ""))
+        self.generation = generation_id(
+            code_version,
+            self.cfg,
+            self.teacher + (f"+judge:{judge_model.name}" if judge_model else ""),
+        )
         self.on_commit, self.progress = on_commit, progress
         self.chat = _Guarded(chat, "teacher", self)
         self.judge = _Guarded(judge_model, "judge", self) if judge_model is not None else None
-        self._batch: tuple[str, str, list[str]] = ("", "", [])  # scenario, field_key, tool uids in flight
+        self._batch: tuple[str, str, list[str]] = (
+            "",
+            "",
+            [],
+        )  # scenario, field_key, tool uids in flight
 
     def record_failure(self, role: str, n_requests: int, error: Exception) -> GenerationFailed:
         """Keep a row in ``carg_failures`` for a batch whose requests failed; the error to raise."""
@@ -134,12 +155,32 @@ class Generator:
         scenario, field_key, uids = self._batch
         at = dt.datetime.now(dt.UTC).isoformat()
         msg = f"{type(error).__name__}: {error}"[:2000]
-        fid = hashlib.sha256(f"{self.generation}|{scenario}|{field_key}|{uids}|{at}".encode()).hexdigest()[:24]
-        self.store.append_new(FAILURES_TABLE, pd.DataFrame([{
-            "failure_id": fid, "scenario": scenario, "field_key": field_key, "generation": self.generation, "role": role,
-            "tool_uids": json.dumps(uids), "n_requests": n_requests, "error": msg, "at": at}]), key=["failure_id"])
-        return GenerationFailed(f"carg {scenario} {field_key}: {role} failed for {len(uids)} tool(s) after retries "
-                                f"(batch not committed; rerun to resume): {msg}")
+        fid = hashlib.sha256(
+            f"{self.generation}|{scenario}|{field_key}|{uids}|{at}".encode()
+        ).hexdigest()[:24]
+        self.store.append_new(
+            FAILURES_TABLE,
+            pd.DataFrame(
+                [
+                    {
+                        "failure_id": fid,
+                        "scenario": scenario,
+                        "field_key": field_key,
+                        "generation": self.generation,
+                        "role": role,
+                        "tool_uids": json.dumps(uids),
+                        "n_requests": n_requests,
+                        "error": msg,
+                        "at": at,
+                    }
+                ]
+            ),
+            key=["failure_id"],
+        )
+        return GenerationFailed(
+            f"carg {scenario} {field_key}: {role} failed for {len(uids)} tool(s) after retries "
+            f"(batch not committed; rerun to resume): {msg}"
+        )
 
     # ---- bookkeeping -------------------------------------------------------------------------
     def prepare(self, scenario: str, field_key: str, resume: bool = True) -> int:
@@ -147,29 +188,47 @@ class Generator:
         n = 0
         for t in (SAMPLES_TABLE, REJECTS_TABLE, PROGRESS_TABLE):
             if resume:
-                n += self.store.delete_where(t, "scenario = ? and field_key = ? and generation <> ?", (scenario, field_key, self.generation))
+                n += self.store.delete_where(
+                    t,
+                    "scenario = ? and field_key = ? and generation <> ?",
+                    (scenario, field_key, self.generation),
+                )
             else:
-                n += self.store.delete_where(t, "scenario = ? and field_key = ?", (scenario, field_key))
+                n += self.store.delete_where(
+                    t, "scenario = ? and field_key = ?", (scenario, field_key)
+                )
         return n
 
     def done(self, scenario: str, field_key: str) -> pd.DataFrame:
-        return self.store.read(PROGRESS_TABLE, "scenario = ? and field_key = ? and generation = ?", (scenario, field_key, self.generation))
+        return self.store.read(
+            PROGRESS_TABLE,
+            "scenario = ? and field_key = ? and generation = ?",
+            (scenario, field_key, self.generation),
+        )
 
-    def commit(self, samples: Sequence[Sample], progress_rows: list[dict[str, Any]], stats: RunStats) -> None:
+    def commit(
+        self, samples: Sequence[Sample], progress_rows: list[dict[str, Any]], stats: RunStats
+    ) -> None:
         """Samples, rejects and progress of one batch in one transaction (insert-if-absent by key)."""
-        parts = [(SAMPLES_TABLE, to_frame([s for s in samples if s.passed]), "sample_id"),
-                 (REJECTS_TABLE, to_frame([s for s in samples if not s.passed]), "sample_id"),
-                 (PROGRESS_TABLE, progress_frame(progress_rows), "unit_id")]
+        parts = [
+            (SAMPLES_TABLE, to_frame([s for s in samples if s.passed]), "sample_id"),
+            (REJECTS_TABLE, to_frame([s for s in samples if not s.passed]), "sample_id"),
+            (PROGRESS_TABLE, progress_frame(progress_rows), "unit_id"),
+        ]
         with self.store.connect() as con:
             con.execute("begin transaction")
             try:
                 for table, df, key in parts:
                     t = quote_ident(table)
                     con.register("_incoming", df)
-                    con.execute(f"create table if not exists {t} as select * from _incoming limit 0")
+                    con.execute(
+                        f"create table if not exists {t} as select * from _incoming limit 0"
+                    )
                     if not df.empty:
-                        con.execute(f"insert into {t} by name select i.* from _incoming i where not exists "
-                                    f"(select 1 from {t} t where t.{quote_ident(key)} = i.{quote_ident(key)})")
+                        con.execute(
+                            f"insert into {t} by name select i.* from _incoming i where not exists "
+                            f"(select 1 from {t} t where t.{quote_ident(key)} = i.{quote_ident(key)})"
+                        )
                     con.unregister("_incoming")
                 con.execute("commit")
             except Exception:
@@ -180,13 +239,30 @@ class Generator:
         if self.on_commit:
             self.on_commit(stats)
 
-    def _progress_row(self, scenario: str, field_key: str, unit: str, tool_uid: str, round_: int, samples: Sequence[Sample]) -> dict[str, Any]:
-        return {"unit_id": sample_id(scenario, field_key, tool_uid, round_, -1, unit), "scenario": scenario, "field_key": field_key,
-                "tool_uid": tool_uid, "round": round_, "n": len(samples), "n_pass": sum(s.passed for s in samples),
-                "generation": self.generation}
+    def _progress_row(
+        self,
+        scenario: str,
+        field_key: str,
+        unit: str,
+        tool_uid: str,
+        round_: int,
+        samples: Sequence[Sample],
+    ) -> dict[str, Any]:
+        return {
+            "unit_id": sample_id(scenario, field_key, tool_uid, round_, -1, unit),
+            "scenario": scenario,
+            "field_key": field_key,
+            "tool_uid": tool_uid,
+            "round": round_,
+            "n": len(samples),
+            "n_pass": sum(s.passed for s in samples),
+            "generation": self.generation,
+        }
 
     # ---- single-turn ---------------------------------------------------------------------------
-    def run_single(self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True) -> RunStats:
+    def run_single(
+        self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True
+    ) -> RunStats:
         cfg, st = self.cfg, RunStats("single", field_key)
         self.prepare("single", field_key, resume)
         by_uid = {s.uid: s for s in specs}
@@ -195,7 +271,11 @@ class Generator:
             rounds[r["tool_uid"]][int(r["round"])] = r["n_pass"] / max(1, r["n"])
             st.skipped_units += 1
         feedback: dict[str, list[str]] = defaultdict(list)
-        old = self.store.read(REJECTS_TABLE, "scenario = 'single' and field_key = ? and generation = ?", (field_key, self.generation))
+        old = self.store.read(
+            REJECTS_TABLE,
+            "scenario = 'single' and field_key = ? and generation = ?",
+            (field_key, self.generation),
+        )
         for r in old.to_dict("records"):
             feedback[r["tool_uid"]] += json.loads(r["reasons"])
 
@@ -214,20 +294,33 @@ class Generator:
             pending.sort(key=lambda x: x[1])
             batch = pending[: cfg.batch_tools]
             self._batch = ("single", field_key, [u for u, _ in batch])
-            reqs = [single.request(by_uid[u], field, cfg.samples_per_tool, r, feedback.get(u), seed=cfg.seed) for u, r in batch]
+            reqs = [
+                single.request(
+                    by_uid[u], field, cfg.samples_per_tool, r, feedback.get(u), seed=cfg.seed
+                )
+                for u, r in batch
+            ]
             texts = self.chat.generate(reqs)
             samples, prog, jspecs = [], [], []
             for (u, r), text in zip(batch, texts, strict=True):
                 spec = by_uid[u]
-                ss = single.parse(text, spec, field=field, field_key=field_key, n=cfg.samples_per_tool, round_=r,
-                                  generation=self.generation, teacher=self.teacher)
+                ss = single.parse(
+                    text,
+                    spec,
+                    field=field,
+                    field_key=field_key,
+                    n=cfg.samples_per_tool,
+                    round_=r,
+                    generation=self.generation,
+                    teacher=self.teacher,
+                )
                 for s in ss:
                     if s.passed:  # parse ok
                         validate_single(spec, s)
                 samples += ss
                 jspecs += [spec] * len(ss)
             judge(self.judge, jspecs, samples)
-            for (u, r) in batch:
+            for u, r in batch:
                 ss = [s for s in samples if s.tool_uid == u]
                 prog.append(self._progress_row("single", field_key, "", u, r, ss))
                 rounds[u][r] = sum(s.passed for s in ss) / max(1, len(ss))
@@ -238,35 +331,87 @@ class Generator:
         return st
 
     # ---- multi-turn ----------------------------------------------------------------------------
-    def run_multi(self, field_key: str, field: str, specs: Sequence[ToolSpec], emb: np.ndarray, resume: bool = True) -> RunStats:
+    def run_multi(
+        self,
+        field_key: str,
+        field: str,
+        specs: Sequence[ToolSpec],
+        emb: np.ndarray,
+        resume: bool = True,
+    ) -> RunStats:
         cfg, st = self.cfg, RunStats("multi", field_key)
         self.prepare("multi", field_key, resume)
-        done = set(self.done("multi", field_key)["tool_uid"]) if self.store.exists(PROGRESS_TABLE) else set()
+        done = (
+            set(self.done("multi", field_key)["tool_uid"])
+            if self.store.exists(PROGRESS_TABLE)
+            else set()
+        )
         st.skipped_units = len(done)
-        groups = multi.build_groups(emb, threshold=cfg.group_threshold, min_size=cfg.group_min, max_size=cfg.group_max,
-                                    seed=cfg.seed) if len(specs) else {}
+        groups = (
+            multi.build_groups(
+                emb,
+                threshold=cfg.group_threshold,
+                min_size=cfg.group_min,
+                max_size=cfg.group_max,
+                seed=cfg.seed,
+            )
+            if len(specs)
+            else {}
+        )
         todo = [i for i, s in enumerate(specs) if s.uid not in done]
-        bar = tqdm(total=len(todo), desc=f"carg multi {field_key}", disable=not self.progress, unit="tool")
+        bar = tqdm(
+            total=len(todo), desc=f"carg multi {field_key}", disable=not self.progress, unit="tool"
+        )
         for b in range(0, len(todo), cfg.batch_tools):
-            batch = todo[b:b + cfg.batch_tools]
+            batch = todo[b : b + cfg.batch_tools]
             self._batch = ("multi", field_key, [specs[i].uid for i in batch])
             dialogues, lonely = [], []
             for i in batch:
                 g = groups[i]
                 for k in range(cfg.multi_per_tool):
                     if len(g.members) < 2:
-                        s = Sample(sample_id=sample_id("multi", field_key, specs[i].uid, 0, k), scenario="multi", field_key=field_key,
-                                   field=field, tool_uid=specs[i].uid, tool_name=specs[i].name, idx=k, generation=self.generation,
-                                   teacher=self.teacher)
-                        s.record("group", [f"no other API of this field has similarity > {cfg.group_threshold}"])
+                        s = Sample(
+                            sample_id=sample_id("multi", field_key, specs[i].uid, 0, k),
+                            scenario="multi",
+                            field_key=field_key,
+                            field=field,
+                            tool_uid=specs[i].uid,
+                            tool_name=specs[i].name,
+                            idx=k,
+                            generation=self.generation,
+                            teacher=self.teacher,
+                        )
+                        s.record(
+                            "group",
+                            [f"no other API of this field has similarity > {cfg.group_threshold}"],
+                        )
                         lonely.append(s)
                     else:
-                        dialogues.append(multi.Dialogue.start([specs[m] for m in g.members], g, field=field, field_key=field_key,
-                                                              idx=k, generation=self.generation, teacher=self.teacher))
+                        dialogues.append(
+                            multi.Dialogue.start(
+                                [specs[m] for m in g.members],
+                                g,
+                                field=field,
+                                field_key=field_key,
+                                idx=k,
+                                generation=self.generation,
+                                teacher=self.teacher,
+                            )
+                        )
             for turn in range(max((d.n_turns for d in dialogues), default=0)):
                 live = [d for d in dialogues if turn < d.n_turns and not d.failed]
-                reqs = [multi.turn_request(d.specs[turn], field, turn, d.n_turns, d.history, d.context,
-                                           seed=cfg.seed * 1000 + d.sample.idx) for d in live]
+                reqs = [
+                    multi.turn_request(
+                        d.specs[turn],
+                        field,
+                        turn,
+                        d.n_turns,
+                        d.history,
+                        d.context,
+                        seed=cfg.seed * 1000 + d.sample.idx,
+                    )
+                    for d in live
+                ]
                 for d, text in zip(live, self.chat.generate(reqs) if reqs else [], strict=True):
                     d.add(turn, text)
             samples = list(lonely)
@@ -278,20 +423,44 @@ class Generator:
                 else:
                     s.record("parse", [])
                     validate_single(d.specs[-1], s)
-                    s.record("history", v_history(d.specs[-1], s.arguments if isinstance(s.arguments, dict) else {}, s.history))
+                    s.record(
+                        "history",
+                        v_history(
+                            d.specs[-1],
+                            s.arguments if isinstance(s.arguments, dict) else {},
+                            s.history,
+                        ),
+                    )
                 samples.append(s)
             by_uid = {sp.uid: sp for sp in specs}
             judge(self.judge, [by_uid[s.tool_uid] for s in samples], samples)
-            prog = [self._progress_row("multi", field_key, "", specs[i].uid, 0, [s for s in samples if s.tool_uid == specs[i].uid])
-                    for i in batch]
+            prog = [
+                self._progress_row(
+                    "multi",
+                    field_key,
+                    "",
+                    specs[i].uid,
+                    0,
+                    [s for s in samples if s.tool_uid == specs[i].uid],
+                )
+                for i in batch
+            ]
             self.commit(samples, prog, st)
             bar.update(len(batch))
         bar.close()
         return st
 
     # ---- errors ----------------------------------------------------------------------------------
-    def run(self, scenario: str, field_key: str, field: str, specs: Sequence[ToolSpec], *, resume: bool = True,
-            embedder: Any = None) -> RunStats:
+    def run(
+        self,
+        scenario: str,
+        field_key: str,
+        field: str,
+        specs: Sequence[ToolSpec],
+        *,
+        resume: bool = True,
+        embedder: Any = None,
+    ) -> RunStats:
         """The one entry point of a CARG run (assets and ``gtm carg generate``): ``scenario`` single,
         multi (APIs grouped by ``embedder``'s vectors, cached in the store) or error."""
         if scenario == "single":
@@ -299,7 +468,9 @@ class Generator:
         if scenario == "error":
             return self.run_error(field_key, field, specs, resume=resume)
         if scenario != "multi":
-            raise ValueError(f"scenario: must be one of {sorted(SCENARIO_ASSETS)} (got {scenario!r})")
+            raise ValueError(
+                f"scenario: must be one of {sorted(SCENARIO_ASSETS)} (got {scenario!r})"
+            )
         from gtm_core.carg.embeddings import embed_cached
 
         if embedder is None:
@@ -307,21 +478,40 @@ class Generator:
         emb = embed_cached(self.store, embedder, [multi.api_text(s) for s in specs])
         return self.run_multi(field_key, field, specs, emb, resume=resume)
 
-    def run_error(self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True) -> RunStats:
+    def run_error(
+        self, field_key: str, field: str, specs: Sequence[ToolSpec], resume: bool = True
+    ) -> RunStats:
         """Four error generators over this partition's accepted single-turn samples."""
         cfg, st = self.cfg, RunStats("error", field_key)
         self.prepare("error", field_key, resume)
         by_uid = {s.uid: s for s in specs}
-        sources = [s for s in from_frame(self.store.read(SAMPLES_TABLE, "scenario = 'single' and field_key = ?", (field_key,)))
-                   if s.tool_uid in by_uid]
+        sources = [
+            s
+            for s in from_frame(
+                self.store.read(
+                    SAMPLES_TABLE, "scenario = 'single' and field_key = ?", (field_key,)
+                )
+            )
+            if s.tool_uid in by_uid
+        ]
         sources.sort(key=lambda s: s.sample_id)
         done = self.done("error", field_key)
         done_units = set(done["unit_id"]) if not done.empty else set()
-        todo = [s for s in sources if self._progress_row("error", field_key, s.sample_id, s.tool_uid, 0, [])["unit_id"] not in done_units]
+        todo = [
+            s
+            for s in sources
+            if self._progress_row("error", field_key, s.sample_id, s.tool_uid, 0, [])["unit_id"]
+            not in done_units
+        ]
         st.skipped_units = len(sources) - len(todo)
-        bar = tqdm(total=len(todo), desc=f"carg error {field_key}", disable=not self.progress, unit="sample")
+        bar = tqdm(
+            total=len(todo),
+            desc=f"carg error {field_key}",
+            disable=not self.progress,
+            unit="sample",
+        )
         for b in range(0, len(todo), cfg.batch_tools * cfg.samples_per_tool):
-            batch = todo[b:b + cfg.batch_tools * cfg.samples_per_tool]
+            batch = todo[b : b + cfg.batch_tools * cfg.samples_per_tool]
             self._batch = ("error", field_key, sorted({src.tool_uid for src in batch}))
             made: list[tuple[Sample, ToolSpec, E.CallError]] = []
             for src in batch:
@@ -333,21 +523,45 @@ class Generator:
                         st.not_applicable += 1
                         continue
                     args, err = res
-                    s = Sample(sample_id=sample_id("error", field_key, spec.uid, 0, k, src.sample_id), scenario="error",
-                               field_key=field_key, field=field, tool_uid=spec.uid, tool_name=spec.name, idx=k, context=src.context,
-                               arguments=args, error_type=kind, error_field=err.field, source_sample_id=src.sample_id,
-                               generation=self.generation, teacher=self.teacher)
+                    s = Sample(
+                        sample_id=sample_id("error", field_key, spec.uid, 0, k, src.sample_id),
+                        scenario="error",
+                        field_key=field_key,
+                        field=field,
+                        tool_uid=spec.uid,
+                        tool_name=spec.name,
+                        idx=k,
+                        context=src.context,
+                        arguments=args,
+                        error_type=kind,
+                        error_field=err.field,
+                        source_sample_id=src.sample_id,
+                        generation=self.generation,
+                        teacher=self.teacher,
+                    )
                     made.append((s, spec, err))
             messages = self._messages(made)
             for (s, spec, err), msg in zip(made, messages, strict=True):
                 s.output = E.error_payload(err.type, msg, err.field)
-                s.record("format", (["arguments must be an object"] if not isinstance(s.arguments, dict) else [])
-                         + E.v_error_format(s.output, s.error_type, s.error_field))
+                s.record(
+                    "format",
+                    (["arguments must be an object"] if not isinstance(s.arguments, dict) else [])
+                    + E.v_error_format(s.output, s.error_type, s.error_field),
+                )
                 s.record("exists", E.v_error_exists(spec, s.arguments, s.error_type, s.error_field))
                 s.record("message", E.v_error_message(msg, s.error_type, s.error_field))
             samples = [m[0] for m in made]
-            prog = [self._progress_row("error", field_key, src.sample_id, src.tool_uid, 0,
-                                       [s for s in samples if s.source_sample_id == src.sample_id]) for src in batch]
+            prog = [
+                self._progress_row(
+                    "error",
+                    field_key,
+                    src.sample_id,
+                    src.tool_uid,
+                    0,
+                    [s for s in samples if s.source_sample_id == src.sample_id],
+                )
+                for src in batch
+            ]
             self.commit(samples, prog, st)
             bar.update(len(batch))
         bar.close()
@@ -358,11 +572,25 @@ class Generator:
             return []
         if not self.cfg.teacher_messages:
             return [err.message for _, _, err in made]
-        reqs = [prompt_request(ERROR_MESSAGE, {"tool": spec.to_public(), "arguments": s.arguments, "error_type": err.type,
-                                               "field": err.field, "detail": err.detail},
-                               response_schema={"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]},
-                               seed=self.cfg.seed)
-                for s, spec, err in made]
+        reqs = [
+            prompt_request(
+                ERROR_MESSAGE,
+                {
+                    "tool": spec.to_public(),
+                    "arguments": s.arguments,
+                    "error_type": err.type,
+                    "field": err.field,
+                    "detail": err.detail,
+                },
+                response_schema={
+                    "type": "object",
+                    "properties": {"message": {"type": "string"}},
+                    "required": ["message"],
+                },
+                seed=self.cfg.seed,
+            )
+            for s, spec, err in made
+        ]
         out = []
         for text in self.chat.generate(reqs):
             try:
@@ -373,7 +601,9 @@ class Generator:
         return out
 
 
-def load_tools(store: Store, field_key: str | None = None, key_fn: Callable[[str], str] | None = None) -> list[ToolSpec]:
+def load_tools(
+    store: Store, field_key: str | None = None, key_fn: Callable[[str], str] | None = None
+) -> list[ToolSpec]:
     """Tools of the repository (table ``tools``), optionally only those whose field maps to ``field_key``."""
     df = store.read("tools")
     specs = [ToolSpec.from_row(r) for r in df.to_dict("records")]
@@ -381,5 +611,3 @@ def load_tools(store: Store, field_key: str | None = None, key_fn: Callable[[str
         kf = key_fn or taxonomy.field_key
         specs = [s for s in specs if kf(s.field) == field_key]
     return sorted(specs, key=lambda s: (s.name, s.uid))
-
-

@@ -21,8 +21,11 @@ from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json, promp
 from gtm_core.spec import ToolSpec
 
 MULTI = "carg_multi"
-TURN_SCHEMA = {"type": "object", "properties": {"context": {"type": "string"}, "arguments": {"type": "object"}, "output": {}},
-               "required": ["context", "arguments", "output"]}
+TURN_SCHEMA = {
+    "type": "object",
+    "properties": {"context": {"type": "string"}, "arguments": {"type": "object"}, "output": {}},
+    "required": ["context", "arguments", "output"],
+}
 
 
 def api_text(spec: ToolSpec) -> str:
@@ -60,7 +63,9 @@ class Group:
         return self.members[-1]
 
 
-def grow(seed: int, emb: np.ndarray, nb_idx: np.ndarray, nb_sim: np.ndarray, threshold: float, size: int) -> list[int]:
+def grow(
+    seed: int, emb: np.ndarray, nb_idx: np.ndarray, nb_sim: np.ndarray, threshold: float, size: int
+) -> list[int]:
     """Greedy group from ``seed``: add the candidate with the largest minimum similarity to the group
     while that minimum is above ``threshold``. Returns members in the order they joined."""
     cand = nb_idx[seed][nb_sim[seed] > threshold]
@@ -89,8 +94,16 @@ def coherence(emb: np.ndarray, members: list[int]) -> float:
     return float(s[iu].mean())
 
 
-def build_groups(emb: np.ndarray, *, threshold: float = 0.5, min_size: int = 2, max_size: int = 4, seed: int = 0,
-                 seeds: list[int] | None = None, k: int = 32) -> dict[int, Group]:
+def build_groups(
+    emb: np.ndarray,
+    *,
+    threshold: float = 0.5,
+    min_size: int = 2,
+    max_size: int = 4,
+    seed: int = 0,
+    seeds: list[int] | None = None,
+    k: int = 32,
+) -> dict[int, Group]:
     """One group per seed API (all APIs by default, visited in a random order); the seed is the
     target (last) and the other members precede it, most similar last. Groups smaller than
     ``min_size`` are returned too (callers reject them)."""
@@ -108,11 +121,29 @@ def build_groups(emb: np.ndarray, *, threshold: float = 0.5, min_size: int = 2, 
     return out
 
 
-def turn_request(spec: ToolSpec, field: str, turn: int, n_turns: int, history: list[dict[str, Any]], context: str,
-                 seed: int | None = None) -> ChatRequest:
-    return prompt_request(MULTI, {"tool": spec.to_public(), "field": field, "turn": turn, "n_turns": n_turns,
-                                  "is_target": turn == n_turns - 1, "history": history, "context": context},
-                          response_schema=TURN_SCHEMA, seed=seed)
+def turn_request(
+    spec: ToolSpec,
+    field: str,
+    turn: int,
+    n_turns: int,
+    history: list[dict[str, Any]],
+    context: str,
+    seed: int | None = None,
+) -> ChatRequest:
+    return prompt_request(
+        MULTI,
+        {
+            "tool": spec.to_public(),
+            "field": field,
+            "turn": turn,
+            "n_turns": n_turns,
+            "is_target": turn == n_turns - 1,
+            "history": history,
+            "context": context,
+        },
+        response_schema=TURN_SCHEMA,
+        seed=seed,
+    )
 
 
 def parse_turn(text: str) -> tuple[dict[str, Any] | None, str]:
@@ -137,12 +168,31 @@ class Dialogue:
     failed: str = ""
 
     @classmethod
-    def start(cls, specs: list[ToolSpec], group: Group, *, field: str, field_key: str, idx: int,
-              generation: str, teacher: str) -> Dialogue:
+    def start(
+        cls,
+        specs: list[ToolSpec],
+        group: Group,
+        *,
+        field: str,
+        field_key: str,
+        idx: int,
+        generation: str,
+        teacher: str,
+    ) -> Dialogue:
         target = specs[-1]
-        s = Sample(sample_id=sample_id("multi", field_key, target.uid, 0, idx), scenario="multi", field_key=field_key,
-                   field=field, tool_uid=target.uid, tool_name=target.name, idx=idx,
-                   group_tools=[sp.name for sp in specs], coherence=group.coherence, generation=generation, teacher=teacher)
+        s = Sample(
+            sample_id=sample_id("multi", field_key, target.uid, 0, idx),
+            scenario="multi",
+            field_key=field_key,
+            field=field,
+            tool_uid=target.uid,
+            tool_name=target.name,
+            idx=idx,
+            group_tools=[sp.name for sp in specs],
+            coherence=group.coherence,
+            generation=generation,
+            teacher=teacher,
+        )
         return cls(sample=s, specs=specs, history=[])
 
     @property
@@ -156,7 +206,17 @@ class Dialogue:
             return
         self.context = t.get("context") if isinstance(t.get("context"), str) else self.context
         if turn == self.n_turns - 1:
-            self.sample.context, self.sample.arguments, self.sample.output = self.context, t.get("arguments"), t.get("output")
+            self.sample.context, self.sample.arguments, self.sample.output = (
+                self.context,
+                t.get("arguments"),
+                t.get("output"),
+            )
             self.sample.history = self.history
         else:
-            self.history.append({"tool": self.specs[turn].name, "arguments": t.get("arguments"), "output": t.get("output")})
+            self.history.append(
+                {
+                    "tool": self.specs[turn].name,
+                    "arguments": t.get("arguments"),
+                    "output": t.get("output"),
+                }
+            )

@@ -11,12 +11,14 @@ from typing import Any
 import pandas as pd
 
 SCENARIOS = ("single", "multi", "error")
-SAMPLES_TABLE = "carg_samples"     # samples that passed every check
-REJECTS_TABLE = "carg_rejects"     # samples that failed, with their reasons
-PROGRESS_TABLE = "carg_progress"   # committed work units (resume bookkeeping)
+SAMPLES_TABLE = "carg_samples"  # samples that passed every check
+REJECTS_TABLE = "carg_rejects"  # samples that failed, with their reasons
+PROGRESS_TABLE = "carg_progress"  # committed work units (resume bookkeeping)
 
 
-def sample_id(scenario: str, field_key: str, tool_uid: str, round_: int, idx: int, extra: str = "") -> str:
+def sample_id(
+    scenario: str, field_key: str, tool_uid: str, round_: int, idx: int, extra: str = ""
+) -> str:
     """Deterministic id of a work slot: the same slot always gets the same id, whatever was generated."""
     key = f"{scenario}|{field_key}|{tool_uid}|{round_}|{idx}|{extra}"
     return hashlib.sha1(key.encode()).hexdigest()[:20]
@@ -72,16 +74,48 @@ class Sample:
         for k in ("arguments", "output", "history", "group_tools", "checks", "reasons"):
             kw[k] = json.loads(kw[k]) if isinstance(kw.get(k), str) else kw.get(k)
         c = kw.get("coherence")
-        kw["coherence"] = float("nan") if c is None or (isinstance(c, float) and math.isnan(c)) else float(c)
+        kw["coherence"] = (
+            float("nan") if c is None or (isinstance(c, float) and math.isnan(c)) else float(c)
+        )
         kw["round"], kw["idx"] = int(kw.get("round", 0)), int(kw.get("idx", 0))
         return cls(**kw)
 
 
-COLUMNS = ["sample_id", "scenario", "field_key", "field", "tool_uid", "tool_name", "context", "arguments",
-           "output", "history", "group_tools", "coherence", "error_type", "error_field", "source_sample_id",
-           "round", "idx", "checks", "reasons", "generation", "teacher", "passed"]
+COLUMNS = [
+    "sample_id",
+    "scenario",
+    "field_key",
+    "field",
+    "tool_uid",
+    "tool_name",
+    "context",
+    "arguments",
+    "output",
+    "history",
+    "group_tools",
+    "coherence",
+    "error_type",
+    "error_field",
+    "source_sample_id",
+    "round",
+    "idx",
+    "checks",
+    "reasons",
+    "generation",
+    "teacher",
+    "passed",
+]
 _DTYPES = {"coherence": "float64", "round": "int64", "idx": "int64", "passed": "bool"}
-PROGRESS_COLUMNS = ["unit_id", "scenario", "field_key", "tool_uid", "round", "n", "n_pass", "generation"]
+PROGRESS_COLUMNS = [
+    "unit_id",
+    "scenario",
+    "field_key",
+    "tool_uid",
+    "round",
+    "n",
+    "n_pass",
+    "generation",
+]
 
 
 def to_frame(samples: list[Sample]) -> pd.DataFrame:

@@ -66,8 +66,13 @@ class ToolChecker:
             known=frozenset(props),
             open_params=not props and spec.parameters.get("additionalProperties") is not False,
             pairs=range_pairs(list(props)),
-            count_params=tuple(n for n, s in props.items()
-                               if _COUNT.search(snake_case(n)) and isinstance(s, dict) and s.get("type") in ("integer", "number")),
+            count_params=tuple(
+                n
+                for n, s in props.items()
+                if _COUNT.search(snake_case(n))
+                and isinstance(s, dict)
+                and s.get("type") in ("integer", "number")
+            ),
             fast_params=compile_schema(spec.parameters),
             fast_response=compile_schema(rs) if rs else None,
             ground=frozenset(tokens(spec.name.replace("_", " ")) | tokens(spec.description)),
@@ -99,8 +104,14 @@ def checker(spec: ToolSpec) -> ToolChecker:
     return _BY_OBJECT[id(spec)]
 
 
-def _errors(v: Draft202012Validator, instance: Any, what: str, limit: int = 3,
-            fast: Callable[[Any], bool] | None = None, recursive: bool = False) -> list[str]:
+def _errors(
+    v: Draft202012Validator,
+    instance: Any,
+    what: str,
+    limit: int = 3,
+    fast: Callable[[Any], bool] | None = None,
+    recursive: bool = False,
+) -> list[str]:
     if recursive and value_depth(instance, MAX_VALUE_DEPTH + 1) > MAX_VALUE_DEPTH + 1:
         return [f"{what}: {DEPTH_DETAIL}"]
     if (fast is not None and fast(instance)) or v.is_valid(instance):
@@ -115,7 +126,9 @@ def _errors(v: Draft202012Validator, instance: Any, what: str, limit: int = 3,
 
 
 # ---- level 1: format ------------------------------------------------------------------------
-def v_format(spec: ToolSpec, arguments: Any, output: Any, *, expect_error: bool = False) -> list[str]:
+def v_format(
+    spec: ToolSpec, arguments: Any, output: Any, *, expect_error: bool = False
+) -> list[str]:
     """Arguments valid for the parameter schema (required present, no unknown names), output valid
     for the response schema (skipped for error samples, whose output shape is checked elsewhere)."""
     c = checker(spec)
@@ -125,13 +138,17 @@ def v_format(spec: ToolSpec, arguments: Any, output: Any, *, expect_error: bool 
     if not c.open_params:
         reasons += [f"unknown parameter {k!r}" for k in arguments if k not in c.known]
     if not reasons:
-        reasons += _errors(c.params, arguments, "arguments", fast=c.fast_params, recursive=c.recursive_params)
+        reasons += _errors(
+            c.params, arguments, "arguments", fast=c.fast_params, recursive=c.recursive_params
+        )
     if expect_error:
         return reasons
     if output is None or output == "" or output == {} or output == []:
         reasons.append("output is empty")
     elif c.response is not None:
-        reasons += _errors(c.response, output, "output", fast=c.fast_response, recursive=c.recursive_response)
+        reasons += _errors(
+            c.response, output, "output", fast=c.fast_response, recursive=c.recursive_response
+        )
     return reasons
 
 
@@ -140,8 +157,9 @@ def _comparable(a: Any, b: Any) -> bool:
     num = (int, float)
     if isinstance(a, bool) or isinstance(b, bool):
         return False
-    return (isinstance(a, num) and isinstance(b, num)) or (isinstance(a, str) and isinstance(b, str)
-                                                            and _looks_ordered(a) and _looks_ordered(b))
+    return (isinstance(a, num) and isinstance(b, num)) or (
+        isinstance(a, str) and isinstance(b, str) and _looks_ordered(a) and _looks_ordered(b)
+    )
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}(-\d{2})?([T ]\d{2}:\d{2}(:\d{2})?)?")
@@ -180,10 +198,16 @@ def tokens(value: Any) -> set[str]:
 
 
 def is_error_output(output: Any) -> bool:
-    return isinstance(output, dict) and isinstance(output.get("error"), dict | str) and len(output) <= 2
+    return (
+        isinstance(output, dict)
+        and isinstance(output.get("error"), dict | str)
+        and len(output) <= 2
+    )
 
 
-def v_coherence(spec: ToolSpec, arguments: dict[str, Any], output: Any, context: str = "") -> list[str]:
+def v_coherence(
+    spec: ToolSpec, arguments: dict[str, Any], output: Any, context: str = ""
+) -> list[str]:
     """Output agrees with the input: same-named fields echo the argument, list lengths respect a
     requested count, a valid call is not answered with an error, the context is grounded."""
     reasons: list[str] = []
@@ -192,7 +216,12 @@ def v_coherence(spec: ToolSpec, arguments: dict[str, Any], output: Any, context:
     if isinstance(output, dict):
         for k, v in output.items():
             a = arguments.get(k)
-            if is_scalar(v) and is_scalar(a) and isinstance(v, str) == isinstance(a, str) and not same_value(v, a):
+            if (
+                is_scalar(v)
+                and is_scalar(a)
+                and isinstance(v, str) == isinstance(a, str)
+                and not same_value(v, a)
+            ):
                 reasons.append(f"output field {k!r}={v!r} contradicts argument {k}={a!r}")
         for p in checker(spec).count_params:
             n = arguments.get(p)
@@ -230,7 +259,9 @@ def _history_values(history: Sequence[dict[str, Any]]) -> tuple[set[str], dict[s
     return seen, by_name
 
 
-def v_history(spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[str, Any]]) -> list[str]:
+def v_history(
+    spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[str, Any]]
+) -> list[str]:
     """Id-like values of the final call appear earlier; same-named values agree with the history;
     the call uses at least one value established earlier."""
     if not history:
@@ -245,7 +276,11 @@ def v_history(spec: ToolSpec, arguments: dict[str, Any], history: Sequence[dict[
         used += known
         if is_id(k) and not known:
             reasons.append(f"id {k}={v!r} does not appear earlier in the dialogue")
-        elif k in by_name and not known and (is_id(k) or classify(k) in ("person", "city", "email", "username")):
+        elif (
+            k in by_name
+            and not known
+            and (is_id(k) or classify(k) in ("person", "city", "email", "username"))
+        ):
             reasons.append(f"{k}={v!r} disagrees with earlier value(s) {by_name[k][:3]!r}")
     if arguments and not used:
         reasons.append("the final call uses no value from the earlier turns")
@@ -273,13 +308,24 @@ def judge(chat: ChatModel | None, specs: Sequence[ToolSpec], samples: Sequence[S
     reqs = []
     for task in (JUDGE_CONTRADICTION, JUDGE_COHERENCE):
         for sp, s in todo:
-            reqs.append(prompt_request(task, {"tool": sp.to_public(), "context": s.context, "arguments": s.arguments,
-                                              "output": s.output, "history": s.history},
-                                       response_schema=VERDICT_SCHEMA, temperature=0.0))
+            reqs.append(
+                prompt_request(
+                    task,
+                    {
+                        "tool": sp.to_public(),
+                        "context": s.context,
+                        "arguments": s.arguments,
+                        "output": s.output,
+                        "history": s.history,
+                    },
+                    response_schema=VERDICT_SCHEMA,
+                    temperature=0.0,
+                )
+            )
     answers = chat.generate(reqs)
     n = len(todo)
     for j, task in enumerate((JUDGE_CONTRADICTION, JUDGE_COHERENCE)):
-        for (_, s), text in zip(todo, answers[j * n:(j + 1) * n], strict=True):
+        for (_, s), text in zip(todo, answers[j * n : (j + 1) * n], strict=True):
             s.record(task, verdict_reasons(text))
 
 
@@ -293,8 +339,12 @@ def offline_contradiction(payload: dict[str, Any], rng: random.Random) -> dict[s
 @offline_task(JUDGE_COHERENCE)
 def offline_coherence(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """The offline teacher's answer to ``judge_coherence``: this module's level-3 rule."""
-    r = v_coherence(ToolSpec.model_validate(payload["tool"]), payload.get("arguments") or {}, payload.get("output"),
-                    payload.get("context") or "")
+    r = v_coherence(
+        ToolSpec.model_validate(payload["tool"]),
+        payload.get("arguments") or {},
+        payload.get("output"),
+        payload.get("context") or "",
+    )
     return {"ok": not r, "reason": "; ".join(r)}
 
 

@@ -8,7 +8,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="gtm: Generalist Tool Model pipeline.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="gtm: Generalist Tool Model pipeline."
+)
 console = Console(stderr=True)
 
 

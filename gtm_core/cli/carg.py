@@ -10,11 +10,16 @@ from gtm_core.cli.app import app, emit
 carg = typer.Typer(no_args_is_help=True, help="CARG: context-aware sample generation (paper §4.2).")
 app.add_typer(carg, name="carg")
 
+
 @carg.command("generate")
 def generate(
-    field: str = typer.Option(..., help="Field name or partition key (e.g. 'Finance' or 'finance')."),
+    field: str = typer.Option(
+        ..., help="Field name or partition key (e.g. 'Finance' or 'finance')."
+    ),
     scenario: str = typer.Option("single", help="single | multi | error"),
-    resume: bool = typer.Option(True, help="Continue committed work of the same generation (else start over)."),
+    resume: bool = typer.Option(
+        True, help="Continue committed work of the same generation (else start over)."
+    ),
     samples_per_tool: int = typer.Option(3),
     batch_tools: int = typer.Option(16),
     max_rounds: int = typer.Option(3),
@@ -29,19 +34,36 @@ def generate(
     from gtm_core.tools.taxonomy import field_key
 
     if scenario not in SCENARIO_ASSETS:
-        raise typer.BadParameter(f"scenario must be one of {sorted(SCENARIO_ASSETS)}, got {scenario!r}", param_hint="--scenario")
+        raise typer.BadParameter(
+            f"scenario must be one of {sorted(SCENARIO_ASSETS)}, got {scenario!r}",
+            param_hint="--scenario",
+        )
     s = get_settings()
     store = Store(s.duckdb_path)
     if not store.exists("tools"):
-        raise typer.BadParameter(f"no 'tools' table in {s.duckdb_path}: materialize tool_repository first", param_hint="--field")
+        raise typer.BadParameter(
+            f"no 'tools' table in {s.duckdb_path}: materialize tool_repository first",
+            param_hint="--field",
+        )
     key = field_key(field)
     specs = load_tools(store, key)
     if not specs:
-        raise typer.BadParameter(f"no tool has field {field!r} (partition key {key!r})", param_hint="--field")
-    cfg = CargConfig(samples_per_tool=samples_per_tool, batch_tools=batch_tools, max_rounds=max_rounds)
-    gen = Generator(store, make_chat_model(s.llm), cfg=cfg, judge_model=make_chat_model(s.judge) if s.judge else None,
-                    code_version=code_versions()[SCENARIO_ASSETS[scenario]],
-                    on_commit=lambda st: typer.echo(f"COMMIT batch={st.batches} accepted={st.accepted} rejected={st.rejected}"))
+        raise typer.BadParameter(
+            f"no tool has field {field!r} (partition key {key!r})", param_hint="--field"
+        )
+    cfg = CargConfig(
+        samples_per_tool=samples_per_tool, batch_tools=batch_tools, max_rounds=max_rounds
+    )
+    gen = Generator(
+        store,
+        make_chat_model(s.llm),
+        cfg=cfg,
+        judge_model=make_chat_model(s.judge) if s.judge else None,
+        code_version=code_versions()[SCENARIO_ASSETS[scenario]],
+        on_commit=lambda st: typer.echo(
+            f"COMMIT batch={st.batches} accepted={st.accepted} rejected={st.rejected}"
+        ),
+    )
     try:
         embedder = None
         if scenario == "multi":
@@ -52,9 +74,20 @@ def generate(
     except GenerationFailed as e:
         typer.echo(f"FAILED {e}", err=True)
         raise typer.Exit(1) from None
-    emit({"field_key": key, "scenario": scenario, "generation": gen.generation, "generated": st.generated,
-          "accepted": st.accepted, "rejected": st.rejected, "resumed_units": st.skipped_units,
-          "not_applicable": st.not_applicable, "reasons": dict(st.reasons)}, as_json)
+    emit(
+        {
+            "field_key": key,
+            "scenario": scenario,
+            "generation": gen.generation,
+            "generated": st.generated,
+            "accepted": st.accepted,
+            "rejected": st.rejected,
+            "resumed_units": st.skipped_units,
+            "not_applicable": st.not_applicable,
+            "reasons": dict(st.reasons),
+        },
+        as_json,
+    )
 
 
 @carg.command("stats")
@@ -68,6 +101,8 @@ def stats(as_json: bool = typer.Option(False, "--json")) -> None:
     out = {}
     for name, t in (("accepted", SAMPLES_TABLE), ("rejected", REJECTS_TABLE)):
         if store.exists(t):
-            df = store.query(f"select scenario, field_key, count(*) as n from {t} group by 1, 2 order by 1, 2")
+            df = store.query(
+                f"select scenario, field_key, count(*) as n from {t} group by 1, 2 order by 1, 2"
+            )
             out[name] = df.to_dict("records")
     emit(out, as_json)

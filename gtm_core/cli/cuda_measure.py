@@ -13,11 +13,18 @@ from gtm_core.cli.app import app, console, emit
 @app.command("cuda-measure")
 def cuda_measure(
     problems: Path = typer.Option(..., "--problems", help="KernelBench problems JSONL"),
-    out: Path = typer.Option(..., "--out", help="outcomes JSONL (appended; already measured kernels are skipped)"),
-    kernels: Path | None = typer.Option(None, "--kernels",
-                                        help="candidates JSONL {level, problem_id, variant, kernel_code}; "
-                                             "default: the built-in candidate variants"),
-    variant: list[str] = typer.Option([], "--variant", help="built-in variants to measure (default: all)"),
+    out: Path = typer.Option(
+        ..., "--out", help="outcomes JSONL (appended; already measured kernels are skipped)"
+    ),
+    kernels: Path | None = typer.Option(
+        None,
+        "--kernels",
+        help="candidates JSONL {level, problem_id, variant, kernel_code}; "
+        "default: the built-in candidate variants",
+    ),
+    variant: list[str] = typer.Option(
+        [], "--variant", help="built-in variants to measure (default: all)"
+    ),
     limit: int | None = typer.Option(None, help="measure at most this many candidates"),
     trials: int = typer.Option(100, help="timed runs per kernel"),
     timeout_s: float = typer.Option(900.0, help="per-kernel limit (compile + run)"),
@@ -43,28 +50,43 @@ def cuda_measure(
     if kernels is not None:
         if not kernels.is_file():
             raise typer.BadParameter(f"no such file: {kernels}", param_hint="--kernels")
-        cands = [json.loads(x) for x in kernels.read_text(encoding="utf-8").splitlines() if x.strip()]
+        cands = [
+            json.loads(x) for x in kernels.read_text(encoding="utf-8").splitlines() if x.strip()
+        ]
         for i, c in enumerate(cands):
             for f in ("level", "problem_id", "kernel_code"):
                 if not isinstance(c.get(f), str) or not c[f]:
-                    raise typer.BadParameter(f"line {i + 1}: field {f!r}: missing", param_hint="--kernels")
+                    raise typer.BadParameter(
+                        f"line {i + 1}: field {f!r}: missing", param_hint="--kernels"
+                    )
             if f"{c['level']}/{c['problem_id']}" not in probs:
-                raise typer.BadParameter(f"line {i + 1}: field 'problem_id': unknown problem "
-                                         f"{c['level']}/{c['problem_id']}", param_hint="--kernels")
+                raise typer.BadParameter(
+                    f"line {i + 1}: field 'problem_id': unknown problem "
+                    f"{c['level']}/{c['problem_id']}",
+                    param_hint="--kernels",
+                )
     else:
         bad = [v for v in variant if v not in VARIANTS]
         if bad:
-            raise typer.BadParameter(f"unknown variants {bad} (one of {sorted(VARIANTS)})", param_hint="--variant")
+            raise typer.BadParameter(
+                f"unknown variants {bad} (one of {sorted(VARIANTS)})", param_hint="--variant"
+            )
         cands = candidate_kernels(probs.values(), variant or tuple(VARIANTS))
     try:
         require_cuda()
     except CudaUnavailableError as e:
-        emit({"skipped": True, "reason": str(e), "n_candidates": len(cands), "measured": 0}, as_json)
+        emit(
+            {"skipped": True, "reason": str(e), "n_candidates": len(cands), "measured": 0}, as_json
+        )
         return
     done = set()
     if out.is_file():
-        done = {(r["level"], r["problem_id"], r.get("variant"), r.get("kernel_sha"))
-                for r in map(json.loads, filter(str.strip, out.read_text(encoding="utf-8").splitlines()))}
+        done = {
+            (r["level"], r["problem_id"], r.get("variant"), r.get("kernel_sha"))
+            for r in map(
+                json.loads, filter(str.strip, out.read_text(encoding="utf-8").splitlines())
+            )
+        }
     import hashlib
 
     todo = []
@@ -78,13 +100,33 @@ def cuda_measure(
     with out.open("a", encoding="utf-8") as fh:
         for c in tqdm(todo, desc="measure", disable=as_json):
             p = probs[f"{c['level']}/{c['problem_id']}"]
-            r = measure_kernel(p.reference_code, c["kernel_code"], trials=trials, timeout_s=timeout_s)
+            r = measure_kernel(
+                p.reference_code, c["kernel_code"], trials=trials, timeout_s=timeout_s
+            )
             counts["compiled"] += bool(r.get("compiled"))
             counts["correct"] += bool(r.get("correct"))
-            fh.write(json.dumps({**c, **r, "gpu": r.get("hardware"),
-                                 "provenance": f"measured:{r.get('hardware')}"}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        **c,
+                        **r,
+                        "gpu": r.get("hardware"),
+                        "provenance": f"measured:{r.get('hardware')}",
+                    }
+                )
+                + "\n"
+            )
             fh.flush()
     if not as_json:
         console.print(f"measured {len(todo)} kernels into {out}")
-    emit({"skipped": False, "n_candidates": len(cands), "measured": len(todo),
-          "already_measured": len(cands) - len(todo) if limit is None else None, **counts, "out": str(out)}, as_json)
+    emit(
+        {
+            "skipped": False,
+            "n_candidates": len(cands),
+            "measured": len(todo),
+            "already_measured": len(cands) - len(todo) if limit is None else None,
+            **counts,
+            "out": str(out),
+        },
+        as_json,
+    )

@@ -9,7 +9,9 @@ from gtm_core.cli.app import app, console, emit
 
 @app.command("eval")
 def eval_cmd(
-    model: str | None = typer.Option(None, "--model", help="as for gtm audit; default @champion/@candidate/offline"),
+    model: str | None = typer.Option(
+        None, "--model", help="as for gtm audit; default @champion/@candidate/offline"
+    ),
     splits: str = typer.Option("test,unseen", help="comma-separated dataset splits"),
     per_scenario: int | None = typer.Option(50, help="samples per split and scenario (None = all)"),
     batch_size: int = typer.Option(32),
@@ -28,14 +30,27 @@ def eval_cmd(
 
     s = get_settings()
     try:
-        samples, tools = load_eval_samples(Store(s.duckdb_path), tuple(splits.split(",")), per_scenario, seed)
-        ref, backend = backend_for(model, s, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
+        samples, tools = load_eval_samples(
+            Store(s.duckdb_path), tuple(splits.split(",")), per_scenario, seed
+        )
+        ref, backend = backend_for(
+            model, s, seed=seed, max_tokens=max_tokens, batch_size=batch_size
+        )
     except (ValueError, FileNotFoundError) as e:
         console.print(f"[red]{e}[/red]")
         raise typer.Exit(2) from None
     judge = make_chat_model(s.judge) if s.judge else None
-    res = evaluate_model(ref, samples, tools, backend=backend, judge=judge, settings=s, seed=seed,
-                         batch_size=batch_size, progress=not as_json)
+    res = evaluate_model(
+        ref,
+        samples,
+        tools,
+        backend=backend,
+        judge=judge,
+        settings=s,
+        seed=seed,
+        batch_size=batch_size,
+        progress=not as_json,
+    )
     long = metric_table(res)
     if as_json:
         emit({"model": ref.to_dict(), "n_samples": len(res), "metrics": summary(long)}, True)

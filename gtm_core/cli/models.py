@@ -11,8 +11,10 @@ app.add_typer(models, name="models")
 
 
 @models.command("list")
-def list_(name: str | None = typer.Option(None, help="only this registered model"),
-          as_json: bool = typer.Option(False, "--json")) -> None:
+def list_(
+    name: str | None = typer.Option(None, help="only this registered model"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Every registered version (``name/version``) with its aliases, newest first."""
     from gtm_core import model_registry as registry
 
@@ -25,14 +27,21 @@ def list_(name: str | None = typer.Option(None, help="only this registered model
     t = table("model", "aliases", "kind", "preset", "dataset")  # the run: `gtm models show`
     for r in rows:
         tags = r["tags"]
-        t.add_row(f"{r['name']}/{r['version']}", ",".join(r["aliases"]), tags.get("kind", ""),
-                  tags.get("preset", ""), tags.get("dataset_hash", "")[:8])
+        t.add_row(
+            f"{r['name']}/{r['version']}",
+            ",".join(r["aliases"]),
+            tags.get("kind", ""),
+            tags.get("preset", ""),
+            tags.get("dataset_hash", "")[:8],
+        )
     console.print(t)
 
 
 @models.command()
-def show(ref: str = typer.Argument(..., help="gtm@champion | gtm/3 | models:/gtm@candidate"),
-         as_json: bool = typer.Option(False, "--json")) -> None:
+def show(
+    ref: str = typer.Argument(..., help="gtm@champion | gtm/3 | models:/gtm@candidate"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """One version: aliases, tags, source, and its training run's params and metrics."""
     from gtm_core import model_registry as registry
 
@@ -40,7 +49,11 @@ def show(ref: str = typer.Argument(..., help="gtm@champion | gtm/3 | models:/gtm
 
 
 @models.command()
-def resolve(ref: str = typer.Argument(..., help="models:/gtm@champion | models:/gtm/3 | runs:/... | folder")) -> None:
+def resolve(
+    ref: str = typer.Argument(
+        ..., help="models:/gtm@champion | models:/gtm/3 | runs:/... | folder"
+    ),
+) -> None:
     """Print the local folder of a model reference (downloaded if the store is remote)."""
     from gtm_core import model_registry as registry
 
@@ -48,8 +61,12 @@ def resolve(ref: str = typer.Argument(..., help="models:/gtm@champion | models:/
 
 
 @models.command()
-def promote(name: str = typer.Argument("gtm"), version: str = typer.Argument(...),
-            alias: str = typer.Option("champion"), as_json: bool = typer.Option(False, "--json")) -> None:
+def promote(
+    name: str = typer.Argument("gtm"),
+    version: str = typer.Argument(...),
+    alias: str = typer.Option("champion"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Point an alias (default @champion) at a version."""
     from gtm_core import model_registry as registry
 

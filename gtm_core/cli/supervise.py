@@ -42,8 +42,14 @@ def _stop_group(proc: subprocess.Popen, sig: int, grace_s: float) -> None:
         proc.wait(timeout=5)
 
 
-def run_supervised(cmd: Sequence[str], *, cwd: str | None = None, env: dict | None = None,
-                   grace_s: float = GRACE_S, forward: int | None = signal.SIGINT) -> int:
+def run_supervised(
+    cmd: Sequence[str],
+    *,
+    cwd: str | None = None,
+    env: dict | None = None,
+    grace_s: float = GRACE_S,
+    forward: int | None = signal.SIGINT,
+) -> int:
     """Run ``cmd`` in its own session (its whole process tree is one group) until it exits or this
     process gets SIGINT/SIGTERM; the signal is then sent to the group (as ``forward``, default
     SIGINT: the graceful stop of ``dagster dev``; None = the signal received), the group gets
@@ -99,6 +105,7 @@ def stop_on_signals(grace_s: float = GRACE_S) -> Iterator[None]:
     """An in-process server (uvicorn, MCP over stdio) that stops on SIGINT/SIGTERM: the signal
     raises ``Stopped`` (exit 0) in the main thread — uvicorn captures it first, shuts down
     gracefully and re-raises it — and child processes are ended on the way out."""
+
     def on_signal(signum, _frame):
         raise Stopped(signum)
 

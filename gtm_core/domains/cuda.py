@@ -37,30 +37,65 @@ ERROR_KINDS = ("compilation_error", "runtime_error", "output_mismatch", "timeout
 # continues the registered GTM (first ref that resolves) with the base model's own preset, for a
 # few epochs at ``lr_scale`` x its learning rate, on prompts long enough for kernel sources.
 DOMAIN_PRESET: dict[str, Any] = {
-    "name": "cuda-validator", "model_name": "gtm-cuda-validator",
+    "name": "cuda-validator",
+    "model_name": "gtm-cuda-validator",
     "init_from": ("models:/gtm@champion", "models:/gtm@candidate"),
-    "epochs": 3.0, "lr_scale": 0.25, "max_length": 4096, "max_length_cpu": 2048,
-    "warmup_ratio": 0.05, "max_train_examples": None, "max_train_examples_cpu": 8, "epochs_cpu": 1.0,
+    "epochs": 3.0,
+    "lr_scale": 0.25,
+    "max_length": 4096,
+    "max_length_cpu": 2048,
+    "warmup_ratio": 0.05,
+    "max_train_examples": None,
+    "max_train_examples_cpu": 8,
+    "epochs_cpu": 1.0,
 }
 
-VALIDATOR_SPEC = ToolSpec.parse({
-    "name": TOOL_NAME,
-    "description": ("CUDA Code Validator: compiles a candidate kernel module (PyTorch + inline CUDA defining "
-                    "class ModelNew) and runs it against the PyTorch reference Model on the given GPU; "
-                    "reports whether it compiled, whether its outputs match the reference, and its mean "
-                    "execution time in milliseconds."),
-    "parameters": {"type": "object", "properties": {
-        "reference_code": {"type": "string", "description": "PyTorch reference: class Model, get_inputs(), get_init_inputs()"},
-        "kernel_code": {"type": "string", "description": "candidate module defining class ModelNew (may use load_inline)"},
-        "gpu": {"type": "string", "description": "GPU the kernel is timed on", "default": HARDWARE["H100_Modal"]},
-    }, "required": ["reference_code", "kernel_code"]},
-    "response": {"type": "object", "properties": {
-        "compiled": {"type": "boolean"},
-        "correct": {"type": "boolean"},
-        "runtime_ms": {"type": ["number", "null"], "description": "mean runtime of a correct kernel"},
-        "error": {"type": ["string", "null"], "enum": [*ERROR_KINDS, None]},
-    }, "required": ["compiled", "correct", "runtime_ms", "error"]},
-}, source="gtm:domains/cuda", field="Software Development", subfield="GPU kernels")
+VALIDATOR_SPEC = ToolSpec.parse(
+    {
+        "name": TOOL_NAME,
+        "description": (
+            "CUDA Code Validator: compiles a candidate kernel module (PyTorch + inline CUDA defining "
+            "class ModelNew) and runs it against the PyTorch reference Model on the given GPU; "
+            "reports whether it compiled, whether its outputs match the reference, and its mean "
+            "execution time in milliseconds."
+        ),
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "reference_code": {
+                    "type": "string",
+                    "description": "PyTorch reference: class Model, get_inputs(), get_init_inputs()",
+                },
+                "kernel_code": {
+                    "type": "string",
+                    "description": "candidate module defining class ModelNew (may use load_inline)",
+                },
+                "gpu": {
+                    "type": "string",
+                    "description": "GPU the kernel is timed on",
+                    "default": HARDWARE["H100_Modal"],
+                },
+            },
+            "required": ["reference_code", "kernel_code"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "compiled": {"type": "boolean"},
+                "correct": {"type": "boolean"},
+                "runtime_ms": {
+                    "type": ["number", "null"],
+                    "description": "mean runtime of a correct kernel",
+                },
+                "error": {"type": ["string", "null"], "enum": [*ERROR_KINDS, None]},
+            },
+            "required": ["compiled", "correct", "runtime_ms", "error"],
+        },
+    },
+    source="gtm:domains/cuda",
+    field="Software Development",
+    subfield="GPU kernels",
+)
 
 
 class CudaUnavailableError(RuntimeError):
@@ -96,11 +131,22 @@ def load_problems(path: str | Path) -> list[KernelProblem]:
             raise ProblemError(f"{path}: line {ln}: not JSON: {e.msg}") from None
         for f in ("level", "problem_id", "reference_code"):
             if not isinstance(r.get(f), str) or not r[f].strip():
-                raise ProblemError(f"{path}: line {ln}: field {f!r}: missing or not a non-empty string")
+                raise ProblemError(
+                    f"{path}: line {ln}: field {f!r}: missing or not a non-empty string"
+                )
         if "class Model" not in r["reference_code"] or "def get_inputs" not in r["reference_code"]:
-            raise ProblemError(f"{path}: line {ln}: field 'reference_code': needs class Model and get_inputs()")
-        out.append(KernelProblem(r["level"], r["problem_id"], r.get("name") or r["problem_id"],
-                                 r["reference_code"], r.get("baseline_timing_ms") or {}))
+            raise ProblemError(
+                f"{path}: line {ln}: field 'reference_code': needs class Model and get_inputs()"
+            )
+        out.append(
+            KernelProblem(
+                r["level"],
+                r["problem_id"],
+                r.get("name") or r["problem_id"],
+                r["reference_code"],
+                r.get("baseline_timing_ms") or {},
+            )
+        )
     return out
 
 
@@ -156,9 +202,17 @@ class ModelNew(Model):
     def forward(self, *args):
         return _perturb(super().forward(*args))
 '''
-VARIANTS = {"eager": _EAGER, "torch_compile": _COMPILE, "syntax_error": _SYNTAX_ERROR, "wrong_output": _WRONG}
+VARIANTS = {
+    "eager": _EAGER,
+    "torch_compile": _COMPILE,
+    "syntax_error": _SYNTAX_ERROR,
+    "wrong_output": _WRONG,
+}
 _TIMING_VARIANT = {"eager": "torch", "torch_compile": "torch_compile_inductor_default"}
-_CONSTRUCTED = {"syntax_error": (False, False, "compilation_error"), "wrong_output": (True, False, "output_mismatch")}
+_CONSTRUCTED = {
+    "syntax_error": (False, False, "compilation_error"),
+    "wrong_output": (True, False, "output_mismatch"),
+}
 
 
 def candidate_code(problem: KernelProblem, variant: str) -> str:
@@ -168,14 +222,27 @@ def candidate_code(problem: KernelProblem, variant: str) -> str:
     return VARIANTS[variant].replace("%(tag)s", tag)
 
 
-def candidate_kernels(problems: Iterable[KernelProblem], variants: Sequence[str] = tuple(VARIANTS)) -> list[dict]:
+def candidate_kernels(
+    problems: Iterable[KernelProblem], variants: Sequence[str] = tuple(VARIANTS)
+) -> list[dict]:
     """Candidate records {level, problem_id, variant, kernel_code} to measure."""
-    return [{"level": p.level, "problem_id": p.problem_id, "variant": v, "kernel_code": candidate_code(p, v)}
-            for p in problems for v in variants]
+    return [
+        {
+            "level": p.level,
+            "problem_id": p.problem_id,
+            "variant": v,
+            "kernel_code": candidate_code(p, v),
+        }
+        for p in problems
+        for v in variants
+    ]
 
 
-def kernelbench_outcomes(problems: Iterable[KernelProblem], hardware: Sequence[str] = tuple(HARDWARE),
-                         include_constructed: bool = True) -> list[dict]:
+def kernelbench_outcomes(
+    problems: Iterable[KernelProblem],
+    hardware: Sequence[str] = tuple(HARDWARE),
+    include_constructed: bool = True,
+) -> list[dict]:
     """Outcome records from the real timings in the problem file (+ constructed failures)."""
     out = []
     for p in problems:
@@ -184,15 +251,36 @@ def kernelbench_outcomes(problems: Iterable[KernelProblem], hardware: Sequence[s
             for variant, tv in _TIMING_VARIANT.items():
                 t = p.timings.get(f"{hw}/{tv}")
                 if t and isinstance(t.get("mean"), int | float):
-                    out.append({"level": p.level, "problem_id": p.problem_id, "variant": variant,
-                                "kernel_code": candidate_code(p, variant), "gpu": t.get("hardware") or gpu,
-                                "compiled": True, "correct": True, "runtime_ms": float(t["mean"]),
-                                "error": None, "provenance": f"kernelbench:{hw}/{tv}"})
+                    out.append(
+                        {
+                            "level": p.level,
+                            "problem_id": p.problem_id,
+                            "variant": variant,
+                            "kernel_code": candidate_code(p, variant),
+                            "gpu": t.get("hardware") or gpu,
+                            "compiled": True,
+                            "correct": True,
+                            "runtime_ms": float(t["mean"]),
+                            "error": None,
+                            "provenance": f"kernelbench:{hw}/{tv}",
+                        }
+                    )
             if include_constructed and any(k.startswith(f"{hw}/") for k in p.timings):
                 for variant, (comp, corr, err) in _CONSTRUCTED.items():
-                    out.append({"level": p.level, "problem_id": p.problem_id, "variant": variant,
-                                "kernel_code": candidate_code(p, variant), "gpu": gpu, "compiled": comp,
-                                "correct": corr, "runtime_ms": None, "error": err, "provenance": "constructed"})
+                    out.append(
+                        {
+                            "level": p.level,
+                            "problem_id": p.problem_id,
+                            "variant": variant,
+                            "kernel_code": candidate_code(p, variant),
+                            "gpu": gpu,
+                            "compiled": comp,
+                            "correct": corr,
+                            "runtime_ms": None,
+                            "error": err,
+                            "provenance": "constructed",
+                        }
+                    )
     return out
 
 
@@ -200,9 +288,12 @@ def tool_output(outcome: dict) -> dict[str, Any]:
     """The validator's response for an outcome record (the SFT target)."""
     rt = outcome.get("runtime_ms")
     correct = bool(outcome.get("correct"))
-    return {"compiled": bool(outcome.get("compiled")), "correct": correct,
-            "runtime_ms": round(float(rt), 4) if correct and isinstance(rt, int | float) else None,
-            "error": outcome.get("error") if not correct else None}
+    return {
+        "compiled": bool(outcome.get("compiled")),
+        "correct": correct,
+        "runtime_ms": round(float(rt), 4) if correct and isinstance(rt, int | float) else None,
+        "error": outcome.get("error") if not correct else None,
+    }
 
 
 def split_of(key: str, test_fraction: float, seed: int = 0) -> str:
@@ -211,8 +302,13 @@ def split_of(key: str, test_fraction: float, seed: int = 0) -> str:
     return "test" if h < test_fraction else "train"
 
 
-def build_domain_dataset(problems: Sequence[KernelProblem], outcomes: Iterable[dict], *,
-                         test_fraction: float = 0.2, seed: int = 0) -> list[dict]:
+def build_domain_dataset(
+    problems: Sequence[KernelProblem],
+    outcomes: Iterable[dict],
+    *,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+) -> list[dict]:
     """Chat-format SFT records (``messages``) plus their labels, split by problem.
 
     Later outcomes for the same (problem, variant, gpu) replace earlier ones, so measured records
@@ -228,17 +324,32 @@ def build_domain_dataset(problems: Sequence[KernelProblem], outcomes: Iterable[d
             raise ProblemError(f"outcome for unknown problem {key!r} (field 'problem_id')")
         if not isinstance(o.get("kernel_code"), str) or not o["kernel_code"].strip():
             raise ProblemError(f"outcome for {key}: field 'kernel_code': missing")
-        merged[(key, o.get("variant") or hashlib.sha1(o["kernel_code"].encode()).hexdigest()[:8],
-                o.get("gpu") or HARDWARE["H100_Modal"])] = o
+        merged[
+            (
+                key,
+                o.get("variant") or hashlib.sha1(o["kernel_code"].encode()).hexdigest()[:8],
+                o.get("gpu") or HARDWARE["H100_Modal"],
+            )
+        ] = o
     records = []
     for (key, variant, gpu), o in merged.items():
         p = by_key[key]
         args = {"reference_code": p.reference_code, "kernel_code": o["kernel_code"], "gpu": gpu}
         out = tool_output(o)
-        records.append({"level": p.level, "problem_id": p.problem_id, "name": p.name, "variant": variant,
-                        "gpu": gpu, "split": split_of(key, test_fraction, seed),
-                        "provenance": o.get("provenance") or "", **out, "arguments": args,
-                        "messages": sft_example(VALIDATOR_SPEC, args, out)["messages"]})
+        records.append(
+            {
+                "level": p.level,
+                "problem_id": p.problem_id,
+                "name": p.name,
+                "variant": variant,
+                "gpu": gpu,
+                "split": split_of(key, test_fraction, seed),
+                "provenance": o.get("provenance") or "",
+                **out,
+                "arguments": args,
+                "messages": sft_example(VALIDATOR_SPEC, args, out)["messages"],
+            }
+        )
     return records
 
 
@@ -264,11 +375,20 @@ def parse_prediction(text: str) -> dict[str, Any] | None:
         obj = extract_json(text)
     except OutputParseError:
         return None
-    if not isinstance(obj, dict) or not isinstance(obj.get("compiled"), bool) or not isinstance(obj.get("correct"), bool):
+    if (
+        not isinstance(obj, dict)
+        or not isinstance(obj.get("compiled"), bool)
+        or not isinstance(obj.get("correct"), bool)
+    ):
         return None
     rt = obj.get("runtime_ms")
-    return {"compiled": obj["compiled"], "correct": obj["correct"],
-            "runtime_ms": float(rt) if isinstance(rt, int | float) and not isinstance(rt, bool) else None}
+    return {
+        "compiled": obj["compiled"],
+        "correct": obj["correct"],
+        "runtime_ms": float(rt)
+        if isinstance(rt, int | float) and not isinstance(rt, bool)
+        else None,
+    }
 
 
 def _binary(pred: list[bool | None], truth: list[bool], positive: bool) -> dict[str, float]:
@@ -279,12 +399,23 @@ def _binary(pred: list[bool | None], truth: list[bool], positive: bool) -> dict[
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return {"accuracy": acc, "precision": prec, "recall": rec, "f1": f1, "n": len(truth),
-            "n_positive": sum(1 for t in truth if t is positive)}
+    return {
+        "accuracy": acc,
+        "precision": prec,
+        "recall": rec,
+        "f1": f1,
+        "n": len(truth),
+        "n_positive": sum(1 for t in truth if t is positive),
+    }
 
 
-def table4_metrics(predictions: Sequence[dict | None], truths: Sequence[dict], *, runtime_tol_ms: float = 1.0,
-                   positive: str = "failure") -> dict[str, Any]:
+def table4_metrics(
+    predictions: Sequence[dict | None],
+    truths: Sequence[dict],
+    *,
+    runtime_tol_ms: float = 1.0,
+    positive: str = "failure",
+) -> dict[str, Any]:
     """Paper Table 4: accuracy/precision/recall/F1 for ``compiled`` and ``correct``, runtime accuracy
     (|pred - true| <= ``runtime_tol_ms``) and mean/median absolute runtime error (ms).
 
@@ -298,10 +429,17 @@ def table4_metrics(predictions: Sequence[dict | None], truths: Sequence[dict], *
     if positive not in ("failure", "success"):
         raise ValueError(f"positive: must be 'failure' or 'success', got {positive!r}")
     pos = positive == "success"
-    res: dict[str, Any] = {"n": len(truths), "n_unparsed": sum(p is None for p in predictions),
-                           "positive": positive, "runtime_tol_ms": runtime_tol_ms}
+    res: dict[str, Any] = {
+        "n": len(truths),
+        "n_unparsed": sum(p is None for p in predictions),
+        "positive": positive,
+        "runtime_tol_ms": runtime_tol_ms,
+    }
     for key in ("compiled", "correct"):
-        pred = [(p or {}).get(key) if isinstance((p or {}).get(key), bool) else None for p in predictions]
+        pred = [
+            (p or {}).get(key) if isinstance((p or {}).get(key), bool) else None
+            for p in predictions
+        ]
         res[key] = _binary(pred, [bool(t[key]) for t in truths], pos)
     errs, hits, missing = [], 0, 0
     for p, t in zip(predictions, truths, strict=True):
@@ -316,9 +454,13 @@ def table4_metrics(predictions: Sequence[dict | None], truths: Sequence[dict], *
         errs.append(e)
         hits += e <= runtime_tol_ms
     n_rt = len(errs) + missing
-    res["runtime"] = {"n": n_rt, "missing": missing, "accuracy": hits / n_rt if n_rt else 0.0,
-                      "mean_abs_error_ms": statistics.fmean(errs) if errs else None,
-                      "median_abs_error_ms": statistics.median(errs) if errs else None}
+    res["runtime"] = {
+        "n": n_rt,
+        "missing": missing,
+        "accuracy": hits / n_rt if n_rt else 0.0,
+        "mean_abs_error_ms": statistics.fmean(errs) if errs else None,
+        "median_abs_error_ms": statistics.median(errs) if errs else None,
+    }
     return res
 
 
@@ -326,14 +468,18 @@ def table4_markdown(m: dict[str, Any]) -> str:
     rows = ["| metric | accuracy | precision | recall | F1 |", "|---|---|---|---|---|"]
     for k in ("compiled", "correct"):
         r = m[k]
-        rows.append(f"| {k} | {r['accuracy']:.2%} | {r['precision']:.2%} | {r['recall']:.2%} | {r['f1']:.2%} |")
+        rows.append(
+            f"| {k} | {r['accuracy']:.2%} | {r['precision']:.2%} | {r['recall']:.2%} | {r['f1']:.2%} |"
+        )
     rt = m["runtime"]
 
     def fmt(v: float | None) -> str:
         return "–" if v is None else f"{v:.3f}"
 
-    rows.append(f"\nruntime within {m['runtime_tol_ms']} ms: {rt['accuracy']:.2%} of {rt['n']}; mean abs error "
-                f"{fmt(rt['mean_abs_error_ms'])} ms, median {fmt(rt['median_abs_error_ms'])} ms")
+    rows.append(
+        f"\nruntime within {m['runtime_tol_ms']} ms: {rt['accuracy']:.2%} of {rt['n']}; mean abs error "
+        f"{fmt(rt['mean_abs_error_ms'])} ms, median {fmt(rt['median_abs_error_ms'])} ms"
+    )
     return "\n".join(rows)
 
 
@@ -361,7 +507,9 @@ def _match(a: Any, b: Any, atol: float, rtol: float) -> str | None:
         if a.dtype == torch.bool or b.dtype == torch.bool:
             return None if torch.equal(a, b) else "values differ"
         if not torch.allclose(a.double(), b.double(), atol=atol, rtol=rtol, equal_nan=True):
-            return f"values differ (max abs diff {(a.double() - b.double()).abs().max().item():.4g})"
+            return (
+                f"values differ (max abs diff {(a.double() - b.double()).abs().max().item():.4g})"
+            )
         return None
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         if len(a) != len(b):
@@ -378,19 +526,37 @@ def _tail(exc: BaseException, n: int = 800) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[-n:]
 
 
-def _measure(reference_code: str, kernel_code: str, *, device: str = "cuda", warmup: int = 3, trials: int = 100,
-             correct_trials: int = 2, atol: float = 1e-2, rtol: float = 1e-2, seed: int = 42) -> dict[str, Any]:
+def _measure(
+    reference_code: str,
+    kernel_code: str,
+    *,
+    device: str = "cuda",
+    warmup: int = 3,
+    trials: int = 100,
+    correct_trials: int = 2,
+    atol: float = 1e-2,
+    rtol: float = 1e-2,
+    seed: int = 42,
+) -> dict[str, Any]:
     """Measure in this process (device may be ``cpu`` for tests of the comparison logic)."""
     import torch
 
     ref = types.ModuleType("gtm_kernel_reference")
-    exec(compile(reference_code, "<reference>", "exec"), ref.__dict__)  # bad reference: raise, not an outcome
+    exec(
+        compile(reference_code, "<reference>", "exec"), ref.__dict__
+    )  # bad reference: raise, not an outcome
     for f in ("Model", "get_inputs"):
         if f not in ref.__dict__:
             raise ProblemError(f"reference_code: defines no {f}")
     init = list(ref.get_init_inputs()) if "get_init_inputs" in ref.__dict__ else []
-    base = {"compiled": False, "correct": False, "runtime_ms": None, "error": None, "detail": None,
-            "hardware": torch.cuda.get_device_name(device) if device.startswith("cuda") else device}
+    base = {
+        "compiled": False,
+        "correct": False,
+        "runtime_ms": None,
+        "error": None,
+        "detail": None,
+        "hardware": torch.cuda.get_device_name(device) if device.startswith("cuda") else device,
+    }
     ns = types.ModuleType("gtm_kernel_candidate")
     ns.__dict__.update({k: v for k, v in ref.__dict__.items() if not k.startswith("__")})
     try:
@@ -425,7 +591,10 @@ def _measure(reference_code: str, kernel_code: str, *, device: str = "cuda", war
         times = []
         for _ in range(trials):
             if device.startswith("cuda"):
-                start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                start, end = (
+                    torch.cuda.Event(enable_timing=True),
+                    torch.cuda.Event(enable_timing=True),
+                )
                 start.record()
                 new(*inputs)
                 end.record()
@@ -444,12 +613,21 @@ def require_cuda() -> None:
     import torch
 
     if not torch.cuda.is_available():
-        raise CudaUnavailableError("measuring CUDA kernels needs a CUDA GPU: torch.cuda.is_available() is False "
-                                   f"on this machine (torch {torch.__version__}); run `gtm cuda-measure` on a GPU host")
+        raise CudaUnavailableError(
+            "measuring CUDA kernels needs a CUDA GPU: torch.cuda.is_available() is False "
+            f"on this machine (torch {torch.__version__}); run `gtm cuda-measure` on a GPU host"
+        )
 
 
-def measure_kernel(reference_code: str, kernel_code: str, *, device: str = "cuda", isolate: bool = True,
-                   timeout_s: float = 900.0, **kw: Any) -> dict[str, Any]:
+def measure_kernel(
+    reference_code: str,
+    kernel_code: str,
+    *,
+    device: str = "cuda",
+    isolate: bool = True,
+    timeout_s: float = 900.0,
+    **kw: Any,
+) -> dict[str, Any]:
     """The real CUDA Code Validator: compile ``kernel_code`` (e.g. ``load_inline``), check ``ModelNew``
     against the reference ``Model`` on ``get_inputs()``, time it with CUDA events.
 
@@ -464,17 +642,36 @@ def measure_kernel(reference_code: str, kernel_code: str, *, device: str = "cuda
         return _measure(reference_code, kernel_code, device=device, **kw)
     import subprocess
 
-    job = json.dumps({"reference_code": reference_code, "kernel_code": kernel_code, "device": device, **kw})
+    job = json.dumps(
+        {"reference_code": reference_code, "kernel_code": kernel_code, "device": device, **kw}
+    )
     try:
-        proc = subprocess.run([sys.executable, "-m", "gtm_core.domains.cuda"], input=job, capture_output=True,
-                              text=True, timeout=timeout_s)
+        proc = subprocess.run(
+            [sys.executable, "-m", "gtm_core.domains.cuda"],
+            input=job,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        )
     except subprocess.TimeoutExpired:
-        return {"compiled": None, "correct": False, "runtime_ms": None, "error": "timeout",
-                "detail": f"no result within {timeout_s} s", "hardware": None}
+        return {
+            "compiled": None,
+            "correct": False,
+            "runtime_ms": None,
+            "error": "timeout",
+            "detail": f"no result within {timeout_s} s",
+            "hardware": None,
+        }
     lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
     if proc.returncode != 0 or not lines:
-        return {"compiled": None, "correct": False, "runtime_ms": None, "error": "runtime_error",
-                "detail": f"worker exited with {proc.returncode}: {proc.stderr[-800:]}", "hardware": None}
+        return {
+            "compiled": None,
+            "correct": False,
+            "runtime_ms": None,
+            "error": "runtime_error",
+            "detail": f"worker exited with {proc.returncode}: {proc.stderr[-800:]}",
+            "hardware": None,
+        }
     return json.loads(lines[-1])
 
 

@@ -22,7 +22,9 @@ from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import ToolSpec
 
 RULES_ONLY, RECORD_COPY, TEACHER = "rules-only", "record-copy", "offline-teacher"
-MIN_SUBSTITUTED_CHARS = 3  # a recorded argument value this long or longer is replaced inside copied text
+MIN_SUBSTITUTED_CHARS = (
+    3  # a recorded argument value this long or longer is replaced inside copied text
+)
 
 
 def substitute(output: Any, recorded: dict[str, Any], arguments: dict[str, Any]) -> Any:
@@ -30,14 +32,23 @@ def substitute(output: Any, recorded: dict[str, Any], arguments: dict[str, Any])
     argument's value (scalars, any depth), and recorded argument text inside strings is replaced
     by the new value."""
     if isinstance(output, dict):
-        return {k: arguments[k] if k in arguments and _scalar(v) and _scalar(arguments[k])
-                else substitute(v, recorded, arguments) for k, v in output.items()}
+        return {
+            k: arguments[k]
+            if k in arguments and _scalar(v) and _scalar(arguments[k])
+            else substitute(v, recorded, arguments)
+            for k, v in output.items()
+        }
     if isinstance(output, list):
         return [substitute(v, recorded, arguments) for v in output]
     if isinstance(output, str):
         for k, old in recorded.items():
             new = arguments.get(k)
-            if isinstance(old, str) and len(old) >= MIN_SUBSTITUTED_CHARS and _scalar(new) and new is not None:
+            if (
+                isinstance(old, str)
+                and len(old) >= MIN_SUBSTITUTED_CHARS
+                and _scalar(new)
+                and new is not None
+            ):
                 output = output.replace(old, str(new))
         return output
     return output
@@ -72,9 +83,18 @@ class RecordCopy:
         return out
 
 
-def audit_systems(calls_files: Sequence[Any], tools_files: Sequence[Any], model_ref: Any, model_backend: Any,
-                  examples: ExampleIndex | None, *, seed: int = 0, lenient_types: bool = True,
-                  without: Sequence[str] = (), **kw: Any) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
+def audit_systems(
+    calls_files: Sequence[Any],
+    tools_files: Sequence[Any],
+    model_ref: Any,
+    model_backend: Any,
+    examples: ExampleIndex | None,
+    *,
+    seed: int = 0,
+    lenient_types: bool = True,
+    without: Sequence[str] = (),
+    **kw: Any,
+) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
     """``real_traces.audit`` of the simulator (``model_ref`` on ``model_backend``, shown ``examples``)
     and of the baselines on the same calls: label -> (report, rows), the model first. Rules-only and
     record copy need the recorded ``examples``; without them only the model and the teacher are
@@ -87,19 +107,53 @@ def audit_systems(calls_files: Sequence[Any], tools_files: Sequence[Any], model_
     kw = {**kw, "seed": seed, "lenient_types": lenient_types}
     out: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     if model_ref.kind != "offline":
-        out[model_ref.label] = audit(calls_files, tools_files, model_backend, model=model_ref.to_dict(),
-                                     examples=examples, without=without, **kw)
+        out[model_ref.label] = audit(
+            calls_files,
+            tools_files,
+            model_backend,
+            model=model_ref.to_dict(),
+            examples=examples,
+            without=without,
+            **kw,
+        )
     if examples is not None:
-        rules = ModelRef(label=RULES_ONLY, kind="rules", note="the engine's rules with the offline teacher as backend")
-        out[RULES_ONLY] = audit(calls_files, tools_files, OfflineSimBackend(seed=seed), model=rules.to_dict(),
-                                examples=examples, without=without, **kw)
-        copy = ModelRef(label=RECORD_COPY, kind="copy", note="the nearest recorded output, arguments substituted")
-        out[RECORD_COPY] = audit(calls_files, tools_files, RecordCopy(examples, lenient_types=lenient_types, seed=seed),
-                                 model=copy.to_dict(), examples=examples, **kw)
-    teacher = ModelRef(label=TEACHER, kind="offline", note="model-free baseline (offline teacher, declared spec)")
-    if model_ref.kind == "offline":  # the model is the teacher: scored first, under its own reference
+        rules = ModelRef(
+            label=RULES_ONLY,
+            kind="rules",
+            note="the engine's rules with the offline teacher as backend",
+        )
+        out[RULES_ONLY] = audit(
+            calls_files,
+            tools_files,
+            OfflineSimBackend(seed=seed),
+            model=rules.to_dict(),
+            examples=examples,
+            without=without,
+            **kw,
+        )
+        copy = ModelRef(
+            label=RECORD_COPY,
+            kind="copy",
+            note="the nearest recorded output, arguments substituted",
+        )
+        out[RECORD_COPY] = audit(
+            calls_files,
+            tools_files,
+            RecordCopy(examples, lenient_types=lenient_types, seed=seed),
+            model=copy.to_dict(),
+            examples=examples,
+            **kw,
+        )
+    teacher = ModelRef(
+        label=TEACHER, kind="offline", note="model-free baseline (offline teacher, declared spec)"
+    )
+    if (
+        model_ref.kind == "offline"
+    ):  # the model is the teacher: scored first, under its own reference
         teacher = model_ref
-    out[TEACHER] = audit(calls_files, tools_files, OfflineSimBackend(seed=seed), model=teacher.to_dict(), **kw)
+    out[TEACHER] = audit(
+        calls_files, tools_files, OfflineSimBackend(seed=seed), model=teacher.to_dict(), **kw
+    )
     if model_ref.kind == "offline":
         out = {TEACHER: out.pop(TEACHER), **out}
     return out

@@ -90,7 +90,9 @@ def check_comp(spec: ToolSpec, output: Any) -> list[str]:
         e = output["error"]
         if not isinstance(e, dict):
             return ["error payload is not an object"]
-        return [f"error field '{k}' is missing or empty" for k in ("type", "message") if not e.get(k)]
+        return [
+            f"error field '{k}' is missing or empty" for k in ("type", "message") if not e.get(k)
+        ]
     if output is None or output == "":
         return ["output is empty"]
     out: list[str] = []
@@ -125,7 +127,9 @@ def _stable(name: str) -> bool:
     return is_id(name) or classify(name) in STABLE_KINDS
 
 
-def check_cons(arguments: dict[str, Any], output: Any, history: Sequence[dict[str, Any]]) -> list[str]:
+def check_cons(
+    arguments: dict[str, Any], output: Any, history: Sequence[dict[str, Any]]
+) -> list[str]:
     """Values and ids fixed by the call or earlier turns are not contradicted by ``output``."""
     if is_error_payload(output) or output is None:
         return []
@@ -134,7 +138,12 @@ def check_cons(arguments: dict[str, Any], output: Any, history: Sequence[dict[st
     if isinstance(output, dict):
         for k, v in output.items():
             a = args.get(k)
-            if is_scalar(v) and is_scalar(a) and isinstance(v, str) == isinstance(a, str) and not same_value(v, a):
+            if (
+                is_scalar(v)
+                and is_scalar(a)
+                and isinstance(v, str) == isinstance(a, str)
+                and not same_value(v, a)
+            ):
                 reasons.append(f"output {k}={v!r} contradicts argument {k}={a!r}")
     # entities of earlier turns, keyed by (id field, id value) -> their stable scalar fields
     known: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
@@ -142,7 +151,9 @@ def check_cons(arguments: dict[str, Any], output: Any, history: Sequence[dict[st
         for rec in _records(h.get("output")):
             for k, v in rec.items():
                 if is_id(k) and is_scalar(v):
-                    fields = {f: x for f, x in rec.items() if f != k and is_scalar(x) and _stable(f)}
+                    fields = {
+                        f: x for f, x in rec.items() if f != k and is_scalar(x) and _stable(f)
+                    }
                     known.setdefault((k, str(v).strip().lower()), (turn, {}))[1].update(fields)
     for rec in _records(output):
         for k, v in rec.items():
@@ -154,5 +165,7 @@ def check_cons(arguments: dict[str, Any], output: Any, history: Sequence[dict[st
             turn, fields = hit
             for f, x in rec.items():
                 if f in fields and is_scalar(x) and not same_value(x, fields[f]):
-                    reasons.append(f"{f}={x!r} of {k}={v!r} contradicts {fields[f]!r} from turn {turn}")
+                    reasons.append(
+                        f"{f}={x!r} of {k}={v!r} contradicts {fields[f]!r} from turn {turn}"
+                    )
     return reasons[:5]

@@ -12,13 +12,29 @@ import pandas as pd
 
 from gtm_core.evaluation.real_traces import FIDELITY
 
-COLUMNS = ["role", "model", "kind", "uri", "version", "split", "part", "n_calls", *FIDELITY, "real_errors", "sim_errors"]
+COLUMNS = [
+    "role",
+    "model",
+    "kind",
+    "uri",
+    "version",
+    "split",
+    "part",
+    "n_calls",
+    *FIDELITY,
+    "real_errors",
+    "sim_errors",
+]
 REPORT_COLUMNS = ["role", "model_key", "split", "report", "calls"]
 SPLITS = {"heldout": "held-out calls", "unseen_source": "unseen source"}
 # on the unseen source the candidate must beat what needs no model: rules-only on schema agreement,
 # record copy on value agreement and text F1; and it must answer (no-answer rate at most this share)
 MAX_NO_ANSWER_RATE = 0.02
-UNSEEN_BARS = (("schema_agreement", "rules-only"), ("value_agreement", "record-copy"), ("text_f1", "record-copy"))
+UNSEEN_BARS = (
+    ("schema_agreement", "rules-only"),
+    ("value_agreement", "record-copy"),
+    ("text_f1", "record-copy"),
+)
 
 
 def model_key(ref: dict[str, Any]) -> str:
@@ -26,21 +42,41 @@ def model_key(ref: dict[str, Any]) -> str:
     return f"{ref.get('kind')}|{ref.get('version') or ref.get('uri') or ''}"
 
 
-def fidelity_rows(role: str, report: dict[str, Any], split: str = "heldout") -> list[dict[str, Any]]:
+def fidelity_rows(
+    role: str, report: dict[str, Any], split: str = "heldout"
+) -> list[dict[str, Any]]:
     """Rows of the ``fidelity`` table for one audit report: ``overall`` then each file."""
     m = report["model"]
-    base = {"role": role, "model": m.get("label"), "kind": m.get("kind"), "uri": m.get("uri") or "",
-            "version": m.get("version") or "", "split": split}
+    base = {
+        "role": role,
+        "model": m.get("label"),
+        "kind": m.get("kind"),
+        "uri": m.get("uri") or "",
+        "version": m.get("version") or "",
+        "split": split,
+    }
     parts = [("overall", report), *report["per_file"].items()]
-    return [{**base, "part": p, **{k: fig.get(k) for k in ("n_calls", *FIDELITY, "real_errors", "sim_errors")}}
-            for p, fig in parts]
+    return [
+        {
+            **base,
+            "part": p,
+            **{k: fig.get(k) for k in ("n_calls", *FIDELITY, "real_errors", "sim_errors")},
+        }
+        for p, fig in parts
+    ]
 
 
-def report_json(role: str, report: dict[str, Any], rows: list[dict[str, Any]],
-                split: str = "heldout") -> dict[str, Any]:
+def report_json(
+    role: str, report: dict[str, Any], rows: list[dict[str, Any]], split: str = "heldout"
+) -> dict[str, Any]:
     """One row of the ``fidelity_reports`` table: the full report and its per-call rows as JSON."""
-    return {"role": role, "model_key": model_key(report["model"]), "split": split,
-            "report": json.dumps(report, default=str), "calls": json.dumps(rows, default=str)}
+    return {
+        "role": role,
+        "model_key": model_key(report["model"]),
+        "split": split,
+        "report": json.dumps(report, default=str),
+        "calls": json.dumps(rows, default=str),
+    }
 
 
 def markdown(fid: pd.DataFrame) -> str:
@@ -48,27 +84,40 @@ def markdown(fid: pd.DataFrame) -> str:
     if fid.empty:
         return "_Held-out real traces: not measured (no real_traces held-out calls)._"
     o = fid[fid["part"] == "overall"]
-    head = ("| split | model | role | calls | Error agr. | Schema agr. | Value agr. | Text F1 | No answer |\n"
-            "|---|---|---|---|---|---|---|---|---|")
+    head = (
+        "| split | model | role | calls | Error agr. | Schema agr. | Value agr. | Text F1 | No answer |\n"
+        "|---|---|---|---|---|---|---|---|---|"
+    )
 
     def f(v: Any) -> str:
         return "n/m" if v is None or pd.isna(v) else f"{100 * float(v):.1f}"
 
-    lines = [f"| {SPLITS.get(r['split'], r['split'])} | {r['model']} | {r['role']} | {int(r['n_calls'])} | "
-             f"{f(r['error_agreement'])} | {f(r['schema_agreement'])} | {f(r['value_agreement'])} | {f(r['text_f1'])} | "
-             f"{f(r['no_answer_rate'])} |" for r in o.to_dict("records")]
-    return ("**Fidelity on held-out real traces** (share of calls, %; held-out calls: tools and episodes of the "
-            "trained sources; unseen source: a source nothing trained on; error agreement: real error <-> "
-            "simulated error; schema: same keys and JSON types; value: scalar fields reproduced; text F1: "
-            "plain-text outputs; no answer: empty, a bracket, the tool's name or an echoed argument)\n\n"
-            + "\n".join([head, *lines]))
+    lines = [
+        f"| {SPLITS.get(r['split'], r['split'])} | {r['model']} | {r['role']} | {int(r['n_calls'])} | "
+        f"{f(r['error_agreement'])} | {f(r['schema_agreement'])} | {f(r['value_agreement'])} | {f(r['text_f1'])} | "
+        f"{f(r['no_answer_rate'])} |"
+        for r in o.to_dict("records")
+    ]
+    return (
+        "**Fidelity on held-out real traces** (share of calls, %; held-out calls: tools and episodes of the "
+        "trained sources; unseen source: a source nothing trained on; error agreement: real error <-> "
+        "simulated error; schema: same keys and JSON types; value: scalar fields reproduced; text F1: "
+        "plain-text outputs; no answer: empty, a bracket, the tool's name or an echoed argument)\n\n"
+        + "\n".join([head, *lines])
+    )
 
 
-def overall(fid: pd.DataFrame, role: str, metric: str = "error_agreement", split: str = "heldout") -> float | None:
+def overall(
+    fid: pd.DataFrame, role: str, metric: str = "error_agreement", split: str = "heldout"
+) -> float | None:
     """One role's overall figure on one split (None when not measured)."""
     if len(fid) and "split" not in fid.columns:
         fid = fid.assign(split="heldout")
-    rows = fid[(fid["role"] == role) & (fid["part"] == "overall") & (fid["split"] == split)] if len(fid) else fid
+    rows = (
+        fid[(fid["role"] == role) & (fid["part"] == "overall") & (fid["split"] == split)]
+        if len(fid)
+        else fid
+    )
     if not len(rows) or pd.isna(rows[metric].iloc[0]):
         return None
     return float(rows[metric].iloc[0])
@@ -82,7 +131,10 @@ def fidelity_verdict(fid: pd.DataFrame, tolerance: float = 0.0) -> tuple[bool, d
     cand = overall(fid, "candidate")
     if cand is None:
         return True, {"fidelity": "not measured (no held-out real traces)"}
-    meta: dict[str, Any] = {"candidate_heldout_error_agreement": cand, "fidelity_tolerance": tolerance}
+    meta: dict[str, Any] = {
+        "candidate_heldout_error_agreement": cand,
+        "fidelity_tolerance": tolerance,
+    }
     passed = True
     for role in ("offline", "champion"):
         other = overall(fid, role)
@@ -93,7 +145,8 @@ def fidelity_verdict(fid: pd.DataFrame, tolerance: float = 0.0) -> tuple[bool, d
         if cand < other - tolerance:
             passed = False
             meta.setdefault("fidelity_reasons", []).append(
-                f"held-out error agreement {cand:.3f} < {role} {other:.3f}")
+                f"held-out error agreement {cand:.3f} < {role} {other:.3f}"
+            )
     ok, reasons, figures = unseen_verdict(fid, tolerance)
     meta.update(figures)
     if not ok:
@@ -102,7 +155,9 @@ def fidelity_verdict(fid: pd.DataFrame, tolerance: float = 0.0) -> tuple[bool, d
     return passed, meta
 
 
-def unseen_verdict(fid: pd.DataFrame, tolerance: float = 0.0) -> tuple[bool, list[str], dict[str, Any]]:
+def unseen_verdict(
+    fid: pd.DataFrame, tolerance: float = 0.0
+) -> tuple[bool, list[str], dict[str, Any]]:
     """On the unseen source: the candidate's schema agreement >= rules-only's, its value agreement
     and text F1 >= record copy's, its error agreement >= the teacher's (each minus ``tolerance``),
     and its no-answer rate <= ``MAX_NO_ANSWER_RATE``. (passed, reasons, figures); passes when the

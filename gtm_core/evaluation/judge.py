@@ -36,18 +36,32 @@ def is_configured(chat: ChatModel | None) -> bool:
     return chat is not None and getattr(chat, "name", "") != "offline"
 
 
-def run_judge(chat: ChatModel | None, items: Sequence[JudgeItem], *, seed: int = 0,
-              progress: bool = False) -> list[dict[str, Verdict]]:
+def run_judge(
+    chat: ChatModel | None, items: Sequence[JudgeItem], *, seed: int = 0, progress: bool = False
+) -> list[dict[str, Verdict]]:
     """Verdicts per item and metric; empty dicts when no judge is configured."""
     if not is_configured(chat):
         return [{} for _ in items]
     reqs, where = [], []
     for i, it in enumerate(items):
         for metric in SCENARIO_METRICS[it.scenario]:
-            payload = {"tool": it.tool, "arguments": it.arguments, "output": it.output, "history": it.history,
-                       "error_type": it.error_type, "error_field": it.error_field}
-            reqs.append(prompt_request(BY_KEY[metric].prompt, payload, response_schema=VERDICT_SCHEMA,
-                                       temperature=0.0, seed=seed))
+            payload = {
+                "tool": it.tool,
+                "arguments": it.arguments,
+                "output": it.output,
+                "history": it.history,
+                "error_type": it.error_type,
+                "error_field": it.error_field,
+            }
+            reqs.append(
+                prompt_request(
+                    BY_KEY[metric].prompt,
+                    payload,
+                    response_schema=VERDICT_SCHEMA,
+                    temperature=0.0,
+                    seed=seed,
+                )
+            )
             where.append((i, metric))
     answers = chat.generate(reqs, progress=progress) if reqs else []
     out: list[dict[str, Verdict]] = [{} for _ in items]
@@ -57,5 +71,6 @@ def run_judge(chat: ChatModel | None, items: Sequence[JudgeItem], *, seed: int =
 
 
 def verdict_json(v: dict[str, Verdict]) -> str:
-    return json.dumps({k: {"passed": x.passed, "score": x.score, "reason": x.reason[:200]} for k, x in v.items()})
-
+    return json.dumps(
+        {k: {"passed": x.passed, "score": x.score, "reason": x.reason[:200]} for k, x in v.items()}
+    )

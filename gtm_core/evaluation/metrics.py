@@ -32,11 +32,23 @@ class Metric:
 
 
 METRICS_TABLE: tuple[Metric, ...] = (
-    Metric("format", "Format", ("single", "multi"), lambda spec, args, hist, out: checks.check_format(spec, out)),
+    Metric(
+        "format",
+        "Format",
+        ("single", "multi"),
+        lambda spec, args, hist, out: checks.check_format(spec, out),
+    ),
     Metric("logic", "Logic", ("single", "multi")),
     Metric("sem", "Sem", ("single", "multi")),
-    Metric("comp", "Comp", ("single", "multi"), lambda spec, args, hist, out: checks.check_comp(spec, out)),
-    Metric("cons", "Cons", ("multi",), lambda spec, args, hist, out: checks.check_cons(args, out, hist)),
+    Metric(
+        "comp",
+        "Comp",
+        ("single", "multi"),
+        lambda spec, args, hist, out: checks.check_comp(spec, out),
+    ),
+    Metric(
+        "cons", "Cons", ("multi",), lambda spec, args, hist, out: checks.check_cons(args, out, hist)
+    ),
     Metric("det", "Det", ("error",), lambda spec, args, hist, out: checks.check_det(out)),
     Metric("help", "Help", ("error",)),
 )
@@ -45,7 +57,8 @@ METRICS: tuple[str, ...] = tuple(BY_KEY)
 SCENARIOS: tuple[str, ...] = ("single", "multi", "error")
 SCENARIO_LABELS: dict[str, str] = {"single": "Single-turn", "multi": "Multi-turn", "error": "Error"}
 # the metrics of each scenario, in table order
-SCENARIO_METRICS: dict[str, tuple[str, ...]] = {s: tuple(m.key for m in METRICS_TABLE if s in m.scenarios)
-                                                for s in SCENARIOS}
+SCENARIO_METRICS: dict[str, tuple[str, ...]] = {
+    s: tuple(m.key for m in METRICS_TABLE if s in m.scenarios) for s in SCENARIOS
+}
 LABELS: dict[str, str] = {**{m.key: m.label for m in METRICS_TABLE}, "all": "All"}
 JUDGE_PROMPTS: tuple[str, ...] = tuple(m.prompt for m in METRICS_TABLE)

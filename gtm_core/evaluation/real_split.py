@@ -41,7 +41,10 @@ from gtm_core.simulator.examples import MIN_SIMILARITY, ExampleIndex, RealExampl
 from gtm_core.spec import Reject, ToolSpec
 
 TRAIN, HELDOUT = "train", "heldout"
-UNSEEN_REASONS = ("unseen_tool", "unseen_source")  # a tool held out entirely: no CARG sample names it either
+UNSEEN_REASONS = (
+    "unseen_tool",
+    "unseen_source",
+)  # a tool held out entirely: no CARG sample names it either
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ class RealSplitConfig:
             if not 0 <= v <= 1:
                 raise ValueError(f"{name}: must be within [0, 1] (got {v})")
         if self.tool_frac + self.episode_frac > 1:
-            raise ValueError(f"tool_frac + episode_frac: must be at most 1 (got {self.tool_frac + self.episode_frac})")
+            raise ValueError(
+                f"tool_frac + episode_frac: must be at most 1 (got {self.tool_frac + self.episode_frac})"
+            )
         if self.max_heldout is not None and self.max_heldout < 0:
             raise ValueError(f"max_heldout: must be >= 0 or None (got {self.max_heldout})")
         if self.unseen_source is not None:
@@ -100,7 +105,9 @@ def _rank(salt: str, *parts: str) -> str:
     return hashlib.sha256("\x1f".join((salt, *parts)).encode()).hexdigest()
 
 
-def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitConfig()) -> dict[tuple[str, int], tuple[str, str]]:
+def split_calls(
+    calls: Sequence[RealCall], config: RealSplitConfig = RealSplitConfig()
+) -> dict[tuple[str, int], tuple[str, str]]:
     """(file, line) -> (split, reason) for every call."""
     unseen = config.unseen_file
     by_file: dict[str, list[RealCall]] = defaultdict(list)
@@ -117,7 +124,10 @@ def split_calls(calls: Sequence[RealCall], config: RealSplitConfig = RealSplitCo
             continue
         share = len(fcalls) / total if total else 0.0
         cap = config.max_heldout * share if config.max_heldout is not None else math.inf
-        tool_budget = min(config.tool_frac * len(fcalls), cap * config.tool_frac / max(config.tool_frac + config.episode_frac, 1e-9))
+        tool_budget = min(
+            config.tool_frac * len(fcalls),
+            cap * config.tool_frac / max(config.tool_frac + config.episode_frac, 1e-9),
+        )
         budget = min((config.tool_frac + config.episode_frac) * len(fcalls), cap)
         held = 0
         f_eps = {episode_key(c) for c in fcalls}
@@ -167,13 +177,29 @@ class RealSplit:
 def _example_records(items: Sequence[tuple[RealCall, ToolSpec, Any, str]]) -> list[RealExample]:
     """Train calls as example records: the ones the model could answer are shown; a ``gated_call``
     is kept as evidence of spec drift only (``ExampleIndex.relaxed``)."""
-    return [RealExample(c.tool, spec.description, c.arguments, target, episode_key(c), gated=kind == GATED,
-                        response=spec.response_schema) for c, spec, target, kind in items]
+    return [
+        RealExample(
+            c.tool,
+            spec.description,
+            c.arguments,
+            target,
+            episode_key(c),
+            gated=kind == GATED,
+            response=spec.response_schema,
+        )
+        for c, spec, target, kind in items
+    ]
 
 
-def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
-                config: RealSplitConfig = RealSplitConfig(), *, examples_k: int = 0,
-                min_similarity: float = MIN_SIMILARITY, embedder: Any = None) -> RealSplit:
+def build_split(
+    calls_files: Sequence[str | Path],
+    tools_files: Sequence[str | Path],
+    config: RealSplitConfig = RealSplitConfig(),
+    *,
+    examples_k: int = 0,
+    min_similarity: float = MIN_SIMILARITY,
+    embedder: Any = None,
+) -> RealSplit:
     """Load, split and render the real calls of ``calls_files`` (specs joined from ``tools_files``).
     With ``examples_k`` > 0 each train row shows that many recorded examples of the train part
     (``ExampleIndex``; the row's own episode left out), as the simulator serves them."""
@@ -183,29 +209,64 @@ def build_split(calls_files: Sequence[str | Path], tools_files: Sequence[str | P
     traces, train = [], []
     for c, hist in with_history(calls):
         part, reason = split[(c.file, c.line)]
-        traces.append(RealTrace(c.file, c.line, c.tool, c.episode or "", c.step, c.stateful, c.is_error,
-                                part, reason, len(hist)))
+        traces.append(
+            RealTrace(
+                c.file,
+                c.line,
+                c.tool,
+                c.episode or "",
+                c.step,
+                c.stateful,
+                c.is_error,
+                part,
+                reason,
+                len(hist),
+            )
+        )
         if part == TRAIN:
             spec, target = index.spec(c), target_output(c)
             train.append((c, hist, spec, target, target_kind(spec, c.arguments, target, "real")))
-    shots = (ExampleIndex(_example_records([(c, sp, t, k) for c, _, sp, t, k in train]), k=examples_k,
-                          min_similarity=min_similarity, embedder=embedder)
-             if examples_k else None)
+    shots = (
+        ExampleIndex(
+            _example_records([(c, sp, t, k) for c, _, sp, t, k in train]),
+            k=examples_k,
+            min_similarity=min_similarity,
+            embedder=embedder,
+        )
+        if examples_k
+        else None
+    )
     examples = []
     for c, hist, spec, target, kind in train:
         ex = shots.for_tool(spec, exclude_episode=episode_key(c)) if shots is not None else None
         msgs = sft_example(spec, c.arguments, target, hist or None, ex or None)["messages"]
-        examples.append({"sample_id": f"real:{c.file}:{c.line}", "tool": c.tool, "episode": c.episode or "",
-                         "file": c.file, "line": c.line, "is_error": c.is_error, "messages": msgs,
-                         "kind": kind})  # gated_call: not a target
+        examples.append(
+            {
+                "sample_id": f"real:{c.file}:{c.line}",
+                "tool": c.tool,
+                "episode": c.episode or "",
+                "file": c.file,
+                "line": c.line,
+                "is_error": c.is_error,
+                "messages": msgs,
+                "kind": kind,
+            }
+        )  # gated_call: not a target
     heldout = {k for k, (p, _) in split.items() if p == HELDOUT}
     tools = {t.tool for t in traces if t.reason in UNSEEN_REASONS}
     return RealSplit(traces, examples, heldout, tools, rejects)
 
 
-def train_example_index(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path],
-                        traces: pd.DataFrame | None = None, config: RealSplitConfig = RealSplitConfig(), *,
-                        k: int = 2, min_similarity: float = MIN_SIMILARITY, embedder: Any = None) -> ExampleIndex:
+def train_example_index(
+    calls_files: Sequence[str | Path],
+    tools_files: Sequence[str | Path],
+    traces: pd.DataFrame | None = None,
+    config: RealSplitConfig = RealSplitConfig(),
+    *,
+    k: int = 2,
+    min_similarity: float = MIN_SIMILARITY,
+    embedder: Any = None,
+) -> ExampleIndex:
     """The recorded examples the simulator may show: the train part of the split only (from a
     stored ``real_traces`` table when it covers these files), so held-out calls never leak."""
     keep = selection(calls_files, TRAIN, traces, config) or set()
@@ -216,22 +277,33 @@ def train_example_index(calls_files: Sequence[str | Path], tools_files: Sequence
         if (c.file, c.line) in keep:
             spec, target = index.spec(c), target_output(c)
             items.append((c, spec, target, target_kind(spec, c.arguments, target, "real")))
-    return ExampleIndex(_example_records(items), k=k, min_similarity=min_similarity, embedder=embedder)
+    return ExampleIndex(
+        _example_records(items), k=k, min_similarity=min_similarity, embedder=embedder
+    )
 
 
-def shared_example_index(settings: Any, traces: pd.DataFrame | None = None,
-                         exclude: Sequence[str] = ()) -> ExampleIndex | None:
+def shared_example_index(
+    settings: Any, traces: pd.DataFrame | None = None, exclude: Sequence[str] = ()
+) -> ExampleIndex | None:
     """The ``train_example_index`` of the shared real-call files under ``settings`` but the call
     files named in ``exclude`` (None when there are none or ``real_examples_k`` is 0)."""
     from gtm_core.embed import Embedder
     from gtm_core.evaluation.real_traces import REAL_CALL_FILES, shared_pairs
 
-    calls, tools = shared_pairs(settings.shared_data(), [f for f in REAL_CALL_FILES if f not in exclude])
+    calls, tools = shared_pairs(
+        settings.shared_data(), [f for f in REAL_CALL_FILES if f not in exclude]
+    )
     if not calls or settings.real_examples_k <= 0:
         return None
-    return train_example_index(calls, tools, traces, split_config(settings), k=settings.real_examples_k,
-                               min_similarity=settings.real_examples_min_similarity,
-                               embedder=Embedder(settings.embedder_model))
+    return train_example_index(
+        calls,
+        tools,
+        traces,
+        split_config(settings),
+        k=settings.real_examples_k,
+        min_similarity=settings.real_examples_min_similarity,
+        embedder=Embedder(settings.embedder_model),
+    )
 
 
 def files_digest(paths: Sequence[str | Path]) -> str:
@@ -253,7 +325,9 @@ def touches_tools(sample: Sample, tools: set[str]) -> bool:
     return sample.tool_name in tools or any(h.get("tool") in tools for h in sample.history or [])
 
 
-def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = RealSplitConfig.salt) -> pd.DataFrame:
+def real_sft_rows(
+    examples: pd.DataFrame, val_frac: float = 0.05, salt: str = RealSplitConfig.salt
+) -> pd.DataFrame:
     """The train calls as SFT rows (scenario ``real``): a hash-chosen ``val_frac`` of the episodes
     goes to ``val``, the rest to ``train``. ``examples`` is the ``real_examples`` table."""
     cols = ["sample_id", "split", "scenario", "tool_uid", "field_key", "messages", "kind"]
@@ -267,11 +341,21 @@ def real_sft_rows(examples: pd.DataFrame, val_frac: float = 0.05, salt: str = Re
         return "val" if int(_rank(salt, "val", key)[:8], 16) / 0xFFFFFFFF < val_frac else "train"
 
     recs = examples.to_dict("records")
-    return pd.DataFrame({
-        "sample_id": [r["sample_id"] for r in recs], "split": [part(r) for r in recs], "scenario": "real",
-        "tool_uid": [f"real:{r['file']}:{r['tool']}" for r in recs], "field_key": "real",
-        "messages": [json.loads(r["messages"]) if isinstance(r["messages"], str) else r["messages"] for r in recs],
-        "kind": [r.get("kind") or "real" for r in recs]}, columns=cols)
+    return pd.DataFrame(
+        {
+            "sample_id": [r["sample_id"] for r in recs],
+            "split": [part(r) for r in recs],
+            "scenario": "real",
+            "tool_uid": [f"real:{r['file']}:{r['tool']}" for r in recs],
+            "field_key": "real",
+            "messages": [
+                json.loads(r["messages"]) if isinstance(r["messages"], str) else r["messages"]
+                for r in recs
+            ],
+            "kind": [r.get("kind") or "real" for r in recs],
+        },
+        columns=cols,
+    )
 
 
 # heldout: the held-out calls of the trained sources; unseen_source: the calls of the source held out whole
@@ -287,8 +371,12 @@ def _part(split: str, reason: str) -> str:
     return "unseen_source" if reason == "unseen_source" else split
 
 
-def selection(calls_files: Sequence[str | Path], part: str, traces: pd.DataFrame | None = None,
-              config: RealSplitConfig = RealSplitConfig()) -> set[tuple[str, int]] | None:
+def selection(
+    calls_files: Sequence[str | Path],
+    part: str,
+    traces: pd.DataFrame | None = None,
+    config: RealSplitConfig = RealSplitConfig(),
+) -> set[tuple[str, int]] | None:
     """The (file name, line) keys of one part of the split (None for ``all``): from a stored
     ``real_traces`` table when one is given and covers these files, else computed from the files
     under ``config``."""
@@ -299,7 +387,10 @@ def selection(calls_files: Sequence[str | Path], part: str, traces: pd.DataFrame
     names = {Path(f).name for f in calls_files}
     if traces is not None and len(traces) and names <= set(traces["file"]):
         parts = [_part(p, r) for p, r in zip(traces["split"], traces["reason"], strict=True)]
-        return {(f, int(n)) for f, n, p in zip(traces["file"], traces["line"], parts, strict=True)
-                if f in names and p == part}
+        return {
+            (f, int(n))
+            for f, n, p in zip(traces["file"], traces["line"], parts, strict=True)
+            if f in names and p == part
+        }
     calls, _ = load_all_calls(calls_files)
     return {k for k, (p, r) in split_calls(calls, config).items() if _part(p, r) == part}

@@ -56,7 +56,9 @@ class RealCall:
     truncated: bool
     file: str
     line: int
-    error: str = ""  # the recorder's error text (ToolBench keeps a failure's message here, its output empty)
+    error: str = (
+        ""  # the recorder's error text (ToolBench keeps a failure's message here, its output empty)
+    )
 
 
 def _jsonl(path: Path) -> Iterable[tuple[int, Any | None, str]]:
@@ -75,16 +77,22 @@ def load_calls(path: str | Path) -> tuple[list[RealCall], list[Reject]]:
     p = Path(path)
     for n, rec, why in _jsonl(p):
         if rec is None or not isinstance(rec, dict):
-            rejects.append(Reject(p.name, f"<line {n}>", "<json>", why or "not an object", None, "audit"))
+            rejects.append(
+                Reject(p.name, f"<line {n}>", "<json>", why or "not an object", None, "audit")
+            )
             continue
         if not isinstance(rec.get("tool"), str) or not rec["tool"]:
-            rejects.append(Reject(p.name, f"<line {n}>", "tool", "missing or not a string", None, "audit"))
+            rejects.append(
+                Reject(p.name, f"<line {n}>", "tool", "missing or not a string", None, "audit")
+            )
             continue
         args = rec.get("arguments", {})
         if args is None:
             args = {}
         if not isinstance(args, dict):
-            rejects.append(Reject(p.name, rec["tool"], "arguments", "must be an object", None, "audit"))
+            rejects.append(
+                Reject(p.name, rec["tool"], "arguments", "must be an object", None, "audit")
+            )
             continue
         if "output" not in rec:
             rejects.append(Reject(p.name, rec["tool"], "output", "missing", None, "audit"))
@@ -92,15 +100,28 @@ def load_calls(path: str | Path) -> tuple[list[RealCall], list[Reject]]:
         err = rec.get("is_error")
         real_error = bool(err) if isinstance(err, bool) else bool(rec.get("exception"))
         step = rec.get("step")
-        calls.append(RealCall(rec["tool"], args, rec["output"], real_error, bool(rec.get("stateful")),
-                              str(rec["episode"]) if rec.get("episode") is not None else None,
-                              int(step) if isinstance(step, int) else 0, rec.get("mcp_server"),
-                              bool(rec.get("truncated")), p.name, n,
-                              rec["error"] if isinstance(rec.get("error"), str) else ""))
+        calls.append(
+            RealCall(
+                rec["tool"],
+                args,
+                rec["output"],
+                real_error,
+                bool(rec.get("stateful")),
+                str(rec["episode"]) if rec.get("episode") is not None else None,
+                int(step) if isinstance(step, int) else 0,
+                rec.get("mcp_server"),
+                bool(rec.get("truncated")),
+                p.name,
+                n,
+                rec["error"] if isinstance(rec.get("error"), str) else "",
+            )
+        )
     return calls, rejects
 
 
-def load_specs(paths: Sequence[str | Path]) -> tuple[dict[tuple[str, str], ToolSpec], dict[str, list[ToolSpec]], list[Reject]]:
+def load_specs(
+    paths: Sequence[str | Path],
+) -> tuple[dict[tuple[str, str], ToolSpec], dict[str, list[ToolSpec]], list[Reject]]:
     """Specs by (mcp_server, name) and by name (first valid one first)."""
     by_server: dict[tuple[str, str], ToolSpec] = {}
     by_name: dict[str, list[ToolSpec]] = defaultdict(list)
@@ -114,7 +135,16 @@ def load_specs(paths: Sequence[str | Path]) -> tuple[dict[tuple[str, str], ToolS
             try:
                 spec = ToolSpec.parse(rec)
             except SpecError as e:
-                rejects.append(Reject(p.name, str(rec.get("name", f"<line {n}>")), e.field, e.reason, None, "audit"))
+                rejects.append(
+                    Reject(
+                        p.name,
+                        str(rec.get("name", f"<line {n}>")),
+                        e.field,
+                        e.reason,
+                        None,
+                        "audit",
+                    )
+                )
                 continue
             if isinstance(rec.get("mcp_server"), str):
                 by_server.setdefault((rec["mcp_server"], spec.name), spec)
@@ -130,11 +160,24 @@ def _json_type(v: Any) -> str:
 
 def spec_from_call(call: RealCall) -> ToolSpec:
     """A minimal spec for a tool with no spec: parameters typed from the recorded arguments, others allowed."""
-    props = {k: ({"type": _json_type(v)} if _json_type(v) != "null" else {}) for k, v in call.arguments.items()}
+    props = {
+        k: ({"type": _json_type(v)} if _json_type(v) != "null" else {})
+        for k, v in call.arguments.items()
+    }
     # one call shows some of the tool's parameters, not all: other calls may pass others
-    return ToolSpec.parse({"name": call.tool, "description": f"{call.tool} (no specification found; built from a recorded call)",
-                           "parameters": {"type": "object", "properties": props, "required": [], "additionalProperties": True},
-                           "source": f"audit:{call.file}"})
+    return ToolSpec.parse(
+        {
+            "name": call.tool,
+            "description": f"{call.tool} (no specification found; built from a recorded call)",
+            "parameters": {
+                "type": "object",
+                "properties": props,
+                "required": [],
+                "additionalProperties": True,
+            },
+            "source": f"audit:{call.file}",
+        }
+    )
 
 
 def decode_text(out: Any) -> tuple[Any, bool]:
@@ -170,11 +213,14 @@ def target_output(c: RealCall) -> Any:
     if not c.is_error:
         if isinstance(value, str) and len(value) > TEXT_TARGET_CHARS:
             cut = value[:TEXT_TARGET_CHARS]
-            return cut[:cut.rfind(" ")] if " " in cut[TEXT_TARGET_CHARS // 2:] else cut
+            return cut[: cut.rfind(" ")] if " " in cut[TEXT_TARGET_CHARS // 2 :] else cut
         return value
     msg = value.get("message") or value.get("error") if isinstance(value, dict) else value
     text = msg if isinstance(msg, str) else ("" if msg is None else str(msg))
-    text = " ".join((text if text.strip() else c.error).split())[:ERROR_MESSAGE_CHARS] or "The tool call failed."
+    text = (
+        " ".join((text if text.strip() else c.error).split())[:ERROR_MESSAGE_CHARS]
+        or "The tool call failed."
+    )
     return error_payload(REAL_ERROR_TYPE, text, None)
 
 
@@ -198,7 +244,9 @@ def text_f1(real: Any, sim: Any) -> float | None:
     text); None when the real output is not text."""
     if not isinstance(real, str):
         return None
-    return token_f1(real, sim if isinstance(sim, str) else json.dumps(sim, ensure_ascii=False, default=str))
+    return token_f1(
+        real, sim if isinstance(sim, str) else json.dumps(sim, ensure_ascii=False, default=str)
+    )
 
 
 def _shape(v: Any, depth: int = 0) -> Any:
@@ -214,7 +262,11 @@ def _shape(v: Any, depth: int = 0) -> Any:
 
 def _shape_match(real: Any, sim: Any) -> bool:
     if isinstance(real, dict):
-        return isinstance(sim, dict) and set(real) == set(sim) and all(_shape_match(real[k], sim[k]) for k in real)
+        return (
+            isinstance(sim, dict)
+            and set(real) == set(sim)
+            and all(_shape_match(real[k], sim[k]) for k in real)
+        )
     if isinstance(real, list):
         return isinstance(sim, list) and (not real or not sim or _shape_match(real[0], sim[0]))
     return real == sim
@@ -264,8 +316,15 @@ class Tally:
     no_answer: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, real_err: bool, sim_err: bool, schema: bool | None, value: float | None,
-            text: float | None = None, silent: bool = False) -> None:
+    def add(
+        self,
+        real_err: bool,
+        sim_err: bool,
+        schema: bool | None,
+        value: float | None,
+        text: float | None = None,
+        silent: bool = False,
+    ) -> None:
         self.n += 1
         self.no_answer += silent
         self.err_ok += real_err == sim_err
@@ -282,14 +341,20 @@ class Tally:
             self.text_sum += text
 
     def figures(self) -> dict[str, Any]:
-        return {"n_calls": self.n, "error_agreement": self.err_ok / self.n if self.n else None,
-                "schema_agreement": self.schema_ok / self.schema_n if self.schema_n else None,
-                "value_agreement": self.value_sum / self.value_n if self.value_n else None,
-                "text_f1": self.text_sum / self.text_n if self.text_n else None,
-                "no_answer_rate": self.no_answer / self.n if self.n else None,
-                "real_errors": self.real_errors, "sim_errors": self.sim_errors,
-                "n_schema_compared": self.schema_n, "n_value_compared": self.value_n, "n_text_compared": self.text_n,
-                **self.extra}
+        return {
+            "n_calls": self.n,
+            "error_agreement": self.err_ok / self.n if self.n else None,
+            "schema_agreement": self.schema_ok / self.schema_n if self.schema_n else None,
+            "value_agreement": self.value_sum / self.value_n if self.value_n else None,
+            "text_f1": self.text_sum / self.text_n if self.text_n else None,
+            "no_answer_rate": self.no_answer / self.n if self.n else None,
+            "real_errors": self.real_errors,
+            "sim_errors": self.sim_errors,
+            "n_schema_compared": self.schema_n,
+            "n_value_compared": self.value_n,
+            "n_text_compared": self.text_n,
+            **self.extra,
+        }
 
 
 def episode_key(c: RealCall) -> str:
@@ -310,7 +375,10 @@ def with_history(calls: Sequence[RealCall]) -> list[tuple[RealCall, list[dict[st
     for eps in order.values():
         eps.sort(key=lambda c: (c.step, c.line))
         for i, c in enumerate(eps):
-            hist = [{"tool": h.tool, "arguments": h.arguments, "output": target_output(h)} for h in eps[max(0, i - HISTORY_LIMIT):i]]
+            hist = [
+                {"tool": h.tool, "arguments": h.arguments, "output": target_output(h)}
+                for h in eps[max(0, i - HISTORY_LIMIT) : i]
+            ]
             out.append((c, hist))
     return out
 
@@ -357,13 +425,24 @@ def _round_robin(replay: list, limit: int) -> list:
     return [replay[i] for i in sorted(keep)]
 
 
-def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], backend, *, model: dict[str, Any],
-          limit: int | None = None, batch_size: int = 32, seed: int = 0, max_retries: int = 1,
-          lenient_types: bool = True, progress: bool = False,
-          select: set[tuple[str, int]] | None = None,
-          examples: ExampleIndex | None = None,
-          error_confidence: float = ERROR_CONFIDENCE,
-          error_evidence: bool = True, without: Sequence[str] = ()) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def audit(
+    calls_files: Sequence[str | Path],
+    tools_files: Sequence[str | Path],
+    backend,
+    *,
+    model: dict[str, Any],
+    limit: int | None = None,
+    batch_size: int = 32,
+    seed: int = 0,
+    max_retries: int = 1,
+    lenient_types: bool = True,
+    progress: bool = False,
+    select: set[tuple[str, int]] | None = None,
+    examples: ExampleIndex | None = None,
+    error_confidence: float = ERROR_CONFIDENCE,
+    error_evidence: bool = True,
+    without: Sequence[str] = (),
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
     calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
     are still the episode's earlier real calls. ``examples`` shows the simulator recorded calls of
@@ -386,18 +465,40 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         examples.prefetch(index.spec(c) for c, _ in replay)
     for c, hist in replay:
         spec = index.spec(c)
-        if examples is not None and "relaxed_spec" not in without:  # as the tool's recorded calls read it
+        if (
+            examples is not None and "relaxed_spec" not in without
+        ):  # as the tool's recorded calls read it
             spec = examples.relaxed(spec)
         # the engine's example index shows and counts recorded calls of other episodes only
-        items.append((spec, SimCall(spec.name, c.arguments, history=hist, episode=episode_key(c),
-                                    options=SimOptions(seed=seed, use_cache=False, allow_errors=True))))
+        items.append(
+            (
+                spec,
+                SimCall(
+                    spec.name,
+                    c.arguments,
+                    history=hist,
+                    episode=episode_key(c),
+                    options=SimOptions(seed=seed, use_cache=False, allow_errors=True),
+                ),
+            )
+        )
     if isinstance(backend, RecordCopy):
         results = backend.answer(items)
     else:
-        results = simulate_calls(backend, items, batch_size=batch_size, max_retries=max_retries, seed=seed,
-                                 lenient_types=lenient_types, progress=progress, desc="audit",
-                                 error_confidence=error_confidence, error_evidence=error_evidence,
-                                 examples=examples, without=without)
+        results = simulate_calls(
+            backend,
+            items,
+            batch_size=batch_size,
+            max_retries=max_retries,
+            seed=seed,
+            lenient_types=lenient_types,
+            progress=progress,
+            desc="audit",
+            error_confidence=error_confidence,
+            error_evidence=error_evidence,
+            examples=examples,
+            without=without,
+        )
     overall, per_tool = Tally(), defaultdict(Tally)
     by_state, by_file = defaultdict(Tally), defaultdict(Tally)
     rows = []
@@ -410,34 +511,68 @@ def audit(calls_files: Sequence[str | Path], tools_files: Sequence[str | Path], 
         schema = (schema_agrees(real, sim) and not silent) if both_ok and known else None
         value = value_agreement(real, sim) if both_ok and known else None
         text = text_f1(real, sim) if both_ok and known else None
-        for t in (overall, per_tool[c.tool], by_state["stateful" if c.stateful else "stateless"], by_file[c.file]):
+        for t in (
+            overall,
+            per_tool[c.tool],
+            by_state["stateful" if c.stateful else "stateless"],
+            by_file[c.file],
+        ):
             t.add(c.is_error, sim_err, schema, value, text, silent)
-        per_tool[c.tool].extra = {"stateful": c.stateful, "spec": "built_from_call" if index.is_built(c, index.spec(c)) else "spec"}
-        rows.append({"file": c.file, "line": c.line, "tool": c.tool, "episode": c.episode or "", "step": c.step,
-                     "stateful": c.stateful, "real_error": c.is_error, "sim_error": sim_err, "source": res.source,
-                     "schema_agree": schema, "value_agree": value, "text_f1": text, "no_answer": silent,
-                     "head_prob": res.head_prob,
-                     "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000]})
-    report = {**overall.figures(), "model": model, "examples_k": examples.k if examples is not None else 0,
-              "without": sorted(without),
-              "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},
-              "by_statefulness": {k: v.figures() for k, v in sorted(by_state.items())},
-              "per_file": {k: v.figures() for k, v in by_file.items()},
-              "built_specs": sorted(index.built), "call_rejects": [r.to_row() for r in rejects][:50],
-              "n_call_rejects": len(rejects), "n_spec_rejects": len(index.rejects)}
+        per_tool[c.tool].extra = {
+            "stateful": c.stateful,
+            "spec": "built_from_call" if index.is_built(c, index.spec(c)) else "spec",
+        }
+        rows.append(
+            {
+                "file": c.file,
+                "line": c.line,
+                "tool": c.tool,
+                "episode": c.episode or "",
+                "step": c.step,
+                "stateful": c.stateful,
+                "real_error": c.is_error,
+                "sim_error": sim_err,
+                "source": res.source,
+                "schema_agree": schema,
+                "value_agree": value,
+                "text_f1": text,
+                "no_answer": silent,
+                "head_prob": res.head_prob,
+                "sim_output": json.dumps(res.output, ensure_ascii=False, default=str)[:2000],
+            }
+        )
+    report = {
+        **overall.figures(),
+        "model": model,
+        "examples_k": examples.k if examples is not None else 0,
+        "without": sorted(without),
+        "per_tool": {k: v.figures() for k, v in sorted(per_tool.items())},
+        "by_statefulness": {k: v.figures() for k, v in sorted(by_state.items())},
+        "per_file": {k: v.figures() for k, v in by_file.items()},
+        "built_specs": sorted(index.built),
+        "call_rejects": [r.to_row() for r in rejects][:50],
+        "n_call_rejects": len(rejects),
+        "n_spec_rejects": len(index.rejects),
+    }
     return report, rows
 
 
 # real call files of ../shared/data and the spec files they join
-REAL_CALL_FILES = {"api_bank_calls.jsonl": "api_bank_tools.jsonl",
-                   "toolbench_rapidapi_real_calls.jsonl": "toolbench_rapidapi_tools.jsonl",
-                   "mcp_livemcpbench_real_calls.jsonl": "mcp_tools.jsonl",
-                   "bfcl_exec_real_outputs.jsonl": "bfcl_tools.jsonl"}
+REAL_CALL_FILES = {
+    "api_bank_calls.jsonl": "api_bank_tools.jsonl",
+    "toolbench_rapidapi_real_calls.jsonl": "toolbench_rapidapi_tools.jsonl",
+    "mcp_livemcpbench_real_calls.jsonl": "mcp_tools.jsonl",
+    "bfcl_exec_real_outputs.jsonl": "bfcl_tools.jsonl",
+}
 
 
 # the visible sources by short name (``--holdout-source``, ``unseen_source``)
-SOURCES = {"api_bank": "api_bank_calls.jsonl", "toolbench": "toolbench_rapidapi_real_calls.jsonl",
-           "livemcpbench": "mcp_livemcpbench_real_calls.jsonl", "bfcl": "bfcl_exec_real_outputs.jsonl"}
+SOURCES = {
+    "api_bank": "api_bank_calls.jsonl",
+    "toolbench": "toolbench_rapidapi_real_calls.jsonl",
+    "livemcpbench": "mcp_livemcpbench_real_calls.jsonl",
+    "bfcl": "bfcl_exec_real_outputs.jsonl",
+}
 
 
 def source_file(name: str) -> str:
@@ -450,7 +585,9 @@ def source_file(name: str) -> str:
     raise ValueError(f"source: unknown source {name!r} (known: {', '.join(SOURCES)})")
 
 
-def shared_pairs(shared: Path | None, names: Sequence[str] | None = None) -> tuple[list[Path], list[Path]]:
+def shared_pairs(
+    shared: Path | None, names: Sequence[str] | None = None
+) -> tuple[list[Path], list[Path]]:
     """The visible real-call files in ``shared`` (or those named) and their spec files."""
     if shared is None:
         return [], []

@@ -25,12 +25,22 @@ from gtm_core.llm.verdicts import Verdict
 from gtm_core.spec import ToolSpec
 
 
-def score_sample(spec: ToolSpec, scenario: str, arguments: Any, history: list[dict[str, Any]], output: Any,
-                 verdicts: dict[str, Verdict] | None = None) -> tuple[dict[str, bool | None], list[str]]:
+def score_sample(
+    spec: ToolSpec,
+    scenario: str,
+    arguments: Any,
+    history: list[dict[str, Any]],
+    output: Any,
+    verdicts: dict[str, Verdict] | None = None,
+) -> tuple[dict[str, bool | None], list[str]]:
     """Every Table-1 metric of one simulated output (None = not measured) and the reasons of failures.
     A deterministic metric re-checked by the judge passes only when both agree it passes."""
     wanted = SCENARIO_METRICS[scenario]
-    det = {m: BY_KEY[m].check(spec, arguments, history, output) for m in wanted if BY_KEY[m].check is not None}
+    det = {
+        m: BY_KEY[m].check(spec, arguments, history, output)
+        for m in wanted
+        if BY_KEY[m].check is not None
+    }
     verdicts = verdicts or {}
     values: dict[str, bool | None] = dict.fromkeys(METRICS)
     reasons: list[str] = []
@@ -70,19 +80,40 @@ def metric_table(results: pd.DataFrame, keys: Sequence[str] = ("model", "split")
             measured_metrics = []
             for m in (*SCENARIO_METRICS[scen], "all"):
                 col = "all_pass" if m == "all" else m
-                vals = [bool(v) for v in s[col] if v is not None and not pd.isna(v)] if len(s) else []
+                vals = (
+                    [bool(v) for v in s[col] if v is not None and not pd.isna(v)] if len(s) else []
+                )
                 value = 100.0 * sum(vals) / len(vals) if vals else None
                 if m != "all" and vals:
                     measured_metrics.append(m)
-                rows.append({**base, "scenario": scen, "metric": m, "value": value, "n": int(len(s)),
-                             "n_measured": len(vals),
-                             "criteria": "+".join(measured_metrics) if m == "all" else m})
+                rows.append(
+                    {
+                        **base,
+                        "scenario": scen,
+                        "metric": m,
+                        "value": value,
+                        "n": int(len(s)),
+                        "n_measured": len(vals),
+                        "criteria": "+".join(measured_metrics) if m == "all" else m,
+                    }
+                )
                 if m == "all":
                     alls.append(value)
         avg = sum(alls) / 3 if all(a is not None for a in alls) else None
-        rows.append({**base, "scenario": "all", "metric": "avg", "value": avg, "n": int(len(g)),
-                     "n_measured": int(sum(1 for a in alls if a is not None)), "criteria": "mean of the three All"})
-    return pd.DataFrame(rows, columns=[*keys, "scenario", "metric", "value", "n", "n_measured", "criteria"])
+        rows.append(
+            {
+                **base,
+                "scenario": "all",
+                "metric": "avg",
+                "value": avg,
+                "n": int(len(g)),
+                "n_measured": int(sum(1 for a in alls if a is not None)),
+                "criteria": "mean of the three All",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=[*keys, "scenario", "metric", "value", "n", "n_measured", "criteria"]
+    )
 
 
 def wide_table(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> pd.DataFrame:
@@ -96,8 +127,14 @@ def wide_table(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> 
         key = key if isinstance(key, tuple) else (key,)
         row: dict[str, Any] = dict(zip(keys, key, strict=True))
         for r in g.to_dict("records"):
-            name = "Avg" if r["metric"] == "avg" else f"{SCENARIO_LABELS[r['scenario']]} {LABELS[r['metric']]}"
-            row[name] = "n/m" if r["value"] is None or pd.isna(r["value"]) else round(float(r["value"]), 1)
+            name = (
+                "Avg"
+                if r["metric"] == "avg"
+                else f"{SCENARIO_LABELS[r['scenario']]} {LABELS[r['metric']]}"
+            )
+            row[name] = (
+                "n/m" if r["value"] is None or pd.isna(r["value"]) else round(float(r["value"]), 1)
+            )
         out.append(row)
     return pd.DataFrame(out, columns=[*keys, *cols, "Avg"])
 
@@ -106,9 +143,14 @@ def markdown(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> st
     """Table 1 as markdown, with a note on what "All" covers where judged columns were not measured."""
     wide = wide_table(long, keys)
     text = wide.to_markdown(index=False)
-    partial = long[(long["metric"] == "all") & long["criteria"].ne("") ]
-    notes = sorted({f"{SCENARIO_LABELS[r['scenario']]} All = {r['criteria']}" for r in partial.to_dict("records")
-                    if set(r["criteria"].split("+")) != set(SCENARIO_METRICS[r["scenario"]])})
+    partial = long[(long["metric"] == "all") & long["criteria"].ne("")]
+    notes = sorted(
+        {
+            f"{SCENARIO_LABELS[r['scenario']]} All = {r['criteria']}"
+            for r in partial.to_dict("records")
+            if set(r["criteria"].split("+")) != set(SCENARIO_METRICS[r["scenario"]])
+        }
+    )
     if notes:
         text += "\n\nn/m = not measured (no judge configured). " + "; ".join(notes) + "."
     return text
@@ -116,9 +158,12 @@ def markdown(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> st
 
 def summary(long: pd.DataFrame) -> dict[str, float | None]:
     """Flat ``<scenario>_<metric>`` -> value (for MLflow metrics and comparisons)."""
-    return {("avg" if r["metric"] == "avg" else f"{r['scenario']}_{r['metric']}"):
-            (None if r["value"] is None or pd.isna(r["value"]) else float(r["value"]))
-            for r in long.to_dict("records")}
+    return {
+        ("avg" if r["metric"] == "avg" else f"{r['scenario']}_{r['metric']}"): (
+            None if r["value"] is None or pd.isna(r["value"]) else float(r["value"])
+        )
+        for r in long.to_dict("records")
+    }
 
 
 def reasons_json(reasons: list[str]) -> str:

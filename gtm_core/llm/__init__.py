@@ -5,7 +5,14 @@ from __future__ import annotations
 from gtm_core.llm.base import ChatModel, ChatRequest, OutputParseError, extract_json, prompt_request
 from gtm_core.settings import LLMSettings
 
-__all__ = ["ChatModel", "ChatRequest", "OutputParseError", "extract_json", "prompt_request", "make_chat_model"]
+__all__ = [
+    "ChatModel",
+    "ChatRequest",
+    "OutputParseError",
+    "extract_json",
+    "prompt_request",
+    "make_chat_model",
+]
 
 
 def make_chat_model(cfg: LLMSettings) -> ChatModel:
@@ -18,10 +25,19 @@ def make_chat_model(cfg: LLMSettings) -> ChatModel:
         from gtm_core.llm.openai_compat import OpenAIChat
 
         if not cfg.base_url:
-            raise ValueError("llm.base_url: required for the openai backend (e.g. http://127.0.0.1:8000/v1)")
-        return OpenAIChat(cfg.model, cfg.base_url, cfg.api_key, temperature=cfg.temperature,
-                          max_tokens=cfg.max_tokens, timeout_s=cfg.timeout_s, max_retries=cfg.max_retries,
-                          concurrency=cfg.concurrency)
+            raise ValueError(
+                "llm.base_url: required for the openai backend (e.g. http://127.0.0.1:8000/v1)"
+            )
+        return OpenAIChat(
+            cfg.model,
+            cfg.base_url,
+            cfg.api_key,
+            temperature=cfg.temperature,
+            max_tokens=cfg.max_tokens,
+            timeout_s=cfg.timeout_s,
+            max_retries=cfg.max_retries,
+            concurrency=cfg.concurrency,
+        )
     if cfg.backend == "transformers":
         from gtm_core.llm.transformers_chat import TransformersChat
 

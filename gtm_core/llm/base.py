@@ -41,11 +41,17 @@ class ChatModel(Protocol):
     def generate(self, requests: Sequence[ChatRequest], *, progress: bool = False) -> list[str]: ...
 
 
-def prompt_request(task: str, payload: dict[str, Any], *, response_schema: dict | None = None, **kw) -> ChatRequest:
+def prompt_request(
+    task: str, payload: dict[str, Any], *, response_schema: dict | None = None, **kw
+) -> ChatRequest:
     """Render template ``task`` with ``payload`` into a ChatRequest (system + user messages)."""
     system, user = prompts.render(task, **payload)
-    messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
-    return ChatRequest(messages=messages, task=task, payload=payload, response_schema=response_schema, **kw)
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": user}
+    ]
+    return ChatRequest(
+        messages=messages, task=task, payload=payload, response_schema=response_schema, **kw
+    )
 
 
 class ScoredText(str):
@@ -57,7 +63,9 @@ class ScoredText(str):
     head_prob: float | None
     declined: bool
 
-    def __new__(cls, text: str, head_prob: float | None = None, declined: bool = False) -> ScoredText:
+    def __new__(
+        cls, text: str, head_prob: float | None = None, declined: bool = False
+    ) -> ScoredText:
         obj = super().__new__(cls, text)
         obj.head_prob = head_prob
         obj.declined = declined

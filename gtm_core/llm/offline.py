@@ -42,5 +42,7 @@ class OfflineTeacher:
         return self.tasks[r.task](r.payload or {}, self.rng_for(r))
 
     def generate(self, requests: Sequence[ChatRequest], *, progress: bool = False) -> list[str]:
-        return [json.dumps(self.answer(r), ensure_ascii=False)
-                for r in tqdm(requests, desc="offline teacher", disable=not progress)]
+        return [
+            json.dumps(self.answer(r), ensure_ascii=False)
+            for r in tqdm(requests, desc="offline teacher", disable=not progress)
+        ]

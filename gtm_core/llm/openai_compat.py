@@ -39,7 +39,11 @@ class OpenAIChat:
         self.model = model
         self.base_url = base_url.rstrip("/")
         self.temperature, self.max_tokens = temperature, max_tokens
-        self.max_retries, self.concurrency, self.backoff_s = max_retries, max(1, concurrency), backoff_s
+        self.max_retries, self.concurrency, self.backoff_s = (
+            max_retries,
+            max(1, concurrency),
+            backoff_s,
+        )
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout_s)
 
@@ -67,11 +71,17 @@ class OpenAIChat:
                 if resp.status_code in RETRY_STATUS:
                     last = f"HTTP {resp.status_code}: {resp.text[:200]}"
                     retry_after = resp.headers.get("retry-after")
-                    wait = float(retry_after) if retry_after and retry_after.replace(".", "", 1).isdigit() else None
+                    wait = (
+                        float(retry_after)
+                        if retry_after and retry_after.replace(".", "", 1).isdigit()
+                        else None
+                    )
                     self._sleep(attempt, wait)
                     continue
                 if resp.status_code >= 400:
-                    raise LLMRequestError(f"{self.base_url}: HTTP {resp.status_code}: {resp.text[:300]}")
+                    raise LLMRequestError(
+                        f"{self.base_url}: HTTP {resp.status_code}: {resp.text[:300]}"
+                    )
                 data = resp.json()
                 content = data["choices"][0]["message"]["content"]
                 if not isinstance(content, str):
@@ -82,12 +92,21 @@ class OpenAIChat:
             except (ValueError, KeyError, IndexError, TypeError) as e:  # malformed / truncated body
                 last = f"malformed response: {type(e).__name__}: {e}"
             self._sleep(attempt)
-        raise LLMRequestError(f"{self.base_url}: failed after {self.max_retries + 1} attempts; last error: {last}")
+        raise LLMRequestError(
+            f"{self.base_url}: failed after {self.max_retries + 1} attempts; last error: {last}"
+        )
 
     def _sleep(self, attempt: int, wait: float | None = None) -> None:
         if attempt >= self.max_retries:
             return
-        time.sleep(min(wait if wait is not None else self.backoff_s * 2**attempt * (1 + random.random() / 2), 30.0))
+        time.sleep(
+            min(
+                wait
+                if wait is not None
+                else self.backoff_s * 2**attempt * (1 + random.random() / 2),
+                30.0,
+            )
+        )
 
     def generate(self, requests: Sequence[ChatRequest], *, progress: bool = False) -> list[str]:
         with ThreadPoolExecutor(self.concurrency) as pool:

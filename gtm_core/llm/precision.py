@@ -43,7 +43,9 @@ def cpu_precision(setting: str | None = None) -> str:
 
         setting = get_settings().cpu_precision
     if setting not in CPU_PRECISIONS:
-        raise ValueError(f"cpu_precision: must be one of {', '.join(CPU_PRECISIONS)} (got {setting!r})")
+        raise ValueError(
+            f"cpu_precision: must be one of {', '.join(CPU_PRECISIONS)} (got {setting!r})"
+        )
     if setting == "auto":
         return "bfloat16" if cpu_has_native_bf16() else "float32"
     return setting

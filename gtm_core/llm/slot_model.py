@@ -37,10 +37,14 @@ def unsupported_reason(model) -> str | None:
     kind = getattr(cfg, "model_type", None)
     if kind not in SUPPORTED:
         return f"model_type {kind!r} is not one of {', '.join(SUPPORTED)}"
-    if getattr(cfg, "use_sliding_window", False) or (kind == "mistral" and getattr(cfg, "sliding_window", None)):
+    if getattr(cfg, "use_sliding_window", False) or (
+        kind == "mistral" and getattr(cfg, "sliding_window", None)
+    ):
         return "sliding-window attention is not supported"
     inner = getattr(base, "model", None)
-    if inner is None or not all(hasattr(inner, a) for a in ("embed_tokens", "layers", "norm", "rotary_emb")):
+    if inner is None or not all(
+        hasattr(inner, a) for a in ("embed_tokens", "layers", "norm", "rotary_emb")
+    ):
         return "the model does not have the embed_tokens / layers / norm / rotary_emb layout"
     return None
 
@@ -48,13 +52,18 @@ def unsupported_reason(model) -> str | None:
 class SlotKV:
     """Per-layer key/value buffers ``[rows, kv_heads, cap, head_dim]``; grows on demand."""
 
-    def __init__(self, layers: int, kv_heads: int, head_dim: int, *, rows: int, cap: int, dtype, device):
+    def __init__(
+        self, layers: int, kv_heads: int, head_dim: int, *, rows: int, cap: int, dtype, device
+    ):
         import torch
 
         self.shape = (kv_heads, head_dim)
         self.dtype, self.device = dtype, device
         # zeros, not empty: masked positions are multiplied by 0, and garbage NaN * 0 is NaN
-        self.k = [torch.zeros((rows, kv_heads, cap, head_dim), dtype=dtype, device=device) for _ in range(layers)]
+        self.k = [
+            torch.zeros((rows, kv_heads, cap, head_dim), dtype=dtype, device=device)
+            for _ in range(layers)
+        ]
         self.v = [torch.zeros_like(t) for t in self.k]
 
     @property
@@ -79,7 +88,9 @@ class SlotKV:
             cap = max(cap, self.cap + self.cap // 2)
         for buf in (self.k, self.v):
             for i, old in enumerate(buf):
-                new = torch.zeros((rows, self.shape[0], cap, self.shape[1]), dtype=self.dtype, device=self.device)
+                new = torch.zeros(
+                    (rows, self.shape[0], cap, self.shape[1]), dtype=self.dtype, device=self.device
+                )
                 if live and live_len:
                     new[:live, :, :live_len] = old[:live, :, :live_len]
                 buf[i] = new
@@ -99,7 +110,10 @@ class SlotKV:
 
     def export(self, slot: int, length: int) -> list[tuple[Any, Any]]:
         """A copy of slot ``slot``'s first ``length`` positions, per layer ``(k, v)``."""
-        return [(k[slot, :, :length].clone(), v[slot, :, :length].clone()) for k, v in zip(self.k, self.v, strict=True)]
+        return [
+            (k[slot, :, :length].clone(), v[slot, :, :length].clone())
+            for k, v in zip(self.k, self.v, strict=True)
+        ]
 
 
 def _inner(model):
@@ -119,17 +133,24 @@ class SlotModel:
         base = _base(model)
         cfg = base.config
         inner = base.model
-        self.embed, self.layers, self.norm, self.rotary = inner.embed_tokens, inner.layers, inner.norm, inner.rotary_emb
+        self.embed, self.layers, self.norm, self.rotary = (
+            inner.embed_tokens,
+            inner.layers,
+            inner.norm,
+            inner.rotary_emb,
+        )
         self.lm_head = base.lm_head
         self.heads = cfg.num_attention_heads
         self.kv_heads = getattr(cfg, "num_key_value_heads", None) or self.heads
         self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // self.heads
-        self.scale = self.head_dim ** -0.5
+        self.scale = self.head_dim**-0.5
         p = next(base.parameters())
         self.dtype, self.device = p.dtype, p.device
         # keys, values, rotary tables and attention: float32 on a CPU (module docstring)
         self.att_dtype = torch.float32 if p.device.type == "cpu" else p.dtype
-        self.fused = [_fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj")) for layer in self.layers]
+        self.fused = [
+            _fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj")) for layer in self.layers
+        ]
         self.fused_mlp = [_fuse(layer.mlp, ("gate_proj", "up_proj")) for layer in self.layers]
 
     @property
@@ -138,8 +159,15 @@ class SlotModel:
         return len(self.layers) * 2 * self.kv_heads * self.head_dim * self.att_dtype.itemsize
 
     def cache(self, rows: int, cap: int) -> SlotKV:
-        return SlotKV(len(self.layers), self.kv_heads, self.head_dim, rows=rows, cap=cap, dtype=self.att_dtype,
-                      device=self.device)
+        return SlotKV(
+            len(self.layers),
+            self.kv_heads,
+            self.head_dim,
+            rows=rows,
+            cap=cap,
+            dtype=self.att_dtype,
+            device=self.device,
+        )
 
     def forward(self, kv: SlotKV, slot0: int, ids, start, n):
         """Prefill only: run ``ids`` ``[B, N]`` (right-padded) for slots ``slot0..slot0+B-1``; row
@@ -172,7 +200,8 @@ class SlotModel:
             ld = int(start.max()) + 1
             keys = torch.arange(ld, device=dev)
             bias_d = torch.zeros((bd, 1, 1, ld), dtype=self.att_dtype, device=dev).masked_fill_(
-                (keys > start[:, None])[:, None, None], float("-inf"))  # [B_d, 1, 1, L]
+                (keys > start[:, None])[:, None, None], float("-inf")
+            )  # [B_d, 1, 1, L]
         bp = t = 0
         if prefill is not None:
             ids, pstart, pn, slot0 = prefill
@@ -184,8 +213,12 @@ class SlotModel:
             lp = int((pstart + t).max())
             keys = torch.arange(lp, device=dev)
             # query j of row b reads keys up to its own position, never the padding after its n real tokens
-            allowed = (keys <= ppos[:, :, None]) & (keys < (pstart + pn)[:, None, None])  # [B_p, N, L]
-            bias_p = torch.zeros(allowed.shape, dtype=self.att_dtype, device=dev).masked_fill_(~allowed, float("-inf"))
+            allowed = (keys <= ppos[:, :, None]) & (
+                keys < (pstart + pn)[:, None, None]
+            )  # [B_p, N, L]
+            bias_p = torch.zeros(allowed.shape, dtype=self.att_dtype, device=dev).masked_fill_(
+                ~allowed, float("-inf")
+            )
             bias_p = bias_p[:, None]  # [B_p, 1, N, L]
         flat = torch.cat(parts) if len(parts) > 1 else parts[0]
         pos = torch.cat(pos_parts) if len(pos_parts) > 1 else pos_parts[0]
@@ -213,13 +246,17 @@ class SlotModel:
                 outs = []
                 if bd:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
                     kk, vv = kbuf[:bd, :, :ld], vbuf[:bd, :, :ld]
-                    scores = torch.matmul(q[:bd].view(bd, kvh, g, d), kk.transpose(-1, -2)).mul_(self.scale)
+                    scores = torch.matmul(q[:bd].view(bd, kvh, g, d), kk.transpose(-1, -2)).mul_(
+                        self.scale
+                    )
                     probs = torch.softmax(scores.add_(bias_d), -1, dtype=torch.float32).to(vv.dtype)
                     outs.append(torch.matmul(probs, vv).view(bd, h * d))
                 if bp:  # prompts: torch's fused attention, grouped-query heads read in place
-                    kk, vv = kbuf[slot0:slot0 + bp, :, :lp], vbuf[slot0:slot0 + bp, :, :lp]
+                    kk, vv = kbuf[slot0 : slot0 + bp, :, :lp], vbuf[slot0 : slot0 + bp, :, :lp]
                     qp = q[bd:].view(bp, t, h, d).transpose(1, 2)
-                    o = F.scaled_dot_product_attention(qp, kk, vv, attn_mask=bias_p, scale=self.scale, enable_gqa=True)
+                    o = F.scaled_dot_product_attention(
+                        qp, kk, vv, attn_mask=bias_p, scale=self.scale, enable_gqa=True
+                    )
                     outs.append(o.transpose(1, 2).reshape(bp * t, h * d))
                 o = torch.cat(outs) if len(outs) > 1 else outs[0]
                 x = x + att.o_proj(o.to(x.dtype) if cast else o)
@@ -251,9 +288,9 @@ def _fuse(module, names: tuple[str, ...]):
         at = 0
         for p in projs:
             n = p.weight.shape[0]
-            p.weight.data = w[at:at + n]
+            p.weight.data = w[at : at + n]
             if b is not None:
-                p.bias.data = b[at:at + n]
+                p.bias.data = b[at : at + n]
             at += n
     return w, b
 
@@ -271,7 +308,11 @@ def slot_model(model) -> SlotModel:
     since moved to another dtype or device, or was copied with it)."""
     sm = getattr(model, "_gtm_slot_model", None)
     p = next(model.parameters())
-    if sm is None or (sm.dtype, sm.device) != (p.dtype, p.device) or sm.embed is not _inner(model).embed_tokens:
+    if (
+        sm is None
+        or (sm.dtype, sm.device) != (p.dtype, p.device)
+        or sm.embed is not _inner(model).embed_tokens
+    ):
         sm = SlotModel(model)
         model._gtm_slot_model = sm
     return sm

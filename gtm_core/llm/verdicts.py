@@ -10,8 +10,15 @@ from typing import Any
 
 from gtm_core.llm.base import OutputParseError, extract_json
 
-VERDICT_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}, "score": {"type": "integer", "minimum": 1, "maximum": 5},
-                                                   "reason": {"type": "string"}}, "required": ["ok"]}
+VERDICT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "ok": {"type": "boolean"},
+        "score": {"type": "integer", "minimum": 1, "maximum": 5},
+        "reason": {"type": "string"},
+    },
+    "required": ["ok"],
+}
 PASS_SHARE = 0.7  # a score passes when score / max >= this (4/5 passes, 3/5 does not)
 
 
@@ -25,10 +32,26 @@ class Verdict:
 
 
 _TRUE = {"true", "yes", "y", "pass", "passed", "ok", "correct", "valid", "consistent", "1"}
-_FALSE = {"false", "no", "n", "fail", "failed", "not ok", "incorrect", "invalid", "inconsistent", "0"}
-_SCORE = re.compile(r"\b(?:score|rating|grade)\b\s*[:=]?\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)|out of\s*(\d+))?", re.I)
+_FALSE = {
+    "false",
+    "no",
+    "n",
+    "fail",
+    "failed",
+    "not ok",
+    "incorrect",
+    "invalid",
+    "inconsistent",
+    "0",
+}
+_SCORE = re.compile(
+    r"\b(?:score|rating|grade)\b\s*[:=]?\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)|out of\s*(\d+))?",
+    re.I,
+)
 _FRACTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*/\s*(5|10|100)\b")
-_WORD = re.compile(r"\b(?:verdict|answer|result|decision|ok|passed?)\b\s*[:=]\s*\**\s*\"?([a-z]+(?: ok)?)", re.I)
+_WORD = re.compile(
+    r"\b(?:verdict|answer|result|decision|ok|passed?)\b\s*[:=]\s*\**\s*\"?([a-z]+(?: ok)?)", re.I
+)
 _LEAD = re.compile(r"^\W*(yes|no|pass|fail|true|false|correct|incorrect)\b", re.I)
 
 
@@ -49,7 +72,15 @@ def _score(v: Any, scale: float | None = None) -> float | None:
         x = float(v)
     except (TypeError, ValueError):
         return None
-    top = scale or (1.0 if 0 <= x <= 1 and isinstance(v, float) else 5.0 if x <= 5 else 10.0 if x <= 10 else 100.0)
+    top = scale or (
+        1.0
+        if 0 <= x <= 1 and isinstance(v, float)
+        else 5.0
+        if x <= 5
+        else 10.0
+        if x <= 10
+        else 100.0
+    )
     return max(0.0, min(1.0, x / top))
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from gtm_core.llm.base import ChatRequest
 
 
-def sampling_params_for(request: ChatRequest, *, temperature: float, max_tokens: int) -> dict[str, Any]:
+def sampling_params_for(
+    request: ChatRequest, *, temperature: float, max_tokens: int
+) -> dict[str, Any]:
     """Keyword arguments for ``vllm.SamplingParams`` of one request (pure; testable on CPU)."""
     kw: dict[str, Any] = {
         "temperature": temperature if request.temperature is None else request.temperature,
@@ -36,8 +38,15 @@ def build_sampling_params(request: ChatRequest, *, temperature: float, max_token
 class VLLMChat:
     """``vllm.LLM`` in this process. Needs CUDA; tensor/data parallel sizes pass through."""
 
-    def __init__(self, model_path: str, *, temperature: float = 0.7, max_tokens: int = 1024,
-                 lora_path: str | None = None, **engine_kwargs):
+    def __init__(
+        self,
+        model_path: str,
+        *,
+        temperature: float = 0.7,
+        max_tokens: int = 1024,
+        lora_path: str | None = None,
+        **engine_kwargs,
+    ):
         from vllm import LLM
 
         self.name = f"vllm:{model_path}"
@@ -48,11 +57,16 @@ class VLLMChat:
         self.llm = LLM(model=model_path, **engine_kwargs)
 
     def generate(self, requests: Sequence[ChatRequest], *, progress: bool = False) -> list[str]:
-        params = [build_sampling_params(r, temperature=self.temperature, max_tokens=self.max_tokens) for r in requests]
+        params = [
+            build_sampling_params(r, temperature=self.temperature, max_tokens=self.max_tokens)
+            for r in requests
+        ]
         lora = None
         if self.lora_path:
             from vllm.lora.request import LoRARequest
 
             lora = LoRARequest("gtm", 1, self.lora_path)
-        outs = self.llm.chat([r.messages for r in requests], params, use_tqdm=progress, lora_request=lora)
+        outs = self.llm.chat(
+            [r.messages for r in requests], params, use_tqdm=progress, lora_request=lora
+        )
         return [o.outputs[0].text for o in outs]

@@ -23,7 +23,9 @@ _env = jinja2.Environment(
     keep_trailing_newline=False,
     autoescape=False,
 )
-_env.filters["tojson"] = lambda v, indent=None: __import__("json").dumps(v, ensure_ascii=False, indent=indent)
+_env.filters["tojson"] = lambda v, indent=None: __import__("json").dumps(
+    v, ensure_ascii=False, indent=indent
+)
 
 
 def template_path(name: str) -> Path:

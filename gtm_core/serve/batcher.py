@@ -27,9 +27,21 @@ class _Item:
 class Batcher:
     """Bounded queue + one worker that feeds dynamic batches to ``Simulator.simulate_batch``."""
 
-    def __init__(self, sim: Simulator, *, max_queue: int = 1024, max_batch: int = 32, max_wait_ms: float = 5.0,
-                 max_inflight: int = 16):
-        self.sim, self.max_queue, self.max_batch, self.max_wait_s = sim, max_queue, max_batch, max_wait_ms / 1000
+    def __init__(
+        self,
+        sim: Simulator,
+        *,
+        max_queue: int = 1024,
+        max_batch: int = 32,
+        max_wait_ms: float = 5.0,
+        max_inflight: int = 16,
+    ):
+        self.sim, self.max_queue, self.max_batch, self.max_wait_s = (
+            sim,
+            max_queue,
+            max_batch,
+            max_wait_ms / 1000,
+        )
         self.queue: asyncio.Queue[_Item] | None = None
         self.depth = 0
         self.batch_sizes: Counter[int] = Counter()
@@ -110,7 +122,9 @@ class Batcher:
         try:
             calls = [it.call for it in batch]
             if self._pool is not None:
-                results = await asyncio.get_running_loop().run_in_executor(self._pool, self.sim.simulate_batch, calls)
+                results = await asyncio.get_running_loop().run_in_executor(
+                    self._pool, self.sim.simulate_batch, calls
+                )
             else:
                 results = await asyncio.to_thread(self.sim.simulate_batch, calls)
             for it, r in zip(batch, results, strict=True):

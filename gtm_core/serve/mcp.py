@@ -25,12 +25,21 @@ def mcp_tool(spec: ToolSpec):
     out = spec.response_schema
     params = dict(spec.parameters)
     params["type"] = "object"
-    return types.Tool(name=spec.name, description=spec.description or None, input_schema=params,
-                      output_schema=out if isinstance(out, dict) and out.get("type") == "object" else None)
+    return types.Tool(
+        name=spec.name,
+        description=spec.description or None,
+        input_schema=params,
+        output_schema=out if isinstance(out, dict) and out.get("type") == "object" else None,
+    )
 
 
-def build_server(sim: Simulator, tools: Iterable[str] | None = None, *, name: str = "gtm-simulator",
-                 options: SimOptions | None = None):
+def build_server(
+    sim: Simulator,
+    tools: Iterable[str] | None = None,
+    *,
+    name: str = "gtm-simulator",
+    options: SimOptions | None = None,
+):
     """An ``mcp.server.lowlevel.Server`` exposing ``tools`` (default: all) of ``sim``."""
     import mcp_types as types
     from mcp.server.lowlevel import Server
@@ -48,21 +57,51 @@ def build_server(sim: Simulator, tools: Iterable[str] | None = None, *, name: st
 
     async def on_call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in exposed:
-            return types.CallToolResult(content=[types.TextContent(text=json.dumps(
-                {"error": {"type": "unknown_tool", "message": f"Unknown tool '{params.name}'.", "field": None}}))],
-                is_error=True)
-        res = await asyncio.to_thread(sim.simulate, params.name, params.arguments or {}, options=opts)
+            return types.CallToolResult(
+                content=[
+                    types.TextContent(
+                        text=json.dumps(
+                            {
+                                "error": {
+                                    "type": "unknown_tool",
+                                    "message": f"Unknown tool '{params.name}'.",
+                                    "field": None,
+                                }
+                            }
+                        )
+                    )
+                ],
+                is_error=True,
+            )
+        res = await asyncio.to_thread(
+            sim.simulate, params.name, params.arguments or {}, options=opts
+        )
         if res.stall_s:
             await asyncio.sleep(res.stall_s)
         text = json.dumps(res.output, ensure_ascii=False)
         spec = sim.tools[params.name]
-        structured = res.output if (not res.is_error and isinstance(res.output, dict)
-                                    and spec.response_schema is not None) else None
-        return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=structured,
-                                    is_error=res.is_error)
+        structured = (
+            res.output
+            if (
+                not res.is_error
+                and isinstance(res.output, dict)
+                and spec.response_schema is not None
+            )
+            else None
+        )
+        return types.CallToolResult(
+            content=[types.TextContent(text=text)],
+            structured_content=structured,
+            is_error=res.is_error,
+        )
 
-    return Server(name, version="1", instructions="Simulated tools: outputs come from the GTM simulator, not real services.",
-                  on_list_tools=on_list_tools, on_call_tool=on_call_tool)
+    return Server(
+        name,
+        version="1",
+        instructions="Simulated tools: outputs come from the GTM simulator, not real services.",
+        on_list_tools=on_list_tools,
+        on_call_tool=on_call_tool,
+    )
 
 
 async def run_stdio(server) -> None:

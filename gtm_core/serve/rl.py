@@ -40,7 +40,13 @@ class SimulatorError(RuntimeError):
         super().__init__(f"HTTP {status}: {detail}")
 
 
-def _call(tool: str, arguments: dict, session_id: str | None, options: dict | None, history: list | None = None) -> dict:
+def _call(
+    tool: str,
+    arguments: dict,
+    session_id: str | None,
+    options: dict | None,
+    history: list | None = None,
+) -> dict:
     body: dict[str, Any] = {"tool": tool, "arguments": arguments}
     if session_id:
         body["session_id"] = session_id
@@ -64,7 +70,13 @@ def _check(resp: httpx.Response) -> Any:
 class SimulatorClient:
     """Blocking client of the simulator's HTTP API; retries 503 (overload) honouring Retry-After."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout_s: float = 120.0, max_retries: int = 5):
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout_s: float = 120.0,
+        max_retries: int = 5,
+    ):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._c = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s)
         self.max_retries = max_retries
@@ -79,8 +91,15 @@ class SimulatorClient:
                 continue
             return _check(r)
 
-    def simulate(self, tool: str, arguments: dict, *, session_id: str | None = None, options: dict | None = None,
-                 history: list | None = None) -> dict:
+    def simulate(
+        self,
+        tool: str,
+        arguments: dict,
+        *,
+        session_id: str | None = None,
+        options: dict | None = None,
+        history: list | None = None,
+    ) -> dict:
         """One call; returns the result object (``output``, ``source``, ``is_error``...)."""
         return self._post("/v1/simulate", _call(tool, arguments, session_id, options, history))
 
@@ -89,16 +108,23 @@ class SimulatorClient:
         return self._post("/v1/simulate/batch", {"calls": list(calls)})["results"]
 
     def create_session(self, seed: int = 0, session_id: str | None = None) -> str:
-        return self._post("/v1/sessions", {"seed": seed, **({"session_id": session_id} if session_id else {})})["session_id"]
+        return self._post(
+            "/v1/sessions", {"seed": seed, **({"session_id": session_id} if session_id else {})}
+        )["session_id"]
 
     def reset(self, session_id: str, seed: int | None = None) -> dict:
-        return self._post(f"/v1/sessions/{session_id}/reset", {} if seed is None else {"seed": seed})
+        return self._post(
+            f"/v1/sessions/{session_id}/reset", {} if seed is None else {"seed": seed}
+        )
 
     def session(self, session_id: str) -> dict:
         return _check(self._c.get(f"/v1/sessions/{session_id}"))
 
     def replay(self, session_id: str, log: list[dict], seed: int | None = None) -> dict:
-        return self._post(f"/v1/sessions/{session_id}/replay", {"log": log, **({} if seed is None else {"seed": seed})})
+        return self._post(
+            f"/v1/sessions/{session_id}/replay",
+            {"log": log, **({} if seed is None else {"seed": seed})},
+        )
 
     def close(self) -> None:
         self._c.close()
@@ -113,11 +139,21 @@ class SimulatorClient:
 class AsyncSimulatorClient:
     """asyncio client; ``gather`` many ``simulate`` calls (the server batches them dynamically)."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout_s: float = 120.0, max_retries: int = 5,
-                 max_connections: int = 256):
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout_s: float = 120.0,
+        max_retries: int = 5,
+        max_connections: int = 256,
+    ):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._kw = dict(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s,
-                        limits=httpx.Limits(max_connections=max_connections))
+        self._kw = dict(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout_s,
+            limits=httpx.Limits(max_connections=max_connections),
+        )
         self._clients: dict[int, httpx.AsyncClient] = {}
         self.max_retries = max_retries
 
@@ -138,9 +174,18 @@ class AsyncSimulatorClient:
                 continue
             return _check(r)
 
-    async def simulate(self, tool: str, arguments: dict, *, session_id: str | None = None,
-                       options: dict | None = None, history: list | None = None) -> dict:
-        return await self._post("/v1/simulate", _call(tool, arguments, session_id, options, history))
+    async def simulate(
+        self,
+        tool: str,
+        arguments: dict,
+        *,
+        session_id: str | None = None,
+        options: dict | None = None,
+        history: list | None = None,
+    ) -> dict:
+        return await self._post(
+            "/v1/simulate", _call(tool, arguments, session_id, options, history)
+        )
 
     async def simulate_many(self, calls: Sequence[dict]) -> list[dict]:
         """Concurrent single calls (one request each), results in order."""
@@ -150,10 +195,16 @@ class AsyncSimulatorClient:
         return (await self._post("/v1/simulate/batch", {"calls": list(calls)}))["results"]
 
     async def create_session(self, seed: int = 0, session_id: str | None = None) -> str:
-        return (await self._post("/v1/sessions", {"seed": seed, **({"session_id": session_id} if session_id else {})}))["session_id"]
+        return (
+            await self._post(
+                "/v1/sessions", {"seed": seed, **({"session_id": session_id} if session_id else {})}
+            )
+        )["session_id"]
 
     async def reset(self, session_id: str, seed: int | None = None) -> dict:
-        return await self._post(f"/v1/sessions/{session_id}/reset", {} if seed is None else {"seed": seed})
+        return await self._post(
+            f"/v1/sessions/{session_id}/reset", {} if seed is None else {"seed": seed}
+        )
 
     async def delete_session(self, session_id: str) -> None:
         r = await self._c.delete(f"/v1/sessions/{session_id}")
@@ -169,15 +220,39 @@ class AsyncSimulatorClient:
 SEARCH_TOOL: dict[str, Any] = {
     "name": "search",
     "description": "Search a document collection (web or Wikipedia) and return the top ranked documents for a query.",
-    "parameters": {"type": "object", "properties": {
-        "query": {"type": "string", "description": "The search query"},
-        "top_k": {"type": "integer", "minimum": 1, "maximum": 10, "description": "How many documents to return", "default": 3}},
-        "required": ["query"]},
-    "response": {"type": "object", "properties": {
-        "results": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "string"}, "title": {"type": "string"}, "contents": {"type": "string"},
-            "score": {"type": "number"}}, "required": ["title", "contents", "score"]}}},
-        "required": ["results"]},
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "description": "The search query"},
+            "top_k": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10,
+                "description": "How many documents to return",
+                "default": 3,
+            },
+        },
+        "required": ["query"],
+    },
+    "response": {
+        "type": "object",
+        "properties": {
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "contents": {"type": "string"},
+                        "score": {"type": "number"},
+                    },
+                    "required": ["title", "contents", "score"],
+                },
+            }
+        },
+        "required": ["results"],
+    },
     "meta": {"state_changing": False, "preset": "search"},
 }
 
@@ -207,8 +282,16 @@ def search_r1_format(docs: Sequence[dict[str, Any]]) -> str:
 def search_r1_retrieve_result(output: Any, top_k: int) -> list[dict[str, Any]]:
     """One query's answer in Search-R1's retriever-server shape: ``[{document: {id, contents}, score}]``
     (``contents`` = title line + text, as in its corpus)."""
-    return [{"document": {"id": str(d.get("id") or i), "contents": f"\"{d.get('title', '')}\"\n{d.get('contents', '')}"},
-             "score": d.get("score", 0.0)} for i, d in enumerate(ranked_documents(output, top_k))]
+    return [
+        {
+            "document": {
+                "id": str(d.get("id") or i),
+                "contents": f'"{d.get("title", "")}"\n{d.get("contents", "")}',
+            },
+            "score": d.get("score", 0.0),
+        }
+        for i, d in enumerate(ranked_documents(output, top_k))
+    ]
 
 
 # ---- hybrid routing -------------------------------------------------------------------------------
@@ -244,7 +327,9 @@ except Exception:  # noqa: BLE001 - verl absent: a plain base with the same cons
         def __init__(self, config: dict, tool_schema: Any):
             self.config, self.tool_schema = config, tool_schema
             fn = getattr(tool_schema, "function", None)
-            self.name = getattr(fn, "name", None) or (tool_schema or {}).get("function", {}).get("name")
+            self.name = getattr(fn, "name", None) or (tool_schema or {}).get("function", {}).get(
+                "name"
+            )
 
         def get_openai_tool_schema(self):
             return self.tool_schema
@@ -256,8 +341,14 @@ def _tool_response(text: str):
 
 def openai_tool_schema(spec: ToolSpec) -> dict[str, Any]:
     """The OpenAI function-tool schema of a spec (full, nested structure included)."""
-    return {"type": "function", "function": {"name": spec.name, "description": spec.description,
-                                             "parameters": spec.parameters}}
+    return {
+        "type": "function",
+        "function": {
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": spec.parameters,
+        },
+    }
 
 
 def _hint(ground_truth: Any) -> str | None:
@@ -294,12 +385,22 @@ class GTMSimTool(_VerlBase):
     router hands over to the real tool. ``create_kwargs``: ``ground_truth`` (the hint) and ``seed``.
     """
 
-    max_open_sessions = 100_000  # sessions this tool remembers having opened (LRU; re-opening is idempotent)
+    max_open_sessions = (
+        100_000  # sessions this tool remembers having opened (LRU; re-opening is idempotent)
+    )
 
-    def __init__(self, config: dict, tool_schema: Any = None, *, real_tool: RealTool | None = None,
-                 router: HybridRouter | None = None):
+    def __init__(
+        self,
+        config: dict,
+        tool_schema: Any = None,
+        *,
+        real_tool: RealTool | None = None,
+        router: HybridRouter | None = None,
+    ):
         if not isinstance(config, dict) or not config.get("simulator_url"):
-            raise ValueError("config.simulator_url: required (the base URL of a running 'gtm serve')")
+            raise ValueError(
+                "config.simulator_url: required (the base URL of a running 'gtm serve')"
+            )
         if isinstance(tool_schema, ToolSpec):
             tool_schema = verl_tool_schema(tool_schema)[0]
         if isinstance(tool_schema, dict) and OpenAIFunctionToolSchema is not None:
@@ -314,7 +415,9 @@ class GTMSimTool(_VerlBase):
             raise ValueError(f"config.format: must be 'json' or 'search_r1', got {self.format!r}")
         self.max_response_chars = config.get("max_response_chars", VERL_DEFAULT_RESPONSE_CHARS)
         try:
-            self.max_tokens = tokens_for_chars(self.max_response_chars, float(config.get("chars_per_token", 3.0)))
+            self.max_tokens = tokens_for_chars(
+                self.max_response_chars, float(config.get("chars_per_token", 3.0))
+            )
         except ValueError as e:
             raise ValueError(f"config.{e}") from None
         self.real_tool = real_tool
@@ -322,29 +425,42 @@ class GTMSimTool(_VerlBase):
         self._instances: dict[str, dict[str, Any]] = {}
         self._open: OrderedDict[str, None] = OrderedDict()
 
-    async def create(self, instance_id: str | None = None, ground_truth: Any = None, *,
-                     create_kwargs: dict[str, Any] | None = None, **kwargs):
+    async def create(
+        self,
+        instance_id: str | None = None,
+        ground_truth: Any = None,
+        *,
+        create_kwargs: dict[str, Any] | None = None,
+        **kwargs,
+    ):
         """Record the call's create-kwargs (verl passes ``create_kwargs=``; ``ground_truth`` becomes
         the hint). No server round trip: verl creates an instance for every call."""
         kw = {**(create_kwargs or {}), **kwargs}
         if ground_truth is None:
             ground_truth = kw.get("ground_truth")
         iid = instance_id or uuid.uuid4().hex
-        self._instances[iid] = {"hint": _hint(ground_truth), "seed": int(kw.get("seed", self.seed)),
-                                "session": None}
+        self._instances[iid] = {
+            "hint": _hint(ground_truth),
+            "seed": int(kw.get("seed", self.seed)),
+            "session": None,
+        }
         return iid, _tool_response("")
 
     async def _session(self, instance_id: str, inst: dict[str, Any], agent_data: Any) -> str:
         sid = trajectory_id(agent_data) or instance_id
         inst["session"] = sid
-        if sid not in self._open:  # create is idempotent on the server: a second tool joins the session
+        if (
+            sid not in self._open
+        ):  # create is idempotent on the server: a second tool joins the session
             await self.client.create_session(inst["seed"], sid)
             self._open[sid] = None
             while len(self._open) > self.max_open_sessions:
                 self._open.popitem(last=False)
         return sid
 
-    async def execute(self, instance_id: str, parameters: dict[str, Any], agent_data: Any = None, **kwargs):
+    async def execute(
+        self, instance_id: str, parameters: dict[str, Any], agent_data: Any = None, **kwargs
+    ):
         """Run the call (simulated or real per the router) in the trajectory's session; returns
         (response, reward 0.0, metrics)."""
         inst = self._instances.get(instance_id)
@@ -370,8 +486,11 @@ class GTMSimTool(_VerlBase):
         if inst["hint"] and "hint" not in opts:
             opts["hint"] = inst["hint"]
         res = await self.client.simulate(self.tool, parameters, session_id=sid, options=opts)
-        return (_tool_response(self._render(res["output"], parameters)), 0.0,
-                {"source": res["source"], "is_error": bool(res["is_error"]), "session_id": sid})
+        return (
+            _tool_response(self._render(res["output"], parameters)),
+            0.0,
+            {"source": res["source"], "is_error": bool(res["is_error"]), "session_id": sid},
+        )
 
     def _render(self, output: Any, parameters: dict | None = None) -> str:
         limit = self.max_response_chars

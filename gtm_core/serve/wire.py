@@ -16,9 +16,14 @@ class SimulateRequest(BaseModel):
     tool: str = Field(description="Tool name in the served repository")
     arguments: Any = Field(default_factory=dict, description="Call arguments (a JSON object)")
     session_id: str | None = Field(default=None, description="Session whose history feeds the call")
-    history: list[dict[str, Any]] | None = Field(default=None, description="Explicit history for session-less calls")
-    options: dict[str, Any] | None = Field(default=None, description="seed, temperature, max_tokens, hint, faults "
-                                           "{error_rate, timeout_rate, rate_limit_rate, timeout_s}, use_cache, allow_errors")
+    history: list[dict[str, Any]] | None = Field(
+        default=None, description="Explicit history for session-less calls"
+    )
+    options: dict[str, Any] | None = Field(
+        default=None,
+        description="seed, temperature, max_tokens, hint, faults "
+        "{error_rate, timeout_rate, rate_limit_rate, timeout_s}, use_cache, allow_errors",
+    )
 
 
 class BatchRequest(BaseModel):
@@ -41,15 +46,20 @@ class ErrorResponse(BaseModel):
 
 
 class SimResultModel(BaseModel):
-    output: Any = Field(description="The tool output, or an error payload {\"error\": {type, message, field}}")
+    output: Any = Field(
+        description='The tool output, or an error payload {"error": {type, message, field}}'
+    )
     source: str = Field(description="gate | record | fault | cache | model | replay | error")
     tool: str
     session_id: str | None = None
     call_index: int | None = None
     attempts: int
     latency_ms: float
-    head_prob: float | None = Field(None, description="model outputs: probability the model gave the output's "
-                                    "opening tokens (error or result branch), when the backend reports it")
+    head_prob: float | None = Field(
+        None,
+        description="model outputs: probability the model gave the output's "
+        "opening tokens (error or result branch), when the backend reports it",
+    )
     is_error: bool
 
 
@@ -109,9 +119,15 @@ class Health(BaseModel):
     queue_depth: int
 
 
-_ERROR_TEXT = {400: "Body is not valid JSON or is empty", 401: "Missing or wrong bearer token", 404: "Unknown tool or session",
-               409: "Call differs from the replayed recording", 413: "Body or batch too large",
-               422: "A field is missing or has a bad value", 503: "Queue full: retry after Retry-After seconds"}
+_ERROR_TEXT = {
+    400: "Body is not valid JSON or is empty",
+    401: "Missing or wrong bearer token",
+    404: "Unknown tool or session",
+    409: "Call differs from the replayed recording",
+    413: "Body or batch too large",
+    422: "A field is missing or has a bad value",
+    503: "Queue full: retry after Retry-After seconds",
+}
 
 
 def responses_for(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -120,7 +136,9 @@ def responses_for(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 class HTTPError(Exception):
-    def __init__(self, status: int, reason: str, field: str | None = None, headers: dict | None = None):
+    def __init__(
+        self, status: int, reason: str, field: str | None = None, headers: dict | None = None
+    ):
         self.status, self.reason, self.field, self.headers = status, reason, field, headers or {}
 
 
@@ -134,16 +152,26 @@ def call_from(obj: Any, where: str) -> SimCall:
         raise HTTPError(422, "a call must be a JSON object", where or "<body>")
     unknown = sorted(set(obj) - set(SimulateRequest.model_fields))
     if unknown:
-        raise HTTPError(422, f"unknown field (known: {sorted(SimulateRequest.model_fields)})", f"{where}{unknown[0]}")
+        raise HTTPError(
+            422,
+            f"unknown field (known: {sorted(SimulateRequest.model_fields)})",
+            f"{where}{unknown[0]}",
+        )
     tool = obj.get("tool")
     if not isinstance(tool, str) or not tool:
         raise HTTPError(422, "required: the tool name (a non-empty string)", f"{where}tool")
     sid = obj.get("session_id")
     if sid is not None and (not isinstance(sid, str) or not sid or len(sid) > 200):
-        raise HTTPError(422, "must be a non-empty string of at most 200 characters", f"{where}session_id")
+        raise HTTPError(
+            422, "must be a non-empty string of at most 200 characters", f"{where}session_id"
+        )
     hist = obj.get("history")
-    if hist is not None and (not isinstance(hist, list) or not all(isinstance(h, dict) for h in hist)):
-        raise HTTPError(422, "must be a list of {tool, arguments, output} objects", f"{where}history")
+    if hist is not None and (
+        not isinstance(hist, list) or not all(isinstance(h, dict) for h in hist)
+    ):
+        raise HTTPError(
+            422, "must be a list of {tool, arguments, output} objects", f"{where}history"
+        )
     try:
         opts = SimOptions.from_dict(obj.get("options"))
     except ValueError as e:

@@ -2,14 +2,25 @@
 
 from gtm_core.gate import Gate, check_arguments, error_message, gate_for
 from gtm_core.simulator.engine import (
-           SimCall,
-           SimOptions,
-           SimResult,
-           Simulator,
-           UnknownTool,
-           load_tools,
+    SimCall,
+    SimOptions,
+    SimResult,
+    Simulator,
+    UnknownTool,
+    load_tools,
 )
 from gtm_core.simulator.faults import FaultConfig
 
-__all__ = ["Simulator", "SimCall", "SimOptions", "SimResult", "UnknownTool", "load_tools", "FaultConfig",
-           "Gate", "check_arguments", "error_message", "gate_for"]
+__all__ = [
+    "Simulator",
+    "SimCall",
+    "SimOptions",
+    "SimResult",
+    "UnknownTool",
+    "load_tools",
+    "FaultConfig",
+    "Gate",
+    "check_arguments",
+    "error_message",
+    "gate_for",
+]

@@ -35,33 +35,54 @@ from gtm_core.tool_errors import SEMANTIC_ERROR_TYPES
 log = logging.getLogger(__name__)
 
 
-
 def _error_schema(types: Sequence[str] | None) -> dict[str, Any]:
     """The canonical error payload ``{"error": {"type", "message", "field"}}`` (``types``: the allowed
     error types; None = any string)."""
     t: dict[str, Any] = {"type": "string", "enum": list(types)} if types else {"type": "string"}
-    return {"type": "object",
-            "properties": {"error": {"type": "object", "properties": {
-                "type": t, "message": {"type": "string"}, "field": {"type": ["string", "null"]}},
-                "required": ["type", "message", "field"]}},
-            "required": ["error"]}
+    return {
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "type": t,
+                    "message": {"type": "string"},
+                    "field": {"type": ["string", "null"]},
+                },
+                "required": ["type", "message", "field"],
+            }
+        },
+        "required": ["error"],
+    }
 
 
-ERROR_SCHEMA: dict[str, Any] = _error_schema(None)  # the shape of any error payload (gate, faults, model)
+ERROR_SCHEMA: dict[str, Any] = _error_schema(
+    None
+)  # the shape of any error payload (gate, faults, model)
 ERROR_OPENING = '{"error":'  # how every error payload's text begins (compact JSON)
 MODEL_ERROR_SCHEMA: dict[str, Any] = _error_schema(SEMANTIC_ERROR_TYPES)  # what a model may write
 # a tool without a response schema: any JSON, but an object's "error" must be a semantic error payload
-ANY_OUTPUT_SCHEMA: dict[str, Any] = {"anyOf": [
-    {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
-    {"type": "object", "properties": {"error": MODEL_ERROR_SCHEMA["properties"]["error"]}, "additionalProperties": {}},
-]}
+ANY_OUTPUT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
+        {
+            "type": "object",
+            "properties": {"error": MODEL_ERROR_SCHEMA["properties"]["error"]},
+            "additionalProperties": {},
+        },
+    ]
+}
 # retry n decodes under ever tighter bounds so that it fits the token budget
 RETRY_LIMITS: list[dict[str, int]] = [
     {"max_string": 32, "max_items": 3, "max_abs": 10**6, "max_depth": 4},
     {"max_string": 8, "max_items": 1, "max_abs": 10**4, "max_depth": 3, "int_numbers": True},
     {"max_string": 2, "max_items": 1, "max_abs": 100, "max_depth": 2, "int_numbers": True},
 ]
-FALLBACK_SCHEMA: dict[str, Any] = {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]}
+FALLBACK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"result": {"type": "string"}},
+    "required": ["result"],
+}
 
 
 @runtime_checkable
@@ -90,12 +111,24 @@ def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | 
     # $defs of the wrapper, its own $defs are lifted to the wrapper's root (where xgrammar looks)
     body, lifted = rebase(response_schema, "gtm_response")
     defs = {**lifted.get("$defs", {}), "gtm_response": body}
-    return {"anyOf": [{"$ref": "#/$defs/gtm_response"}, MODEL_ERROR_SCHEMA], "$defs": defs,
-            **({"definitions": lifted["definitions"]} if "definitions" in lifted else {})}
+    return {
+        "anyOf": [{"$ref": "#/$defs/gtm_response"}, MODEL_ERROR_SCHEMA],
+        "$defs": defs,
+        **({"definitions": lifted["definitions"]} if "definitions" in lifted else {}),
+    }
 
 
-def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max_abs: int = 10**6,
-                   max_depth: int = 4, int_numbers: bool = False, _depth: int = 0, _root: Any = None) -> Any:
+def tighten_schema(
+    schema: Any,
+    *,
+    max_string: int = 48,
+    max_items: int = 3,
+    max_abs: int = 10**6,
+    max_depth: int = 4,
+    int_numbers: bool = False,
+    _depth: int = 0,
+    _root: Any = None,
+) -> Any:
     """A stricter copy of ``schema`` whose every instance is still valid for ``schema`` but whose
     JSON text is bounded: strings get maxLength, arrays maxItems, numbers bounds (``int_numbers``:
     integral, i.e. no unbounded fraction digits), free-form objects become empty objects, nesting is
@@ -103,8 +136,14 @@ def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max
     where only required parts and non-recursive branches remain), so the bound holds for them too."""
     if _root is None:
         _root = schema
-    kw = dict(max_string=max_string, max_items=max_items, max_abs=max_abs, max_depth=max_depth, int_numbers=int_numbers,
-              _root=_root)
+    kw = dict(
+        max_string=max_string,
+        max_items=max_items,
+        max_abs=max_abs,
+        max_depth=max_depth,
+        int_numbers=int_numbers,
+        _root=_root,
+    )
     if not isinstance(schema, dict):
         return schema
     s = copy.copy(schema)
@@ -116,7 +155,9 @@ def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max
         if isinstance(s.get(key), list):
             branches = s[key]
             if key == "anyOf" and _depth >= max_depth:  # deep down: the non-recursive branches
-                branches = [x for x in branches if not (isinstance(x, dict) and "$ref" in x)] or branches
+                branches = [
+                    x for x in branches if not (isinstance(x, dict) and "$ref" in x)
+                ] or branches
             s[key] = [tighten_schema(x, **kw, _depth=_depth + 1) for x in branches]
     if "enum" in s or "const" in s:
         return s
@@ -153,7 +194,9 @@ def tighten_schema(schema: Any, *, max_string: int = 48, max_items: int = 3, max
         ap = s.get("additionalProperties")
         if ap is not False and not (isinstance(ap, dict) and req):
             s["additionalProperties"] = False
-    if not types and not any(k in s for k in ("anyOf", "oneOf", "allOf", "properties", "items", "$ref")):
+    if not types and not any(
+        k in s for k in ("anyOf", "oneOf", "allOf", "properties", "items", "$ref")
+    ):
         s["type"] = "string"  # untyped: a bounded string is always valid
         s["maxLength"] = max_string
     return s
@@ -185,10 +228,22 @@ class TransformersSimBackend:
 
     constrains = True
 
-    def __init__(self, model_path: str | Path, *, device: str | None = None, max_tokens: int = 512,
-                 batch_size: int = 32, chat=None, cpu_threads: int | None = 1, decoder: str = "loop",
-                 prefix_cache: bool = True, prefix_cache_mb: int = 512, continuous: bool = False,
-                 loop_guard: int = 64, decline_in_place: bool = True):
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        device: str | None = None,
+        max_tokens: int = 512,
+        batch_size: int = 32,
+        chat=None,
+        cpu_threads: int | None = 1,
+        decoder: str = "loop",
+        prefix_cache: bool = True,
+        prefix_cache_mb: int = 512,
+        continuous: bool = False,
+        loop_guard: int = 64,
+        decline_in_place: bool = True,
+    ):
         import torch
 
         from gtm_core.llm.transformers_chat import TransformersChat
@@ -197,17 +252,26 @@ class TransformersSimBackend:
             # intra-op threads spin-wait and collapse under CPU contention; batching gives the speed-up
             torch.set_num_threads(cpu_threads)
 
-        self.chat = chat or TransformersChat(str(model_path), device=device, max_tokens=max_tokens,
-                                             temperature=0.0, batch_size=batch_size)
+        self.chat = chat or TransformersChat(
+            str(model_path),
+            device=device,
+            max_tokens=max_tokens,
+            temperature=0.0,
+            batch_size=batch_size,
+        )
         if decoder not in ("loop", "generate"):
             raise ValueError(f"decoder: unknown {decoder!r} (loop, generate)")
         from gtm_core.llm.slot_model import unsupported_reason
 
         if decoder == "loop" and (why := unsupported_reason(self.chat.model)):
-            log.warning("decode loop unavailable for %s (%s): using model.generate", model_path, why)
+            log.warning(
+                "decode loop unavailable for %s (%s): using model.generate", model_path, why
+            )
             decoder = "generate"
         self.decoder = decoder  # loop: gtm_core.llm.decode (slot KV cache, rows leave as they finish); generate: HF
-        self.loop_guard = loop_guard  # decode loop: a row repeating one short n-gram this long stops (0: never)
+        self.loop_guard = (
+            loop_guard  # decode loop: a row repeating one short n-gram this long stops (0: never)
+        )
         # decode loop: a low-confidence error (``ChatRequest.decline_error_below``) restarts as a result in
         # place, on its prompt's KV; False leaves it to the engine's second request (same output, slower)
         self.decline_in_place = decline_in_place
@@ -250,8 +314,12 @@ class TransformersSimBackend:
             if g is None:
                 comp = self._compiler_()
                 try:
-                    g = comp.compile_json_schema(json.dumps(schema), any_whitespace=False, strict_mode=True)
-                except Exception:  # a schema xgrammar cannot express: any JSON (outputs are still checked)
+                    g = comp.compile_json_schema(
+                        json.dumps(schema), any_whitespace=False, strict_mode=True
+                    )
+                except (
+                    Exception
+                ):  # a schema xgrammar cannot express: any JSON (outputs are still checked)
                     g = comp.compile_builtin_json_grammar()
                 self._grammars[key] = g
             return g
@@ -277,11 +345,20 @@ class TransformersSimBackend:
         else:
             out = []
             for start in range(0, len(rows), self.chat.batch_size):
-                out += decode(self.chat.model, rows[start:start + self.chat.batch_size], eos_ids=self.eos_ids,
-                              pad_id=tok.pad_token_id, vocab_size=self._vocab, prefix_cache=self.prefix_cache,
-                              max_rows=self.chat.batch_size)
+                out += decode(
+                    self.chat.model,
+                    rows[start : start + self.chat.batch_size],
+                    eos_ids=self.eos_ids,
+                    pad_id=tok.pad_token_id,
+                    vocab_size=self._vocab,
+                    prefix_cache=self.prefix_cache,
+                    max_rows=self.chat.batch_size,
+                )
         texts = tok.batch_decode(out, skip_special_tokens=True)
-        return [ScoredText(t, math.exp(r.head_logprob), r.declined) for t, r in zip(texts, rows, strict=True)]
+        return [
+            ScoredText(t, math.exp(r.head_logprob), r.declined)
+            for t, r in zip(texts, rows, strict=True)
+        ]
 
     def _decoder(self):
         with self._lock:
@@ -289,9 +366,13 @@ class TransformersSimBackend:
                 from gtm_core.llm.decode import ContinuousDecoder
 
                 self._continuous = ContinuousDecoder(
-                    self.chat.model, max_rows=self.chat.batch_size, eos_ids=self.eos_ids,
-                    pad_id=self.chat.tokenizer.pad_token_id, vocab_size=self._vocab,
-                    prefix_cache=self.prefix_cache)
+                    self.chat.model,
+                    max_rows=self.chat.batch_size,
+                    eos_ids=self.eos_ids,
+                    pad_id=self.chat.tokenizer.pad_token_id,
+                    vocab_size=self._vocab,
+                    prefix_cache=self.prefix_cache,
+                )
             return self._continuous
 
     def rows(self, reqs: Sequence[ChatRequest], attempt: int = 0) -> list:
@@ -305,17 +386,33 @@ class TransformersSimBackend:
         ids = tok(texts, add_special_tokens=False)["input_ids"]
         rows = []
         for text, p, r in zip(texts, ids, reqs, strict=True):
-            sys_n, tool_n = self._prefixes_of(text, p, r) if self.prefix_cache is not None else (0, 0)
+            sys_n, tool_n = (
+                self._prefixes_of(text, p, r) if self.prefix_cache is not None else (0, 0)
+            )
             # a greedy first attempt declines a low-confidence error in place (``decode.Row``)
-            decline = self.decline_in_place and not attempt and r.decline_error_below and r.result_schema is not None
-            rows.append(Row(prompt=p, max_new_tokens=r.max_tokens or self.chat.max_tokens,
-                            prefix=tool_n or sys_n, prefix_base=sys_n if tool_n else 0,
-                            matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
-                            temperature=float(r.temperature if r.temperature is not None else self.chat.temperature),
-                            seed=r.seed, loop_guard=self.loop_guard,
-                            decline_below=r.decline_error_below if decline else None,
-                            error_head=self._error_head if decline else None,
-                            fallback=self._fallback(r.result_schema) if decline else None))
+            decline = (
+                self.decline_in_place
+                and not attempt
+                and r.decline_error_below
+                and r.result_schema is not None
+            )
+            rows.append(
+                Row(
+                    prompt=p,
+                    max_new_tokens=r.max_tokens or self.chat.max_tokens,
+                    prefix=tool_n or sys_n,
+                    prefix_base=sys_n if tool_n else 0,
+                    matcher=xgr.GrammarMatcher(self.grammar(r.response_schema, attempt)),
+                    temperature=float(
+                        r.temperature if r.temperature is not None else self.chat.temperature
+                    ),
+                    seed=r.seed,
+                    loop_guard=self.loop_guard,
+                    decline_below=r.decline_error_below if decline else None,
+                    error_head=self._error_head if decline else None,
+                    fallback=self._fallback(r.result_schema) if decline else None,
+                )
+            )
         return rows
 
     def _fallback(self, schema: dict):
@@ -350,18 +447,26 @@ class TransformersSimBackend:
         texts = self.chat.encode_prompts(requests)
         ids = tok(texts, add_special_tokens=False)["input_ids"]
         warmed = 0
-        for text, p, r in tqdm(list(zip(texts, ids, requests, strict=True)), desc="warming tool prefixes",
-                               disable=not progress):
+        for text, p, r in tqdm(
+            list(zip(texts, ids, requests, strict=True)),
+            desc="warming tool prefixes",
+            disable=not progress,
+        ):
             sys_n, tool_n = self._prefixes_of(text, p, r, warm=True)
             if not tool_n:
                 continue
-            if cache.bytes + per_token * tool_n > cache.max_bytes or len(cache.entries) >= cache.max_entries:
+            if (
+                cache.bytes + per_token * tool_n > cache.max_bytes
+                or len(cache.entries) >= cache.max_entries
+            ):
                 break  # full: warming more would evict what was just warmed
             cache.get(self.chat.model, p[:tool_n], sys_n)
             warmed += 1
         return warmed
 
-    def _prefixes_of(self, text: str, ids: list[int], req: ChatRequest, warm: bool = False) -> tuple[int, int]:
+    def _prefixes_of(
+        self, text: str, ids: list[int], req: ChatRequest, warm: bool = False
+    ) -> tuple[int, int]:
         """Token counts of the prompt prefixes whose KV is cached: the system turn every call
         shares, and system turn + the user turn's first line (``TOOL: {spec}``) once that tool
         has been called before (or warmed, ``warm``). A prefix counts only where the prompt's ids
@@ -375,17 +480,19 @@ class TransformersSimBackend:
                 if len(self._prefixes) > 4096:
                     self._prefixes.clear()
                 self._prefixes[prefix_text] = pre
-            return pre if len(pre) < len(ids) and ids[:len(pre)] == pre else []
+            return pre if len(pre) < len(ids) and ids[: len(pre)] == pre else []
 
         if not req.messages or len(req.messages) < 2:
             return 0, 0
-        first = tok.apply_chat_template(req.messages[:1], tokenize=False, add_generation_prompt=False)
+        first = tok.apply_chat_template(
+            req.messages[:1], tokenize=False, add_generation_prompt=False
+        )
         sys_n = len(ids_of(first)) if text.startswith(first) else 0
         user = req.messages[1].get("content") or ""
         at, nl = text.find(user, len(first)), user.find("\n")
         tool_n = 0
         if sys_n and at >= 0 and nl > 0:
-            line = text[:at + nl + 1]
+            line = text[: at + nl + 1]
             self._seen[line] = seen = self._seen.get(line, 0) + (2 if warm else 1)
             if len(self._seen) > 65536:
                 self._seen.clear()
@@ -404,7 +511,11 @@ class TransformersSimBackend:
         import xgrammar as xgr
 
         def factory(batch: Sequence[ChatRequest]):
-            return [xgr.contrib.hf.LogitsProcessor([self.grammar(r.response_schema, attempt) for r in batch])]
+            return [
+                xgr.contrib.hf.LogitsProcessor(
+                    [self.grammar(r.response_schema, attempt) for r in batch]
+                )
+            ]
 
         # rows of one generate() call share temperature: group by it
         out: list[str | None] = [None] * len(reqs)
@@ -423,12 +534,23 @@ class VLLMSimBackend:
 
     constrains = True
 
-    def __init__(self, model_path: str | Path, *, lora_path: str | None = None, max_tokens: int = 1024,
-                 **engine_kwargs):
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        lora_path: str | None = None,
+        max_tokens: int = 1024,
+        **engine_kwargs,
+    ):
         from gtm_core.llm.vllm_chat import VLLMChat
 
-        self.chat = VLLMChat(str(model_path), temperature=0.0, max_tokens=max_tokens, lora_path=lora_path,
-                             **engine_kwargs)
+        self.chat = VLLMChat(
+            str(model_path),
+            temperature=0.0,
+            max_tokens=max_tokens,
+            lora_path=lora_path,
+            **engine_kwargs,
+        )
         self.name = self.chat.name
 
     def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
@@ -443,7 +565,9 @@ class OpenAISimBackend:
     def __init__(self, model: str, base_url: str, api_key: str | None = None, **kw):
         from gtm_core.llm.openai_compat import OpenAIChat
 
-        self.chat = OpenAIChat(model, base_url, api_key, temperature=kw.pop("temperature", 0.0), **kw)
+        self.chat = OpenAIChat(
+            model, base_url, api_key, temperature=kw.pop("temperature", 0.0), **kw
+        )
         self.name = self.chat.name
 
     def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]:
@@ -471,15 +595,21 @@ def resolve_model(model: str | Path) -> Path:
         try:
             from gtm_core.model_registry import resolve_model as registry_resolve  # type: ignore[attr-defined]
         except ImportError as e:
-            raise RuntimeError(f"model {m!r}: resolving registry URIs needs gtm_core.model_registry ({e})") from e
+            raise RuntimeError(
+                f"model {m!r}: resolving registry URIs needs gtm_core.model_registry ({e})"
+            ) from e
         return Path(registry_resolve(m))
     from gtm_core.llm.base_models import ensure_base, is_packaged
 
-    if is_packaged(m):  # an untuned packaged base model (smollm2-135m-instruct): its converted folder
+    if is_packaged(
+        m
+    ):  # an untuned packaged base model (smollm2-135m-instruct): its converted folder
         return ensure_base(m)
     p = Path(m).expanduser()
     if not p.exists():
-        raise FileNotFoundError(f"model {m!r}: no such local path (give a folder or a models:/ URI)")
+        raise FileNotFoundError(
+            f"model {m!r}: no such local path (give a folder or a models:/ URI)"
+        )
     return p
 
 
@@ -498,13 +628,25 @@ class BackendOptions:
 
 # a backend kind -> its class; adding a backend is one class and one entry here (and its branch below
 # when its constructor needs more than the options)
-BACKENDS: dict[str, type] = {"offline": OfflineSimBackend, "transformers": TransformersSimBackend,
-                             "vllm": VLLMSimBackend, "openai": OpenAISimBackend}
+BACKENDS: dict[str, type] = {
+    "offline": OfflineSimBackend,
+    "transformers": TransformersSimBackend,
+    "vllm": VLLMSimBackend,
+    "openai": OpenAISimBackend,
+}
 
 
-def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed: int = 0,
-                 base_url: str | None = None, api_key: str | None = None, lora_path: str | None = None,
-                 options: BackendOptions | None = None, **kw) -> SimBackend:
+def make_backend(
+    kind: str = "offline",
+    model: str | Path | None = None,
+    *,
+    seed: int = 0,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    lora_path: str | None = None,
+    options: BackendOptions | None = None,
+    **kw,
+) -> SimBackend:
     """Build a simulator backend by kind (``BACKENDS``); ``kw`` goes to the backend as is (the OpenAI
     client's ``concurrency``, vLLM engine arguments)."""
     if kind not in BACKENDS:
@@ -518,6 +660,13 @@ def make_backend(kind: str = "offline", model: str | Path | None = None, *, seed
         return OpenAISimBackend(str(model or "gtm"), base_url, api_key, **kw)
     path = resolve_model(model or "models:/gtm@champion")
     if kind == "transformers":
-        return TransformersSimBackend(path, max_tokens=o.max_tokens, batch_size=o.batch_size, continuous=o.continuous,
-                                      prefix_cache_mb=o.prefix_cache_mb, cpu_threads=o.cpu_threads, **kw)
+        return TransformersSimBackend(
+            path,
+            max_tokens=o.max_tokens,
+            batch_size=o.batch_size,
+            continuous=o.continuous,
+            prefix_cache_mb=o.prefix_cache_mb,
+            cpu_threads=o.cpu_threads,
+            **kw,
+        )
     return VLLMSimBackend(path, lora_path=lora_path, max_tokens=o.max_tokens, **kw)

@@ -61,22 +61,22 @@ ERROR_CONFIDENCE = 0.9
 # ``gtm audit --without RULE``): what each one's gain is, is measured by switching it off
 RULES: dict[str, str] = {
     "gate": "a structural error (wrong type, missing or unknown parameter, invalid value) is answered "
-            "by the compiled gate, without a model",
+    "by the compiled gate, without a model",
     "relaxed_spec": "a required parameter that recorded answered calls did without is optional; an "
-                    "undeclared one they passed is accepted",
+    "undeclared one they passed is accepted",
     "recorded_failure": "a tool that failed every recorded call (at least 3) fails with one of them",
     "faults": "injected faults (options.faults)",
     "cache": "a repeated read-only call (same arguments, same session state) answers from the cache",
     "examples": "recorded calls of the same or the nearest tools are shown to the model",
     "recorded_shape": "the tool's own recorded results decide the result's shape",
     "declared_form": "a tool declaring the one-field schema other recorded tools declare answers in "
-                     "the form most of them used (bare or declared)",
+    "the form most of them used (bare or declared)",
     "error_grounds": "a model-written error needs grounds in the prompt (the tool seen failing, an "
-                     "earlier state-changing call)",
+    "earlier state-changing call)",
     "error_confidence": "a model-written error needs its opening tokens' probability >= error_confidence",
     "rules_fallback": "a model result that says nothing (empty, a bracket, the tool's name, the arguments or "
-                      "the spec echoed) is replaced by the rules' answer (the offline teacher under the same "
-                      "format; source 'rules')",
+    "the spec echoed) is replaced by the rules' answer (the offline teacher under the same "
+    "format; source 'rules')",
 }
 
 
@@ -93,8 +93,13 @@ def shows_failure(tool: str, items: Iterable[Any]) -> bool:
     """Whether history or example items (``{"tool", "arguments", "output"}``) show ``tool`` failing:
     a call of it answered with an error payload other than a structural one (the gate's: it says
     nothing of the tool's environment or state)."""
-    return any(isinstance(it, dict) and it.get("tool") == tool and is_error_payload(it.get("output"))
-               and structural_claim(it.get("output")) is None for it in items)
+    return any(
+        isinstance(it, dict)
+        and it.get("tool") == tool
+        and is_error_payload(it.get("output"))
+        and structural_claim(it.get("output")) is None
+        for it in items
+    )
 
 
 @dataclass
@@ -119,7 +124,9 @@ class SimOptions:
             raise ValueError("options: must be an object")
         unknown = sorted(set(d) - set(cls.__dataclass_fields__))
         if unknown:
-            raise ValueError(f"options.{unknown[0]}: unknown option (known: {sorted(cls.__dataclass_fields__)})")
+            raise ValueError(
+                f"options.{unknown[0]}: unknown option (known: {sorted(cls.__dataclass_fields__)})"
+            )
         kw = dict(d)
         if kw.get("faults") is not None:
             if not isinstance(kw["faults"], dict):
@@ -127,11 +134,15 @@ class SimOptions:
             try:
                 kw["faults"] = FaultConfig.from_dict(kw["faults"])
             except (TypeError, ValueError) as e:
-                raise ValueError(f"options.{e}" if str(e).startswith("faults.") else f"options.faults: {e}") from None
+                raise ValueError(
+                    f"options.{e}" if str(e).startswith("faults.") else f"options.faults: {e}"
+                ) from None
         for k in ("seed", "max_tokens"):
             if kw.get(k) is not None and (not isinstance(kw[k], int) or isinstance(kw[k], bool)):
                 raise ValueError(f"options.{k}: must be an integer")
-        if kw.get("temperature") is not None and (not isinstance(kw["temperature"], int | float) or kw["temperature"] < 0):
+        if kw.get("temperature") is not None and (
+            not isinstance(kw["temperature"], int | float) or kw["temperature"] < 0
+        ):
             raise ValueError("options.temperature: must be a number >= 0")
         if kw.get("hint") is not None and not isinstance(kw["hint"], str):
             raise ValueError("options.hint: must be a string")
@@ -145,7 +156,9 @@ class SimCall:
     session_id: str | None = None
     history: list[dict[str, Any]] | None = None  # explicit history for session-less calls
     options: SimOptions = field(default_factory=SimOptions)
-    examples: list[dict[str, Any]] | None = None  # explicit real examples (else the engine's ExampleIndex)
+    examples: list[dict[str, Any]] | None = (
+        None  # explicit real examples (else the engine's ExampleIndex)
+    )
     # the recorded episode this call replays (an audit): the engine's ExampleIndex never shows or counts its records
     episode: str | None = None
 
@@ -160,7 +173,9 @@ class SimResult:
     attempts: int = 0
     latency_ms: float = 0.0
     stall_s: float = 0.0  # a simulated timeout asks the front to wait this long before answering
-    head_prob: float | None = None  # model outputs: probability of the opening tokens (backends that report it)
+    head_prob: float | None = (
+        None  # model outputs: probability of the opening tokens (backends that report it)
+    )
 
     @property
     def is_error(self) -> bool:
@@ -234,8 +249,9 @@ def _parsed(text: str) -> Any:
             return None
 
 
-def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool,
-                 schema: dict | None = None) -> tuple[bool, Any, str]:
+def check_output(
+    text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool, schema: dict | None = None
+) -> tuple[bool, Any, str]:
     """Parse and validate one model output of a call that passed the gate: (ok, value, reason). An
     error payload is accepted only when ``allow_errors`` and never with a structural type. A result
     must follow ``schema`` (default: ``response_format.response_schema_for(spec, None)``)."""
@@ -256,32 +272,63 @@ def check_output(text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: 
     schema = response_schema_for(spec, None) if schema is None else schema
     claim = structural_claim(value)
     if claim is not None:
-        return False, value, (f"model-written structural error {claim!r}: the call passed the gate, so only "
-                              "a result or a semantic error may answer it")
+        return (
+            False,
+            value,
+            (
+                f"model-written structural error {claim!r}: the call passed the gate, so only "
+                "a result or a semantic error may answer it"
+            ),
+        )
     is_err = is_error_payload(value)
     if is_err and not allow_errors:
-        return False, value, "error payload while errors are not allowed (options.allow_errors is false)"
+        return (
+            False,
+            value,
+            "error payload while errors are not allowed (options.allow_errors is false)",
+        )
     if allow_errors and is_err:
         err = next(iter(validator_for(ERROR_SCHEMA).iter_errors(value)), None)
-        return (err is None), value, ("" if err is None else f"malformed error payload: {err.message[:160]}")
+        return (
+            (err is None),
+            value,
+            ("" if err is None else f"malformed error payload: {err.message[:160]}"),
+        )
     if _recursive(schema) and value_depth(value) > MAX_VALUE_DEPTH + 1:
         return False, value, f"output {DEPTH_DETAIL}"
     err = next(iter(validator_for(schema).iter_errors(value)), None)
     if err is not None:
         where = "/".join(str(p) for p in err.absolute_path)
-        return False, value, f"output does not match the response schema at '{where}': {err.message[:160]}"
+        return (
+            False,
+            value,
+            f"output does not match the response schema at '{where}': {err.message[:160]}",
+        )
     return True, value, ""
 
 
 class Simulator:
     """Simulated tools of a repository, answered through a gate, a cache and a batched model."""
 
-    def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec], backend: SimBackend | None = None, *,
-                 state_changing: dict[str, bool] | None = None, max_retries: int = 2, max_tokens: int = 512,
-                 max_history: int = 20, cache_size: int = 100_000, max_sessions: int = 10_000, seed: int = 0,
-                 lenient_types: bool = True, examples: ExampleIndex | None = None,
-                 session_ttl_s: float | None = 3600.0, error_confidence: float = ERROR_CONFIDENCE,
-                 error_evidence: bool = True, without: Iterable[str] = ()):
+    def __init__(
+        self,
+        tools: Iterable[ToolSpec] | dict[str, ToolSpec],
+        backend: SimBackend | None = None,
+        *,
+        state_changing: dict[str, bool] | None = None,
+        max_retries: int = 2,
+        max_tokens: int = 512,
+        max_history: int = 20,
+        cache_size: int = 100_000,
+        max_sessions: int = 10_000,
+        seed: int = 0,
+        lenient_types: bool = True,
+        examples: ExampleIndex | None = None,
+        session_ttl_s: float | None = 3600.0,
+        error_confidence: float = ERROR_CONFIDENCE,
+        error_evidence: bool = True,
+        without: Iterable[str] = (),
+    ):
         if not 0 <= error_confidence <= 1:
             raise ValueError(f"error_confidence: must be within [0, 1] (got {error_confidence})")
         # a model-written semantic error stands only when the model gave the error branch at least
@@ -300,11 +347,16 @@ class Simulator:
         self._gates: dict[str, Gate] = {}
         self._writes: dict[str, bool] = {}
         self.state_changing = dict(state_changing or {})
-        for s in (tools.values() if isinstance(tools, dict) else tools):
+        for s in tools.values() if isinstance(tools, dict) else tools:
             self.add_tool(s)
         self._backend = backend
         self._rules_backend = None  # the offline teacher, for ``rules_fallback``
-        self.max_retries, self.max_tokens, self.max_history, self.seed = max_retries, max_tokens, max_history, seed
+        self.max_retries, self.max_tokens, self.max_history, self.seed = (
+            max_retries,
+            max_tokens,
+            max_history,
+            seed,
+        )
         self.sessions = SessionStore(max_sessions, session_ttl_s)
         self.cache = ResultCache(cache_size)
         self._replay: dict[str, Replayer] = {}
@@ -315,7 +367,9 @@ class Simulator:
     # ---- repository --------------------------------------------------------------------------
     def add_tool(self, spec: ToolSpec) -> None:
         if self.examples is not None and "relaxed_spec" not in self.without:
-            spec = self.examples.relaxed(spec)  # the gate reads the spec as the tool's recorded calls did
+            spec = self.examples.relaxed(
+                spec
+            )  # the gate reads the spec as the tool's recorded calls did
         self.tools[spec.name] = spec
         self._gates[spec.name] = Gate(spec, self.lenient_types)
         self._writes[spec.name] = is_state_changing(spec, self.state_changing)
@@ -345,7 +399,9 @@ class Simulator:
         self._replay.pop(session_id, None)
         return s
 
-    def replay(self, session_id: str, log_records: list[dict[str, Any]], seed: int | None = None) -> Session:
+    def replay(
+        self, session_id: str, log_records: list[dict[str, Any]], seed: int | None = None
+    ) -> Session:
         """Reset ``session_id`` and serve ``log_records`` back call for call (``source='replay'``);
         a call that differs from the recording raises ``ReplayMismatch``."""
         s = self.reset(session_id, seed)
@@ -353,8 +409,15 @@ class Simulator:
         return s
 
     # ---- calls -------------------------------------------------------------------------------
-    def simulate(self, tool: str, arguments: Any, *, session_id: str | None = None,
-                 history: list[dict[str, Any]] | None = None, options: SimOptions | dict | None = None) -> SimResult:
+    def simulate(
+        self,
+        tool: str,
+        arguments: Any,
+        *,
+        session_id: str | None = None,
+        history: list[dict[str, Any]] | None = None,
+        options: SimOptions | dict | None = None,
+    ) -> SimResult:
         opts = options if isinstance(options, SimOptions) else SimOptions.from_dict(options)
         return self.simulate_batch([SimCall(tool, arguments, session_id, history, opts)])[0]
 
@@ -378,13 +441,21 @@ class Simulator:
         err = self._gates[spec.name](call.arguments) if "gate" not in off else None
         if err is not None:
             return self._finish(call, spec, sess, err, "gate", None)
-        if self.examples is not None and call.options.allow_errors and "recorded_failure" not in off:
+        if (
+            self.examples is not None
+            and call.options.allow_errors
+            and "recorded_failure" not in off
+        ):
             err = self.examples.recorded_failure(spec, call.arguments, exclude_episode=call.episode)
             if err is not None:
                 return self._finish(call, spec, sess, err, "record", None)
         seed = self._seed(call, sess)
         if call.options.faults is not None and "faults" not in off:
-            fault, stall = inject(call.options.faults, seed, f"{call.tool}:{canonical_json(call.arguments)}:{sess.id if sess else ''}:{len(sess.log) if sess else 0}")
+            fault, stall = inject(
+                call.options.faults,
+                seed,
+                f"{call.tool}:{canonical_json(call.arguments)}:{sess.id if sess else ''}:{len(sess.log) if sess else 0}",
+            )
             if fault is not None:
                 r = self._finish(call, spec, sess, fault, "fault", seed)
                 r.stall_s = stall
@@ -403,27 +474,64 @@ class Simulator:
     def _cache_key(self, call: SimCall, sess: Session | None) -> tuple:
         extra = ""
         if call.history or call.options.hint or call.examples or call.episode:
-            extra = hashlib.sha1(canonical_json([call.history, call.options.hint, call.examples, call.episode]).encode()).hexdigest()
-        return ResultCache.key(call.tool, call.arguments, (sess.id if sess else "") + extra,
-                               sess.state_version if sess else 0)
+            extra = hashlib.sha1(
+                canonical_json(
+                    [call.history, call.options.hint, call.examples, call.episode]
+                ).encode()
+            ).hexdigest()
+        return ResultCache.key(
+            call.tool,
+            call.arguments,
+            (sess.id if sess else "") + extra,
+            sess.state_version if sess else 0,
+        )
 
-    def _finish(self, call: SimCall, spec: ToolSpec, sess: Session | None, output: Any, source: str,
-                seed: int | None, attempts: int = 0) -> SimResult:
+    def _finish(
+        self,
+        call: SimCall,
+        spec: ToolSpec,
+        sess: Session | None,
+        output: Any,
+        source: str,
+        seed: int | None,
+        attempts: int = 0,
+    ) -> SimResult:
         with self._lock:
             self.counters[source] += 1
         index = None
         if sess is not None:
             if source == "error":  # never recorded as a tool result
                 with sess.lock:
-                    sess.log.append({"index": len(sess.log), "tool": call.tool, "arguments": call.arguments,
-                                     "seed": seed, "output": output, "source": source,
-                                     "state_version": sess.state_version})
+                    sess.log.append(
+                        {
+                            "index": len(sess.log),
+                            "tool": call.tool,
+                            "arguments": call.arguments,
+                            "seed": seed,
+                            "output": output,
+                            "source": source,
+                            "state_version": sess.state_version,
+                        }
+                    )
                     index = len(sess.log) - 1
             else:
-                index = sess.record(call.tool, call.arguments, output, source=source, seed=seed,
-                                    state_changing=self._writes[spec.name], max_history=self.max_history)
-        return SimResult(output=output, source=source, tool=call.tool, session_id=sess.id if sess else None,
-                         call_index=index, attempts=attempts)
+                index = sess.record(
+                    call.tool,
+                    call.arguments,
+                    output,
+                    source=source,
+                    seed=seed,
+                    state_changing=self._writes[spec.name],
+                    max_history=self.max_history,
+                )
+        return SimResult(
+            output=output,
+            source=source,
+            tool=call.tool,
+            session_id=sess.id if sess else None,
+            call_index=index,
+            attempts=attempts,
+        )
 
     def simulate_batch(self, calls: Sequence[SimCall]) -> list[SimResult]:
         """Answer many calls; model calls are batched. Calls of one session run in order (each
@@ -449,14 +557,20 @@ class Simulator:
                 r.latency_ms = dt
         return results  # type: ignore[return-value]
 
-    def _run_wave(self, calls: Sequence[SimCall], idx: list[int], results: list[SimResult | None]) -> None:
+    def _run_wave(
+        self, calls: Sequence[SimCall], idx: list[int], results: list[SimResult | None]
+    ) -> None:
         todo: list[tuple[int, SimCall, ToolSpec, Session | None, int]] = []
         for i in idx:
             call = calls[i]
             spec = self.tools.get(call.tool)
             if spec is None:
-                results[i] = SimResult(error_payload("unknown_tool", f"Unknown tool '{call.tool}'.", None),
-                                       "error", call.tool, call.session_id)
+                results[i] = SimResult(
+                    error_payload("unknown_tool", f"Unknown tool '{call.tool}'.", None),
+                    "error",
+                    call.tool,
+                    call.session_id,
+                )
                 continue
             sess = self.sessions.get_or_create(call.session_id) if call.session_id else None
             r = self._pre(call, spec, sess)
@@ -466,35 +580,75 @@ class Simulator:
                 todo.append((i, call, spec, sess, self._seed(call, sess)))
         if not todo:
             return
-        reqs, schemas, firsts = [], [], []  # firsts: the result branch of the first, error-deciding decode
-        floors: list[float | None] = []  # the probability a model-written error needs (inf: declined)
+        reqs, schemas, firsts = (
+            [],
+            [],
+            [],
+        )  # firsts: the result branch of the first, error-deciding decode
+        floors: list[
+            float | None
+        ] = []  # the probability a model-written error needs (inf: declined)
         off = self.without
         confidence = 0.0 if "error_confidence" in off else self.error_confidence
         for _, call, spec, sess, seed in todo:
             hist = list(sess.history) if sess is not None else list(call.history or [])
             o = call.options
-            found = call.examples if call.examples is not None else (
-                self.examples.for_tool(spec, exclude_episode=call.episode) if self.examples is not None else None)
+            found = (
+                call.examples
+                if call.examples is not None
+                else (
+                    self.examples.for_tool(spec, exclude_episode=call.episode)
+                    if self.examples is not None
+                    else None
+                )
+            )
             shots = None if "examples" in off else found
-            form = self.examples.declared_form(spec) if self.examples is not None and "declared_form" not in off else None
+            form = (
+                self.examples.declared_form(spec)
+                if self.examples is not None and "declared_form" not in off
+                else None
+            )
             # as real tools answer: the tool's recorded results decide the shape
-            schemas.append(response_schema_for(spec, None if "recorded_shape" in off else found, form))
+            schemas.append(
+                response_schema_for(spec, None if "recorded_shape" in off else found, form)
+            )
             firsts.append(decision_schema(spec, schemas[-1]) if o.allow_errors else schemas[-1])
-            grounded = not self.error_evidence or "error_grounds" in off or self._error_plausible(spec, hist, shots)
-            floors.append(None if not o.allow_errors or (grounded and confidence == 0) else (
-                confidence if grounded else math.inf))
-            reqs.append(ChatRequest(
-                messages=build_messages(spec, call.arguments, hist, o.hint, shots or None), task="simulate",
-                payload={"spec": spec.to_public(), "arguments": call.arguments, "history": hist, "hint": o.hint,
-                         # the result format where the tool's records reshaped the declared one (a
-                         # model-free backend answers it: rules-only)
-                         **({"format": schemas[-1]} if schemas[-1] != response_schema_for(spec, None) else {})},
-                response_schema=decoding_schema(firsts[-1], o.allow_errors),
-                temperature=o.temperature if o.temperature is not None else 0.0,
-                max_tokens=o.max_tokens or self.max_tokens, seed=seed,
-                # the decode loop declines a low-confidence error itself (no second request)
-                decline_error_below=floors[-1],
-                result_schema=result_schema(schemas[-1])))
+            grounded = (
+                not self.error_evidence
+                or "error_grounds" in off
+                or self._error_plausible(spec, hist, shots)
+            )
+            floors.append(
+                None
+                if not o.allow_errors or (grounded and confidence == 0)
+                else (confidence if grounded else math.inf)
+            )
+            reqs.append(
+                ChatRequest(
+                    messages=build_messages(spec, call.arguments, hist, o.hint, shots or None),
+                    task="simulate",
+                    payload={
+                        "spec": spec.to_public(),
+                        "arguments": call.arguments,
+                        "history": hist,
+                        "hint": o.hint,
+                        # the result format where the tool's records reshaped the declared one (a
+                        # model-free backend answers it: rules-only)
+                        **(
+                            {"format": schemas[-1]}
+                            if schemas[-1] != response_schema_for(spec, None)
+                            else {}
+                        ),
+                    },
+                    response_schema=decoding_schema(firsts[-1], o.allow_errors),
+                    temperature=o.temperature if o.temperature is not None else 0.0,
+                    max_tokens=o.max_tokens or self.max_tokens,
+                    seed=seed,
+                    # the decode loop declines a low-confidence error itself (no second request)
+                    decline_error_below=floors[-1],
+                    result_schema=result_schema(schemas[-1]),
+                )
+            )
         outputs: list[Any] = [None] * len(todo)
         reasons = [""] * len(todo)
         attempts = [0] * len(todo)
@@ -508,7 +662,9 @@ class Simulator:
                 break
             texts = list(self._generate(backend, [reqs[j] for j in left], attempt))
             declined, reshaped, unwrapped = [], [], 0
-            in_place = sum(bool(getattr(t, "declined", False)) for t in texts)  # declined by the backend
+            in_place = sum(
+                bool(getattr(t, "declined", False)) for t in texts
+            )  # declined by the backend
             for n, (j, text) in enumerate(zip(left, texts, strict=True)):
                 if not allow[j]:
                     continue
@@ -521,10 +677,18 @@ class Simulator:
                         # ``error_confidence``, or the prompt shows no failure of the tool: decode a
                         # result instead (same attempt, same bounds)
                         declined.append(j)
-                elif firsts[j] is not schemas[j] and value is not None and not validator_for(schemas[j]).is_valid(value):
+                elif (
+                    firsts[j] is not schemas[j]
+                    and value is not None
+                    and not validator_for(schemas[j]).is_valid(value)
+                ):
                     # a result in the declared shape where the tool's records show another: its one
                     # field when that fits (``{"result": 33.0}`` -> ``33.0``), else decoded again
-                    inner = next(iter(value.values())) if isinstance(value, dict) and len(value) == 1 else None
+                    inner = (
+                        next(iter(value.values()))
+                        if isinstance(value, dict) and len(value) == 1
+                        else None
+                    )
                     if inner is not None and validator_for(schemas[j]).is_valid(inner):
                         texts[n] = ScoredText(json.dumps(inner, ensure_ascii=False), p)
                         unwrapped += 1
@@ -539,13 +703,18 @@ class Simulator:
                     self.counters["errors_declined"] += len(declined) + in_place
                     self.counters["results_reshaped"] += len(reshaped) + unwrapped
             if redo:
-                again = dict(zip(redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True))
+                again = dict(
+                    zip(
+                        redo, self._generate(backend, [reqs[j] for j in redo], attempt), strict=True
+                    )
+                )
                 texts = [again.get(j, t) for j, t in zip(left, texts, strict=True)]
             still = []
             for j, text in zip(left, texts, strict=True):
                 attempts[j] = attempt + 1
-                ok, value, reason = check_output(text, todo[j][2], allow_errors=allow[j], strict_json=strict,
-                                                 schema=schemas[j])
+                ok, value, reason = check_output(
+                    text, todo[j][2], allow_errors=allow[j], strict_json=strict, schema=schemas[j]
+                )
                 if ok:
                     outputs[j] = value
                     probs[j] = getattr(text, "head_prob", None)
@@ -559,13 +728,21 @@ class Simulator:
         bad = set(left)
         for j, (i, call, spec, sess, seed) in enumerate(todo):
             if j in bad:
-                out = error_payload("simulator_error", f"The simulator produced no valid output after "
-                                    f"{attempts[j]} attempts: {reasons[j]}", None)
+                out = error_payload(
+                    "simulator_error",
+                    f"The simulator produced no valid output after "
+                    f"{attempts[j]} attempts: {reasons[j]}",
+                    None,
+                )
                 results[i] = self._finish(call, spec, sess, out, "error", seed, attempts[j])
                 continue
             source = "model"
-            if "rules_fallback" not in off and backend.name != "offline" and not is_error_payload(outputs[j]) \
-                    and says_nothing(outputs[j], spec.name, call.arguments):
+            if (
+                "rules_fallback" not in off
+                and backend.name != "offline"
+                and not is_error_payload(outputs[j])
+                and says_nothing(outputs[j], spec.name, call.arguments)
+            ):
                 answer = self._rules_answer(reqs[j], spec, schemas[j])
                 if answer is not None:
                     outputs[j], source = answer, "rules"
@@ -581,22 +758,32 @@ class Simulator:
             from gtm_core.simulator.backends import OfflineSimBackend
 
             self._rules_backend = OfflineSimBackend(seed=self.seed)
-        text = self._rules_backend.generate([replace(req, response_schema=result_schema(schema))])[0]
-        ok, value, _ = check_output(text, spec, allow_errors=False, strict_json=False, schema=schema)
+        text = self._rules_backend.generate([replace(req, response_schema=result_schema(schema))])[
+            0
+        ]
+        ok, value, _ = check_output(
+            text, spec, allow_errors=False, strict_json=False, schema=schema
+        )
         return value if ok else None
 
-    def _error_plausible(self, spec: ToolSpec, history: list[dict[str, Any]], shots: list[dict[str, Any]] | None) -> bool:
+    def _error_plausible(
+        self, spec: ToolSpec, history: list[dict[str, Any]], shots: list[dict[str, Any]] | None
+    ) -> bool:
         """Whether the prompt gives a semantic error of ``spec`` grounds: it shows the tool failing
         (``shows_failure``: in the history or its recorded calls), or the history holds a state-changing
         call (a later call may depend on it: not found after a delete, a conflict after a create)."""
         if shows_failure(spec.name, [*history, *(shots or ())]):
             return True
-        tools = {h.get("tool") for h in history if isinstance(h, dict) and isinstance(h.get("tool"), str)}
+        tools = {
+            h.get("tool") for h in history if isinstance(h, dict) and isinstance(h.get("tool"), str)
+        }
         return any(self._writes[t] if t in self._writes else name_writes(t) for t in tools)
 
     def _generate(self, backend: SimBackend, reqs: list[ChatRequest], attempt: int) -> list[str]:
         # a concurrent backend (continuous batching) merges calls from many threads itself
-        with contextlib.nullcontext() if getattr(backend, "concurrent", False) else self._model_lock:
+        with (
+            contextlib.nullcontext() if getattr(backend, "concurrent", False) else self._model_lock
+        ):
             texts = backend.generate(reqs, attempt=attempt)
         with self._lock:
             self.counters["model_calls"] += len(reqs)
@@ -609,7 +796,9 @@ class Simulator:
         pre = getattr(self.backend, "precompile", None)
         if pre is None:
             return 0
-        decoded = [decoding_schema(response_schema_for(s, None), allow_errors) for s in self.tools.values()]
+        decoded = [
+            decoding_schema(response_schema_for(s, None), allow_errors) for s in self.tools.values()
+        ]
         schemas = {canonical_json(d): d for d in decoded}
         return pre(list(schemas.values()), progress=progress)
 
@@ -619,21 +808,36 @@ class Simulator:
         warm = getattr(self.backend, "warm_prefixes", None)
         if warm is None:
             return 0
-        return warm([ChatRequest(messages=build_messages(s, {}, []), task="simulate") for s in self.tools.values()],
-                    progress=progress)
+        return warm(
+            [
+                ChatRequest(messages=build_messages(s, {}, []), task="simulate")
+                for s in self.tools.values()
+            ],
+            progress=progress,
+        )
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
             c = dict(self.counters)
-        return {"counters": c, "cache_entries": len(self.cache), "cache_hits": self.cache.hits,
-                "cache_misses": self.cache.misses, "sessions": len(self.sessions),
-                "sessions_expired": self.sessions.expired, "tools": len(self.tools),
-                "backend": self.backend.name}
+        return {
+            "counters": c,
+            "cache_entries": len(self.cache),
+            "cache_hits": self.cache.hits,
+            "cache_misses": self.cache.misses,
+            "sessions": len(self.sessions),
+            "sessions_expired": self.sessions.expired,
+            "tools": len(self.tools),
+            "backend": self.backend.name,
+        }
 
 
 # ---- tool repositories ------------------------------------------------------------------------
-def load_tools(tools_file: str | Path | None = None, *, duckdb_path: str | Path | None = None,
-               names: Iterable[str] | None = None) -> tuple[list[ToolSpec], list[Reject]]:
+def load_tools(
+    tools_file: str | Path | None = None,
+    *,
+    duckdb_path: str | Path | None = None,
+    names: Iterable[str] | None = None,
+) -> tuple[list[ToolSpec], list[Reject]]:
     """Tools from a JSONL of raw specs (validated; rejects returned with reasons) or from the
     DuckDB ``tools`` table; ``names`` picks a subset. Later duplicates of a name are rejected."""
     rejects: list[Reject] = []
@@ -645,7 +849,16 @@ def load_tools(tools_file: str | Path | None = None, *, duckdb_path: str | Path 
             try:
                 raws.append(json.loads(line))
             except json.JSONDecodeError as e:
-                rejects.append(Reject(str(tools_file), f"<line {n}>", "<json>", f"invalid JSON: {e.msg}", line[:200], "load"))
+                rejects.append(
+                    Reject(
+                        str(tools_file),
+                        f"<line {n}>",
+                        "<json>",
+                        f"invalid JSON: {e.msg}",
+                        line[:200],
+                        "load",
+                    )
+                )
         specs, bad = parse_specs(raws, source=str(tools_file))
         rejects += bad
     else:
@@ -657,7 +870,9 @@ def load_tools(tools_file: str | Path | None = None, *, duckdb_path: str | Path 
             duckdb_path = get_settings().duckdb_path
         store = Store(duckdb_path)
         if not store.exists("tools"):
-            raise FileNotFoundError(f"{duckdb_path}: no 'tools' table (materialize tool_repository or pass --tools FILE)")
+            raise FileNotFoundError(
+                f"{duckdb_path}: no 'tools' table (materialize tool_repository or pass --tools FILE)"
+            )
         specs = [ToolSpec.from_row(r) for r in store.read("tools").to_dict("records")]
     want = set(names) if names else None
     out: dict[str, ToolSpec] = {}
@@ -665,10 +880,14 @@ def load_tools(tools_file: str | Path | None = None, *, duckdb_path: str | Path 
         if want is not None and s.name not in want:
             continue
         if s.name in out:
-            rejects.append(Reject(s.source, s.name, "name", "duplicate tool name (first kept)", None, "load"))
+            rejects.append(
+                Reject(s.source, s.name, "name", "duplicate tool name (first kept)", None, "load")
+            )
             continue
         out[s.name] = s
     if want is not None:
         for n in sorted(want - set(out)):
-            rejects.append(Reject("", n, "name", "requested tool not found in the repository", None, "load"))
+            rejects.append(
+                Reject("", n, "name", "requested tool not found in the repository", None, "load")
+            )
     return list(out.values()), rejects

@@ -75,7 +75,9 @@ class RealExample:
     output: Any
     episode: str
     gated: bool = False
-    response: dict[str, Any] | None = None  # the tool's declared response schema (``declared_form``)
+    response: dict[str, Any] | None = (
+        None  # the tool's declared response schema (``declared_form``)
+    )
 
     @property
     def key(self) -> str:
@@ -93,24 +95,38 @@ def _failed(e: RealExample) -> bool:
 
 
 def _order(e: RealExample) -> str:
-    return hashlib.sha256(json.dumps([e.tool, e.episode, e.arguments], sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps([e.tool, e.episode, e.arguments], sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 class ExampleIndex:
     """``k`` examples per call: same-tool records first, then the nearest tools' (one each). Records
     are grouped by ``tool_key``."""
 
-    def __init__(self, examples: Iterable[RealExample], *, k: int = 2, min_similarity: float = MIN_SIMILARITY,
-                 embedder: Any = None) -> None:
+    def __init__(
+        self,
+        examples: Iterable[RealExample],
+        *,
+        k: int = 2,
+        min_similarity: float = MIN_SIMILARITY,
+        embedder: Any = None,
+    ) -> None:
         if k < 0:
             raise ValueError(f"k: must be >= 0 (got {k})")
         if not -1 <= min_similarity <= 1:
             raise ValueError(f"min_similarity: must be within [-1, 1] (got {min_similarity})")
         self.k, self.min_similarity = k, min_similarity
         self.by_tool: dict[str, list[RealExample]] = defaultdict(list)
-        self._answered: dict[str, list[dict[str, Any]]] = defaultdict(list)  # arguments of answered calls
-        self._relaxed: dict[str, ToolSpec] = {}  # spec uid -> ``relaxed`` (one object per spec content)
-        self._forms: dict[str, Counter[str]] = defaultdict(Counter)  # declared one-field schema -> forms answered
+        self._answered: dict[str, list[dict[str, Any]]] = defaultdict(
+            list
+        )  # arguments of answered calls
+        self._relaxed: dict[
+            str, ToolSpec
+        ] = {}  # spec uid -> ``relaxed`` (one object per spec content)
+        self._forms: dict[str, Counter[str]] = defaultdict(
+            Counter
+        )  # declared one-field schema -> forms answered
         for e in examples:
             if not e.gated:
                 self.by_tool[e.key].append(e)
@@ -118,8 +134,11 @@ class ExampleIndex:
                 self._answered[e.key].append(e.arguments)
                 if e.response is not None and bare_field(e.response) is not None:
                     props = set(e.response.get("properties") or ())
-                    form = "declared" if isinstance(e.output, dict) and set(e.output) == props else (
-                        "bare" if not isinstance(e.output, dict) else None)
+                    form = (
+                        "declared"
+                        if isinstance(e.output, dict) and set(e.output) == props
+                        else ("bare" if not isinstance(e.output, dict) else None)
+                    )
                     if form is not None:
                         self._forms[canonical_json(e.response)][form] += 1
         for rows in self.by_tool.values():
@@ -147,8 +166,12 @@ class ExampleIndex:
     def _tool_vectors(self) -> np.ndarray:
         with self._lock:
             if self._vectors is None:
-                self._vectors = self._embed([self.text(self.by_tool[t][0].tool, self.by_tool[t][0].description)
-                                             for t in self.tools])
+                self._vectors = self._embed(
+                    [
+                        self.text(self.by_tool[t][0].tool, self.by_tool[t][0].description)
+                        for t in self.tools
+                    ]
+                )
             return self._vectors
 
     def prefetch(self, specs: Iterable[ToolSpec]) -> None:
@@ -157,7 +180,9 @@ class ExampleIndex:
             return
         self._tool_vectors()
         with self._lock:
-            todo = sorted({self.text(s.name, s.description) for s in specs} - set(self._query_cache))
+            todo = sorted(
+                {self.text(s.name, s.description) for s in specs} - set(self._query_cache)
+            )
         if todo:
             vecs = self._embed(todo)
             with self._lock:
@@ -171,7 +196,9 @@ class ExampleIndex:
         ``min_similarity``."""
         return [(self.by_tool[key][0].tool, sim) for key, sim in self._nearest(spec, n)]
 
-    def _nearest(self, spec: ToolSpec, n: int, floor: float | None = None) -> list[tuple[str, float]]:
+    def _nearest(
+        self, spec: ToolSpec, n: int, floor: float | None = None
+    ) -> list[tuple[str, float]]:
         """``neighbours`` as ``(tool_key, similarity)`` (similarity >= ``floor``, default
         ``min_similarity``)."""
         floor = self.min_similarity if floor is None else floor
@@ -207,7 +234,9 @@ class ExampleIndex:
             return spec
         key = spec.uid
         done = self._relaxed.get(key)
-        if done is not None:  # the same object for the same spec: callers keyed by identity keep their caches
+        if (
+            done is not None
+        ):  # the same object for the same spec: callers keyed by identity keep their caches
             return done
         names = frozenset(spec.properties)
         given = [resolve_aliases(args, names) for args in answered]
@@ -219,11 +248,24 @@ class ExampleIndex:
                     if k not in names:
                         added[k].add("number" if json_type(v) == "integer" else json_type(v))
         if drop or added:
-            props = {**spec.properties, **{k: ({"type": t.pop()} if len(t) == 1 and "null" not in t else {})
-                                           for k, t in sorted(added.items())}}
-            params = {**spec.parameters, "properties": props,
-                      "required": [r for r in spec.parameters.get("required") or [] if r not in drop]}
-            spec = spec.model_copy(update={"required": [r for r in spec.required if r not in drop], "parameters": params})
+            props = {
+                **spec.properties,
+                **{
+                    k: ({"type": t.pop()} if len(t) == 1 and "null" not in t else {})
+                    for k, t in sorted(added.items())
+                },
+            }
+            params = {
+                **spec.parameters,
+                "properties": props,
+                "required": [r for r in spec.parameters.get("required") or [] if r not in drop],
+            }
+            spec = spec.model_copy(
+                update={
+                    "required": [r for r in spec.required if r not in drop],
+                    "parameters": params,
+                }
+            )
         with self._lock:
             return self._relaxed.setdefault(key, spec)
 
@@ -238,15 +280,18 @@ class ExampleIndex:
         form, n = counts.most_common(1)[0]
         return form if n >= FORM_SHARE * sum(counts.values()) else None
 
-    def recorded_failure(self, spec: ToolSpec, arguments: Any,
-                         exclude_episode: str | None = None) -> dict[str, Any] | None:
+    def recorded_failure(
+        self, spec: ToolSpec, arguments: Any, exclude_episode: str | None = None
+    ) -> dict[str, Any] | None:
         """One of the tool's recorded failures (picked by the arguments' hash) when at least
         ``MIN_RECORDED_FAILURES`` recorded calls of it (other episodes than ``exclude_episode``)
         exist and every one failed; else None."""
         rows = [e for e in self._own(spec) if e.episode != exclude_episode]
         if len(rows) < MIN_RECORDED_FAILURES or not all(_failed(e) for e in rows):
             return None
-        pick = int(hashlib.sha256(canonical_json(arguments).encode()).hexdigest()[:8], 16) % len(rows)
+        pick = int(hashlib.sha256(canonical_json(arguments).encode()).hexdigest()[:8], 16) % len(
+            rows
+        )
         return rows[pick].output
 
     def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
@@ -257,16 +302,22 @@ class ExampleIndex:
             return []
         own = [e for e in self._own(spec) if e.episode != exclude_episode]
         picked = own[: self.k]
-        if len(picked) < self.k:  # a neighbour lends an answer, never its failure (its environment's)
+        if (
+            len(picked) < self.k
+        ):  # a neighbour lends an answer, never its failure (its environment's)
             for tool, _ in self._nearest(spec, len(self.tools)):
-                rows = [e for e in self.by_tool[tool] if e.episode != exclude_episode and not _failed(e)]
+                rows = [
+                    e for e in self.by_tool[tool] if e.episode != exclude_episode and not _failed(e)
+                ]
                 if rows:
                     picked.append(rows[0])
                     if len(picked) == self.k:
                         break
         return [e.item() for e in picked]
 
-    def nearest_record(self, spec: ToolSpec, exclude_episode: str | None = None) -> RealExample | None:
+    def nearest_record(
+        self, spec: ToolSpec, exclude_episode: str | None = None
+    ) -> RealExample | None:
         """The record a cache would answer ``spec``'s call with: the tool's own first record (other
         episodes), else the first answered record of the nearest recorded tool, however far; None
         when the index holds none."""

@@ -46,11 +46,21 @@ def inject(cfg: FaultConfig | None, seed: int, key: str) -> tuple[dict | None, f
         return error_payload("server_error", "Internal server error (simulated fault).", None), 0.0
     u -= cfg.error_rate
     if u < cfg.timeout_rate:
-        return (error_payload("timeout", f"The request timed out after {cfg.timeout_s:g} s (simulated fault).", None),
-                cfg.timeout_s)
+        return (
+            error_payload(
+                "timeout",
+                f"The request timed out after {cfg.timeout_s:g} s (simulated fault).",
+                None,
+            ),
+            cfg.timeout_s,
+        )
     u -= cfg.timeout_rate
     if u < cfg.rate_limit_rate:
-        p = error_payload("rate_limited", f"Too many requests; retry after {cfg.retry_after_s:g} s (simulated fault).", None)
+        p = error_payload(
+            "rate_limited",
+            f"Too many requests; retry after {cfg.retry_after_s:g} s (simulated fault).",
+            None,
+        )
         p["error"]["retry_after_s"] = cfg.retry_after_s
         return p, 0.0
     return None, 0.0

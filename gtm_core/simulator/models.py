@@ -52,22 +52,32 @@ def local_kind(settings: Settings | None = None) -> str:
     return "vllm" if cuda and settings is not None and settings.profile == "gpu" else "transformers"
 
 
-def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int = 0, max_tokens: int = 512,
-                 batch_size: int = 16):
+def make_backend(
+    ref: ModelRef,
+    settings: Settings | None = None,
+    *,
+    seed: int = 0,
+    max_tokens: int = 512,
+    batch_size: int = 16,
+):
     """The simulator backend of ``ref``."""
     from gtm_core.simulator import backends
 
     if ref.kind == "offline":
         return backends.OfflineSimBackend(seed=seed)
     if ref.kind == "openai":
-        return backends.make_backend("openai", ref.uri or "gtm", base_url=ref.base_url, api_key=ref.api_key)
+        return backends.make_backend(
+            "openai", ref.uri or "gtm", base_url=ref.base_url, api_key=ref.api_key
+        )
     from pathlib import Path
 
     from gtm_core.model_registry import resolve_model
 
     uri = str(ref.uri or "")
     if not uri.startswith(("models:/", "runs:/")) and not Path(uri).expanduser().exists():
-        raise FileNotFoundError(f"model {uri!r}: no such folder (give a folder, models:/..., runs:/..., offline or openai:<model>@<url>)")
+        raise FileNotFoundError(
+            f"model {uri!r}: no such folder (give a folder, models:/..., runs:/..., offline or openai:<model>@<url>)"
+        )
     try:
         path = resolve_model(uri, settings=settings)
     except FileNotFoundError:
@@ -75,12 +85,23 @@ def make_backend(ref: ModelRef, settings: Settings | None = None, *, seed: int =
     except Exception as e:  # registry: unknown name / alias / version
         raise ValueError(f"model {uri!r}: {e}") from None
     # continuous batching over every core: evaluation is the only work of its process
-    return backends.make_backend(ref.kind, path, options=backends.BackendOptions(
-        max_tokens=max_tokens, batch_size=batch_size, continuous=True, cpu_threads=None))
+    return backends.make_backend(
+        ref.kind,
+        path,
+        options=backends.BackendOptions(
+            max_tokens=max_tokens, batch_size=batch_size, continuous=True, cpu_threads=None
+        ),
+    )
 
 
-def backend_for(model: str | None, settings: Settings, *, seed: int = 0, max_tokens: int = 512,
-                batch_size: int = 16) -> tuple[ModelRef, Any]:
+def backend_for(
+    model: str | None,
+    settings: Settings,
+    *,
+    seed: int = 0,
+    max_tokens: int = 512,
+    batch_size: int = 16,
+) -> tuple[ModelRef, Any]:
     """``parse_model(model)`` and its backend (``make_backend``): what ``gtm audit`` and ``gtm eval`` score."""
     ref = parse_model(model, settings)
     return ref, make_backend(ref, settings, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
@@ -98,9 +119,13 @@ def registry_versions(settings: Settings, name: str = MODEL_NAME) -> list[dict[s
 
 def ref_for_version(row: dict[str, Any], settings: Settings, label: str | None = None) -> ModelRef:
     aliases = ",".join(row.get("aliases") or [])
-    return ModelRef(label=label or f"{row['name']} v{row['version']}" + (f" @{aliases}" if aliases else ""),
-                    kind=local_kind(settings), uri=f"models:/{row['name']}/{row['version']}",
-                    version=str(row["version"]), run_id=row.get("run_id"))
+    return ModelRef(
+        label=label or f"{row['name']} v{row['version']}" + (f" @{aliases}" if aliases else ""),
+        kind=local_kind(settings),
+        uri=f"models:/{row['name']}/{row['version']}",
+        version=str(row["version"]),
+        run_id=row.get("run_id"),
+    )
 
 
 def default_model(settings: Settings, name: str = MODEL_NAME) -> ModelRef:
@@ -121,9 +146,11 @@ def parse_model(spec: str | None, settings: Settings) -> ModelRef:
     if not spec:
         return default_model(settings)
     if spec == "offline":
-        return ModelRef(label="offline-teacher", kind="offline", note="model-free baseline (offline teacher)")
+        return ModelRef(
+            label="offline-teacher", kind="offline", note="model-free baseline (offline teacher)"
+        )
     if spec.startswith("openai:"):
-        model, _, url = spec[len("openai:"):].partition("@")
+        model, _, url = spec[len("openai:") :].partition("@")
         if not url:
             raise ValueError(f"model {spec!r}: endpoint form is openai:<model>@<base_url>")
         return ModelRef(label=f"{model} @ {url}", kind="openai", uri=model, base_url=url)

@@ -46,16 +46,22 @@ from gtm_core.spec import ToolSpec, canonical_json, returned_fields
 from gtm_core.tool_errors import is_error_payload, json_type
 
 # any JSON value but an object
-VALUE_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"], "items": {}}
+VALUE_SCHEMA: dict[str, Any] = {
+    "type": ["string", "number", "boolean", "array", "null"],
+    "items": {},
+}
 # any result at all (a tool without a response schema, an untyped field returned bare): a value, or an
 # object of two or more keys. An object whose one key is "error" reads as an error payload everywhere
 # (``tool_errors.is_error_payload``), and the JSON Schema xgrammar compiles cannot exclude that one key
 # (no ``not``, no lookahead, ``propertyNames`` is ignored), so a result object has two keys or more
-UNTYPED_RESULT_SCHEMA: dict[str, Any] = {"anyOf": [
-    VALUE_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]}
+UNTYPED_RESULT_SCHEMA: dict[str, Any] = {
+    "anyOf": [VALUE_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]
+}
 _TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "properties", "items")
 
-SHAPE_DEPTH = 2  # objects and arrays are described this many levels deep; deeper values are any JSON
+SHAPE_DEPTH = (
+    2  # objects and arrays are described this many levels deep; deeper values are any JSON
+)
 SHAPE_KEYS = 24  # an object with more keys is any object
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
@@ -82,7 +88,12 @@ def shape_schema(value: Any, depth: int = 0) -> dict[str, Any]:
         if depth >= SHAPE_DEPTH or len(value) > SHAPE_KEYS:
             return {"type": "object"}
         props = {str(k): shape_schema(v, depth + 1) for k, v in value.items()}
-        return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
+        return {
+            "type": "object",
+            "properties": props,
+            "required": list(props),
+            "additionalProperties": False,
+        }
     if t == "array":
         if depth >= SHAPE_DEPTH or not value:
             return {"type": "array"}
@@ -106,8 +117,13 @@ def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
     """The schema of the one field of a one-property object schema (the value a tool may return
     bare); None for any other schema. An untyped field is any result (``UNTYPED_RESULT_SCHEMA``)."""
     props = declared.get("properties")
-    if declared.get("type") != "object" or not isinstance(props, dict) or len(props) != 1 \
-            or declared.get("patternProperties") or isinstance(declared.get("additionalProperties"), dict):
+    if (
+        declared.get("type") != "object"
+        or not isinstance(props, dict)
+        or len(props) != 1
+        or declared.get("patternProperties")
+        or isinstance(declared.get("additionalProperties"), dict)
+    ):
         return None
     field = next(iter(props.values()))
     if not isinstance(field, dict):
@@ -119,8 +135,9 @@ def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
     return field
 
 
-def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | None,
-                        form: str | None = None) -> dict[str, Any]:
+def response_schema_for(
+    spec: ToolSpec, examples: Sequence[dict[str, Any]] | None, form: str | None = None
+) -> dict[str, Any]:
     """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
     shown with it (``{"tool", "arguments", "output"}`` items): ``anyOf`` the shapes of the same
     tool's recorded results when there are any; else the declared response schema (its fields
@@ -129,7 +146,11 @@ def response_schema_for(spec: ToolSpec, examples: Sequence[dict[str, Any]] | Non
     answered) picks one of the two: ``"bare"`` or ``"declared"``."""
     shapes: dict[str, dict[str, Any]] = {}
     for e in examples or ():
-        if e.get("tool") == spec.name and not is_error_payload(e.get("output")) and not cut_json(e.get("output")):
+        if (
+            e.get("tool") == spec.name
+            and not is_error_payload(e.get("output"))
+            and not cut_json(e.get("output"))
+        ):
             s = shape_schema(e.get("output"))
             shapes.setdefault(canonical_json(s), s)
     if shapes:

@@ -78,8 +78,17 @@ class Session:
             self.log.clear()
             self.state_version += 1  # never reuse a version: stale cache keys stay unreachable
 
-    def record(self, tool: str, arguments: Any, output: Any, *, source: str, seed: int | None,
-               state_changing: bool, max_history: int) -> int:
+    def record(
+        self,
+        tool: str,
+        arguments: Any,
+        output: Any,
+        *,
+        source: str,
+        seed: int | None,
+        state_changing: bool,
+        max_history: int,
+    ) -> int:
         """Append a call to history and log; bump the state version after a successful write."""
         with self.lock:
             is_err = isinstance(output, dict) and set(output) == {"error"}
@@ -88,14 +97,28 @@ class Session:
                 del self.history[: len(self.history) - max_history]
             if state_changing and not is_err:
                 self.state_version += 1
-            self.log.append({"index": len(self.log), "tool": tool, "arguments": arguments, "seed": seed,
-                             "output": output, "source": source, "state_version": self.state_version})
+            self.log.append(
+                {
+                    "index": len(self.log),
+                    "tool": tool,
+                    "arguments": arguments,
+                    "seed": seed,
+                    "output": output,
+                    "source": source,
+                    "state_version": self.state_version,
+                }
+            )
             self.touched = time.time()
             return len(self.log) - 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {"session_id": self.id, "seed": self.seed, "state_version": self.state_version,
-                "calls": len(self.log), "history": self.history}
+        return {
+            "session_id": self.id,
+            "seed": self.seed,
+            "state_version": self.state_version,
+            "calls": len(self.log),
+            "history": self.history,
+        }
 
 
 class SessionStore:
@@ -217,6 +240,7 @@ class Replayer:
         if rec["tool"] != tool or canonical_json(rec["arguments"]) != canonical_json(arguments):
             raise ReplayMismatch(
                 f"call {self.pos}: expected {rec['tool']}({canonical_json(rec['arguments'])[:200]}), "
-                f"got {tool}({canonical_json(arguments)[:200]})")
+                f"got {tool}({canonical_json(arguments)[:200]})"
+            )
         self.pos += 1
         return rec["output"]

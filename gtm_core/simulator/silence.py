@@ -27,8 +27,11 @@ LOOP_TAIL = 1200  # a decoding loop runs until the token limit: its text's end i
 def loops(text: str) -> bool:
     """Whether ``text`` ends writing one phrase again and again in a row (a decoding loop)."""
     tail = text[-LOOP_TAIL:]
-    return any(len({c for c in m.group(1).lower() if c.isalnum()}) >= 2
-               for p in _LOOPS for m in p.finditer(tail))
+    return any(
+        len({c for c in m.group(1).lower() if c.isalnum()}) >= 2
+        for p in _LOOPS
+        for m in p.finditer(tail)
+    )
 
 
 def no_answer(output: Any, tool: str, arguments: Any) -> bool:
@@ -42,7 +45,10 @@ def no_answer(output: Any, tool: str, arguments: Any) -> bool:
     if text.lower() in _EMPTY_TEXTS or text.lower() == tool.lower():
         return True
     values = arguments.values() if isinstance(arguments, dict) else ()
-    return any(isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip() == text for v in values)
+    return any(
+        isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip() == text
+        for v in values
+    )
 
 
 def says_nothing(output: Any, tool: str, arguments: Any) -> bool:

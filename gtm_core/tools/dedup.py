@@ -13,9 +13,9 @@ import numpy as np
 
 @dataclass
 class DedupResult:
-    keep: np.ndarray          # bool mask, True for kept items
+    keep: np.ndarray  # bool mask, True for kept items
     duplicate_of: np.ndarray  # index of the kept item each duplicate matches, -1 for kept
-    similarity: np.ndarray    # that similarity (0 for kept)
+    similarity: np.ndarray  # that similarity (0 for kept)
 
     @property
     def n_duplicates(self) -> int:
@@ -47,7 +47,7 @@ def dedup_embeddings(emb: np.ndarray, threshold: float = 0.8, block: int = 1024)
                 continue
             earlier = inner[i, :i] > threshold
             if earlier.any():
-                cand = np.nonzero(earlier & keep[s:s + i])[0]
+                cand = np.nonzero(earlier & keep[s : s + i])[0]
                 if cand.size:
                     k = cand[inner[i, cand].argmax()]
                     keep[s + i] = False
@@ -58,7 +58,9 @@ def dedup_embeddings(emb: np.ndarray, threshold: float = 0.8, block: int = 1024)
     return DedupResult(keep, dup_of, sim_out)
 
 
-def dedup_texts(texts: list[str], embedder, threshold: float = 0.8, *, progress: bool = False) -> DedupResult:
+def dedup_texts(
+    texts: list[str], embedder, threshold: float = 0.8, *, progress: bool = False
+) -> DedupResult:
     """Embed ``texts`` (identical strings embedded once) and de-duplicate them."""
     uniq: dict[str, int] = {}
     inv = np.empty(len(texts), dtype=np.int64)

@@ -13,10 +13,16 @@ from gtm_core.tools.dedup import dedup_embeddings
 from gtm_core.tools.taxonomy import Taxonomy
 
 
-def assign_fields(specs: list[ToolSpec], tax: Taxonomy, embedder, *, progress: bool = False) -> list[ToolSpec]:
+def assign_fields(
+    specs: list[ToolSpec], tax: Taxonomy, embedder, *, progress: bool = False
+) -> list[ToolSpec]:
     """Give every spec whose field is not in the taxonomy the nearest (field, subfield) by embedding
     similarity of "name: description" to "field: subfield"; the similarity is kept in meta."""
-    todo = [i for i, s in enumerate(specs) if s.field not in tax.subfields or s.subfield not in tax.subfields[s.field]]
+    todo = [
+        i
+        for i, s in enumerate(specs)
+        if s.field not in tax.subfields or s.subfield not in tax.subfields[s.field]
+    ]
     if not todo:
         return specs
     pairs = tax.pairs()
@@ -28,7 +34,11 @@ def assign_fields(specs: list[ToolSpec], tax: Taxonomy, embedder, *, progress: b
     out = list(specs)
     for k, i in enumerate(todo):
         f, s = pairs[best[k]]
-        meta = {**specs[i].meta, "original_field": specs[i].field or None, "field_similarity": round(float(sims[k, best[k]]), 3)}
+        meta = {
+            **specs[i].meta,
+            "original_field": specs[i].field or None,
+            "field_similarity": round(float(sims[k, best[k]]), 3),
+        }
         out[i] = specs[i].model_copy(update={"field": f, "subfield": s, "meta": meta})
     return out
 
@@ -50,8 +60,14 @@ def dedup_key(spec: ToolSpec, on: str = "name") -> str:
     return humanize(spec.name) if on == "name" else f"{humanize(spec.name)}: {spec.description}"
 
 
-def build_repository(specs: list[ToolSpec], embedder, *, threshold: float = 0.8, on: str = "name",
-                     progress: bool = False) -> RepositoryBuild:
+def build_repository(
+    specs: list[ToolSpec],
+    embedder,
+    *,
+    threshold: float = 0.8,
+    on: str = "name",
+    progress: bool = False,
+) -> RepositoryBuild:
     """De-duplicate ``specs`` (earlier ones win) by cosine similarity of their names (or name +
     description) above ``threshold``; duplicates become rejects naming the tool they duplicate."""
     keys = [dedup_key(s, on) for s in specs]
@@ -59,15 +75,28 @@ def build_repository(specs: list[ToolSpec], embedder, *, threshold: float = 0.8,
     inv = np.empty(len(keys), dtype=np.int64)
     for i, k in enumerate(keys):
         inv[i] = uniq.setdefault(k, len(uniq))
-    emb = embedder.encode(list(uniq), progress=progress)[inv] if specs else np.zeros((0, 1), np.float32)
+    emb = (
+        embedder.encode(list(uniq), progress=progress)[inv]
+        if specs
+        else np.zeros((0, 1), np.float32)
+    )
     res = dedup_embeddings(emb, threshold)
     rejects = []
     for i in np.nonzero(~res.keep)[0]:
         j = int(res.duplicate_of[i])
-        rejects.append(Reject(specs[i].source, specs[i].name, on.replace("+", "_and_"),
-                              f"duplicate of {specs[j].name!r} from {specs[j].source} (cosine {res.similarity[i]:.3f} > {threshold})",
-                              specs[i].to_public(), stage="dedup"))
-    return RepositoryBuild([s for s, k in zip(specs, res.keep, strict=True) if k], rejects, emb[res.keep])
+        rejects.append(
+            Reject(
+                specs[i].source,
+                specs[i].name,
+                on.replace("+", "_and_"),
+                f"duplicate of {specs[j].name!r} from {specs[j].source} (cosine {res.similarity[i]:.3f} > {threshold})",
+                specs[i].to_public(),
+                stage="dedup",
+            )
+        )
+    return RepositoryBuild(
+        [s for s, k in zip(specs, res.keep, strict=True) if k], rejects, emb[res.keep]
+    )
 
 
 def specs_frame(specs: list[ToolSpec]) -> pd.DataFrame:
@@ -76,7 +105,9 @@ def specs_frame(specs: list[ToolSpec]) -> pd.DataFrame:
 
 
 def rejects_frame(rejects: list[Reject]) -> pd.DataFrame:
-    return pd.DataFrame([r.to_row() for r in rejects], columns=["source", "name", "field", "reason", "stage", "raw"])
+    return pd.DataFrame(
+        [r.to_row() for r in rejects], columns=["source", "name", "field", "reason", "stage", "raw"]
+    )
 
 
 def load_tools(store, table: str = "tools") -> list[ToolSpec]:

@@ -33,7 +33,10 @@ class Taxonomy:
         return [(f, s) for f, subs in self.subfields.items() for s in subs]
 
     def rows(self) -> list[dict]:
-        return [{"field": f, "subfield": s, "origin": self.origin.get(f, "seed")} for f, s in self.pairs()]
+        return [
+            {"field": f, "subfield": s, "origin": self.origin.get(f, "seed")}
+            for f, s in self.pairs()
+        ]
 
     def has(self, name: str) -> bool:
         return name.strip().lower() in {f.lower() for f in self.subfields}
@@ -53,8 +56,15 @@ def load_seed_taxonomy(path: Path = SEED_TAXONOMY) -> Taxonomy:
     return tax
 
 
-def grow_fields(tax: Taxonomy, target: int, chat: ChatModel, *, seed: int = 0, batch: int = 8,
-                max_rounds: int = 50) -> tuple[Taxonomy, list[str]]:
+def grow_fields(
+    tax: Taxonomy,
+    target: int,
+    chat: ChatModel,
+    *,
+    seed: int = 0,
+    batch: int = 8,
+    max_rounds: int = 50,
+) -> tuple[Taxonomy, list[str]]:
     """Prompt the LLM with two random existing fields until ``target`` fields exist.
     Returns the grown taxonomy and a log of rejected proposals (duplicates, unparsable)."""
     rng = random.Random(seed)
@@ -66,8 +76,13 @@ def grow_fields(tax: Taxonomy, target: int, chat: ChatModel, *, seed: int = 0, b
         reqs = []
         for _ in range(min(batch, need)):
             a, b = rng.sample(tax.fields, 2)
-            reqs.append(prompt_request("expand_fields", {"exemplars": [a, b], "existing": tax.fields},
-                                       seed=rng.randrange(1 << 30)))
+            reqs.append(
+                prompt_request(
+                    "expand_fields",
+                    {"exemplars": [a, b], "existing": tax.fields},
+                    seed=rng.randrange(1 << 30),
+                )
+            )
         for text in chat.generate(reqs):
             try:
                 name = str(extract_json(text)["field"]).strip()
@@ -116,8 +131,15 @@ def taxonomy_from_rows(rows: list[dict]) -> Taxonomy:
     return tax
 
 
-def build_taxonomy(seed_tax: Taxonomy, chat: ChatModel | None, *, target_fields: int, subfields_per_field: int,
-                   seed: int = 0, grow: bool | None = None) -> tuple[Taxonomy, list[str]]:
+def build_taxonomy(
+    seed_tax: Taxonomy,
+    chat: ChatModel | None,
+    *,
+    target_fields: int,
+    subfields_per_field: int,
+    seed: int = 0,
+    grow: bool | None = None,
+) -> tuple[Taxonomy, list[str]]:
     """The seed taxonomy, grown with the LLM when ``grow`` (default: when the model is not offline)."""
     tax = Taxonomy({f: list(s) for f, s in seed_tax.subfields.items()}, dict(seed_tax.origin))
     grow = (chat is not None and getattr(chat, "name", "") != "offline") if grow is None else grow

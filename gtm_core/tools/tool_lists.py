@@ -45,14 +45,20 @@ def _items_from_obj(obj: Any, source: str) -> list[Any]:
     if isinstance(obj, list):
         return obj
     if isinstance(obj, dict):
-        if isinstance(obj.get("result"), dict) and "tools" in obj["result"]:  # JSON-RPC tools/list reply
+        if (
+            isinstance(obj.get("result"), dict) and "tools" in obj["result"]
+        ):  # JSON-RPC tools/list reply
             obj = obj["result"]
         if "tools" in obj:
             if not isinstance(obj["tools"], list):
-                raise ToolListError(source, "tools", f"must be a list, got {type(obj['tools']).__name__}")
+                raise ToolListError(
+                    source, "tools", f"must be a list, got {type(obj['tools']).__name__}"
+                )
             return obj["tools"]
         return [obj]
-    raise ToolListError(source, "<root>", f"expected a JSON object or list, got {type(obj).__name__}")
+    raise ToolListError(
+        source, "<root>", f"expected a JSON object or list, got {type(obj).__name__}"
+    )
 
 
 def parse_tool_list(text: str, source: str = "") -> tuple[list[MapTool], list[dict[str, Any]]]:
@@ -79,25 +85,54 @@ def parse_tool_list(text: str, source: str = "") -> tuple[list[MapTool], list[di
     rejects: list[dict[str, Any]] = []
     for i, it in enumerate(items):
         if not isinstance(it, dict):
-            rejects.append({"source": source, "index": i, "field": "<item>",
-                            "reason": f"a tool must be an object, got {type(it).__name__}", "raw": it})
+            rejects.append(
+                {
+                    "source": source,
+                    "index": i,
+                    "field": "<item>",
+                    "reason": f"a tool must be an object, got {type(it).__name__}",
+                    "raw": it,
+                }
+            )
             continue
         name = it.get("name") or it.get("server") or it.get("title")
         if not isinstance(name, str) or not name.strip():
-            rejects.append({"source": source, "index": i, "field": "name", "reason": "name is empty or missing",
-                            "raw": it})
+            rejects.append(
+                {
+                    "source": source,
+                    "index": i,
+                    "field": "name",
+                    "reason": "name is empty or missing",
+                    "raw": it,
+                }
+            )
             continue
         desc = it.get("description") or ""
         if not isinstance(desc, str):
-            rejects.append({"source": source, "index": i, "field": "description",
-                            "reason": "description must be a string", "raw": it})
+            rejects.append(
+                {
+                    "source": source,
+                    "index": i,
+                    "field": "description",
+                    "reason": "description must be a string",
+                    "raw": it,
+                }
+            )
             continue
-        tools.append(MapTool(name.strip(), desc.strip(), source=str(it.get("source") or source),
-                             group=str(it.get("mcp_server") or it.get("category") or it.get("domain") or "")))
+        tools.append(
+            MapTool(
+                name.strip(),
+                desc.strip(),
+                source=str(it.get("source") or source),
+                group=str(it.get("mcp_server") or it.get("category") or it.get("domain") or ""),
+            )
+        )
     return tools, rejects
 
 
-def load_tool_list(location: str | Path, *, timeout_s: float = 30.0) -> tuple[list[MapTool], list[dict[str, Any]]]:
+def load_tool_list(
+    location: str | Path, *, timeout_s: float = 30.0
+) -> tuple[list[MapTool], list[dict[str, Any]]]:
     """Read a tool list from a local file or an http(s) URL (see ``parse_tool_list``)."""
     loc = str(location)
     if re.match(r"^https?://", loc):

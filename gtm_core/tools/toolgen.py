@@ -8,12 +8,17 @@ from gtm_core.spec import Reject, SpecError, ToolSpec
 PROMPTS = ("generate_tools",)
 
 
-def generate_tools(pairs: list[tuple[str, str]], chat: ChatModel, *, n_per_subfield: int,
-                   progress: bool = False) -> tuple[list[ToolSpec], list[Reject]]:
+def generate_tools(
+    pairs: list[tuple[str, str]], chat: ChatModel, *, n_per_subfield: int, progress: bool = False
+) -> tuple[list[ToolSpec], list[Reject]]:
     """One prompt per (field, subfield), all sent as one batch; every answer's tools are validated.
     Returns (valid specs, rejects with the spec, field and reason)."""
-    reqs = [prompt_request("generate_tools", {"field": f, "subfield": s, "n": n_per_subfield, "existing": []})
-            for f, s in pairs]
+    reqs = [
+        prompt_request(
+            "generate_tools", {"field": f, "subfield": s, "n": n_per_subfield, "existing": []}
+        )
+        for f, s in pairs
+    ]
     outs = chat.generate(reqs, progress=progress)
     specs: list[ToolSpec] = []
     rejects: list[Reject] = []

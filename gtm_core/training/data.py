@@ -35,13 +35,22 @@ def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
                 raise DataError(f"{path}:{i}: field 'line': invalid JSON ({e.msg})") from e
             msgs = rec.get("messages") if isinstance(rec, dict) else None
             if not isinstance(msgs, list) or len(msgs) < 2:
-                raise DataError(f"{path}:{i}: field 'messages': expected a list of at least 2 messages")
+                raise DataError(
+                    f"{path}:{i}: field 'messages': expected a list of at least 2 messages"
+                )
             for j, m in enumerate(msgs):
-                if not isinstance(m, dict) or not isinstance(m.get("content"), str) or m.get("role") not in (
-                        "system", "user", "assistant"):
-                    raise DataError(f"{path}:{i}: field 'messages[{j}]': needs role system|user|assistant and string content")
+                if (
+                    not isinstance(m, dict)
+                    or not isinstance(m.get("content"), str)
+                    or m.get("role") not in ("system", "user", "assistant")
+                ):
+                    raise DataError(
+                        f"{path}:{i}: field 'messages[{j}]': needs role system|user|assistant and string content"
+                    )
             if msgs[-1]["role"] != "assistant":
-                raise DataError(f"{path}:{i}: field 'messages[-1].role': the last message must be the assistant's")
+                raise DataError(
+                    f"{path}:{i}: field 'messages[-1].role': the last message must be the assistant's"
+                )
             out.append(rec)
             if limit is not None and len(out) >= limit:
                 break
@@ -70,10 +79,14 @@ def encode(record: dict[str, Any], tokenizer) -> dict[str, list[int]]:
     full = tokenizer.apply_chat_template(msgs, tokenize=False)
     if not full.startswith(prompt):
         raise DataError("field 'chat_template': the prompt is not a prefix of the full chat text")
-    completion = full[len(prompt):]
+    completion = full[len(prompt) :]
     end = tokenizer.eos_token or "<|im_end|>"
     cut = completion.rfind(end)
-    learned, tail = (completion[: cut + len(end)], completion[cut + len(end):]) if cut >= 0 else (completion, "")
+    learned, tail = (
+        (completion[: cut + len(end)], completion[cut + len(end) :])
+        if cut >= 0
+        else (completion, "")
+    )
     p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     c_ids = tokenizer(learned, add_special_tokens=False)["input_ids"]
     t_ids = tokenizer(tail, add_special_tokens=False)["input_ids"] if tail else []
@@ -93,7 +106,9 @@ class Encoded:
     lengths: list[int] = field(default_factory=list)
 
 
-def encode_all(records: list[dict[str, Any]], tokenizer, max_length: int, keep: int | None = None) -> Encoded:
+def encode_all(
+    records: list[dict[str, Any]], tokenizer, max_length: int, keep: int | None = None
+) -> Encoded:
     """Encode records; examples longer than ``max_length`` are skipped and counted (not truncated:
     a cut tool output would teach the model to stop mid-JSON). ``keep``: stop once that many fit."""
     out = Encoded(examples=[])
@@ -112,7 +127,9 @@ def encode_all(records: list[dict[str, Any]], tokenizer, max_length: int, keep: 
     return out
 
 
-def pack(examples: list[dict[str, list[int]]], max_length: int, seed: int = 0) -> list[dict[str, list[int]]]:
+def pack(
+    examples: list[dict[str, list[int]]], max_length: int, seed: int = 0
+) -> list[dict[str, list[int]]]:
     """Greedy first-fit packing of whole examples into blocks of at most ``max_length`` tokens.
     ``position_ids`` restart at 0 for each example, which makes attention block-diagonal
     (transformers derives the packed-sequence mask from them when no attention mask is given)."""

@@ -24,10 +24,17 @@ def lora_config(cfg: TrainConfig, layers: list[int] | None = None):
     """A causal-LM ``LoraConfig`` on the attention and MLP projections (of ``layers`` only, if given)."""
     from peft import LoraConfig, TaskType
 
-    extra = {"layers_to_transform": layers, "layers_pattern": "layers"} if layers is not None else {}
+    extra = (
+        {"layers_to_transform": layers, "layers_pattern": "layers"} if layers is not None else {}
+    )
     return LoraConfig(
-        r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-        target_modules=list(cfg.lora_target_modules), bias="none", task_type=TaskType.CAUSAL_LM, **extra,
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        target_modules=list(cfg.lora_target_modules),
+        bias="none",
+        task_type=TaskType.CAUSAL_LM,
+        **extra,
     )
 
 

@@ -15,11 +15,21 @@ from gtm_core.training.presets import TrainConfig
 RUN_ID_FILE = "mlflow_run_id"
 
 
-def run_training(cfg: TrainConfig, settings: Settings, *, sft_folder: Path | None = None,
-                 model_name: str = "gtm", register: bool = True, alias: str = "candidate",
-                 dagster_run_id: str | None = None, fresh: bool = False, callbacks: list | None = None,
-                 progress: bool = True, log: Callable[[str], None] = print,
-                 extra_tags: dict[str, str] | None = None) -> dict[str, Any]:
+def run_training(
+    cfg: TrainConfig,
+    settings: Settings,
+    *,
+    sft_folder: Path | None = None,
+    model_name: str = "gtm",
+    register: bool = True,
+    alias: str = "candidate",
+    dagster_run_id: str | None = None,
+    fresh: bool = False,
+    callbacks: list | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+    extra_tags: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Train ``cfg`` on the SFT export, log everything to MLflow and (if ``register``) register
     a new version of ``model_name`` with ``@alias``. Returns a JSON-able summary.
 
@@ -32,7 +42,9 @@ def run_training(cfg: TrainConfig, settings: Settings, *, sft_folder: Path | Non
 
     init_ref = cfg.init_from
     if init_ref:
-        cfg = dataclasses.replace(cfg, init_from=str(registry.resolve_model(init_ref, settings=settings)))
+        cfg = dataclasses.replace(
+            cfg, init_from=str(registry.resolve_model(init_ref, settings=settings))
+        )
 
     sft = Path(sft_folder) if sft_folder else sft_dir(settings.exports_dir)
     if not (sft / "train.jsonl").exists():
@@ -43,19 +55,37 @@ def run_training(cfg: TrainConfig, settings: Settings, *, sft_folder: Path | Non
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     id_file = run_dir / RUN_ID_FILE
-    tags = {"dataset_hash": data_hash, "preset": cfg.preset, "method": cfg.method,
-            "dagster_run_id": dagster_run_id or "", "sft_folder": str(sft), **(extra_tags or {})}
+    tags = {
+        "dataset_hash": data_hash,
+        "preset": cfg.preset,
+        "method": cfg.method,
+        "dagster_run_id": dagster_run_id or "",
+        "sft_folder": str(sft),
+        **(extra_tags or {}),
+    }
     if init_ref:
         tags["init_from"] = str(init_ref)
     params = {**cfg.to_dict(), "dataset_hash": data_hash, "dagster_run_id": dagster_run_id or ""}
-    run_id = registry.start_run(params, tags, run_name=f"{cfg.preset}-{data_hash[:8]}",
-                                resume_run_id=id_file.read_text().strip() if id_file.exists() else None,
-                                settings=settings)
+    run_id = registry.start_run(
+        params,
+        tags,
+        run_name=f"{cfg.preset}-{data_hash[:8]}",
+        resume_run_id=id_file.read_text().strip() if id_file.exists() else None,
+        settings=settings,
+    )
     id_file.write_text(run_id)
     client = registry.client(settings)
     try:
-        res = train(cfg, sft, run_dir, mlflow_client=client, mlflow_run_id=run_id,
-                    callbacks=callbacks, progress=progress, log=log)
+        res = train(
+            cfg,
+            sft,
+            run_dir,
+            mlflow_client=client,
+            mlflow_run_id=run_id,
+            callbacks=callbacks,
+            progress=progress,
+            log=log,
+        )
         logged = registry.log_model(run_id, res.model_dir, settings=settings)
     except BaseException:
         client.set_terminated(run_id, "FAILED")  # re-opened as RUNNING when the run resumes
@@ -63,26 +93,57 @@ def run_training(cfg: TrainConfig, settings: Settings, *, sft_folder: Path | Non
     plot = None
     if res.loss_plot:
         settings.plots_dir.mkdir(parents=True, exist_ok=True)
-        plot = settings.plots_dir / ("gtm_model_loss.png" if model_name == "gtm" else f"{model_name}_loss.png")
+        plot = settings.plots_dir / (
+            "gtm_model_loss.png" if model_name == "gtm" else f"{model_name}_loss.png"
+        )
         shutil.copyfile(res.loss_plot, plot)
-    registry.finish_run(run_id, {**res.metrics, "train_examples": res.train_examples,
-                                 "eval_examples": res.eval_examples,
-                                 "skipped_too_long": res.skipped_too_long},
-                        artifacts=[res.loss_plot, res.model_dir / "gtm_model.json"], settings=settings)
+    registry.finish_run(
+        run_id,
+        {
+            **res.metrics,
+            "train_examples": res.train_examples,
+            "eval_examples": res.eval_examples,
+            "skipped_too_long": res.skipped_too_long,
+        },
+        artifacts=[res.loss_plot, res.model_dir / "gtm_model.json"],
+        settings=settings,
+    )
     out: dict[str, Any] = {
-        "preset": cfg.preset, "method": cfg.method, "base_model": cfg.base_model, "init_from": init_ref,
-        "model_dir": str(res.model_dir), "run_dir": str(res.run_dir), "metrics": res.metrics,
-        "tokens_per_s": res.tokens_per_s, "train_examples": res.train_examples,
-        "eval_examples": res.eval_examples, "skipped_too_long": res.skipped_too_long,
-        "global_step": res.global_step, "resumed_from": res.resumed_from,
-        "dataset_hash": data_hash, "loss_plot": str(plot) if plot else None,
-        "mlflow_run_id": run_id, "mlflow_run_link": registry.run_link(run_id, settings),
-        "model_uri": logged["model_uri"], "model_kind": logged["kind"],
+        "preset": cfg.preset,
+        "method": cfg.method,
+        "base_model": cfg.base_model,
+        "init_from": init_ref,
+        "model_dir": str(res.model_dir),
+        "run_dir": str(res.run_dir),
+        "metrics": res.metrics,
+        "tokens_per_s": res.tokens_per_s,
+        "train_examples": res.train_examples,
+        "eval_examples": res.eval_examples,
+        "skipped_too_long": res.skipped_too_long,
+        "global_step": res.global_step,
+        "resumed_from": res.resumed_from,
+        "dataset_hash": data_hash,
+        "loss_plot": str(plot) if plot else None,
+        "mlflow_run_id": run_id,
+        "mlflow_run_link": registry.run_link(run_id, settings),
+        "model_uri": logged["model_uri"],
+        "model_kind": logged["kind"],
     }
     if register:
         out["registered"] = registry.register(
-            logged["model_uri"], run_id, name=model_name, alias=alias, settings=settings,
-            tags={"dataset_hash": data_hash, "preset": cfg.preset, "kind": logged["kind"],
-                  "base_model": logged["base_model"], "dagster_run_id": dagster_run_id or "",
-                  **({"init_from": str(init_ref)} if init_ref else {}), **(extra_tags or {})})
+            logged["model_uri"],
+            run_id,
+            name=model_name,
+            alias=alias,
+            settings=settings,
+            tags={
+                "dataset_hash": data_hash,
+                "preset": cfg.preset,
+                "kind": logged["kind"],
+                "base_model": logged["base_model"],
+                "dagster_run_id": dagster_run_id or "",
+                **({"init_from": str(init_ref)} if init_ref else {}),
+                **(extra_tags or {}),
+            },
+        )
     return out

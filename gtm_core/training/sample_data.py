@@ -25,7 +25,9 @@ def load_specs(path: Path, limit: int | None = None) -> list[ToolSpec]:
     return specs
 
 
-def build_examples(specs: list[ToolSpec], n: int, seed: int = 0, history_p: float = 0.2) -> list[dict[str, Any]]:
+def build_examples(
+    specs: list[ToolSpec], n: int, seed: int = 0, history_p: float = 0.2
+) -> list[dict[str, Any]]:
     """``n`` chat records over ``specs`` (some with a one-call history of the same tool)."""
     rng = random.Random(seed)
     synth = ValueSynth(rng)
@@ -35,7 +37,13 @@ def build_examples(specs: list[ToolSpec], n: int, seed: int = 0, history_p: floa
         history = []
         if rng.random() < history_p:
             a0 = synth.arguments(spec.parameters)
-            history = [{"tool": spec.name, "arguments": a0, "output": synth.response(spec.response_schema, a0, tool=spec.name)}]
+            history = [
+                {
+                    "tool": spec.name,
+                    "arguments": a0,
+                    "output": synth.response(spec.response_schema, a0, tool=spec.name),
+                }
+            ]
         args = synth.arguments(spec.parameters)
         output = synth.response(spec.response_schema, args, tool=spec.name)
         out.append(chat_format.sft_example(spec, args, output, history))
@@ -50,7 +58,7 @@ def write_sft(folder: Path, specs: list[ToolSpec], n: int = 300, seed: int = 0) 
     specs = list(specs)
     random.Random(seed).shuffle(specs)
     k = max(1, len(specs) // 10)
-    parts = {"val": specs[:k], "test": specs[k:2 * k], "train": specs[2 * k:]}
+    parts = {"val": specs[:k], "test": specs[k : 2 * k], "train": specs[2 * k :]}
     sizes = {"train": int(n * 0.8), "val": n // 10, "test": n // 10}
     counts = {}
     for split, sp in parts.items():
@@ -65,36 +73,214 @@ def write_sft(folder: Path, specs: list[ToolSpec], n: int = 300, seed: int = 0) 
 
 
 _HAND_WRITTEN = [
-    {"name": "get_weather", "description": "Current weather for a city",
-     "parameters": {"type": "object", "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["metric", "imperial"]}}, "required": ["city"]},
-     "response": {"type": "object", "properties": {"city": {"type": "string"}, "temperature": {"type": "number"}, "condition": {"type": "string", "enum": ["sunny", "cloudy", "rain", "snow"]}}, "required": ["city", "temperature", "condition"]}},
-    {"name": "search_books", "description": "Search a library catalogue",
-     "parameters": {"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer", "minimum": 1, "maximum": 10}}, "required": ["query"]},
-     "response": {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "author": {"type": "string"}, "year": {"type": "integer"}}}}, "count": {"type": "integer"}}}},
-    {"name": "convert_currency", "description": "Convert an amount between currencies",
-     "parameters": {"type": "object", "properties": {"amount": {"type": "number"}, "from_currency": {"type": "string"}, "to_currency": {"type": "string"}}, "required": ["amount", "from_currency", "to_currency"]},
-     "response": {"type": "object", "properties": {"converted_amount": {"type": "number"}, "rate": {"type": "number"}}}},
-    {"name": "book_hotel", "description": "Reserve a hotel room",
-     "parameters": {"type": "object", "properties": {"city": {"type": "string"}, "check_in": {"type": "string", "format": "date"}, "check_out": {"type": "string", "format": "date"}, "guests": {"type": "integer"}}, "required": ["city", "check_in", "check_out"]},
-     "response": {"type": "object", "properties": {"reservation_id": {"type": "string"}, "status": {"type": "string"}, "total_price": {"type": "number"}}}},
-    {"name": "send_email", "description": "Send an email message",
-     "parameters": {"type": "object", "properties": {"recipient": {"type": "string", "format": "email"}, "subject": {"type": "string"}, "body": {"type": "string"}}, "required": ["recipient", "subject"]},
-     "response": {"type": "object", "properties": {"message_id": {"type": "string"}, "status": {"type": "string"}}}},
-    {"name": "get_stock_price", "description": "Latest price of a stock",
-     "parameters": {"type": "object", "properties": {"symbol": {"type": "string"}}, "required": ["symbol"]},
-     "response": {"type": "object", "properties": {"symbol": {"type": "string"}, "price": {"type": "number"}, "currency": {"type": "string"}}}},
-    {"name": "translate_text", "description": "Translate text to a language",
-     "parameters": {"type": "object", "properties": {"text": {"type": "string"}, "target_language": {"type": "string"}}, "required": ["text", "target_language"]},
-     "response": {"type": "object", "properties": {"translated_text": {"type": "string"}, "detected_language": {"type": "string"}}}},
-    {"name": "create_calendar_event", "description": "Create an event in a calendar",
-     "parameters": {"type": "object", "properties": {"title": {"type": "string"}, "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"}, "location": {"type": "string"}}, "required": ["title", "start_date"]},
-     "response": {"type": "object", "properties": {"event_id": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "string"}}}},
-    {"name": "list_orders", "description": "List a customer's recent orders",
-     "parameters": {"type": "object", "properties": {"customer_id": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "shipped", "delivered"]}, "limit": {"type": "integer"}}, "required": ["customer_id"]},
-     "response": {"type": "object", "properties": {"orders": {"type": "array", "items": {"type": "object", "properties": {"order_id": {"type": "string"}, "total": {"type": "number"}, "status": {"type": "string"}}}}, "count": {"type": "integer"}}}},
-    {"name": "geocode_address", "description": "Coordinates of a street address",
-     "parameters": {"type": "object", "properties": {"address": {"type": "string"}, "country": {"type": "string"}}, "required": ["address"]},
-     "response": {"type": "object", "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}, "address": {"type": "string"}}}},
+    {
+        "name": "get_weather",
+        "description": "Current weather for a city",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string"},
+                "unit": {"type": "string", "enum": ["metric", "imperial"]},
+            },
+            "required": ["city"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string"},
+                "temperature": {"type": "number"},
+                "condition": {"type": "string", "enum": ["sunny", "cloudy", "rain", "snow"]},
+            },
+            "required": ["city", "temperature", "condition"],
+        },
+    },
+    {
+        "name": "search_books",
+        "description": "Search a library catalogue",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "query": {"type": "string"},
+                "limit": {"type": "integer", "minimum": 1, "maximum": 10},
+            },
+            "required": ["query"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "title": {"type": "string"},
+                            "author": {"type": "string"},
+                            "year": {"type": "integer"},
+                        },
+                    },
+                },
+                "count": {"type": "integer"},
+            },
+        },
+    },
+    {
+        "name": "convert_currency",
+        "description": "Convert an amount between currencies",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "number"},
+                "from_currency": {"type": "string"},
+                "to_currency": {"type": "string"},
+            },
+            "required": ["amount", "from_currency", "to_currency"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {"converted_amount": {"type": "number"}, "rate": {"type": "number"}},
+        },
+    },
+    {
+        "name": "book_hotel",
+        "description": "Reserve a hotel room",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string"},
+                "check_in": {"type": "string", "format": "date"},
+                "check_out": {"type": "string", "format": "date"},
+                "guests": {"type": "integer"},
+            },
+            "required": ["city", "check_in", "check_out"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "reservation_id": {"type": "string"},
+                "status": {"type": "string"},
+                "total_price": {"type": "number"},
+            },
+        },
+    },
+    {
+        "name": "send_email",
+        "description": "Send an email message",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "recipient": {"type": "string", "format": "email"},
+                "subject": {"type": "string"},
+                "body": {"type": "string"},
+            },
+            "required": ["recipient", "subject"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {"message_id": {"type": "string"}, "status": {"type": "string"}},
+        },
+    },
+    {
+        "name": "get_stock_price",
+        "description": "Latest price of a stock",
+        "parameters": {
+            "type": "object",
+            "properties": {"symbol": {"type": "string"}},
+            "required": ["symbol"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "symbol": {"type": "string"},
+                "price": {"type": "number"},
+                "currency": {"type": "string"},
+            },
+        },
+    },
+    {
+        "name": "translate_text",
+        "description": "Translate text to a language",
+        "parameters": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "target_language": {"type": "string"}},
+            "required": ["text", "target_language"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "translated_text": {"type": "string"},
+                "detected_language": {"type": "string"},
+            },
+        },
+    },
+    {
+        "name": "create_calendar_event",
+        "description": "Create an event in a calendar",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "title": {"type": "string"},
+                "start_date": {"type": "string", "format": "date"},
+                "end_date": {"type": "string", "format": "date"},
+                "location": {"type": "string"},
+            },
+            "required": ["title", "start_date"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "event_id": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "string"},
+            },
+        },
+    },
+    {
+        "name": "list_orders",
+        "description": "List a customer's recent orders",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "customer_id": {"type": "string"},
+                "status": {"type": "string", "enum": ["pending", "shipped", "delivered"]},
+                "limit": {"type": "integer"},
+            },
+            "required": ["customer_id"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "orders": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "order_id": {"type": "string"},
+                            "total": {"type": "number"},
+                            "status": {"type": "string"},
+                        },
+                    },
+                },
+                "count": {"type": "integer"},
+            },
+        },
+    },
+    {
+        "name": "geocode_address",
+        "description": "Coordinates of a street address",
+        "parameters": {
+            "type": "object",
+            "properties": {"address": {"type": "string"}, "country": {"type": "string"}},
+            "required": ["address"],
+        },
+        "response": {
+            "type": "object",
+            "properties": {
+                "latitude": {"type": "number"},
+                "longitude": {"type": "number"},
+                "address": {"type": "string"},
+            },
+        },
+    },
 ]
 
 

@@ -17,8 +17,15 @@ CHAT_TEMPLATE = (
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
 
-def build_tiny_model(out_dir: str | Path, corpus: Iterable[str], *, vocab_size: int = 1024,
-                     hidden: int = 64, layers: int = 2, seed: int = 0) -> Path:
+def build_tiny_model(
+    out_dir: str | Path,
+    corpus: Iterable[str],
+    *,
+    vocab_size: int = 1024,
+    hidden: int = 64,
+    layers: int = 2,
+    seed: int = 0,
+) -> Path:
     """Train a byte-level BPE tokenizer on ``corpus``, build a random Qwen2ForCausalLM from a
     config, save both to ``out_dir`` (loadable with ``AutoModelForCausalLM.from_pretrained``)."""
     import torch
@@ -30,19 +37,37 @@ def build_tiny_model(out_dir: str | Path, corpus: Iterable[str], *, vocab_size: 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=SPECIAL,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
     tok.train_from_iterator(list(corpus), trainer=trainer)
-    hf_tok = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                                     bos_token=None, unk_token=None)
+    hf_tok = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        bos_token=None,
+        unk_token=None,
+    )
     hf_tok.chat_template = CHAT_TEMPLATE
     hf_tok.save_pretrained(out)
     torch.manual_seed(seed)
     n = len(hf_tok)
-    cfg = Qwen2Config(vocab_size=n, hidden_size=hidden, intermediate_size=hidden * 2, num_hidden_layers=layers,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=8192,
-                      tie_word_embeddings=True, eos_token_id=hf_tok.eos_token_id, pad_token_id=hf_tok.pad_token_id,
-                      bos_token_id=None)
+    cfg = Qwen2Config(
+        vocab_size=n,
+        hidden_size=hidden,
+        intermediate_size=hidden * 2,
+        num_hidden_layers=layers,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=8192,
+        tie_word_embeddings=True,
+        eos_token_id=hf_tok.eos_token_id,
+        pad_token_id=hf_tok.pad_token_id,
+        bos_token_id=None,
+    )
     model = Qwen2ForCausalLM(cfg)
     model.generation_config.eos_token_id = hf_tok.eos_token_id
     model.generation_config.pad_token_id = hf_tok.pad_token_id

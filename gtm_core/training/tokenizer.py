@@ -27,7 +27,9 @@ def chat_texts(records: Iterable[dict[str, Any]]) -> Iterator[str]:
             yield m["content"]
 
 
-def train_tokenizer(records: Iterable[dict[str, Any]], vocab_size: int = 4096, min_frequency: int = 2):
+def train_tokenizer(
+    records: Iterable[dict[str, Any]], vocab_size: int = 4096, min_frequency: int = 2
+):
     """Train a byte-level BPE on the chat records and return a ``PreTrainedTokenizerFast``."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
@@ -35,8 +37,11 @@ def train_tokenizer(records: Iterable[dict[str, Any]], vocab_size: int = 4096, m
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
+        vocab_size=vocab_size,
+        min_frequency=min_frequency,
+        special_tokens=SPECIAL_TOKENS,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
     )
     tok.train_from_iterator(chat_texts(records), trainer=trainer)
     return wrap(tok)
@@ -47,8 +52,13 @@ def wrap(tok):
     from transformers import PreTrainedTokenizerFast
 
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, eos_token=IM_END, pad_token=ENDOFTEXT, bos_token=None,
-        unk_token=None, additional_special_tokens=[IM_START, IM_END], model_max_length=32768,
+        tokenizer_object=tok,
+        eos_token=IM_END,
+        pad_token=ENDOFTEXT,
+        bos_token=None,
+        unk_token=None,
+        additional_special_tokens=[IM_START, IM_END],
+        model_max_length=32768,
         clean_up_tokenization_spaces=False,
     )
     fast.chat_template = CHAT_TEMPLATE
@@ -60,5 +70,7 @@ def ensure_chat_ready(tokenizer) -> Any:
     if tokenizer.chat_template is None:
         tokenizer.chat_template = CHAT_TEMPLATE
     if tokenizer.pad_token is None:
-        tokenizer.pad_token = ENDOFTEXT if ENDOFTEXT in tokenizer.get_vocab() else tokenizer.eos_token
+        tokenizer.pad_token = (
+            ENDOFTEXT if ENDOFTEXT in tokenizer.get_vocab() else tokenizer.eos_token
+        )
     return tokenizer

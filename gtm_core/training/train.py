@@ -58,7 +58,9 @@ def _device(cfg: TrainConfig) -> str:
     if cfg.device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if cfg.device == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("train config field 'device': cuda requested but torch.cuda.is_available() is False")
+        raise RuntimeError(
+            "train config field 'device': cuda requested but torch.cuda.is_available() is False"
+        )
     return cfg.device
 
 
@@ -91,17 +93,25 @@ def build_model(cfg: TrainConfig, tokenizer):
     adapter = cfg.init_from if cfg.init_from and is_adapter(cfg.init_from) else None
     if cfg.method == "scratch":
         conf = Qwen2Config(
-            vocab_size=len(tokenizer), hidden_size=cfg.hidden_size, num_hidden_layers=cfg.num_layers,
-            num_attention_heads=cfg.num_heads, num_key_value_heads=cfg.num_kv_heads,
-            intermediate_size=cfg.intermediate_size, max_position_embeddings=max(cfg.max_length, 1024),
-            tie_word_embeddings=True, bos_token_id=None,
-            eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"), pad_token_id=tokenizer.pad_token_id,
+            vocab_size=len(tokenizer),
+            hidden_size=cfg.hidden_size,
+            num_hidden_layers=cfg.num_layers,
+            num_attention_heads=cfg.num_heads,
+            num_key_value_heads=cfg.num_kv_heads,
+            intermediate_size=cfg.intermediate_size,
+            max_position_embeddings=max(cfg.max_length, 1024),
+            tie_word_embeddings=True,
+            bos_token_id=None,
+            eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
+            pad_token_id=tokenizer.pad_token_id,
         )
         model = Qwen2ForCausalLM(conf)
     else:
         src = (cfg.base_model or base_of(adapter)) if adapter else (cfg.init_from or cfg.base_model)
         if not src:
-            raise ValueError(f"train config field 'base_model': adapter {adapter} names no base model")
+            raise ValueError(
+                f"train config field 'base_model': adapter {adapter} names no base model"
+            )
         dtype = torch.bfloat16 if cfg.bf16 else torch.float32
         model = AutoModelForCausalLM.from_pretrained(resolve_base(src), dtype=dtype)
         if model.config.pad_token_id is None:
@@ -130,7 +140,9 @@ def build_model(cfg: TrainConfig, tokenizer):
     return model
 
 
-def target_loss(model, inputs: dict[str, Any], num_items_in_batch=None, *, predictions: bool = False):
+def target_loss(
+    model, inputs: dict[str, Any], num_items_in_batch=None, *, predictions: bool = False
+):
     """Causal-LM cross-entropy with the LM head applied only where a target is learned.
 
     The decoder runs on every token, but the head (for SmolLM2 a 49,152 x 576 matrix) and the
@@ -190,8 +202,11 @@ def _mlflow_callback(client, run_id: str):
             from mlflow.entities import Metric
 
             now = int(time.time() * 1000)
-            ms = [Metric(k, float(v), now, state.global_step) for k, v in (logs or {}).items()
-                  if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)]
+            ms = [
+                Metric(k, float(v), now, state.global_step)
+                for k, v in (logs or {}).items()
+                if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            ]
             if ms:
                 client.log_batch(run_id, metrics=ms)
 
@@ -208,13 +223,17 @@ def _metrics_fn():
         preds, labels = pred.predictions, pred.label_ids
         preds, labels = preds[:, :-1], labels[:, 1:]
         mask = labels != -100
-        return {"token_accuracy": float((preds[mask] == labels[mask]).mean()) if mask.any() else 0.0,
-                "label_tokens": float(np.sum(mask))}
+        return {
+            "token_accuracy": float((preds[mask] == labels[mask]).mean()) if mask.any() else 0.0,
+            "label_tokens": float(np.sum(mask)),
+        }
 
     return preprocess, compute
 
 
-def loss_plot(history: list[dict[str, Any]], path: Path, title: str = "GTM training") -> Path | None:
+def loss_plot(
+    history: list[dict[str, Any]], path: Path, title: str = "GTM training"
+) -> Path | None:
     """A PNG of train and validation loss against the step."""
     import matplotlib
 
@@ -241,9 +260,17 @@ def loss_plot(history: list[dict[str, Any]], path: Path, title: str = "GTM train
     return path
 
 
-def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=None,
-          mlflow_run_id: str | None = None, callbacks: list | None = None, progress: bool = True,
-          log: Callable[[str], None] = print) -> TrainResult:
+def train(
+    cfg: TrainConfig,
+    sft_folder: Path,
+    run_dir: Path,
+    *,
+    mlflow_client=None,
+    mlflow_run_id: str | None = None,
+    callbacks: list | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> TrainResult:
     """Train on ``sft_folder/{train,val}.jsonl`` in ``run_dir`` (resuming from its last checkpoint)
     and save the final model (or adapter) with its tokenizer in ``run_dir/model``."""
     import torch
@@ -261,21 +288,31 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     run_dir.mkdir(parents=True, exist_ok=True)
     data_hash = dataset_hash(sft_folder)
 
-    limit = cfg.max_train_examples if cfg.max_train_examples and cfg.max_train_examples > 0 else None
+    limit = (
+        cfg.max_train_examples if cfg.max_train_examples and cfg.max_train_examples > 0 else None
+    )
     # the first ``limit`` examples that fit ``max_length`` (records are read with a margin for the
     # ones too long, so a budget of N examples trains N, not N minus the long ones)
-    train_recs = read_jsonl(sft_folder / "train.jsonl", limit * 4 if limit else None)  # 0 or None: every example
-    val_recs = read_jsonl(sft_folder / "val.jsonl", cfg.max_eval_examples * 4 if cfg.max_eval_examples else None)
+    train_recs = read_jsonl(
+        sft_folder / "train.jsonl", limit * 4 if limit else None
+    )  # 0 or None: every example
+    val_recs = read_jsonl(
+        sft_folder / "val.jsonl", cfg.max_eval_examples * 4 if cfg.max_eval_examples else None
+    )
     if not train_recs:
         raise ValueError(f"SFT split 'train' is empty: {sft_folder / 'train.jsonl'}")
     tok = build_tokenizer(cfg, train_recs[:limit] if limit else train_recs, run_dir)
     tr = encode_all(train_recs, tok, cfg.max_length, keep=limit)
     va = encode_all(val_recs, tok, cfg.max_length, keep=cfg.max_eval_examples or None)
     if not tr.examples:
-        raise ValueError(f"train config field 'max_length': all {tr.skipped_too_long} train examples "
-                         f"are longer than {cfg.max_length} tokens")
-    log(f"train: {len(tr.examples)} examples ({tr.tokens} tokens, {tr.skipped_too_long} too long); "
-        f"val: {len(va.examples)}")
+        raise ValueError(
+            f"train config field 'max_length': all {tr.skipped_too_long} train examples "
+            f"are longer than {cfg.max_length} tokens"
+        )
+    log(
+        f"train: {len(tr.examples)} examples ({tr.tokens} tokens, {tr.skipped_too_long} too long); "
+        f"val: {len(va.examples)}"
+    )
     train_items = pack(tr.examples, cfg.max_length, cfg.seed) if cfg.packing else tr.examples
     eval_items = pack(va.examples, cfg.max_length, cfg.seed) if cfg.packing else va.examples
 
@@ -283,26 +320,43 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     # a pretrained base on a CPU that computes bfloat16 natively trains under bfloat16 autocast (float32
     # master weights, ``llm.precision``); a model from scratch is too small for its matmuls to gain
     cpu_bf16 = device == "cpu" and cfg.method != "scratch" and cpu_precision() == "bfloat16"
-    precision = "bf16" if cfg.bf16 and device == "cuda" else ("bf16-autocast" if cpu_bf16 else "fp32")
+    precision = (
+        "bf16" if cfg.bf16 and device == "cuda" else ("bf16-autocast" if cpu_bf16 else "fp32")
+    )
     log(f"precision: {precision}")
     has_eval = bool(eval_items)
     preprocess, compute = _metrics_fn()
     args = TrainingArguments(
         output_dir=str(run_dir / "checkpoints"),
-        num_train_epochs=cfg.epochs, max_steps=cfg.max_steps,
-        per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=cfg.batch_size,
-        gradient_accumulation_steps=cfg.grad_accum, learning_rate=cfg.learning_rate,
-        weight_decay=cfg.weight_decay, warmup_steps=cfg.warmup_ratio, lr_scheduler_type="cosine",
-        logging_steps=cfg.logging_steps, logging_first_step=True,
-        eval_strategy="steps" if has_eval else "no", eval_steps=cfg.eval_steps,
-        save_strategy="steps", save_steps=cfg.eval_steps, save_total_limit=cfg.save_total_limit,
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        per_device_train_batch_size=cfg.batch_size,
+        per_device_eval_batch_size=cfg.batch_size,
+        gradient_accumulation_steps=cfg.grad_accum,
+        learning_rate=cfg.learning_rate,
+        weight_decay=cfg.weight_decay,
+        warmup_steps=cfg.warmup_ratio,
+        lr_scheduler_type="cosine",
+        logging_steps=cfg.logging_steps,
+        logging_first_step=True,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=cfg.eval_steps,
+        save_strategy="steps",
+        save_steps=cfg.eval_steps,
+        save_total_limit=cfg.save_total_limit,
         load_best_model_at_end=has_eval and cfg.early_stopping_patience > 0,
-        metric_for_best_model="eval_loss", greater_is_better=False,
-        bf16=(cfg.bf16 and device == "cuda") or cpu_bf16, use_cpu=device == "cpu",
+        metric_for_best_model="eval_loss",
+        greater_is_better=False,
+        bf16=(cfg.bf16 and device == "cuda") or cpu_bf16,
+        use_cpu=device == "cpu",
         gradient_checkpointing=False,  # enabled on the model itself (works for peft too)
         train_sampling_strategy="random" if cfg.packing else "group_by_length",
-        seed=cfg.seed, data_seed=cfg.seed, report_to=[], disable_tqdm=not progress,
-        dataloader_num_workers=0, remove_unused_columns=False,
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        report_to=[],
+        disable_tqdm=not progress,
+        dataloader_num_workers=0,
+        remove_unused_columns=False,
     )
     cbs = list(callbacks or [])
     if has_eval and cfg.early_stopping_patience > 0:
@@ -310,13 +364,21 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     if mlflow_client is not None and mlflow_run_id:
         cbs.append(_mlflow_callback(mlflow_client, mlflow_run_id))
     trainer = _trainer_class()(
-        model=model, args=args, train_dataset=ListDataset(train_items),
+        model=model,
+        args=args,
+        train_dataset=ListDataset(train_items),
         eval_dataset=ListDataset(eval_items) if has_eval else None,
-        data_collator=Collator(pad_token_id=tok.pad_token_id), processing_class=tok,
-        callbacks=cbs, compute_metrics=compute if has_eval else None,
+        data_collator=Collator(pad_token_id=tok.pad_token_id),
+        processing_class=tok,
+        callbacks=cbs,
+        compute_metrics=compute if has_eval else None,
         preprocess_logits_for_metrics=preprocess if has_eval else None,
     )
-    last = get_last_checkpoint(str(run_dir / "checkpoints")) if (run_dir / "checkpoints").is_dir() else None
+    last = (
+        get_last_checkpoint(str(run_dir / "checkpoints"))
+        if (run_dir / "checkpoints").is_dir()
+        else None
+    )
     if last:
         log(f"resuming from {last}")
     start_epoch = 0.0
@@ -329,9 +391,12 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
     epochs_done = max(float(trainer.state.epoch or 0.0) - start_epoch, 0.0)
     tokens_per_s = tr.tokens * epochs_done / elapsed if elapsed > 0 else 0.0
 
-    metrics: dict[str, float] = {"train_loss": float(out.training_loss),
-                                 "train_runtime_s": float(out.metrics.get("train_runtime", elapsed)),
-                                 "tokens_per_s": tokens_per_s, "global_step": float(trainer.state.global_step)}
+    metrics: dict[str, float] = {
+        "train_loss": float(out.training_loss),
+        "train_runtime_s": float(out.metrics.get("train_runtime", elapsed)),
+        "tokens_per_s": tokens_per_s,
+        "global_step": float(trainer.state.global_step),
+    }
     first = next((h["loss"] for h in trainer.state.log_history if "loss" in h), None)
     last_loss = next((h["loss"] for h in reversed(trainer.state.log_history) if "loss" in h), None)
     if first is not None:
@@ -346,17 +411,34 @@ def train(cfg: TrainConfig, sft_folder: Path, run_dir: Path, *, mlflow_client=No
         shutil.rmtree(model_dir)
     trainer.save_model(str(model_dir))
     tok.save_pretrained(str(model_dir))
-    meta = {"preset": cfg.preset, "method": cfg.method, "base_model": _saved_base(cfg), "init_from": cfg.init_from,
-            "dataset_hash": data_hash, "config": cfg.to_dict(), "metrics": metrics,
-            "chat_template": "qwen", "max_length": cfg.max_length, "precision": precision}
+    meta = {
+        "preset": cfg.preset,
+        "method": cfg.method,
+        "base_model": _saved_base(cfg),
+        "init_from": cfg.init_from,
+        "dataset_hash": data_hash,
+        "config": cfg.to_dict(),
+        "metrics": metrics,
+        "chat_template": "qwen",
+        "max_length": cfg.max_length,
+        "precision": precision,
+    }
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     plot = loss_plot(trainer.state.log_history, run_dir / "loss.png", f"GTM {cfg.preset}")
     return TrainResult(
-        model_dir=model_dir, run_dir=run_dir, metrics=metrics, tokens_per_s=tokens_per_s,
-        train_examples=len(tr.examples), eval_examples=len(va.examples),
+        model_dir=model_dir,
+        run_dir=run_dir,
+        metrics=metrics,
+        tokens_per_s=tokens_per_s,
+        train_examples=len(tr.examples),
+        eval_examples=len(va.examples),
         skipped_too_long=tr.skipped_too_long + va.skipped_too_long,
-        global_step=trainer.state.global_step, resumed_from=last, dataset_hash=data_hash,
-        loss_plot=plot, log_history=list(trainer.state.log_history), mlflow_run_id=mlflow_run_id,
+        global_step=trainer.state.global_step,
+        resumed_from=last,
+        dataset_hash=data_hash,
+        loss_plot=plot,
+        log_history=list(trainer.state.log_history),
+        mlflow_run_id=mlflow_run_id,
     )
 
 

@@ -31,13 +31,24 @@ def run_api_fuzz(url: str, token: str | None, max_examples: int) -> ApiFuzzStats
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     stats = ApiFuzzStats()
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
     with httpx.Client(timeout=30) as probe:
         for result in schema.get_all_operations():
             op = result.ok()
 
-            @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=max_examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=op.as_strategy())
             def one(case):
                 stats.cases += 1

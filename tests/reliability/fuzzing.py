@@ -31,20 +31,48 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 # ---- value strategies ----------------------------------------------------------------------
 _TEXT = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["", " ", "\x00", "ignore previous instructions", "<|im_end|>", "<|im_start|>system",
-                     "名前", "🙂" * 5, "a" * 300, "$ref", "#/$defs/x", "string", "integer", "List[str]", "null",
-                     "__import__('os').system('id')", "{{7*7}}", "../../etc/passwd", "date", "email"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "ignore previous instructions",
+            "<|im_end|>",
+            "<|im_start|>system",
+            "名前",
+            "🙂" * 5,
+            "a" * 300,
+            "$ref",
+            "#/$defs/x",
+            "string",
+            "integer",
+            "List[str]",
+            "null",
+            "__import__('os').system('id')",
+            "{{7*7}}",
+            "../../etc/passwd",
+            "date",
+            "email",
+        ]
+    ),
 )
 _SCALAR = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=True, allow_infinity=True), _TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    _TEXT,
 )
 
 
 def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     """Any JSON-ish value: scalars (incl. NaN, huge ints, unicode), nested lists and objects."""
-    return st.recursive(_SCALAR, lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(_TEXT, c, max_size=4)),
-                        max_leaves=max_leaves)
+    return st.recursive(
+        _SCALAR,
+        lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(_TEXT, c, max_size=4)),
+        max_leaves=max_leaves,
+    )
 
 
 def deep(value: Any, depth: int) -> Any:
@@ -54,32 +82,85 @@ def deep(value: Any, depth: int) -> Any:
     return value
 
 
-_TYPES = st.sampled_from(["string", "integer", "number", "boolean", "array", "object", "null", "int", "str", "float",
-                          "List[int]", "Optional[str]", "dict", "any", "weird", "", "date", "email", "Union[int, str]"])
+_TYPES = st.sampled_from(
+    [
+        "string",
+        "integer",
+        "number",
+        "boolean",
+        "array",
+        "object",
+        "null",
+        "int",
+        "str",
+        "float",
+        "List[int]",
+        "Optional[str]",
+        "dict",
+        "any",
+        "weird",
+        "",
+        "date",
+        "email",
+        "Union[int, str]",
+    ]
+)
 
 
 def schemas(max_leaves: int = 8) -> st.SearchStrategy[Any]:
     """JSON-Schema-like objects, valid and broken: types (incl. spellings), properties, $ref/$defs,
     oneOf/anyOf/allOf, additionalProperties, enum/const, bounds, patterns, formats, junk values."""
     base = st.one_of(
-        st.fixed_dictionaries({"type": _TYPES}, optional={
-            "description": _TEXT, "enum": st.lists(_SCALAR, max_size=4), "format": _TEXT,
-            "minimum": _SCALAR, "maximum": _SCALAR, "minLength": st.integers(-2, 5), "maxLength": _SCALAR,
-            "pattern": st.sampled_from(["^[a-z]+$", "(", "[", "\\d{4}", "(a+)+$", ""]), "default": _SCALAR,
-            "const": _SCALAR, "items": st.just({"type": "string"}), "minItems": st.integers(-1, 3)}),
-        st.fixed_dictionaries({"$ref": st.sampled_from(["#/$defs/a", "#/definitions/b", "#", "http://x/y", "#/nope", ""])}),
-        st.booleans(), _SCALAR, st.just({}),
+        st.fixed_dictionaries(
+            {"type": _TYPES},
+            optional={
+                "description": _TEXT,
+                "enum": st.lists(_SCALAR, max_size=4),
+                "format": _TEXT,
+                "minimum": _SCALAR,
+                "maximum": _SCALAR,
+                "minLength": st.integers(-2, 5),
+                "maxLength": _SCALAR,
+                "pattern": st.sampled_from(["^[a-z]+$", "(", "[", "\\d{4}", "(a+)+$", ""]),
+                "default": _SCALAR,
+                "const": _SCALAR,
+                "items": st.just({"type": "string"}),
+                "minItems": st.integers(-1, 3),
+            },
+        ),
+        st.fixed_dictionaries(
+            {
+                "$ref": st.sampled_from(
+                    ["#/$defs/a", "#/definitions/b", "#", "http://x/y", "#/nope", ""]
+                )
+            }
+        ),
+        st.booleans(),
+        _SCALAR,
+        st.just({}),
     )
 
     def extend(children):
         return st.one_of(
-            st.fixed_dictionaries({"type": st.just("object"), "properties": st.dictionaries(_TEXT, children, max_size=4)},
-                                  optional={"required": st.one_of(st.lists(_TEXT, max_size=3), _SCALAR),
-                                            "additionalProperties": st.one_of(st.booleans(), children),
-                                            "$defs": st.dictionaries(st.sampled_from(["a", "b"]), children, max_size=2),
-                                            "definitions": st.dictionaries(st.sampled_from(["a", "b"]), children, max_size=2)}),
-            st.builds(lambda k, v: {k: v}, st.sampled_from(["oneOf", "anyOf", "allOf", "prefixItems"]),
-                      st.lists(children, max_size=3)),
+            st.fixed_dictionaries(
+                {
+                    "type": st.just("object"),
+                    "properties": st.dictionaries(_TEXT, children, max_size=4),
+                },
+                optional={
+                    "required": st.one_of(st.lists(_TEXT, max_size=3), _SCALAR),
+                    "additionalProperties": st.one_of(st.booleans(), children),
+                    "$defs": st.dictionaries(st.sampled_from(["a", "b"]), children, max_size=2),
+                    "definitions": st.dictionaries(
+                        st.sampled_from(["a", "b"]), children, max_size=2
+                    ),
+                },
+            ),
+            st.builds(
+                lambda k, v: {k: v},
+                st.sampled_from(["oneOf", "anyOf", "allOf", "prefixItems"]),
+                st.lists(children, max_size=3),
+            ),
             st.fixed_dictionaries({"type": st.just("array"), "items": children}),
             st.fixed_dictionaries({"not": children}),
             st.lists(children, max_size=3),  # a list where a schema belongs
@@ -89,10 +170,21 @@ def schemas(max_leaves: int = 8) -> st.SearchStrategy[Any]:
 
 
 # well-founded recursion: a tree node, an arbitrary JSON value (the shapes MCP / OpenAPI tools use)
-_TREE_NODE = {"type": "object", "properties": {"name": {"type": "string"}, "children": {
-    "type": "array", "items": {"$ref": "#/$defs/node"}}}, "required": ["name"]}
-_JSON_VALUE = {"anyOf": [{"type": ["string", "number", "boolean", "null"]}, {"type": "array", "items": {"$ref": "#/$defs/json"}},
-                         {"type": "object", "additionalProperties": {"$ref": "#/$defs/json"}}]}
+_TREE_NODE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+    },
+    "required": ["name"],
+}
+_JSON_VALUE = {
+    "anyOf": [
+        {"type": ["string", "number", "boolean", "null"]},
+        {"type": "array", "items": {"$ref": "#/$defs/json"}},
+        {"type": "object", "additionalProperties": {"$ref": "#/$defs/json"}},
+    ]
+}
 _GOOD_NAME = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
 _BAD_NAME = st.one_of(_TEXT, _SCALAR)
 _JSON, _JSON4, _JSON3 = json_values(), json_values(4), json_values(3)
@@ -114,43 +206,94 @@ def raw_specs(draw) -> Any:
     if pshape == 0:
         spec[pkey] = draw(_SCHEMA)
     elif pshape == 1:  # list-of-parameters form
-        spec[pkey] = draw(st.lists(st.one_of(
-            st.fixed_dictionaries({"name": _TEXT, "type": _TYPES}, optional={"required": _SCALAR, "description": _TEXT}),
-            _SCALAR), max_size=4))
+        spec[pkey] = draw(
+            st.lists(
+                st.one_of(
+                    st.fixed_dictionaries(
+                        {"name": _TEXT, "type": _TYPES},
+                        optional={"required": _SCALAR, "description": _TEXT},
+                    ),
+                    _SCALAR,
+                ),
+                max_size=4,
+            )
+        )
     elif pshape == 2:  # bare mapping
         spec[pkey] = draw(st.dictionaries(_TEXT, _SCHEMA4, max_size=4))
     elif pshape == 3:
-        spec[pkey] = {"type": "object", "properties": draw(st.dictionaries(_TEXT, _SCHEMA4, max_size=5)),
-                      "$defs": {"a": draw(_SCHEMA3)}, "additionalProperties": draw(st.one_of(st.booleans(), _SCHEMA3))}
+        spec[pkey] = {
+            "type": "object",
+            "properties": draw(st.dictionaries(_TEXT, _SCHEMA4, max_size=5)),
+            "$defs": {"a": draw(_SCHEMA3)},
+            "additionalProperties": draw(st.one_of(st.booleans(), _SCHEMA3)),
+        }
     elif pshape == 4:
         spec[pkey] = draw(_JSON)
     elif pshape == 6:  # well-formed: the downstream checks see many accepted specs
-        props = draw(st.dictionaries(st.from_regex(r"[a-z_]{1,10}", fullmatch=True), st.one_of(
-            st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", "number", "boolean"])},
-                                  optional={"description": _TEXT, "enum": st.lists(_SCALAR, min_size=1, max_size=3, unique_by=repr),
-                                            "format": st.sampled_from(["date", "email", "uri", "date-time", "uuid"]),
-                                            "minimum": st.integers(-5, 5), "maxLength": st.integers(0, 20)}),
-            st.just({"$ref": "#/$defs/a"}), st.just({"type": "array", "items": {"$ref": "#/$defs/a"}}),
-            st.just({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-            st.just({"type": "object", "properties": {"x": {"type": "string"}}, "additionalProperties": False}),
-            st.just({"$ref": "#/$defs/node"}), st.just({"type": "array", "items": {"$ref": "#"}}),
-            st.just({"$ref": "#/$defs/json"})),
-            max_size=5))
-        spec[pkey] = {"type": "object", "properties": props, "$defs": {"a": {"type": "string"}, "node": _TREE_NODE,
-                                                                        "json": _JSON_VALUE},
-                      "required": draw(st.lists(st.sampled_from(sorted(props) or ["x"]), max_size=2, unique=True)),
-                      "additionalProperties": draw(st.one_of(st.booleans(), st.just({"type": "integer"})))}
+        props = draw(
+            st.dictionaries(
+                st.from_regex(r"[a-z_]{1,10}", fullmatch=True),
+                st.one_of(
+                    st.fixed_dictionaries(
+                        {"type": st.sampled_from(["string", "integer", "number", "boolean"])},
+                        optional={
+                            "description": _TEXT,
+                            "enum": st.lists(_SCALAR, min_size=1, max_size=3, unique_by=repr),
+                            "format": st.sampled_from(
+                                ["date", "email", "uri", "date-time", "uuid"]
+                            ),
+                            "minimum": st.integers(-5, 5),
+                            "maxLength": st.integers(0, 20),
+                        },
+                    ),
+                    st.just({"$ref": "#/$defs/a"}),
+                    st.just({"type": "array", "items": {"$ref": "#/$defs/a"}}),
+                    st.just({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+                    st.just(
+                        {
+                            "type": "object",
+                            "properties": {"x": {"type": "string"}},
+                            "additionalProperties": False,
+                        }
+                    ),
+                    st.just({"$ref": "#/$defs/node"}),
+                    st.just({"type": "array", "items": {"$ref": "#"}}),
+                    st.just({"$ref": "#/$defs/json"}),
+                ),
+                max_size=5,
+            )
+        )
+        spec[pkey] = {
+            "type": "object",
+            "properties": props,
+            "$defs": {"a": {"type": "string"}, "node": _TREE_NODE, "json": _JSON_VALUE},
+            "required": draw(
+                st.lists(st.sampled_from(sorted(props) or ["x"]), max_size=2, unique=True)
+            ),
+            "additionalProperties": draw(st.one_of(st.booleans(), st.just({"type": "integer"}))),
+        }
     else:
         spec[pkey] = deep({"type": "string"}, draw(st.integers(50, 400)))
     if draw(st.booleans()):
         spec["required"] = draw(st.one_of(st.lists(_TEXT, max_size=3), _SCALAR, _JSON3))
     if draw(st.booleans()):
         spec[draw(st.sampled_from(["response", "output_schema", "outputSchema"]))] = draw(
-            st.one_of(_SCHEMA, _TEXT, _JSON4))
+            st.one_of(_SCHEMA, _TEXT, _JSON4)
+        )
     elif pshape == 6:
-        spec["response"] = {"type": "object", "properties": {"id": {"type": "string"}, "items": {"type": "array", "items": {
-            "$ref": "#/$defs/i"}}}, "$defs": {"i": {"type": "object", "properties": {"n": {"type": "integer"}}}}}
-    for k in draw(st.lists(st.sampled_from(["field", "subfield", "source", "flags", "meta", "x-extra"]), max_size=3)):
+        spec["response"] = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "items": {"type": "array", "items": {"$ref": "#/$defs/i"}},
+            },
+            "$defs": {"i": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+        }
+    for k in draw(
+        st.lists(
+            st.sampled_from(["field", "subfield", "source", "flags", "meta", "x-extra"]), max_size=3
+        )
+    ):
         spec[k] = draw(_JSON3)
     return spec
 
@@ -162,17 +305,53 @@ def wrap_for_importers(raw: Any, rng: random.Random) -> list[tuple[str, Any]]:
     return [
         ("openai_functions", {"type": "function", "function": raw}),
         ("openai_functions", {"tools": [raw, {"type": "function", "function": raw}]}),
-        ("seal_tools", {"api_name": name, "api_description": raw, "parameters": params, "required": params,
-                        "responses": raw}),
+        (
+            "seal_tools",
+            {
+                "api_name": name,
+                "api_description": raw,
+                "parameters": params,
+                "required": params,
+                "responses": raw,
+            },
+        ),
         ("tooleyes", [raw, raw]),
-        ("apigen_xlam", {"query": "q", "tools": json.dumps([raw]) if rng.random() < 0.5 else [raw], "answers": raw}),
+        (
+            "apigen_xlam",
+            {
+                "query": "q",
+                "tools": json.dumps([raw]) if rng.random() < 0.5 else [raw],
+                "answers": raw,
+            },
+        ),
         ("apigen_xlam", {"name": name, "description": "d", "parameters": params}),
         ("bfcl", {"id": "x", "question": raw, "function": [raw] if rng.random() < 0.5 else raw}),
-        ("toolbench_rapidapi", {"tool_name": name, "api_list": [raw, {"name": name, "required_parameters": params,
-                                                                       "optional_parameters": raw, "template_response": raw}]}),
+        (
+            "toolbench_rapidapi",
+            {
+                "tool_name": name,
+                "api_list": [
+                    raw,
+                    {
+                        "name": name,
+                        "required_parameters": params,
+                        "optional_parameters": raw,
+                        "template_response": raw,
+                    },
+                ],
+            },
+        ),
         ("toolbench_rapidapi", {"api_name": name, "tool_name": raw, "required_parameters": params}),
-        ("mcp_tools_list", {"jsonrpc": "2.0", "id": 1, "result": {"tools": [raw, {"name": name, "inputSchema": params,
-                                                                               "outputSchema": raw}]}}),
+        (
+            "mcp_tools_list",
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "result": {
+                    "tools": [raw, {"name": name, "inputSchema": params, "outputSchema": raw}]
+                },
+            },
+        ),
     ]
 
 
@@ -183,14 +362,24 @@ class FuzzStats:
     accepted: int = 0
     rejected: int = 0
     crashes: list[tuple[str, str, str]] = field(default_factory=list)  # (where, error, input)
-    inputs: list[dict[str, Any]] = field(default_factory=list)  # corpus entries of the first crashes
+    inputs: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # corpus entries of the first crashes
 
     def crash(self, where: str, e: BaseException, value: Any, tool: Any = None) -> None:
         if len(self.crashes) < 50:
             self.crashes.append((where, f"{type(e).__name__}: {str(e)[:300]}", _short(value)))
-            self.inputs.append({"where": where, "error": f"{type(e).__name__}: {str(e)[:300]}",
-                                "kind": "call" if tool is not None else ("file" if where == "import_file" else "spec"),
-                                "input": _jsonable(value), **({"tool": tool} if tool is not None else {})})
+            self.inputs.append(
+                {
+                    "where": where,
+                    "error": f"{type(e).__name__}: {str(e)[:300]}",
+                    "kind": "call"
+                    if tool is not None
+                    else ("file" if where == "import_file" else "spec"),
+                    "input": _jsonable(value),
+                    **({"tool": tool} if tool is not None else {}),
+                }
+            )
         else:
             self.crashes.append((where, type(e).__name__, ""))
 
@@ -222,17 +411,28 @@ def _short(v: Any) -> str:
 
 def _settings(n: int, seed: int):
     """Hypothesis settings for ``n`` generated cases, reproducible from ``seed``."""
-    cfg = settings(max_examples=n, deadline=None, database=None, derandomize=False, phases=[Phase.generate],
-                   suppress_health_check=list(HealthCheck))
+    cfg = settings(
+        max_examples=n,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
 
     def apply(fn):
         return hypothesis_seed(seed)(cfg(fn))
+
     return apply
 
 
 def _check_rejection(e: SpecError) -> None:
-    if not (isinstance(e.field, str) and e.field and isinstance(e.reason, str) and e.reason.strip()):
-        raise AssertionError(f"rejection without a field or a reason: field={e.field!r} reason={e.reason!r}")
+    if not (
+        isinstance(e.field, str) and e.field and isinstance(e.reason, str) and e.reason.strip()
+    ):
+        raise AssertionError(
+            f"rejection without a field or a reason: field={e.field!r} reason={e.reason!r}"
+        )
 
 
 def _check_accepted(spec: ToolSpec, rng: random.Random, stats: FuzzStats, raw: Any) -> None:
@@ -255,9 +455,13 @@ def _check_accepted(spec: ToolSpec, rng: random.Random, stats: FuzzStats, raw: A
         _check_gate_result(gate, spec, args)
         _check_gate_result(gate, spec, {})
         out = vs.response(spec.response_schema, args, []) if spec.response_schema else {"ok": True}
-        for reasons in (v_format(spec, args, out), v_contradiction(spec, args), v_coherence(spec, args, out, "ctx"),
-                        v_history(spec, args, [{"tool": spec.name, "arguments": args, "output": out}]),
-                        [e.message for e in E.detect_errors(spec, args)]):
+        for reasons in (
+            v_format(spec, args, out),
+            v_contradiction(spec, args),
+            v_coherence(spec, args, out, "ctx"),
+            v_history(spec, args, [{"tool": spec.name, "arguments": args, "output": out}]),
+            [e.message for e in E.detect_errors(spec, args)],
+        ):
             assert isinstance(reasons, list) and all(isinstance(r, str) and r for r in reasons)
         json.loads(render_output(out))
         msgs = build_messages(spec, args, [])
@@ -285,8 +489,9 @@ def _check_gate_result(gate, spec: ToolSpec, args: Any) -> dict | None:
     assert isinstance(err["message"], str) and err["message"], err
     if not (err["type"] == "type_error" and not isinstance(args, dict)):
         # the field names the offending parameter (a parameter may itself be called "")
-        assert isinstance(err["field"], str) and (err["field"] or "" in args or "" in spec.properties), \
-            f"gate error without a field: {err}"
+        assert isinstance(err["field"], str) and (
+            err["field"] or "" in args or "" in spec.properties
+        ), f"gate error without a field: {err}"
     json.dumps(p)
     return p
 
@@ -352,8 +557,20 @@ def run_import_file_fuzz(tmp_dir, n_files: int, seed: int = DEFAULT_SEED) -> Fuz
     counter = [0]
 
     @_settings(n_files, seed)
-    @given(st.lists(raw_specs(), min_size=1, max_size=6), st.sampled_from(
-        ["tools.jsonl", "seal_tools.json", "toolbench.jsonl", "mcp.json", "config_gpt.json", "xlam.jsonl", "bfcl.json"]))
+    @given(
+        st.lists(raw_specs(), min_size=1, max_size=6),
+        st.sampled_from(
+            [
+                "tools.jsonl",
+                "seal_tools.json",
+                "toolbench.jsonl",
+                "mcp.json",
+                "config_gpt.json",
+                "xlam.jsonl",
+                "bfcl.json",
+            ]
+        ),
+    )
     def one(raws, fname):
         counter[0] += 1
         p = Path(tmp_dir) / f"{counter[0]}_{fname}"
@@ -386,37 +603,122 @@ def call_specs() -> list[ToolSpec]:
     """Specs for the call fuzzer: every keyword the gate compiles ($ref, oneOf, additionalProperties,
     enum, const, formats, bounds, patterns, nested objects and arrays)."""
     raws = [
-        {"name": "book_hotel", "description": "Book a hotel room.", "parameters": {"type": "object", "properties": {
-            "hotel_id": {"type": "string"}, "check_in": {"type": "string", "format": "date"},
-            "check_out": {"type": "string", "format": "date"}, "guests": {"type": "integer", "minimum": 1, "maximum": 8},
-            "room": {"type": "string", "enum": ["single", "double", "suite"]},
-            "contact": {"type": "object", "properties": {"email": {"type": "string", "format": "email"},
-                                                         "phone": {"type": "string", "pattern": "^\\+?[0-9 ]{6,15}$"}},
-                        "required": ["email"], "additionalProperties": False}},
-            "required": ["hotel_id", "check_in", "check_out"]},
-         "response": {"type": "object", "properties": {"booking_id": {"type": "string"}, "total": {"type": "number"}},
-                      "required": ["booking_id"]}},
-        {"name": "search_items", "description": "Search.", "parameters": {"type": "object", "properties": {
-            "query": {"type": "string", "minLength": 1, "maxLength": 50}, "limit": {"type": "integer", "exclusiveMinimum": 0},
-            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
-            "filter": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"min": {"type": "number"}}}]},
-            "sort": {"anyOf": [{"const": "asc"}, {"const": "desc"}]}}, "required": ["query"]},
-         "response": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
-             "id": {"type": "string"}, "score": {"type": "number"}}}}}}},
-        {"name": "with_refs", "description": "Uses $ref.", "parameters": {"type": "object", "$defs": {
-            "addr": {"type": "object", "properties": {"city": {"type": "string"}, "zip": {"type": "string"}}, "required": ["city"]}},
-            "properties": {"home": {"$ref": "#/$defs/addr"}, "work": {"$ref": "#/$defs/addr"},
-                           "when": {"type": "string", "format": "date-time"}}, "additionalProperties": {"type": "integer"}},
-         "response": {"type": "object", "properties": {"distance_km": {"type": "number"}, "route": {"$ref": "#/$defs/r"}},
-                      "$defs": {"r": {"type": "array", "items": {"type": "string"}}}}},
-        {"name": "open_any", "description": "Accepts anything.", "parameters": {"type": "object", "additionalProperties": True},
-         "response": {"type": "object", "properties": {"echo": {}}}},
-        {"name": "no_params", "description": "Today.", "parameters": {}, "response": {"type": "string", "format": "date"}},
-        {"name": "typed_union", "description": "Union types.", "parameters": {"type": "object", "properties": {
-            "n": {"type": ["integer", "null"]}, "flag": {"type": "boolean"}, "ratio": {"type": "number"},
-            "uid": {"type": "string", "format": "uuid"}, "ip": {"type": "string", "format": "ipv4"},
-            "when": {"type": "string", "format": "time"}, "site": {"type": "string", "format": "uri"}},
-            "required": ["n", "flag"]}, "response": {"type": "object", "properties": {"ok": {"type": "boolean"}}}},
+        {
+            "name": "book_hotel",
+            "description": "Book a hotel room.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "hotel_id": {"type": "string"},
+                    "check_in": {"type": "string", "format": "date"},
+                    "check_out": {"type": "string", "format": "date"},
+                    "guests": {"type": "integer", "minimum": 1, "maximum": 8},
+                    "room": {"type": "string", "enum": ["single", "double", "suite"]},
+                    "contact": {
+                        "type": "object",
+                        "properties": {
+                            "email": {"type": "string", "format": "email"},
+                            "phone": {"type": "string", "pattern": "^\\+?[0-9 ]{6,15}$"},
+                        },
+                        "required": ["email"],
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["hotel_id", "check_in", "check_out"],
+            },
+            "response": {
+                "type": "object",
+                "properties": {"booking_id": {"type": "string"}, "total": {"type": "number"}},
+                "required": ["booking_id"],
+            },
+        },
+        {
+            "name": "search_items",
+            "description": "Search.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "minLength": 1, "maxLength": 50},
+                    "limit": {"type": "integer", "exclusiveMinimum": 0},
+                    "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
+                    "filter": {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "object", "properties": {"min": {"type": "number"}}},
+                        ]
+                    },
+                    "sort": {"anyOf": [{"const": "asc"}, {"const": "desc"}]},
+                },
+                "required": ["query"],
+            },
+            "response": {
+                "type": "object",
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"id": {"type": "string"}, "score": {"type": "number"}},
+                        },
+                    }
+                },
+            },
+        },
+        {
+            "name": "with_refs",
+            "description": "Uses $ref.",
+            "parameters": {
+                "type": "object",
+                "$defs": {
+                    "addr": {
+                        "type": "object",
+                        "properties": {"city": {"type": "string"}, "zip": {"type": "string"}},
+                        "required": ["city"],
+                    }
+                },
+                "properties": {
+                    "home": {"$ref": "#/$defs/addr"},
+                    "work": {"$ref": "#/$defs/addr"},
+                    "when": {"type": "string", "format": "date-time"},
+                },
+                "additionalProperties": {"type": "integer"},
+            },
+            "response": {
+                "type": "object",
+                "properties": {"distance_km": {"type": "number"}, "route": {"$ref": "#/$defs/r"}},
+                "$defs": {"r": {"type": "array", "items": {"type": "string"}}},
+            },
+        },
+        {
+            "name": "open_any",
+            "description": "Accepts anything.",
+            "parameters": {"type": "object", "additionalProperties": True},
+            "response": {"type": "object", "properties": {"echo": {}}},
+        },
+        {
+            "name": "no_params",
+            "description": "Today.",
+            "parameters": {},
+            "response": {"type": "string", "format": "date"},
+        },
+        {
+            "name": "typed_union",
+            "description": "Union types.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "n": {"type": ["integer", "null"]},
+                    "flag": {"type": "boolean"},
+                    "ratio": {"type": "number"},
+                    "uid": {"type": "string", "format": "uuid"},
+                    "ip": {"type": "string", "format": "ipv4"},
+                    "when": {"type": "string", "format": "time"},
+                    "site": {"type": "string", "format": "uri"},
+                },
+                "required": ["n", "flag"],
+            },
+            "response": {"type": "object", "properties": {"ok": {"type": "boolean"}}},
+        },
         TREE_TOOL,
     ]
     return [ToolSpec.parse(r, source="fuzz") for r in raws]
@@ -424,16 +726,44 @@ def call_specs() -> list[ToolSpec]:
 
 # a recursive, tree-shaped tool (nested categories / file trees in MCP and OpenAPI tool sets)
 TREE_TOOL = {
-    "name": "create_category_tree", "description": "Create a tree of product categories; returns the stored tree.",
-    "parameters": {"type": "object", "properties": {"root": {"$ref": "#/$defs/node"}, "dry_run": {"type": "boolean"}},
-                   "required": ["root"], "$defs": {"node": {"type": "object", "properties": {
-                       "name": {"type": "string", "minLength": 1}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
-                       "required": ["name"], "additionalProperties": False}}},
-    "response": {"type": "object", "properties": {"tree_id": {"type": "string"}, "nodes": {"type": "integer"},
-                                                  "tree": {"$ref": "#/$defs/stored"}},
-                 "required": ["tree_id"], "$defs": {"stored": {"type": "object", "properties": {
-                     "id": {"type": "string"}, "name": {"type": "string"},
-                     "children": {"type": "array", "items": {"$ref": "#/$defs/stored"}}}, "required": ["id"]}}},
+    "name": "create_category_tree",
+    "description": "Create a tree of product categories; returns the stored tree.",
+    "parameters": {
+        "type": "object",
+        "properties": {"root": {"$ref": "#/$defs/node"}, "dry_run": {"type": "boolean"}},
+        "required": ["root"],
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            }
+        },
+    },
+    "response": {
+        "type": "object",
+        "properties": {
+            "tree_id": {"type": "string"},
+            "nodes": {"type": "integer"},
+            "tree": {"$ref": "#/$defs/stored"},
+        },
+        "required": ["tree_id"],
+        "$defs": {
+            "stored": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/stored"}},
+                },
+                "required": ["id"],
+            }
+        },
+    },
 }
 
 
@@ -446,7 +776,13 @@ def call_arguments(draw, spec: ToolSpec) -> Any:
         return draw(json_values())
     if kind == 1:
         return deep(draw(_SCALAR), draw(st.integers(20, 300)))
-    names = list(spec.properties) + ["", "unknown", "ignore previous instructions", "__proto__", "<|im_end|>"]
+    names = list(spec.properties) + [
+        "",
+        "unknown",
+        "ignore previous instructions",
+        "__proto__",
+        "<|im_end|>",
+    ]
     args = draw(st.dictionaries(st.sampled_from(names), json_values(6), max_size=8))
     if kind == 2 and names:
         args[draw(st.sampled_from(names))] = "x" * draw(st.integers(1000, 100_000))
@@ -463,7 +799,9 @@ def call_arguments(draw, spec: ToolSpec) -> Any:
     return args
 
 
-def run_call_fuzz(n: int, seed: int = DEFAULT_SEED, specs: list[ToolSpec] | None = None, sim_every: int = 1) -> FuzzStats:
+def run_call_fuzz(
+    n: int, seed: int = DEFAULT_SEED, specs: list[ToolSpec] | None = None, sim_every: int = 1
+) -> FuzzStats:
     """``n`` generated calls through the gate, CARG error detection and validators, and the
     simulator (offline backend): no crash, every rejection names a type, a message and a field,
     every simulator result is an output that validates against the response schema or an error
@@ -498,7 +836,11 @@ def run_call_fuzz(n: int, seed: int = DEFAULT_SEED, specs: list[ToolSpec] | None
             for e in E.detect_errors(spec, args):
                 assert e.type and e.field is not None and e.message, e
             if isinstance(args, dict):
-                for reasons in (v_format(spec, args, {"x": 1}), v_contradiction(spec, args), v_coherence(spec, args, {"x": 1}, "c")):
+                for reasons in (
+                    v_format(spec, args, {"x": 1}),
+                    v_contradiction(spec, args),
+                    v_coherence(spec, args, {"x": 1}, "c"),
+                ):
                     assert all(isinstance(r, str) and r for r in reasons)
             if counter[0] % sim_every == 0:
                 opts = SimOptions(seed=counter[0], use_cache=bool(counter[0] % 2))
@@ -512,14 +854,15 @@ def run_call_fuzz(n: int, seed: int = DEFAULT_SEED, specs: list[ToolSpec] | None
                 else:
                     assert p is None, "the gate rejected a call the simulator answered"
                     if spec.response_schema is not None:
-                        errs = list(Draft202012Validator(spec.response_schema).iter_errors(r.output))
+                        errs = list(
+                            Draft202012Validator(spec.response_schema).iter_errors(r.output)
+                        )
                         assert not errs, errs[0].message
         except Exception as e:  # noqa: BLE001
             stats.crash(f"call {spec.name}", e, args, tool=spec.to_public())
 
     one()
     return stats
-
 
 
 # ---- the corpus: every input that ever crashed, replayed first -------------------------------
@@ -533,7 +876,9 @@ def save_crashes(stats: FuzzStats, corpus: Path = CORPUS) -> list[Path]:
         digest = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
         p = corpus / f"{entry['kind']}-{digest}.json"
         if not p.exists():
-            p.write_text(json.dumps({**entry, "found": "fuzzing"}, indent=1, ensure_ascii=False) + "\n")
+            p.write_text(
+                json.dumps({**entry, "found": "fuzzing"}, indent=1, ensure_ascii=False) + "\n"
+            )
             out.append(p)
     return out
 
@@ -592,12 +937,19 @@ def replay_corpus(tmp_dir: Path, corpus: Path = CORPUS, seed: int = DEFAULT_SEED
             for args in calls:
                 p = _check_gate_result(gate, spec, args)
                 assert all(e.type and e.message for e in E.detect_errors(spec, args))
-                for opts in (SimOptions(seed=1), SimOptions(seed=2, allow_errors=False, use_cache=False)):
+                for opts in (
+                    SimOptions(seed=1),
+                    SimOptions(seed=2, allow_errors=False, use_cache=False),
+                ):
                     (r,) = sim.simulate_batch([SimCall(spec.name, args, None, None, opts)])
                     json.dumps(r.to_dict(), allow_nan=True)
-                    assert r.is_error or p is None, "the gate rejected a call the simulator answered"
+                    assert r.is_error or p is None, (
+                        "the gate rejected a call the simulator answered"
+                    )
                     if not r.is_error and spec.response_schema is not None:
-                        errs = list(Draft202012Validator(spec.response_schema).iter_errors(r.output))
+                        errs = list(
+                            Draft202012Validator(spec.response_schema).iter_errors(r.output)
+                        )
                         assert not errs, errs[0].message
         except Exception as e:  # noqa: BLE001
             stats.crash(where, e, value, tool=entry.get("tool"))

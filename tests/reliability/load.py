@@ -27,7 +27,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _client(i: int, url: str, calls: list[dict], stop: float, timeout: float, out: dict) -> None:
+async def _client(
+    i: int, url: str, calls: list[dict], stop: float, timeout: float, out: dict
+) -> None:
     import httpx
 
     rng = random.Random(i)
@@ -55,32 +57,67 @@ async def _client(i: int, url: str, calls: list[dict], stop: float, timeout: flo
                     out["rejected_without_retry_after"] += 1
                 await asyncio.sleep(min(float(ra or 1), 2.0) * rng.uniform(0.5, 1.0))
             else:
-                out["other_status"][str(r.status_code)] = out["other_status"].get(str(r.status_code), 0) + 1
+                out["other_status"][str(r.status_code)] = (
+                    out["other_status"].get(str(r.status_code), 0) + 1
+                )
 
 
 def _calls(tools_file: Path) -> list[dict]:
     from gtm_core.spec import ToolSpec
     from gtm_core.synth import ValueSynth
 
-    specs = [ToolSpec.parse(json.loads(x)) for x in tools_file.read_text().splitlines() if x.strip()]
+    specs = [
+        ToolSpec.parse(json.loads(x)) for x in tools_file.read_text().splitlines() if x.strip()
+    ]
     calls = []
     for i, s in enumerate(specs):
         args = ValueSynth(i).arguments(s.parameters)
         calls.append({"tool": s.name, "arguments": args})  # model, then cache hits
-        calls.append({"tool": s.name, "arguments": args, "options": {"seed": i, "use_cache": False}})  # model
+        calls.append(
+            {"tool": s.name, "arguments": args, "options": {"seed": i, "use_cache": False}}
+        )  # model
         calls.append({"tool": s.name, "arguments": {**args, "no_such_param": 1}})  # gate
     return calls
 
 
-def run(model: str, tools: Path, clients: int, duration: float, timeout: float = 30.0, max_queue: int = 256) -> dict:
+def run(
+    model: str,
+    tools: Path,
+    clients: int,
+    duration: float,
+    timeout: float = 30.0,
+    max_queue: int = 256,
+) -> dict:
     import psutil
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-c", "from gtm_assets.cli import main; main()", "serve", "--backend", "transformers",
-           "--model", model, "--tools", str(tools), "--port", str(port), "--max-queue", str(max_queue),
-           "--max-tokens", "48", "--max-batch", "16"]
-    srv = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "GTM_DATA_DIR": os.environ.get("GTM_DATA_DIR", "/tmp/gtm-load")})
+    cmd = [
+        sys.executable,
+        "-c",
+        "from gtm_assets.cli import main; main()",
+        "serve",
+        "--backend",
+        "transformers",
+        "--model",
+        model,
+        "--tools",
+        str(tools),
+        "--port",
+        str(port),
+        "--max-queue",
+        str(max_queue),
+        "--max-tokens",
+        "48",
+        "--max-batch",
+        "16",
+    ]
+    srv = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "GTM_DATA_DIR": os.environ.get("GTM_DATA_DIR", "/tmp/gtm-load")},
+    )
     try:
         import httpx
 
@@ -96,8 +133,16 @@ def run(model: str, tools: Path, clients: int, duration: float, timeout: float =
             time.sleep(0.3)
         proc = psutil.Process(srv.pid)
         rss0 = proc.memory_info().rss
-        out = {"requests": 0, "answered": 0, "rejected": 0, "rejected_without_retry_after": 0, "hung": 0,
-               "transport_errors": 0, "other_status": {}, "lat": []}
+        out = {
+            "requests": 0,
+            "answered": 0,
+            "rejected": 0,
+            "rejected_without_retry_after": 0,
+            "hung": 0,
+            "transport_errors": 0,
+            "other_status": {},
+            "lat": [],
+        }
         peak = [rss0]
 
         async def main():
@@ -110,7 +155,9 @@ def run(model: str, tools: Path, clients: int, duration: float, timeout: float =
 
             sampler = asyncio.create_task(sample())
             calls = _calls(tools)
-            await asyncio.gather(*(_client(i, url, calls, stop, timeout, out) for i in range(clients)))
+            await asyncio.gather(
+                *(_client(i, url, calls, stop, timeout, out) for i in range(clients))
+            )
             sampler.cancel()
 
         t0 = time.monotonic()
@@ -122,9 +169,20 @@ def run(model: str, tools: Path, clients: int, duration: float, timeout: float =
 
         def pct(q: float) -> float | None:
             return round(lat[min(len(lat) - 1, int(q * len(lat)))], 1) if lat else None
-        return {**out, "clients": clients, "duration_s": duration, "wall_s": round(wall, 1), "p50_ms": pct(0.5),
-                "p99_ms": pct(0.99), "rss_start_mb": rss0 >> 20, "rss_peak_mb": peak[0] >> 20, "rss_end_mb": rss_end >> 20,
-                "server_alive": alive, "throughput_rps": round(out["requests"] / wall, 1)}
+
+        return {
+            **out,
+            "clients": clients,
+            "duration_s": duration,
+            "wall_s": round(wall, 1),
+            "p50_ms": pct(0.5),
+            "p99_ms": pct(0.99),
+            "rss_start_mb": rss0 >> 20,
+            "rss_peak_mb": peak[0] >> 20,
+            "rss_end_mb": rss_end >> 20,
+            "server_alive": alive,
+            "throughput_rps": round(out["requests"] / wall, 1),
+        }
     finally:
         srv.kill()
         srv.wait(10)

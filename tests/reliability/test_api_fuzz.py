@@ -40,12 +40,18 @@ def test_every_route_documents_its_answers(server):
             continue
         for method, op in ops.items():
             ok = [c for c in op["responses"] if c.startswith("2")]
-            assert ok and "schema" in op["responses"][ok[0]]["content"].get("application/json", {"schema": 1}), (path, method)
+            assert ok and "schema" in op["responses"][ok[0]]["content"].get(
+                "application/json", {"schema": 1}
+            ), (path, method)
 
 
 def test_lone_surrogates_and_nan_are_answered_not_500(server):
     h = {"Authorization": f"Bearer {TOKEN}", "content-type": "application/json"}
     r = httpx.post(f"{server}/v1/simulate", content=b'{"tool": "\\udc00x"}', headers=h)
-    assert r.status_code == 404 and r.json()["detail"]["field"] == "tool"  # was a 500 (UnicodeEncodeError)
-    r = httpx.post(f"{server}/v1/simulate", content=b'{"tool": "open_any", "arguments": {"x": NaN}}', headers=h)
+    assert (
+        r.status_code == 404 and r.json()["detail"]["field"] == "tool"
+    )  # was a 500 (UnicodeEncodeError)
+    r = httpx.post(
+        f"{server}/v1/simulate", content=b'{"tool": "open_any", "arguments": {"x": NaN}}', headers=h
+    )
     assert r.status_code == 400 and "NaN" in r.json()["detail"]["reason"]

@@ -18,15 +18,33 @@ from gtm_core.storage import Store
 
 pytestmark = pytest.mark.reliability
 
-PARAMS = {"type": "object", "properties": {"city": {"type": "string"}, "check_in": {"type": "string", "format": "date"},
-                                           "check_out": {"type": "string", "format": "date"}},
-          "required": ["city", "check_in", "check_out"]}
+PARAMS = {
+    "type": "object",
+    "properties": {
+        "city": {"type": "string"},
+        "check_in": {"type": "string", "format": "date"},
+        "check_out": {"type": "string", "format": "date"},
+    },
+    "required": ["city", "check_in", "check_out"],
+}
 RESP = {"type": "object", "properties": {"city": {"type": "string"}, "count": {"type": "integer"}}}
-SPECS = [ToolSpec.parse({"name": f"search_hotels_{i}", "description": f"Search hotels (variant {i}).", "parameters": PARAMS,
-                         "response": RESP, "field": "Travel"}) for i in range(6)]
-SAMPLE = {"context": "A traveller wants hotels in Paris in June.", "arguments": {"city": "Paris", "check_in": "2025-06-10",
-                                                                                  "check_out": "2025-06-12"},
-          "output": {"city": "Paris", "count": 2}}
+SPECS = [
+    ToolSpec.parse(
+        {
+            "name": f"search_hotels_{i}",
+            "description": f"Search hotels (variant {i}).",
+            "parameters": PARAMS,
+            "response": RESP,
+            "field": "Travel",
+        }
+    )
+    for i in range(6)
+]
+SAMPLE = {
+    "context": "A traveller wants hotels in Paris in June.",
+    "arguments": {"city": "Paris", "check_in": "2025-06-10", "check_out": "2025-06-12"},
+    "output": {"city": "Paris", "count": 2},
+}
 
 
 def _answer(body: dict) -> str:
@@ -34,7 +52,14 @@ def _answer(body: dict) -> str:
 
 
 def _run(store: Store, srv: StubLLMServer, max_retries: int = 2):
-    chat = OpenAIChat("stub-teacher", srv.base_url, timeout_s=0.5, max_retries=max_retries, concurrency=1, backoff_s=0.01)
+    chat = OpenAIChat(
+        "stub-teacher",
+        srv.base_url,
+        timeout_s=0.5,
+        max_retries=max_retries,
+        concurrency=1,
+        backoff_s=0.01,
+    )
     gen = Generator(store, chat, cfg=CargConfig(samples_per_tool=2, batch_tools=2, max_rounds=1))
     return gen, gen.run_single("travel", "Travel", SPECS)
 
@@ -52,14 +77,19 @@ def test_faults_are_retried_recorded_and_resumed(tmp_path):
     store = Store(tmp_path / "run.duckdb")
     # batch 1: each request meets transient faults, then succeeds; batch 2: the first request fails 3 times
     faults = [500, 429, None, "truncated", "malformed", None, "slow", 500, 503]
-    with StubLLMServer(_answer, faults=faults, slow_s=1.5) as srv, pytest.raises(GenerationFailed) as e:
+    with (
+        StubLLMServer(_answer, faults=faults, slow_s=1.5) as srv,
+        pytest.raises(GenerationFailed) as e,
+    ):
         _run(store, srv)
     assert len(srv.requests) >= 9 and "HTTP 503" in str(e.value) and "rerun" in str(e.value)
     fails = store.read(FAILURES_TABLE)
     assert len(fails) == 1
     f = fails.iloc[0]
     assert f["scenario"] == "single" and f["role"] == "teacher" and "HTTP 503" in f["error"]
-    assert sorted(json.loads(f["tool_uids"])) == sorted(s.uid for s in SPECS[2:4])  # the batch in flight (sorted by name)
+    assert sorted(json.loads(f["tool_uids"])) == sorted(
+        s.uid for s in SPECS[2:4]
+    )  # the batch in flight (sorted by name)
     # nothing half-written: batch 1 committed whole, batch 2 not at all
     assert store.count(SAMPLES_TABLE) == 4 and store.count(PROGRESS_TABLE) == 2
 

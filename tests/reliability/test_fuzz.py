@@ -62,28 +62,56 @@ def test_fuzzed_calls_never_crash_gate_carg_simulator():
 
 
 # ---- regressions of what the fuzzer found ------------------------------------------------------
-@pytest.mark.parametrize("raw,field,reason", [
-    ({"name": "t", "flags": -3}, "flags", "list of strings"),
-    ({"name": "t", "meta": [1]}, "meta", "must be an object"),
-    ({"name": "t", "parameters": {"type": "object", "properties": {"x": {"$ref": "#/$defs/none"}}}},
-     "parameters.properties.x.$ref", "does not resolve"),
-    ({"name": "t", "parameters": {"type": "object", "properties": {"x": {"$ref": "https://example.org/s.json"}}}},
-     "parameters.properties.x.$ref", "only local references"),
-    ({"name": "t", "response": {"type": "object", "properties": {"a": {"$ref": "#/nope"}}}}, "response.properties.a.$ref",
-     "does not resolve"),
-])
+@pytest.mark.parametrize(
+    "raw,field,reason",
+    [
+        ({"name": "t", "flags": -3}, "flags", "list of strings"),
+        ({"name": "t", "meta": [1]}, "meta", "must be an object"),
+        (
+            {
+                "name": "t",
+                "parameters": {"type": "object", "properties": {"x": {"$ref": "#/$defs/none"}}},
+            },
+            "parameters.properties.x.$ref",
+            "does not resolve",
+        ),
+        (
+            {
+                "name": "t",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"x": {"$ref": "https://example.org/s.json"}},
+                },
+            },
+            "parameters.properties.x.$ref",
+            "only local references",
+        ),
+        (
+            {"name": "t", "response": {"type": "object", "properties": {"a": {"$ref": "#/nope"}}}},
+            "response.properties.a.$ref",
+            "does not resolve",
+        ),
+    ],
+)
 def test_spec_rejects_bad_flags_meta_and_dangling_refs(raw, field, reason):
     with pytest.raises(SpecError) as e:
         ToolSpec.parse(raw)
     assert e.value.field == field and reason in e.value.reason
 
 
-@pytest.mark.parametrize("name,field,why", [
-    ("spec-issue15-self-ref-additional-properties.json", "parameters.$defs.a", "never descends"),
-    ("spec-issue15-self-ref-H.json", "parameters.$defs.a", "never descends"),
-    ("spec-issue15-not-of-root.json", "parameters", "through 'not'"),
-    ("spec-required-self.json", "parameters.$defs.cell", "no finite value"),
-])
+@pytest.mark.parametrize(
+    "name,field,why",
+    [
+        (
+            "spec-issue15-self-ref-additional-properties.json",
+            "parameters.$defs.a",
+            "never descends",
+        ),
+        ("spec-issue15-self-ref-H.json", "parameters.$defs.a", "never descends"),
+        ("spec-issue15-not-of-root.json", "parameters", "through 'not'"),
+        ("spec-required-self.json", "parameters.$defs.cell", "no finite value"),
+    ],
+)
 def test_recursion_without_base_case_is_rejected_with_field_and_reason(name, field, why):
     import json
 
@@ -92,7 +120,9 @@ def test_recursion_without_base_case_is_rejected_with_field_and_reason(name, fie
     raw = json.loads((CORPUS / name).read_text())["input"]
     ok, (rej,) = parse_specs([raw], source="corpus")
     assert not ok and rej.field == field
-    assert rej.reason.startswith(f"recursive $ref with no base case at {field}") and why in rej.reason
+    assert (
+        rej.reason.startswith(f"recursive $ref with no base case at {field}") and why in rej.reason
+    )
 
 
 def test_spec_rejects_deep_nesting_without_recursion_error():
@@ -106,11 +136,26 @@ def test_spec_rejects_deep_nesting_without_recursion_error():
 def test_local_refs_still_accepted_and_checked_by_carg():
     from gtm_core.carg.errors import detect_errors
 
-    spec = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "$defs": {"addr": {
-        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}},
-        "properties": {"home": {"$ref": "#/$defs/addr"}}}})
+    spec = ToolSpec.parse(
+        {
+            "name": "t",
+            "parameters": {
+                "type": "object",
+                "$defs": {
+                    "addr": {
+                        "type": "object",
+                        "properties": {"city": {"type": "string"}},
+                        "required": ["city"],
+                    }
+                },
+                "properties": {"home": {"$ref": "#/$defs/addr"}},
+            },
+        }
+    )
     errs = detect_errors(spec, {"home": {"zip": "1"}})  # raised PointerToNowhere before the fix
-    assert [(e.type, e.field) for e in errs] == [("invalid_value", "home")] and "city" in errs[0].detail
+    assert [(e.type, e.field) for e in errs] == [("invalid_value", "home")] and "city" in errs[
+        0
+    ].detail
 
 
 def test_gate_names_a_parameter_called_empty_string():
@@ -119,18 +164,30 @@ def test_gate_names_a_parameter_called_empty_string():
     closed = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "properties": {}}})
     from gtm_core.tool_errors import error_message
 
-    assert Gate(closed)({"": 1})["error"] == {"type": "unknown_parameter", "field": "",
-                                              "message": error_message("unknown_parameter", "", "")}
-    typed = ToolSpec.parse({"name": "t", "parameters": {"type": "object", "additionalProperties": {"type": "integer"}}})
+    assert Gate(closed)({"": 1})["error"] == {
+        "type": "unknown_parameter",
+        "field": "",
+        "message": error_message("unknown_parameter", "", ""),
+    }
+    typed = ToolSpec.parse(
+        {"name": "t", "parameters": {"type": "object", "additionalProperties": {"type": "integer"}}}
+    )
     err = Gate(typed)({"": "x"})["error"]  # was reported as "Arguments must be a JSON object"
     assert err["field"] == "" and err["message"].startswith("Parameter '' has the wrong type")
     assert Gate(typed)([1])["error"]["field"] is None
 
 
-@pytest.mark.parametrize("module,record,field", [
-    ("bfcl", {"id": "x", "question": "q", "function": {"name": "f", "meta": 3}}, "meta"),
-    ("toolbench_rapidapi", {"api_name": "a", "tool_name": {"n": 1}, "required_parameters": []}, "tool_name"),
-])
+@pytest.mark.parametrize(
+    "module,record,field",
+    [
+        ("bfcl", {"id": "x", "question": "q", "function": {"name": "f", "meta": 3}}, "meta"),
+        (
+            "toolbench_rapidapi",
+            {"api_name": "a", "tool_name": {"n": 1}, "required_parameters": []},
+            "tool_name",
+        ),
+    ],
+)
 def test_importers_reject_odd_records_instead_of_raising(module, record, field):
     from gtm_core.tools.importers import FORMATS
 

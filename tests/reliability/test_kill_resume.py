@@ -20,14 +20,32 @@ from gtm_core.settings import get_settings
 from gtm_core.training.sample_data import real_or_hand_written_specs, write_sft
 
 pytestmark = pytest.mark.reliability
-SHARED = (get_settings().shared_data() or Path("../shared/data").resolve())
+SHARED = get_settings().shared_data() or Path("../shared/data").resolve()
 STEPS, SAVE = 16, 8
 
 
 def _train_cmd(sft: Path) -> list[str]:
-    return [sys.executable, "-c", "from gtm_assets.cli import main; main()", "train", "--preset", "tiny-cpu",
-            "--max-steps", str(STEPS), "--max-train-examples", "96", "--batch-size", "4", "--no-packing", "--eval-steps", str(SAVE),
-            "--sft-dir", str(sft), "--no-register", "--json"]
+    return [
+        sys.executable,
+        "-c",
+        "from gtm_assets.cli import main; main()",
+        "train",
+        "--preset",
+        "tiny-cpu",
+        "--max-steps",
+        str(STEPS),
+        "--max-train-examples",
+        "96",
+        "--batch-size",
+        "4",
+        "--no-packing",
+        "--eval-steps",
+        str(SAVE),
+        "--sft-dir",
+        str(sft),
+        "--no-register",
+        "--json",
+    ]
 
 
 def _last_json(text: str) -> dict:
@@ -47,18 +65,26 @@ def test_sigkilled_training_resumes_from_its_checkpoint(tmp_path):
     write_sft(sft, specs, n=120, seed=0)
     data = tmp_path / "data"
     env = {**os.environ, "GTM_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
-    p = subprocess.Popen(_train_cmd(sft), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        _train_cmd(sft), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     runs = data / "models" / "runs"
     deadline = time.monotonic() + 400
     ckpt = None
     while time.monotonic() < deadline and p.poll() is None:
-        found = sorted(runs.glob(f"*/checkpoints/checkpoint-{SAVE}/trainer_state.json")) if runs.is_dir() else []
+        found = (
+            sorted(runs.glob(f"*/checkpoints/checkpoint-{SAVE}/trainer_state.json"))
+            if runs.is_dir()
+            else []
+        )
         if found:
             ckpt = found[0].parent
             time.sleep(0.5)  # let the checkpoint files settle, then kill during the next steps
             break
         time.sleep(0.2)
-    assert ckpt is not None, f"no checkpoint-{SAVE} before the deadline (rc={p.poll()}): {p.stderr.read().decode()[-1500:]}"
+    assert ckpt is not None, (
+        f"no checkpoint-{SAVE} before the deadline (rc={p.poll()}): {p.stderr.read().decode()[-1500:]}"
+    )
     os.kill(p.pid, signal.SIGKILL)
     p.wait(30)
     assert p.returncode == -signal.SIGKILL
@@ -76,7 +102,9 @@ def test_sigkilled_training_resumes_from_its_checkpoint(tmp_path):
     settings = get_settings(data_dir=data)
     hist = registry.client(settings).get_metric_history(first_run_id, "loss")
     steps = sorted(h.step for h in hist)
-    assert set(steps) == {1} | set(range(10, STEPS + 1, 10)), steps  # every logging step (tiny-cpu: 10), none lost
+    assert set(steps) == {1} | set(range(10, STEPS + 1, 10)), (
+        steps
+    )  # every logging step (tiny-cpu: 10), none lost
     # steps the killed process logged after its checkpoint are trained and logged again by the rerun
     assert len(steps) - STEPS <= STEPS - SAVE
     assert registry.client(settings).get_run(first_run_id).info.status == "FINISHED"

@@ -21,10 +21,30 @@ def test_bounded_load_every_request_answered(tiny_model_dir, tmp_path):  # noqa:
     specs = [s for s in real_specs("seal_tools_tools.jsonl", 100) if s.response_schema][:20]
     tools = tmp_path / "tools.jsonl"
     tools.write_text("\n".join(json.dumps(s.to_public()) for s in specs) + "\n")
-    clients, duration = int(os.environ.get("GTM_LOAD_CLIENTS", "40")), float(os.environ.get("GTM_LOAD_SECONDS", "10"))
-    r = subprocess.run([sys.executable, str(HERE / "load.py"), "--model", str(tiny_model_dir), "--tools", str(tools),
-                        "--clients", str(clients), "--duration", str(duration), "--timeout", "30"],
-                       capture_output=True, text=True, timeout=duration + 300, env={**os.environ, "GTM_DATA_DIR": str(tmp_path)})
+    clients, duration = (
+        int(os.environ.get("GTM_LOAD_CLIENTS", "40")),
+        float(os.environ.get("GTM_LOAD_SECONDS", "10")),
+    )
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "load.py"),
+            "--model",
+            str(tiny_model_dir),
+            "--tools",
+            str(tools),
+            "--clients",
+            str(clients),
+            "--duration",
+            str(duration),
+            "--timeout",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 300,
+        env={**os.environ, "GTM_DATA_DIR": str(tmp_path)},
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     fig = json.loads(r.stdout.strip().splitlines()[-1])
     print(fig)

@@ -18,18 +18,26 @@ def _spec(payload: dict[str, Any]) -> ToolSpec:
 
 
 def _describe(args: dict[str, Any], k: int = 3) -> str:
-    parts = [f"{n} {v}" for n, v in args.items() if isinstance(v, str | int | float) and not isinstance(v, bool)][:k]
+    parts = [
+        f"{n} {v}"
+        for n, v in args.items()
+        if isinstance(v, str | int | float) and not isinstance(v, bool)
+    ][:k]
     return ", ".join(parts) if parts else "its default settings"
 
 
 def _context(spec: ToolSpec, field: str, args: dict[str, Any], rng: random.Random) -> str:
     what = (spec.description.split(".")[0].strip() or spec.name).rstrip(".")
     lead = rng.choice(["A user working in", "Someone in", "An analyst in", "A customer in"])
-    return f"{lead} {field or 'general use'} needs to {what[0].lower() + what[1:] if what else spec.name}: " \
-           f"they call {spec.name} with {_describe(args)}."
+    return (
+        f"{lead} {field or 'general use'} needs to {what[0].lower() + what[1:] if what else spec.name}: "
+        f"they call {spec.name} with {_describe(args)}."
+    )
 
 
-def _respond(synth: ValueSynth, spec: ToolSpec, args: dict[str, Any], history: dict[str, Any] | None = None) -> Any:
+def _respond(
+    synth: ValueSynth, spec: ToolSpec, args: dict[str, Any], history: dict[str, Any] | None = None
+) -> Any:
     """A response that agrees with the arguments and is never empty (all fields when needed)."""
     out = synth.response(spec.response_schema, args, history_values=history, tool=spec.name)
     rs = spec.response_schema
@@ -46,7 +54,12 @@ def _consistent(spec: ToolSpec, args: dict[str, Any]) -> dict[str, Any]:
     """Order related parameters (start before end, min below max) as a careful writer would."""
     for lo, hi in range_pairs(list(spec.properties)):
         a, b = args.get(lo), args.get(hi)
-        if type(a) is type(b) and isinstance(a, str | int | float) and not isinstance(a, bool) and a > b:
+        if (
+            type(a) is type(b)
+            and isinstance(a, str | int | float)
+            and not isinstance(a, bool)
+            and a > b
+        ):
             args[lo], args[hi] = b, a
     return args
 
@@ -58,7 +71,13 @@ def _single(payload: dict[str, Any], rng: random.Random, fill: float) -> dict[st
     for _ in range(int(payload.get("n", 1))):
         args = _consistent(spec, synth.arguments(spec.parameters, fill_optional=fill))
         output = _respond(synth, spec, args)
-        out.append({"context": _context(spec, payload.get("field", ""), args, rng), "arguments": args, "output": output})
+        out.append(
+            {
+                "context": _context(spec, payload.get("field", ""), args, rng),
+                "arguments": args,
+                "output": output,
+            }
+        )
     return {"samples": out}
 
 
@@ -107,16 +126,38 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     props = spec.properties
     reused = sum(1 for k, v in args.items() if k in by_name and by_name[k] == v)
     for name, schema in props.items():  # reuse earlier values of the same kind (ids first)
-        kind = "id" if is_id(name) else classify(name, schema.get("description", "") if isinstance(schema, dict) and isinstance(schema.get("description"), str) else "")
-        cands = [v for v in by_kind.get(kind or "", []) if isinstance(schema, dict) and fits_schema(v, schema)]
-        if cands and (name in args or name in spec.required or kind == "id") and not (name in by_name and args.get(name) == by_name[name]):
+        kind = (
+            "id"
+            if is_id(name)
+            else classify(
+                name,
+                schema.get("description", "")
+                if isinstance(schema, dict) and isinstance(schema.get("description"), str)
+                else "",
+            )
+        )
+        cands = [
+            v
+            for v in by_kind.get(kind or "", [])
+            if isinstance(schema, dict) and fits_schema(v, schema)
+        ]
+        if (
+            cands
+            and (name in args or name in spec.required or kind == "id")
+            and not (name in by_name and args.get(name) == by_name[name])
+        ):
             args[name] = cands[-1]
             reused += 1
     if history and not reused and payload.get("is_target"):
         # still nothing shared: fill one string parameter with an earlier string value
         for name, schema in props.items():
             strs = [v for v in by_name.values() if isinstance(v, str)]
-            if isinstance(schema, dict) and schema.get("type") == "string" and "enum" not in schema and strs:
+            if (
+                isinstance(schema, dict)
+                and schema.get("type") == "string"
+                and "enum" not in schema
+                and strs
+            ):
                 args[name] = strs[-1]
                 break
     args = _consistent(spec, args)
@@ -130,4 +171,8 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 def carg_error_message(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     from gtm_core.tool_errors import error_message
 
-    return {"message": error_message(payload["error_type"], payload.get("field") or "", payload.get("detail") or "")}
+    return {
+        "message": error_message(
+            payload["error_type"], payload.get("field") or "", payload.get("detail") or ""
+        )
+    }

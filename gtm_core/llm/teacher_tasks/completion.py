@@ -10,11 +10,22 @@ from typing import Any
 from gtm_core.llm.teacher_tasks import task
 from gtm_core.synth import classify
 
-_KIND_TYPES = {"count": "integer", "page": "integer", "age": "integer", "year": "integer",
-               "money": "number", "ratio": "number", "temperature": "number", "measure": "number",
-               "lat": "number", "lon": "number"}
+_KIND_TYPES = {
+    "count": "integer",
+    "page": "integer",
+    "age": "integer",
+    "year": "integer",
+    "money": "number",
+    "ratio": "number",
+    "temperature": "number",
+    "measure": "number",
+    "lat": "number",
+    "lon": "number",
+}
 _BOOL_NAME = re.compile(r"^(is|has|can|should|allow|enable|include|use|with)_|_(enabled|flag)$")
-_NUMBER_NAME = re.compile(r"(price|amount|cost|salary|balance|budget|fee|rate|ratio|percent|latitude|longitude)")
+_NUMBER_NAME = re.compile(
+    r"(price|amount|cost|salary|balance|budget|fee|rate|ratio|percent|latitude|longitude)"
+)
 _ARRAY_NAME = re.compile(r"(_ids|_list|_items|ids|tags|items)$")
 
 
@@ -28,9 +39,17 @@ def param_type(name: str, schema: dict[str, Any]) -> str:
     desc = str(schema.get("description") or "")
     snake = "_".join(_tokens(name))
     default = schema.get("default")
-    if isinstance(default, bool) or _BOOL_NAME.search(snake) or desc.lower().startswith(("whether", "if true", "true to")):
+    if (
+        isinstance(default, bool)
+        or _BOOL_NAME.search(snake)
+        or desc.lower().startswith(("whether", "if true", "true to"))
+    ):
         return "boolean"
-    if isinstance(default, list) or _ARRAY_NAME.search(snake) or re.search(r"\b(list|array) of\b", desc.lower()):
+    if (
+        isinstance(default, list)
+        or _ARRAY_NAME.search(snake)
+        or re.search(r"\b(list|array) of\b", desc.lower())
+    ):
         return "array"
     if _NUMBER_NAME.search(snake):
         return "number"
@@ -53,30 +72,113 @@ def response_schema(name: str, description: str = "") -> dict[str, Any]:
     """A plausible response schema from the tool's verb (first name token) and object noun."""
     toks = _tokens(name) or ["result"]
     verb, noun = toks[0], _noun(toks)
-    item = {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-                                             "description": {"type": "string"}}}
-    if verb in ("search", "list", "find", "query", "browse", "filter", "lookup", "recommend", "suggest"):
-        return {"type": "object", "properties": {"results": {"type": "array", "items": item,
-                                                             "description": f"matching {noun.replace('_', ' ')}"},
-                                                 "total": {"type": "integer"}}}
+    item = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+        },
+    }
+    if verb in (
+        "search",
+        "list",
+        "find",
+        "query",
+        "browse",
+        "filter",
+        "lookup",
+        "recommend",
+        "suggest",
+    ):
+        return {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": item,
+                    "description": f"matching {noun.replace('_', ' ')}",
+                },
+                "total": {"type": "integer"},
+            },
+        }
     if verb in ("get", "fetch", "retrieve", "read", "show", "view", "describe", "download", "load"):
-        return {"type": "object", "properties": {"id": {"type": "string"},
-                                                 noun: {"type": "object", "description": f"the requested {noun.replace('_', ' ')}"},
-                                                 "updated_at": {"type": "string", "format": "date-time"}}}
-    if verb in ("create", "add", "make", "book", "schedule", "register", "post", "send", "submit", "upload", "order", "set"):
-        return {"type": "object", "properties": {"id": {"type": "string"},
-                                                 "status": {"type": "string", "enum": ["success", "failed"]},
-                                                 "message": {"type": "string"}}}
-    if verb in ("update", "edit", "modify", "delete", "remove", "cancel", "move", "rename", "reset"):
-        return {"type": "object", "properties": {"status": {"type": "string", "enum": ["success", "failed"]},
-                                                 "message": {"type": "string"}}}
+        return {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                noun: {"type": "object", "description": f"the requested {noun.replace('_', ' ')}"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+        }
+    if verb in (
+        "create",
+        "add",
+        "make",
+        "book",
+        "schedule",
+        "register",
+        "post",
+        "send",
+        "submit",
+        "upload",
+        "order",
+        "set",
+    ):
+        return {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "status": {"type": "string", "enum": ["success", "failed"]},
+                "message": {"type": "string"},
+            },
+        }
+    if verb in (
+        "update",
+        "edit",
+        "modify",
+        "delete",
+        "remove",
+        "cancel",
+        "move",
+        "rename",
+        "reset",
+    ):
+        return {
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["success", "failed"]},
+                "message": {"type": "string"},
+            },
+        }
     if verb in ("is", "check", "validate", "verify", "has", "can", "test"):
-        return {"type": "object", "properties": {"valid": {"type": "boolean"}, "details": {"type": "string"}}}
-    if verb in ("calculate", "compute", "convert", "count", "estimate", "predict", "measure", "analyze", "analyse"):
-        return {"type": "object", "properties": {"result": {"type": "number"}, "unit": {"type": "string"},
-                                                 "explanation": {"type": "string"}}}
-    return {"type": "object", "properties": {"result": {"type": "string",
-                                                        "description": (description or name)[:120]}}}
+        return {
+            "type": "object",
+            "properties": {"valid": {"type": "boolean"}, "details": {"type": "string"}},
+        }
+    if verb in (
+        "calculate",
+        "compute",
+        "convert",
+        "count",
+        "estimate",
+        "predict",
+        "measure",
+        "analyze",
+        "analyse",
+    ):
+        return {
+            "type": "object",
+            "properties": {
+                "result": {"type": "number"},
+                "unit": {"type": "string"},
+                "explanation": {"type": "string"},
+            },
+        }
+    return {
+        "type": "object",
+        "properties": {"result": {"type": "string", "description": (description or name)[:120]}},
+    }
 
 
 @task("complete_spec")
@@ -87,5 +189,9 @@ def complete_spec(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]
     if params is None:
         params = [p for p, s in props.items() if isinstance(s, dict) and "type" not in s]
     want_response = payload.get("missing_response", spec.get("response") is None)
-    return {"parameter_types": {p: param_type(p, props.get(p) or {}) for p in params},
-            "response": response_schema(str(spec.get("name", "")), str(spec.get("description", ""))) if want_response else None}
+    return {
+        "parameter_types": {p: param_type(p, props.get(p) or {}) for p in params},
+        "response": response_schema(str(spec.get("name", "")), str(spec.get("description", "")))
+        if want_response
+        else None,
+    }

@@ -45,15 +45,28 @@ def history_values(history: list[dict[str, Any]]) -> dict[str, Any]:
 
 def plant_hint(output: Any, hint: str) -> Any:
     """Put ``hint`` into the first text field of the first result (search-like outputs)."""
+
     def visit(o: Any) -> bool:
         if isinstance(o, dict):
-            for k in ("contents", "content", "snippet", "text", "summary", "description", "body", "answer", "title"):
+            for k in (
+                "contents",
+                "content",
+                "snippet",
+                "text",
+                "summary",
+                "description",
+                "body",
+                "answer",
+                "title",
+            ):
                 if isinstance(o.get(k), str):
                     o[k] = f"{hint}. {o[k]}"
                     return True
             return any(visit(v) for v in o.values())
         if isinstance(o, list):
-            if o and all(isinstance(v, dict) and isinstance(v.get("score"), int | float) for v in o):
+            if o and all(
+                isinstance(v, dict) and isinstance(v.get("score"), int | float) for v in o
+            ):
                 o.sort(key=lambda v: -v["score"])  # ranked: the hinted document is the top one
             return any(visit(v) for v in o[:1])
         return False
@@ -68,11 +81,15 @@ def plant_hint(output: Any, hint: str) -> Any:
 @task("simulate")
 def simulate(payload: dict[str, Any], rng: random.Random) -> Any:
     spec = payload.get("spec") or {}
-    schema = payload.get("format") if isinstance(payload.get("format"), dict) else (
-        spec.get("response") if isinstance(spec.get("response"), dict) else None)
+    schema = (
+        payload.get("format")
+        if isinstance(payload.get("format"), dict)
+        else (spec.get("response") if isinstance(spec.get("response"), dict) else None)
+    )
     args = payload.get("arguments") or {}
-    out = ValueSynth(rng).response(schema, args, history_values(payload.get("history") or []),
-                                   tool=str(spec.get("name") or ""))
+    out = ValueSynth(rng).response(
+        schema, args, history_values(payload.get("history") or []), tool=str(spec.get("name") or "")
+    )
     hint = payload.get("hint")
     if hint:
         out = plant_hint(out, str(hint))

@@ -21,4 +21,4 @@ def generate_tools(payload: dict[str, Any], rng: random.Random) -> dict[str, lis
     existing = {str(x).strip().casefold() for x in payload.get("existing") or []}
     fresh = [t for t in seed_tools_for(field, subfield) if t["name"].casefold() not in existing]
     rng.shuffle(fresh)
-    return {"tools": [{k: t[k] for k in PUBLIC_KEYS} for t in fresh[:max(0, n)]]}
+    return {"tools": [{k: t[k] for k in PUBLIC_KEYS} for t in fresh[: max(0, n)]]}

@@ -27,7 +27,11 @@ _PY_SPELLINGS = {"dict", "float", "tuple", "any", "int", "str", "bool", "list"}
 
 
 def detect(record: Any, path: str = "") -> int:
-    if isinstance(record, dict) and "function" in record and ("question" in record or "id" in record):
+    if (
+        isinstance(record, dict)
+        and "function" in record
+        and ("question" in record or "id" in record)
+    ):
         return NATIVE
     params = record.get("parameters") if isinstance(record, dict) else None
     if isinstance(params, dict) and params.get("type") == "dict" and "properties" in params:
@@ -45,12 +49,24 @@ def mark_original_types(schema: Any) -> Any:
     for k, v in schema.items():
         if k in ("properties", "$defs", "definitions") and isinstance(v, dict):
             out[k] = {pk: mark_original_types(pv) for pk, pv in v.items()}
-        elif k in ("items", "additionalProperties", "anyOf", "oneOf", "allOf", "prefixItems") and isinstance(v, dict | list):
+        elif k in (
+            "items",
+            "additionalProperties",
+            "anyOf",
+            "oneOf",
+            "allOf",
+            "prefixItems",
+        ) and isinstance(v, dict | list):
             out[k] = mark_original_types(v)
         else:
             out[k] = v
     t = schema.get("type")
-    if isinstance(t, str) and t not in _JSON_TYPES and "x-original-type" not in out and t.lower() in _PY_SPELLINGS:
+    if (
+        isinstance(t, str)
+        and t not in _JSON_TYPES
+        and "x-original-type" not in out
+        and t.lower() in _PY_SPELLINGS
+    ):
         out["x-original-type"] = t
     return out
 

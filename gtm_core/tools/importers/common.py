@@ -14,16 +14,19 @@ from typing import Any
 from gtm_core.spec import SpecError
 
 # detection scores
-NATIVE = 10      # the project's own native layout, unmistakable
-NORMALIZED = 5   # a unified record whose `source` names the upstream project
-FILE_HINT = 3    # file name mentions the project
-GENERIC = 1      # a {name, description, parameters} record anyone could have written
+NATIVE = 10  # the project's own native layout, unmistakable
+NORMALIZED = 5  # a unified record whose `source` names the upstream project
+FILE_HINT = 3  # file name mentions the project
+GENERIC = 1  # a {name, description, parameters} record anyone could have written
 
 
 def is_unified(record: Any) -> bool:
     """A record already in the unified shape: {name, description?, parameters?, response?, ...}."""
-    return isinstance(record, dict) and isinstance(record.get("name"), str) and (
-        "parameters" in record or "description" in record or "inputSchema" in record)
+    return (
+        isinstance(record, dict)
+        and isinstance(record.get("name"), str)
+        and ("parameters" in record or "description" in record or "inputSchema" in record)
+    )
 
 
 def source_mentions(record: Any, hints: tuple[str, ...]) -> bool:
@@ -36,7 +39,9 @@ def path_mentions(path: str | PurePath, hints: tuple[str, ...]) -> bool:
     return any(h in name for h in hints)
 
 
-def unified_score(record: Any, path: str | PurePath, source_hints: tuple[str, ...], file_hints: tuple[str, ...]) -> int:
+def unified_score(
+    record: Any, path: str | PurePath, source_hints: tuple[str, ...], file_hints: tuple[str, ...]
+) -> int:
     """How surely a record in the unified shape comes from one project: its ``source`` names it
     (``NORMALIZED``), or its file name does (``FILE_HINT``); 0 otherwise."""
     if not is_unified(record):
@@ -79,9 +84,15 @@ def schema_from_example(value: Any, depth: int = 0) -> dict[str, Any]:
     if isinstance(value, str):
         return {"type": "string"}
     if isinstance(value, list):
-        return {"type": "array", **({"items": schema_from_example(value[0], depth + 1)} if value else {})}
+        return {
+            "type": "array",
+            **({"items": schema_from_example(value[0], depth + 1)} if value else {}),
+        }
     if isinstance(value, dict):
-        return {"type": "object", "properties": {str(k): schema_from_example(v, depth + 1) for k, v in value.items()}}
+        return {
+            "type": "object",
+            "properties": {str(k): schema_from_example(v, depth + 1) for k, v in value.items()},
+        }
     return {}
 
 

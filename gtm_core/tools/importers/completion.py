@@ -20,13 +20,20 @@ _PARAM_FLAG = "param_type_missing:"
 
 def missing_parts(spec: ToolSpec) -> tuple[list[str], bool]:
     """(parameters without a type, whether the response is missing)."""
-    params = [f[len(_PARAM_FLAG):] for f in spec.flags if f.startswith(_PARAM_FLAG)]
+    params = [f[len(_PARAM_FLAG) :] for f in spec.flags if f.startswith(_PARAM_FLAG)]
     return [p for p in params if p in spec.properties], "response_missing" in spec.flags
 
 
 def completion_payload(spec: ToolSpec, params: list[str], response: bool) -> dict[str, Any]:
-    missing = ([f"types for parameters {', '.join(params)}"] if params else []) + (["a response schema"] if response else [])
-    return {"spec": spec.to_public(), "missing": missing, "missing_parameters": params, "missing_response": response}
+    missing = ([f"types for parameters {', '.join(params)}"] if params else []) + (
+        ["a response schema"] if response else []
+    )
+    return {
+        "spec": spec.to_public(),
+        "missing": missing,
+        "missing_parameters": params,
+        "missing_response": response,
+    }
 
 
 def apply_completion(spec: ToolSpec, answer: Any, params: list[str], response: bool) -> ToolSpec:
@@ -51,13 +58,18 @@ def apply_completion(spec: ToolSpec, answer: Any, params: list[str], response: b
         raw["response"] = answer["response"]
         done.append("completed:response")
     filled = {d.split(":", 2)[-1] for d in done if d.startswith("completed:param_type:")}
-    raw["flags"] = [f for f in spec.flags
-                    if not (f.startswith(_PARAM_FLAG) and f[len(_PARAM_FLAG):] in filled)
-                    and not (f == "response_missing" and "completed:response" in done)] + done
+    raw["flags"] = [
+        f
+        for f in spec.flags
+        if not (f.startswith(_PARAM_FLAG) and f[len(_PARAM_FLAG) :] in filled)
+        and not (f == "response_missing" and "completed:response" in done)
+    ] + done
     return ToolSpec.parse(raw)
 
 
-def complete_specs(specs: Sequence[ToolSpec], chat: ChatModel, *, progress: bool = False) -> list[ToolSpec]:
+def complete_specs(
+    specs: Sequence[ToolSpec], chat: ChatModel, *, progress: bool = False
+) -> list[ToolSpec]:
     """Fill missing parameter types / response schemas via ``chat`` (one batched call); keeps order."""
     todo: list[tuple[int, list[str], bool]] = []
     for i, s in enumerate(specs):

@@ -36,7 +36,11 @@ def _is_mcp_tool(t: Any) -> bool:
 
 def detect(record: Any, path: str = "") -> int:
     r = _result(record)
-    if isinstance(r, dict) and isinstance(r.get("tools"), list) and (not r["tools"] or _is_mcp_tool(r["tools"][0])):
+    if (
+        isinstance(r, dict)
+        and isinstance(r.get("tools"), list)
+        and (not r["tools"] or _is_mcp_tool(r["tools"][0]))
+    ):
         return NATIVE
     if _is_mcp_tool(r):
         return NATIVE - 1
@@ -47,7 +51,9 @@ def detect(record: Any, path: str = "") -> int:
 
 def convert_tool(t: Any, server: dict | None = None) -> dict | SpecError:
     if not isinstance(t, dict):
-        return SpecError("<unnamed>", "tools", f"an MCP tool must be an object, got {type(t).__name__}")
+        return SpecError(
+            "<unnamed>", "tools", f"an MCP tool must be an object, got {type(t).__name__}"
+        )
     raw = {k: v for k, v in t.items() if k not in ("inputSchema", "outputSchema")}
     if "inputSchema" in t:
         raw["parameters"] = t["inputSchema"]

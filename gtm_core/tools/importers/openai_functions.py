@@ -17,14 +17,18 @@ NAME = "openai_functions"
 
 
 def _is_openai_tool(r: Any) -> bool:
-    return isinstance(r, dict) and r.get("type") == "function" and isinstance(r.get("function"), dict)
+    return (
+        isinstance(r, dict) and r.get("type") == "function" and isinstance(r.get("function"), dict)
+    )
 
 
 def detect(record: Any, path: str = "") -> int:
     if _is_openai_tool(record):
         return NATIVE
-    if isinstance(record, dict) and any(isinstance(record.get(k), list) and record[k] and _is_openai_tool(record[k][0])
-                                        for k in ("tools", "functions")):
+    if isinstance(record, dict) and any(
+        isinstance(record.get(k), list) and record[k] and _is_openai_tool(record[k][0])
+        for k in ("tools", "functions")
+    ):
         return NATIVE
     return GENERIC if is_unified(record) else 0
 
@@ -38,7 +42,9 @@ def convert_one(tool: Any) -> dict | SpecError:
     if isinstance(tool, dict) and tool.get("type") == "function":
         return bad(tool, "function", "a tool of type 'function' needs a 'function' object")
     if not isinstance(tool, dict):
-        return SpecError("<unnamed>", "<root>", f"a function spec must be an object, got {type(tool).__name__}")
+        return SpecError(
+            "<unnamed>", "<root>", f"a function spec must be an object, got {type(tool).__name__}"
+        )
     return dict(tool)
 
 

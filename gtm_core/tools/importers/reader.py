@@ -104,7 +104,10 @@ def read_records(path: str | Path) -> Iterator[tuple[str, Any]]:
         try:
             doc, any_dup = _parse(text)
         except json.JSONDecodeError as e:
-            doc, any_dup = e, False  # maybe JSON Lines ("Extra data") or broken JSON: read line by line below
+            doc, any_dup = (
+                e,
+                False,
+            )  # maybe JSON Lines ("Extra data") or broken JSON: read line by line below
         if not isinstance(doc, json.JSONDecodeError):
             items = doc if isinstance(doc, list) else [doc]
             label = "item" if isinstance(doc, list) else None
@@ -112,8 +115,14 @@ def read_records(path: str | Path) -> Iterator[tuple[str, Any]]:
             for i, rec in enumerate(items, 1):
                 where = f"{label} {i}" if label else ("line 1" if one_line else "file")
                 dup = _first_dup(rec) if any_dup else None
-                yield where, (ReadFailure(f"duplicated key {dup!r}", json.dumps(rec, default=str)[:2000])
-                              if dup is not None else rec)
+                yield (
+                    where,
+                    (
+                        ReadFailure(f"duplicated key {dup!r}", json.dumps(rec, default=str)[:2000])
+                        if dup is not None
+                        else rec
+                    ),
+                )
             return
     bad = dict(bad_lines)
     for i, line in enumerate(text.split("\n"), 1):

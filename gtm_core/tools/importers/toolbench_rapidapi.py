@@ -29,9 +29,21 @@ NAME = "toolbench_rapidapi"
 SOURCE_HINTS = ("OpenBMB/ToolBench", "StableToolBench", "rapidapi")
 FILE_HINTS = ("toolbench", "rapidapi")
 _RESERVED = {"from", "class", "return", "false", "true", "id", "and"}
-_TYPE_MAP = {"STRING": "string", "NUMBER": "number", "INTEGER": "integer", "BOOLEAN": "boolean",
-             "ARRAY": "array", "OBJECT": "object", "JSON": "object", "ENUM": "string", "CREDENTIALS": "string",
-             "FILE": "string", "GEOPOINT": "string", "TIME": "string", "DATE": "string"}
+_TYPE_MAP = {
+    "STRING": "string",
+    "NUMBER": "number",
+    "INTEGER": "integer",
+    "BOOLEAN": "boolean",
+    "ARRAY": "array",
+    "OBJECT": "object",
+    "JSON": "object",
+    "ENUM": "string",
+    "CREDENTIALS": "string",
+    "FILE": "string",
+    "GEOPOINT": "string",
+    "TIME": "string",
+    "DATE": "string",
+}
 
 
 def standardize(s: str) -> str:
@@ -69,7 +81,9 @@ def _param_schema(p: dict) -> dict:
     return s
 
 
-def convert_api(api: dict, tool_name: str, tool_desc: str = "", category: str = "") -> dict | SpecError:
+def convert_api(
+    api: dict, tool_name: str, tool_desc: str = "", category: str = ""
+) -> dict | SpecError:
     api_name = api.get("api_name") or api.get("name")
     if not isinstance(api_name, str) or not api_name.strip():
         return bad(api, "api_name", "the API entry has no name")
@@ -82,7 +96,11 @@ def convert_api(api: dict, tool_name: str, tool_desc: str = "", category: str = 
         if not isinstance(plist, list):
             return bad(api, key, f"{key} must be a list of parameters")
         for i, p in enumerate(plist):
-            if not isinstance(p, dict) or not isinstance(p.get("name"), str) or not p["name"].strip():
+            if (
+                not isinstance(p, dict)
+                or not isinstance(p.get("name"), str)
+                or not p["name"].strip()
+            ):
                 return bad(api, f"{key}[{i}].name", "each parameter needs a non-empty name")
             pname = p["name"].strip()
             pname = "is_" + pname if pname in _RESERVED else pname
@@ -95,9 +113,14 @@ def convert_api(api: dict, tool_name: str, tool_desc: str = "", category: str = 
     tool_desc = tool_desc if isinstance(tool_desc, str) else ""
     category = category if isinstance(category, str) else ""
     raw: dict[str, Any] = {
-        "name": function_name(api_name, tool_name), "description": desc,
+        "name": function_name(api_name, tool_name),
+        "description": desc,
         "parameters": {"type": "object", "properties": props, "required": required},
-        "meta": {"rapidapi_tool": tool_name, "rapidapi_api": api_name, "domain": f"rapidapi/{category}" if category else "rapidapi"},
+        "meta": {
+            "rapidapi_tool": tool_name,
+            "rapidapi_api": api_name,
+            "domain": f"rapidapi/{category}" if category else "rapidapi",
+        },
     }
     if api.get("method"):
         raw["meta"]["method"] = api["method"]
@@ -110,27 +133,51 @@ def convert_api(api: dict, tool_name: str, tool_desc: str = "", category: str = 
 
 
 def detect(record: Any, path: str = "") -> int:
-    if isinstance(record, dict) and (isinstance(record.get("api_list"), list)
-                                     or ("api_name" in record and "tool_name" in record)
-                                     or "required_parameters" in record):
+    if isinstance(record, dict) and (
+        isinstance(record.get("api_list"), list)
+        or ("api_name" in record and "tool_name" in record)
+        or "required_parameters" in record
+    ):
         return NATIVE
     return unified_score(record, path, SOURCE_HINTS, FILE_HINTS)
 
 
 def convert(record: Any, path: str = "") -> list[dict | SpecError]:
     if not isinstance(record, dict):
-        return [SpecError("<unnamed>", "<root>", f"a ToolBench record must be an object, got {type(record).__name__}")]
+        return [
+            SpecError(
+                "<unnamed>",
+                "<root>",
+                f"a ToolBench record must be an object, got {type(record).__name__}",
+            )
+        ]
     if isinstance(record.get("api_list"), list):
         tool = record.get("tool_name") or record.get("standardized_name") or ""
         cat = record.get("category") or record.get("category_name") or ""
         out: list[dict | SpecError] = []
         for api in record["api_list"]:
             if not isinstance(api, dict):
-                out.append(SpecError("<unnamed>", "api_list", f"each API must be an object, got {type(api).__name__}"))
+                out.append(
+                    SpecError(
+                        "<unnamed>",
+                        "api_list",
+                        f"each API must be an object, got {type(api).__name__}",
+                    )
+                )
                 continue
-            out.append(convert_api(api, api.get("tool_name") or tool, record.get("tool_description") or "",
-                                   api.get("category_name") or cat))
+            out.append(
+                convert_api(
+                    api,
+                    api.get("tool_name") or tool,
+                    record.get("tool_description") or "",
+                    api.get("category_name") or cat,
+                )
+            )
         return out
     if "api_name" in record or "required_parameters" in record:
-        return [convert_api(record, record.get("tool_name") or "", "", record.get("category_name") or "")]
+        return [
+            convert_api(
+                record, record.get("tool_name") or "", "", record.get("category_name") or ""
+            )
+        ]
     return [dict(record)]

@@ -23,7 +23,9 @@ FILE_HINTS = ("tooleyes",)
 
 
 def detect(record: Any, path: str = "") -> int:
-    if PurePath(str(path)).name.startswith("config_gpt") and (is_unified(record) or isinstance(record, list)):
+    if PurePath(str(path)).name.startswith("config_gpt") and (
+        is_unified(record) or isinstance(record, list)
+    ):
         return NATIVE
     return unified_score(record, path, SOURCE_HINTS, FILE_HINTS)
 
