@@ -88,8 +88,8 @@ def main() -> None:
         best = max(best, len(samples) / (time.perf_counter() - t0))
     passed = sum(smp.passed for _, smp in samples)
     print(
-        f"validation (format + contradiction + coherence): cold {cold:,.0f}/s (compiling validators), "
-        f"warm {best:,.0f}/s; pass rate {passed / len(samples):.3f}"
+        f"validation (format + contradiction + coherence): cold {cold:,.0f}/s (compiling "
+        f"validators), warm {best:,.0f}/s; pass rate {passed / len(samples):.3f}"
     )
 
     # ---- grouping over every API --------------------------------------------------------------
@@ -111,7 +111,8 @@ def main() -> None:
     coh = np.array([g.coherence for g in groups.values() if len(g.members) > 1])
     print(f"embeddings: {len(specs)} APIs in {t_emb:.1f}s (cached after the first run)")
     print(
-        f"grouping: {len(groups)} groups in {t_group:.2f}s; size>=2: {(sizes >= 2).mean():.3f}, mean size {sizes.mean():.2f}, "
+        f"grouping: {len(groups)} groups in {t_group:.2f}s; size>=2: {(sizes >= 2).mean():.3f}, "
+        f"mean size {sizes.mean():.2f}, "
         f"mean coherence {coh.mean() if coh.size else float('nan'):.3f}"
     )
     print(f"RESULT validate_per_s={best:.0f} grouping_seconds={t_group:.2f} apis={len(specs)}")

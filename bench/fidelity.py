@@ -3,17 +3,21 @@ with the offline teacher), record copy (nearest recorded output, arguments subst
 bare offline teacher — scored on the same real calls in one run: error / schema / value agreement,
 text F1 and no-answer rate, per file and overall, and the model's seconds per call.
 
-    uv run python bench/fidelity.py [--model models:/gtm@champion] [--limit N]      # held-out calls
-    uv run python bench/fidelity.py --holdout-source livemcpbench [--model ...]      # one unseen source
-    uv run python bench/fidelity.py --rotate [--limit N]                             # leave-one-source-out
+    # held-out calls
+    uv run python bench/fidelity.py [--model models:/gtm@champion] [--limit N]
+    # one unseen source
+    uv run python bench/fidelity.py --holdout-source livemcpbench [--model ...]
+    # leave-one-source-out
+    uv run python bench/fidelity.py --rotate [--limit N]
 
 ``--rotate`` trains one model per visible source held out whole (``GTM_UNSEEN_SOURCE``; the main
-job's graph up to ``registered_model`` at the main job's sizes, each in its own data folder under
-``--work``), audits it on that source beside the baselines, and prints each source and the mean:
-the development figure for tools nobody recorded. ``--from-data FOLDER`` starts each data folder as
-a copy of a main job's (its tool repository and CARG samples do not depend on the held-out source)
-and reruns only ``real_traces``, ``sft_dataset``, ``gtm_model`` and ``registered_model``. Last line ``RESULT sim_*= rules_*= copy_*=
-teacher_*= no_answer_rate=`` (means over the sources with ``--rotate``).
+job's graph up to ``registered_model`` at the main job's sizes, each in its own data folder
+under ``--work``), audits it on that source beside the baselines, and prints each source and the
+mean: the development figure for tools nobody recorded. ``--from-data FOLDER`` starts each data
+folder as a copy of a main job's (its tool repository and CARG samples do not depend on the
+held-out source) and reruns only ``real_traces``, ``sft_dataset``, ``gtm_model`` and
+``registered_model``. Last line ``RESULT sim_*= rules_*= copy_*= teacher_*= no_answer_rate=``
+(means over the sources with ``--rotate``).
 """
 
 from __future__ import annotations
@@ -94,7 +98,8 @@ def _audit(
     }
     n = max(reports[next(iter(reports))]["n_calls"], 1)
     print(
-        f"{len(reports)} systems on {n} calls in {secs:.1f} s ({secs / n:.3f} s per call, all systems)"
+        f"{len(reports)} systems on {n} calls in {secs:.1f} s "
+        f"({secs / n:.3f} s per call, all systems)"
     )
     return reports
 
@@ -114,7 +119,8 @@ def _print(reports: dict[str, dict], title: str) -> None:
                 for m in FIDELITY
             )
             print(
-                f"{row['part'] if i == 0 else '':34s} {name:16s} {row['n_calls'] if i == 0 else '':>5} {vals}"
+                f"{row['part'] if i == 0 else '':34s} "
+                f"{name:16s} {row['n_calls'] if i == 0 else '':>5} {vals}"
             )
 
 

@@ -25,8 +25,8 @@ STEP = re.compile(r"^\[(\d+)/(\d+) (\d+):(\d+)\] (\S+)")
 
 
 def step_durations(starts: list[tuple[str, float]], end_s: float) -> dict[str, float]:
-    """Seconds of each step from the job's ordered ``(step, start second)`` lines: a step lasts until
-    the next one starts (the last until ``end_s``)."""
+    """Seconds of each step from the job's ordered ``(step, start second)`` lines: a step lasts
+    until the next one starts (the last until ``end_s``)."""
     out: dict[str, float] = {}
     for (name, t), nxt in zip(starts, [*(t for _, t in starts[1:]), end_s], strict=True):
         out[name] = out.get(name, 0.0) + max(nxt - t, 0.0)

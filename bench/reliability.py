@@ -1,8 +1,8 @@
 """Reliability / security figures at full size (tests/reliability runs CI sizes of the same code).
 
     uv run python bench/reliability.py \
-        [--seed S] [--specs 10000] [--calls 10000] [--api-examples 100] [--clients 200] [--seconds 60]
-        [--skip-load] [--fuzz-only]
+        [--seed S] [--specs 10000] [--calls 10000] [--api-examples 100] [--clients 200]
+        [--seconds 60] [--skip-load] [--fuzz-only]
 
 1. fuzzing (hypothesis): generated tool specs through ToolSpec, every importer, gate, CARG
    validators, prompt contract; generated spec files through import_file; generated calls through
@@ -16,7 +16,8 @@
    failing, rerun completing; kill and resume: ``gtm carg generate`` SIGKILLed half way and rerun.
    lost / duplicated samples against an uninterrupted run.
 
-Last line: ``RESULT fuzz_cases=<n> crashes=<n> http_5xx=<n> lost_samples=<n> duplicated_samples=<n>``.
+Last line:
+``RESULT fuzz_cases=<n> crashes=<n> http_5xx=<n> lost_samples=<n> duplicated_samples=<n>``.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def fuzz(n_specs: int, n_calls: int, tmp: Path, seed: int, save: bool = True) ->
         cases += st.cases
         crashes += len(st.crashes)
         print(
-            f"fuzz {name}: cases={st.cases} accepted={st.accepted} rejected={st.rejected} crashes={len(st.crashes)} "
-            f"({time.perf_counter() - t0:.0f}s)",
+            f"fuzz {name}: cases={st.cases} accepted={st.accepted} rejected={st.rejected} "
+            f"crashes={len(st.crashes)} ({time.perf_counter() - t0:.0f}s)",
             flush=True,
         )
         for w, e, i in st.crashes[:3]:
@@ -82,7 +83,8 @@ def api_fuzz(examples: int) -> tuple[int, int, int]:
     ) as url:
         st = run_api_fuzz(url, "bench", examples)
     print(
-        f"api fuzz: cases={st.cases} http_5xx={st.http_5xx} schema_mismatches={len(st.failures)} statuses={st.by_status}",
+        f"api fuzz: cases={st.cases} http_5xx={st.http_5xx} schema_mismatches={len(st.failures)} "
+        f"statuses={st.by_status}",
         flush=True,
     )
     for f in st.failures[:3]:
@@ -124,10 +126,12 @@ def load(clients: int, seconds: float, tmp: Path) -> dict:
         raise RuntimeError(r.stderr[-3000:])
     fig = json.loads(r.stdout.strip().splitlines()[-1])
     print(
-        f"load: clients={fig['clients']} seconds={fig['duration_s']} requests={fig['requests']} answered={fig['answered']} "
-        f"rejected_503_429={fig['rejected']} (without Retry-After: {fig['rejected_without_retry_after']}) hung={fig['hung']} "
-        f"other={fig['other_status']} p50_ms={fig['p50_ms']} p99_ms={fig['p99_ms']} rss_start_mb={fig['rss_start_mb']} "
-        f"rss_peak_mb={fig['rss_peak_mb']} rss_end_mb={fig['rss_end_mb']} rps={fig['throughput_rps']} alive={fig['server_alive']}",
+        f"load: clients={fig['clients']} seconds={fig['duration_s']} requests={fig['requests']} "
+        f"answered={fig['answered']} rejected_503_429={fig['rejected']} (without "
+        f"Retry-After: {fig['rejected_without_retry_after']}) hung={fig['hung']} "
+        f"other={fig['other_status']} p50_ms={fig['p50_ms']} p99_ms={fig['p99_ms']} "
+        f"rss_start_mb={fig['rss_start_mb']} rss_peak_mb={fig['rss_peak_mb']} "
+        f"rss_end_mb={fig['rss_end_mb']} rps={fig['throughput_rps']} alive={fig['server_alive']}",
         flush=True,
     )
     return fig
@@ -142,7 +146,8 @@ def _ids(store, table="carg_samples") -> list[str]:
 
 
 def faults_and_kill(tmp: Path) -> tuple[int, int]:
-    """Lost / duplicated samples after (a) a failing teacher and a rerun, (b) SIGKILL and a rerun."""
+    """Lost / duplicated samples after (a) a failing teacher and a
+    rerun, (b) SIGKILL and a rerun."""
     import pytest
     from openai_stub_server import StubLLMServer
     from test_faults import SPECS, _answer, _run
@@ -168,8 +173,8 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     lost += len(a - set(b))
     dup += len(b) - len(set(b))
     print(
-        f"faults: specs={len(SPECS)} recorded_failures={failures} samples_ref={len(a)} samples_after_rerun={len(b)} "
-        f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}",
+        f"faults: specs={len(SPECS)} recorded_failures={failures} samples_ref={len(a)} "
+        f"samples_after_rerun={len(b)} lost={len(a - set(b))} duplicated={len(b) - len(set(b))}",
         flush=True,
     )
 
@@ -189,8 +194,8 @@ def faults_and_kill(tmp: Path) -> tuple[int, int]:
     lost += len(a - set(b))
     dup += len(b) - len(set(b))
     print(
-        f"kill/resume carg: units_before_kill={after_kill} samples_ref={len(a)} samples_after_resume={len(b)} "
-        f"lost={len(a - set(b))} duplicated={len(b) - len(set(b))}",
+        f"kill/resume carg: units_before_kill={after_kill} samples_ref={len(a)} "
+        f"samples_after_resume={len(b)} lost={len(a - set(b))} duplicated={len(b) - len(set(b))}",
         flush=True,
     )
     return lost, dup
@@ -230,7 +235,8 @@ def main() -> None:
             http_5xx += sum(v for k, v in fig["other_status"].items() if k.startswith("5"))
         lost, dup = faults_and_kill(tmp)
     print(
-        f"RESULT seed={seed} fuzz_cases={cases + api_cases} crashes={crashes} http_5xx={http_5xx} lost_samples={lost} duplicated_samples={dup}"
+        f"RESULT seed={seed} fuzz_cases={cases + api_cases} crashes={crashes} "
+        f"http_5xx={http_5xx} lost_samples={lost} duplicated_samples={dup}"
     )
 
 

@@ -1,7 +1,9 @@
-"""Rule ablation: each engine rule's gain, measured by switching it off (``engine.RULES``) on the same
-real calls, for the simulator with a model or with the offline teacher as its backend (rules-only).
+"""Rule ablation: each engine rule's gain, measured by switching it off (``engine.RULES``) on
+the same real calls, for the simulator with a model or with the offline teacher as its backend
+(rules-only).
 
-    uv run python bench/rules.py [--model models:/gtm@champion | rules] [--split heldout|unseen_source]
+    uv run python bench/rules.py [--model models:/gtm@champion | rules]
+                                 [--split heldout|unseen_source]
                                  [--limit N] [--rules gate recorded_shape ...]
 
 Prints every rule's figures and its gain (all rules on minus that rule off); last line
@@ -101,7 +103,8 @@ def main() -> None:
     print(
         f"RESULT system={label.replace(' ', '_')} split={args.split} n_calls={base['n_calls']} "
         + " ".join(
-            f"{r}_error_gain={gain(r, 'error_agreement')} {r}_schema_gain={gain(r, 'schema_agreement')}"
+            f"{r}_error_gain={gain(r, 'error_agreement')} "
+            f"{r}_schema_gain={gain(r, 'schema_agreement')}"
             for r in args.rules
         )
     )

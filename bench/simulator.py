@@ -2,21 +2,24 @@
 
     uv run python bench/simulator.py [--tools FILE] [--gate-calls 200000] [--http-calls 3000]
 
-1. gate calls/s in-process (compiled validators, half valid / half invalid arguments; target >= 50,000/s)
+1. gate calls/s in-process (compiled validators, half valid / half invalid
+   arguments; target >= 50,000/s)
 2. p50/p99 latency of gate-answered calls over HTTP: a real uvicorn server in its own process on
    127.0.0.1, one sequential keep-alive client (target p99 <= 2 ms)
 3. throughput with 32 concurrent callers / sequential throughput, the trained ``tiny-cpu`` model on
-   the transformers backend behind the same ``gtm serve`` (continuous batching, tool prefixes warmed at
-   start-up; target >= 8x). Sequential and concurrent phases alternate ``--rounds`` times (this machine's
-   speed drifts); a concurrent phase is a closed loop of 32 callers over one shared queue of calls. The
-   model is ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else
+   the transformers backend behind the same ``gtm serve`` (continuous batching, tool prefixes warmed
+   at start-up; target >= 8x). Sequential and concurrent phases alternate ``--rounds`` times (this
+   machine's speed drifts); a concurrent phase is a closed loop of 32 callers over one shared queue
+   of calls. The model is ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else
    ``models:/gtm@champion`` when that data folder has one, else a tiny-cpu model trained here at the
-   preset's size on a real SFT set (cached under .gtm/bench/ for the next run). An in-process breakdown
-   (one call alone: prefill ms, decode ms/step; a steady batch of 32: ms/step, ms/call) explains the ratio;
-   it runs once with float32 weights and once with bfloat16 weights (``cpu_precision``; ``auto`` picks
-   bfloat16 on a CPU that computes it natively): ``bf16_call_speedup`` is the ms-per-call ratio in the batch.
+   preset's size on a real SFT set (cached under .gtm/bench/ for the next run). An in-process
+   breakdown (one call alone: prefill ms, decode ms/step; a steady batch of 32: ms/step, ms/call)
+   explains the ratio; it runs once with float32 weights and once with bfloat16 weights
+   (``cpu_precision``; ``auto`` picks bfloat16 on a CPU that computes it natively):
+   ``bf16_call_speedup`` is the ms-per-call ratio in the batch.
 
-Last line: ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z> bf16_call_speedup=<w>``.
+Last line:
+``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z> bf16_call_speedup=<w>``.
 """
 
 from __future__ import annotations
@@ -179,8 +182,9 @@ def bench_http_gate(
         p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
         pct = {q: lat[int(len(lat) * q / 100)] for q in (90, 95, 98)}
         print(
-            f"http gate: {n} sequential calls, p50 {p50:.3f} ms, p90 {pct[90]:.3f}, p95 {pct[95]:.3f}, p98 {pct[98]:.3f}, "
-            f"p99 {p99:.3f} ms, max {lat[-1]:.3f} ms, mean {statistics.mean(lat):.3f} ms"
+            f"http gate: {n} sequential calls, p50 {p50:.3f} ms, p90 {pct[90]:.3f}, "
+            f"p95 {pct[95]:.3f}, p98 {pct[98]:.3f}, p99 {p99:.3f} ms, max {lat[-1]:.3f} ms, "
+            f"mean {statistics.mean(lat):.3f} ms"
         )
         return p50, p99
     finally:
@@ -202,7 +206,8 @@ def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples:
             return resolve_model("models:/gtm@champion")
         except Exception as e:  # noqa: BLE001 - no champion there: train one
             print(
-                f"note: models:/gtm@champion does not resolve ({str(e)[:120]}); training a tiny-cpu model",
+                f"note: models:/gtm@champion does not resolve ({str(e)[:120]}); "
+                "training a tiny-cpu model",
                 file=sys.stderr,
             )
     import shutil
@@ -237,8 +242,9 @@ def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples:
         shutil.rmtree(work, ignore_errors=True)
     m = out["metrics"]
     print(
-        f"model: trained tiny-cpu on {out['train_examples']} examples in {time.perf_counter() - t:.0f} s "
-        f"(loss {m['first_loss']:.2f} -> {m['final_loss']:.2f}, eval {m.get('eval_loss', float('nan')):.2f})"
+        f"model: trained tiny-cpu on {out['train_examples']} examples "
+        f"in {time.perf_counter() - t:.0f} s (loss {m['first_loss']:.2f} -> "
+        f"{m['final_loss']:.2f}, eval {m.get('eval_loss', float('nan')):.2f})"
     )
     return cached
 
@@ -247,8 +253,9 @@ def decode_breakdown(
     model_dir: Path, specs: list[ToolSpec], max_tokens: int, n: int = 32
 ) -> dict[str, float]:
     """In-process figures behind the batching ratio, configured as ``gtm serve`` is (tool prefixes
-    warmed): one call alone (prefill ms, decode step ms, tokens) against a steady continuous batch
-    of about ``n`` live rows where new calls join inside the decode steps (ms per step, ms per call)."""
+    warmed): one call alone (prefill ms, decode step ms, tokens) against a steady
+    continuous batch of about ``n`` live rows where new calls join inside the decode steps
+    (ms per step, ms per call)."""
     from gtm_core.chat_format import build_messages
     from gtm_core.llm.base import ChatRequest
     from gtm_core.llm.decode import DecodeBatch
@@ -411,8 +418,9 @@ def bench_batching(
                 post(seq, body(rnd * 100_000 + i))
             seq_s += time.perf_counter() - t
             seq_calls_run += seq_calls
-            # closed loop: each caller takes the next call from one shared queue as soon as its last
-            # one is answered, so the phase measures steady state rather than the slowest caller's tail
+            # closed loop: each caller takes the next call from one shared queue as soon
+            # as its last one is answered, so the phase measures steady state rather
+            # than the slowest caller's tail
             work: queue.SimpleQueue[dict] = queue.SimpleQueue()
             for i in range(callers * per_caller):
                 work.put(body(rnd * 100_000 + 1000 + i))
@@ -443,8 +451,8 @@ def bench_batching(
             for k, v in server_metrics(srv.port).items():  # the concurrent phases only
                 phase[k] = phase.get(k, 0.0) + v - before.get(k, 0.0)
             print(
-                f"  round {rnd + 1}: sequential {seq_calls_run / seq_s:.2f} calls/s, concurrent {conc_calls / conc_s:.2f} calls/s"
-                " (cumulative)"
+                f"  round {rnd + 1}: sequential {seq_calls_run / seq_s:.2f} calls/s, "
+                f"concurrent {conc_calls / conc_s:.2f} calls/s (cumulative)"
             )
         seq_tp, conc_tp, metrics = seq_calls_run / seq_s, conc_calls / conc_s, phase
         n_b, s_b = metrics["gtm_batch_size_count"], metrics["gtm_batch_size_sum"]
@@ -452,12 +460,14 @@ def bench_batching(
         if "gtm_decode_steps_total" in metrics:  # continuous batching
             steps, rows = metrics["gtm_decode_steps_total"], metrics["gtm_decode_rows_total"]
             batch = (
-                f"continuous batching: {rows / max(steps, 1):.1f} live rows per decode step over {steps:.0f} steps "
+                f"continuous batching: {rows / max(steps, 1):.1f} live rows per decode step "
+                f"over {steps:.0f} steps "
                 f"({metrics['gtm_decode_seconds_total'] / max(steps, 1) * 1000:.2f} ms each)"
             )
         print(
-            f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent callers {conc_tp:.2f} calls/s"
-            f" ({len(errors)} non-model answers); {batch}, {metrics['gtm_model_retries_total']:.0f} retried outputs"
+            f"batching: sequential {seq_tp:.2f} calls/s, {callers} concurrent "
+            f"callers {conc_tp:.2f} calls/s ({len(errors)} non-model answers); "
+            f"{batch}, {metrics['gtm_model_retries_total']:.0f} retried outputs"
         )
         for e in errors[:3]:
             print("  non-model answer:", e)
@@ -501,7 +511,9 @@ def main() -> None:
         "--workload",
         choices=["repo", "search"],
         default="repo",
-        help="repo: calls spread over the repository's tools; search: one search tool, many queries",
+        help=(
+            "repo: calls spread over the repository's tools; search: one search tool, many queries"
+        ),
     )
     p.add_argument(
         "--static",
@@ -554,11 +566,12 @@ def main() -> None:
                 a.cpu_threads,
             )
     print(
-        f"machine: {os.cpu_count()} cores, load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)"
+        f"machine: {os.cpu_count()} cores, "
+        f"load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min)"
     )
     print(
-        f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} batch_speedup={speedup:.2f} "
-        f"bf16_call_speedup={bf16:.2f}"
+        f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} "
+        f"batch_speedup={speedup:.2f} bf16_call_speedup={bf16:.2f}"
     )
 
 

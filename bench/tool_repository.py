@@ -39,7 +39,8 @@ def main() -> int:
         "--threads",
         type=int,
         default=None,
-        help="torch CPU threads for embedding (default: torch's; 1 is faster on an oversubscribed machine)",
+        help="torch CPU threads for embedding (default: torch's; "
+        "1 is faster on an oversubscribed machine)",
     )
     args = ap.parse_args()
 
@@ -68,11 +69,14 @@ def main() -> int:
     for stage in ("read", "convert", "validate"):
         secs = res.timings.get(stage, 0.0)
         print(
-            f"stage {stage:9s} {res.n_read:6d} specs {secs:7.2f} s {res.n_read / max(secs, 1e-9):10.0f} specs/s"
+            f"stage {stage:9s} {res.n_read:6d} specs {secs:7.2f} s "
+            f"{res.n_read / max(secs, 1e-9):10.0f} specs/s"
         )
     print(
-        f"stage import    {res.n_read:6d} specs {t_import:7.2f} s {res.n_read / max(t_import, 1e-9):10.0f} specs/s "
-        f"(loaded {len(res.specs)}, rejected {len(res.rejects)}: {dict(Counter(r.stage for r in res.rejects))})"
+        f"stage import    {res.n_read:6d} specs {t_import:7.2f} s "
+        f"{res.n_read / max(t_import, 1e-9):10.0f} specs/s "
+        f"(loaded {len(res.specs)}, rejected {len(res.rejects)}: "
+        f"{dict(Counter(r.stage for r in res.rejects))})"
     )
 
     from gtm_core.embed import Embedder
@@ -95,7 +99,8 @@ def main() -> int:
     vecs = emb.encode(uniq, progress=False)
     t_embed = time.perf_counter() - t0
     print(
-        f"stage embed     {len(uniq):6d} names {t_embed:7.2f} s {len(uniq) / max(t_embed, 1e-9):10.0f} names/s "
+        f"stage embed     {len(uniq):6d} names {t_embed:7.2f} s "
+        f"{len(uniq) / max(t_embed, 1e-9):10.0f} names/s "
         f"({len(names)} specs, {len(names) / max(t_embed, 1e-9):.0f} specs/s)"
     )
 
@@ -110,7 +115,8 @@ def main() -> int:
     )
     t_dedup = time.perf_counter() - t0
     print(
-        f"stage dedup     {len(names):6d} specs {t_dedup:7.2f} s {len(names) / max(t_dedup, 1e-9):10.0f} specs/s "
+        f"stage dedup     {len(names):6d} specs {t_dedup:7.2f} s "
+        f"{len(names) / max(t_dedup, 1e-9):10.0f} specs/s "
         f"(threshold {threshold}: kept {int(d.keep.sum())}, duplicates {d.n_duplicates})"
     )
 

@@ -4,10 +4,12 @@ layers (the preset), LoRA on every layer, and full fine-tuning of the top layers
 and the preset under bfloat16 autocast (``cpu_precision`` bfloat16: what ``auto`` picks on a CPU
 that computes bfloat16 natively; the ratio is ``bf16_speedup``).
 
-Usage: uv run python bench/training.py [--examples 240] [--epochs 1] [--smollm2-steps 3] [--no-smollm2]
+Usage: uv run python bench/training.py [--examples 240] [--epochs 1] [--smollm2-steps 3]
+                                       [--no-smollm2]
 Last line: RESULT tokens_per_s=<tiny unpacked> packed_tokens_per_s=<tiny packed>
            smollm2_lora_tokens_per_s=<preset> smollm2_lora_all_tokens_per_s=<all layers>
-           smollm2_full_tokens_per_s=<full, top layers> smollm2_lora_bf16_tokens_per_s=<preset, autocast>
+           smollm2_full_tokens_per_s=<full, top layers>
+           smollm2_lora_bf16_tokens_per_s=<preset, autocast>
            bf16_speedup=<autocast / float32, the preset>
 """
 
@@ -82,16 +84,18 @@ def main() -> None:
                 r = train(cfg, sft, Path(tmp) / f"run-{name}", progress=False, log=lambda _m: None)
                 figures[f"{name}_tokens_per_s"] = r.tokens_per_s
                 print(
-                    f"{name}: method={cfg.method} top_layers={cfg.top_layers} precision={precision} "
-                    f"batch {cfg.batch_size}x{cfg.max_length} packed, {r.global_step} steps, "
-                    f"{r.metrics['train_runtime_s']:.1f} s, {r.tokens_per_s:.0f} tokens/s"
+                    f"{name}: method={cfg.method} top_layers={cfg.top_layers} "
+                    f"precision={precision} batch {cfg.batch_size}x{cfg.max_length} packed, "
+                    f"{r.global_step} steps, {r.metrics['train_runtime_s']:.1f} s, "
+                    f"{r.tokens_per_s:.0f} tokens/s"
                 )
             figures["bf16_speedup"] = figures["smollm2_lora_bf16_tokens_per_s"] / max(
                 figures["smollm2_lora_tokens_per_s"], 1e-9
             )
             print(
-                f"smollm2 preset: top_layers={preset.top_layers}, max_train_examples="
-                f"{preset.max_train_examples}, max_length={preset.max_length}, epochs={preset.epochs}"
+                f"smollm2 preset: top_layers={preset.top_layers}, "
+                f"max_train_examples={preset.max_train_examples}, "
+                f"max_length={preset.max_length}, epochs={preset.epochs}"
             )
     print(
         "RESULT "

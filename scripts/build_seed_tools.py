@@ -1,9 +1,10 @@
-"""Build gtm_core/seed_data/seed_tools.jsonl from the hand-written compact catalogue in seed_tools_data/.
+"""Build gtm_core/seed_data/seed_tools.jsonl from the hand-written compact
+catalogue in seed_tools_data/.
 
 Compact notation (keeps ~350 specs readable):
 - a tool is a tuple ``(name, description, parameters, response)``;
-- ``parameters``/``response`` map property names to a spec string, a nested dict (object; key ``"_"``
-  is its description) or a one-element list holding a dict (array of objects);
+- ``parameters``/``response`` map property names to a spec string, a nested dict (object; key
+  ``"_"`` is its description) or a one-element list holding a dict (array of objects);
 - a spec string is ``type{enum|values}[min,max][]=default: description`` where type is one of
   str, int, num, bool, date, datetime, email, uri; ``[]`` makes an array of that type;
 - parameter names ending in ``*`` are required; in responses every property is required unless its
@@ -81,7 +82,8 @@ def scalar(spec: str, where: str) -> dict:
 
 
 def _humanize(key: str) -> str:
-    """'possible_conditions[]' -> 'Possible conditions' (a fallback description for response nodes)."""
+    """'possible_conditions[]' -> 'Possible conditions' (a fallback
+    description for response nodes)."""
     arr = key.endswith("[]")
     words = key.rstrip("[]").replace("_", " ")
     return ("List of " + words) if arr else words[:1].upper() + words[1:]

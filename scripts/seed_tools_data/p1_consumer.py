@@ -6,10 +6,14 @@ CATALOGUE = {
         "Stock Trading": [
             (
                 "get_stock_quote",
-                "Get the latest real-time quote for a listed stock: last price, daily change and traded volume.",
+                "Get the latest real-time quote for a listed stock: last price, "
+                "daily change and traded volume.",
                 {
                     "symbol*": "str: Ticker symbol, e.g. AAPL",
-                    "exchange": "str{NASDAQ|NYSE|LSE|TSE|XETRA}: Listing exchange, when the ticker is ambiguous",
+                    "exchange": (
+                        "str{NASDAQ|NYSE|LSE|TSE|XETRA}: Listing exchange, "
+                        "when the ticker is ambiguous"
+                    ),
                 },
                 {
                     "symbol": "str: Ticker symbol",
@@ -78,7 +82,8 @@ CATALOGUE = {
             ),
             (
                 "list_account_transactions",
-                "List booked transactions of a bank account, newest first, optionally filtered by date range.",
+                "List booked transactions of a bank account, newest first, "
+                "optionally filtered by date range.",
                 {
                     "account_id*": "str: Bank account identifier",
                     "from_date": "date: Earliest booking date",
@@ -161,7 +166,10 @@ CATALOGUE = {
                 "Create a monthly spending budget for a category.",
                 {
                     "user_id*": "str: User identifier",
-                    "category*": "str{groceries|dining|transport|housing|entertainment|utilities|shopping}: Spending category",
+                    "category*": (
+                        "str{groceries|dining|transport|housing|entertainment|utilities|"
+                        "shopping}: Spending category"
+                    ),
                     "monthly_limit*": "num[1,]: Monthly spending limit",
                     "currency": "str=USD: Budget currency",
                 },
@@ -174,7 +182,8 @@ CATALOGUE = {
             ),
             (
                 "get_spending_summary",
-                "Summarise a user's spending per category for a month, compared with their budgets.",
+                "Summarise a user's spending per category for a month, "
+                "compared with their budgets.",
                 {"user_id*": "str: User identifier", "month*": "str: Month as YYYY-MM"},
                 {
                     "month": "str: Month as YYYY-MM",
@@ -193,12 +202,18 @@ CATALOGUE = {
         "Tax Filing": [
             (
                 "estimate_income_tax",
-                "Estimate federal income tax owed for a tax year from income, filing status and deductions.",
+                "Estimate federal income tax owed for a tax year from income, "
+                "filing status and deductions.",
                 {
                     "tax_year*": "int[2018,2030]: Tax year",
-                    "filing_status*": "str{single|married_joint|married_separate|head_of_household}: Filing status",
+                    "filing_status*": (
+                        "str{single|married_joint|married_separate|head_of_household}: "
+                        "Filing status"
+                    ),
                     "gross_income*": "num[0,]: Gross annual income",
-                    "deductions": "num[0,]: Itemised deductions; the standard deduction is used when omitted",
+                    "deductions": (
+                        "num[0,]: Itemised deductions; the standard deduction is used when omitted"
+                    ),
                     "state": "str: Two-letter US state code for state tax",
                 },
                 {
@@ -215,7 +230,10 @@ CATALOGUE = {
                 {
                     "return_id*": "str: Prepared return identifier",
                     "signature_pin*": "str: Five-digit self-select signature PIN",
-                    "refund_method": "str{direct_deposit|check|apply_to_next_year}=direct_deposit: How to receive a refund",
+                    "refund_method": (
+                        "str{direct_deposit|check|apply_to_next_year}=direct_deposit: "
+                        "How to receive a refund"
+                    ),
                 },
                 {
                     "submission_id": "str: E-file submission identifier",
@@ -232,7 +250,10 @@ CATALOGUE = {
                 "search_available_slots",
                 "Find open appointment slots with a provider or specialty near a location.",
                 {
-                    "specialty*": "str{general_practice|dermatology|cardiology|pediatrics|orthopedics|dentistry}: Medical specialty",
+                    "specialty*": (
+                        "str{general_practice|dermatology|cardiology|pediatrics|orthopedics|"
+                        "dentistry}: Medical specialty"
+                    ),
                     "zip_code": "str: ZIP code to search near",
                     "provider_id": "str: Restrict to one provider",
                     "from_date": "date: Earliest date",
@@ -283,10 +304,14 @@ CATALOGUE = {
         "Electronic Health Records": [
             (
                 "get_patient_record",
-                "Retrieve a patient's summary record: demographics, allergies, active problems and medications.",
+                "Retrieve a patient's summary record: demographics, allergies, "
+                "active problems and medications.",
                 {
                     "patient_id*": "str: Patient identifier",
-                    "sections": "str{demographics|allergies|problems|medications|immunizations}[]: Sections to include; all when omitted",
+                    "sections": (
+                        "str{demographics|allergies|problems|medications|immunizations}[]: "
+                        "Sections to include; all when omitted"
+                    ),
                 },
                 {
                     "patient_id": "str: Patient identifier",
@@ -399,7 +424,9 @@ CATALOGUE = {
                     "duration_days": "int[0,365]: How long symptoms have lasted",
                 },
                 {
-                    "triage_level": "str{self_care|primary_care|urgent_care|emergency}: Recommended care level",
+                    "triage_level": (
+                        "str{self_care|primary_care|urgent_care|emergency}: Recommended care level"
+                    ),
                     "possible_conditions": [
                         {"name": "str: Condition", "likelihood": "num[0,1]: Estimated probability"}
                     ],
@@ -413,7 +440,9 @@ CATALOGUE = {
                 "Record a completed workout session.",
                 {
                     "user_id*": "str: User identifier",
-                    "activity*": "str{running|cycling|swimming|strength|yoga|walking}: Activity type",
+                    "activity*": (
+                        "str{running|cycling|swimming|strength|yoga|walking}: Activity type"
+                    ),
                     "duration_minutes*": "int[1,600]: Duration",
                     "distance_km": "num[0,]: Distance covered",
                     "calories": "int[0,]: Calories burned",
@@ -630,7 +659,9 @@ CATALOGUE = {
                     "subject*": "str: Subject, e.g. calculus",
                     "max_hourly_rate": "num[0,]: Maximum hourly rate in USD",
                     "online": "bool=true: Include online tutors",
-                    "grade_level": "str{elementary|middle_school|high_school|college|adult}: Learner level",
+                    "grade_level": (
+                        "str{elementary|middle_school|high_school|college|adult}: Learner level"
+                    ),
                 },
                 {
                     "tutors": [
@@ -672,7 +703,9 @@ CATALOGUE = {
                     "category": "str{electronics|home|clothing|beauty|sports|toys|books}: Category",
                     "min_price": "num[0,]: Minimum price",
                     "max_price": "num[0,]: Maximum price",
-                    "sort": "str{relevance|price_asc|price_desc|rating|newest}=relevance: Sort order",
+                    "sort": (
+                        "str{relevance|price_asc|price_desc|rating|newest}=relevance: Sort order"
+                    ),
                     "page": "int[1,]=1: Results page",
                 },
                 {
@@ -774,7 +807,9 @@ CATALOGUE = {
                 {"order_id*": "str: Order identifier"},
                 {
                     "order_id": "str: Order identifier",
-                    "status": "str{processing|shipped|out_for_delivery|delivered|cancelled}: Order status",
+                    "status": (
+                        "str{processing|shipped|out_for_delivery|delivered|cancelled}: Order status"
+                    ),
                     "shipments": [
                         {
                             "tracking_number": "str: Carrier tracking number",
@@ -819,7 +854,10 @@ CATALOGUE = {
                             "quantity*": "int[1,]: Units",
                         }
                     ],
-                    "reason*": "str{damaged|wrong_item|not_as_described|no_longer_needed|size_issue}: Return reason",
+                    "reason*": (
+                        "str{damaged|wrong_item|not_as_described|no_longer_needed|size_issue}: "
+                        "Return reason"
+                    ),
                     "comment": "str: Customer comment",
                 },
                 {
@@ -1023,7 +1061,9 @@ CATALOGUE = {
                     "quote_id*": "str: Quote identifier",
                     "driver_name*": "str: Main driver's name",
                     "driver_license_number*": "str: License number",
-                    "extras": "str{gps|child_seat|additional_driver|full_insurance}[]: Optional extras",
+                    "extras": (
+                        "str{gps|child_seat|additional_driver|full_insurance}[]: Optional extras"
+                    ),
                 },
                 {
                     "rental_id": "str: Rental confirmation number",
@@ -1041,7 +1081,9 @@ CATALOGUE = {
                     "destination*": "str: City or region",
                     "start_date*": "date: First day",
                     "days*": "int[1,30]: Trip length",
-                    "interests": "str{museums|food|nature|nightlife|shopping|history|family}[]: Interests",
+                    "interests": (
+                        "str{museums|food|nature|nightlife|shopping|history|family}[]: Interests"
+                    ),
                     "pace": "str{relaxed|moderate|packed}=moderate: Activities per day",
                 },
                 {
@@ -1183,7 +1225,10 @@ CATALOGUE = {
                 {
                     "location": "str: Resolved location",
                     "aqi": "int[0,500]: Air quality index",
-                    "category": "str{good|moderate|unhealthy_sensitive|unhealthy|very_unhealthy|hazardous}: AQI band",
+                    "category": (
+                        "str{good|moderate|unhealthy_sensitive|unhealthy|very_unhealthy|"
+                        "hazardous}: AQI band"
+                    ),
                     "dominant_pollutant": "str{pm25|pm10|o3|no2|so2|co}: Main pollutant",
                     "pollutants": {
                         "pm25": "num[0,]: PM2.5 (µg/m³)",
@@ -1237,7 +1282,10 @@ CATALOGUE = {
                     "location*": "str: City or ZIP code",
                     "channel*": "str{sms|email|push}: Delivery channel",
                     "destination*": "str: Phone number, email or device token",
-                    "event_types": "str{tornado|flood|hurricane|winter_storm|heat|wildfire}[]: Event types; all when omitted",
+                    "event_types": (
+                        "str{tornado|flood|hurricane|winter_storm|heat|wildfire}[]: "
+                        "Event types; all when omitted"
+                    ),
                 },
                 {
                     "subscription_id": "str: Subscription identifier",
@@ -1485,7 +1533,8 @@ CATALOGUE = {
         "Posting": [
             (
                 "publish_post",
-                "Publish a post with optional media to a social profile, now or at a scheduled time.",
+                "Publish a post with optional media to a social profile, "
+                "now or at a scheduled time.",
                 {
                     "profile_id*": "str: Social profile identifier",
                     "text*": "str: Post text",
@@ -1588,7 +1637,10 @@ CATALOGUE = {
                     "flagged": "bool: Whether any category exceeds its threshold",
                     "categories": [
                         {
-                            "category": "str{hate|harassment|spam|self_harm|sexual|violence}: Policy category",
+                            "category": (
+                                "str{hate|harassment|spam|self_harm|sexual|violence}: "
+                                "Policy category"
+                            ),
                             "score": "num[0,1]: Probability",
                         }
                     ],
@@ -1701,7 +1753,10 @@ CATALOGUE = {
                     "latitude*": "num[-90,90]: Latitude",
                     "longitude*": "num[-180,180]: Longitude",
                     "radius_m": "int[50,50000]=1000: Search radius",
-                    "place_type": "str{restaurant|cafe|pharmacy|gas_station|atm|hospital|museum|park}: Place type",
+                    "place_type": (
+                        "str{restaurant|cafe|pharmacy|gas_station|atm|hospital|museum|park}: "
+                        "Place type"
+                    ),
                     "keyword": "str: Free-text filter",
                     "open_now": "bool=false: Only open places",
                 },
@@ -1910,7 +1965,9 @@ CATALOGUE = {
                 "Search podcasts by keyword or category.",
                 {
                     "query*": "str: Search keywords",
-                    "category": "str{news|comedy|technology|true_crime|business|health|education}: Category",
+                    "category": (
+                        "str{news|comedy|technology|true_crime|business|health|education}: Category"
+                    ),
                     "language": "str=en: Language",
                 },
                 {

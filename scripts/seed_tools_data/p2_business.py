@@ -10,8 +10,13 @@ CATALOGUE = {
                 {
                     "query": "str: Dish name or keywords",
                     "ingredients": "str[]: Ingredients that must be used",
-                    "cuisine": "str{italian|mexican|indian|chinese|japanese|french|thai|mediterranean}: Cuisine",
-                    "diet": "str{vegetarian|vegan|gluten_free|keto|dairy_free}: Dietary restriction",
+                    "cuisine": (
+                        "str{italian|mexican|indian|chinese|japanese|french|thai|mediterranean}: "
+                        "Cuisine"
+                    ),
+                    "diet": (
+                        "str{vegetarian|vegan|gluten_free|keto|dairy_free}: Dietary restriction"
+                    ),
                     "max_prep_minutes": "int[5,300]: Maximum total time",
                 },
                 {
@@ -21,14 +26,17 @@ CATALOGUE = {
                             "title": "str: Recipe name",
                             "total_minutes": "int[0,]: Prep plus cook time",
                             "servings": "int[1,]: Servings",
-                            "missing_ingredients": "str[]: Required ingredients not in the given list",
+                            "missing_ingredients": (
+                                "str[]: Required ingredients not in the given list"
+                            ),
                         }
                     ]
                 },
             ),
             (
                 "get_recipe_instructions",
-                "Get the ingredient list and step-by-step instructions of a recipe, scaled to a number of servings.",
+                "Get the ingredient list and step-by-step instructions of a recipe, "
+                "scaled to a number of servings.",
                 {
                     "recipe_id*": "str: Recipe identifier",
                     "servings": "int[1,50]: Scale to this many servings",
@@ -144,7 +152,9 @@ CATALOGUE = {
                 "analyze_meal_nutrition",
                 "Estimate calories and macronutrients of a meal described in natural language.",
                 {
-                    "meal_description*": "str: Foods and portions, e.g. '2 eggs and a slice of toast'"
+                    "meal_description*": (
+                        "str: Foods and portions, e.g. '2 eggs and a slice of toast'"
+                    )
                 },
                 {
                     "calories": "num[0,]: Total kcal",
@@ -283,7 +293,9 @@ CATALOGUE = {
                 "Open a maintenance request for a rental unit.",
                 {
                     "unit_id*": "str: Rental unit identifier",
-                    "category*": "str{plumbing|electrical|appliance|heating|pest|other}: Issue type",
+                    "category*": (
+                        "str{plumbing|electrical|appliance|heating|pest|other}: Issue type"
+                    ),
                     "description*": "str: Problem description",
                     "urgency": "str{low|normal|emergency}=normal: Urgency",
                     "permission_to_enter": "bool=false: Tenant allows entry when absent",
@@ -521,7 +533,8 @@ CATALOGUE = {
         "Package Registry": [
             (
                 "get_package_info",
-                "Get metadata of a package from a language registry: latest version, license and downloads.",
+                "Get metadata of a package from a language registry: latest version, "
+                "license and downloads.",
                 {
                     "ecosystem*": "str{npm|pypi|crates|maven|rubygems|nuget}: Registry",
                     "package*": "str: Package name",
@@ -561,7 +574,9 @@ CATALOGUE = {
                 "Search source code across repositories for a string or regex.",
                 {
                     "query*": "str: Literal text or regular expression",
-                    "language": "str{python|javascript|typescript|go|rust|java|cpp}: Language filter",
+                    "language": (
+                        "str{python|javascript|typescript|go|rust|java|cpp}: Language filter"
+                    ),
                     "repo": "str: Restrict to owner/name",
                     "regex": "bool=false: Treat the query as a regex",
                     "limit": "int[1,100]=20: Maximum matches",
@@ -605,7 +620,9 @@ CATALOGUE = {
                 "launch_instance",
                 "Launch a virtual machine instance from an image.",
                 {
-                    "region*": "str{us-east-1|us-west-2|eu-west-1|eu-central-1|ap-northeast-1}: Region",
+                    "region*": (
+                        "str{us-east-1|us-west-2|eu-west-1|eu-central-1|ap-northeast-1}: Region"
+                    ),
                     "instance_type*": "str: Machine type, e.g. m5.large",
                     "image_id*": "str: Machine image",
                     "name": "str: Instance name tag",
@@ -765,7 +782,9 @@ CATALOGUE = {
                     "comparison*": "str{gt|gte|lt|lte}: Comparison",
                     "threshold*": "num: Threshold",
                     "duration_s": "int[0,86400]=300: How long the condition must hold",
-                    "notify_channel": "str: Notification channel, e.g. pagerduty or an email address",
+                    "notify_channel": (
+                        "str: Notification channel, e.g. pagerduty or an email address"
+                    ),
                 },
                 {
                     "rule_id": "str: Alert rule identifier",
@@ -872,7 +891,8 @@ CATALOGUE = {
         "Data Cleaning": [
             (
                 "profile_dataset",
-                "Profile a tabular dataset: per-column types, null rates, distinct counts and outliers.",
+                "Profile a tabular dataset: per-column types, null rates, "
+                "distinct counts and outliers.",
                 {
                     "dataset_id*": "str: Dataset identifier",
                     "sample_rows": "int[100,1000000]=10000: Rows to sample",
@@ -893,7 +913,8 @@ CATALOGUE = {
             ),
             (
                 "deduplicate_records",
-                "Remove duplicate rows from a dataset using key columns, keeping the first or latest.",
+                "Remove duplicate rows from a dataset using key columns, "
+                "keeping the first or latest.",
                 {
                     "dataset_id*": "str: Dataset identifier",
                     "key_columns*": "str[]: Columns defining a duplicate",
@@ -1325,7 +1346,9 @@ CATALOGUE = {
                     "title*": "str: Job title",
                     "department*": "str: Department",
                     "location*": "str: Office city or 'remote'",
-                    "employment_type": "str{full_time|part_time|contract|internship}=full_time: Type",
+                    "employment_type": (
+                        "str{full_time|part_time|contract|internship}=full_time: Type"
+                    ),
                     "description*": "str: Job description",
                     "salary_min": "num[0,]: Salary range minimum",
                     "salary_max": "num[0,]: Salary range maximum",
@@ -1576,7 +1599,9 @@ CATALOGUE = {
                         {
                             "case_id": "str: Citing case",
                             "name": "str: Case name",
-                            "treatment": "str{followed|distinguished|criticized|overruled}: How it cites",
+                            "treatment": (
+                                "str{followed|distinguished|criticized|overruled}: How it cites"
+                            ),
                         }
                     ],
                 },
@@ -1607,7 +1632,9 @@ CATALOGUE = {
                 "log_compliance_incident",
                 "Record a compliance incident for investigation.",
                 {
-                    "category*": "str{data_breach|bribery|harassment|fraud|policy_violation}: Category",
+                    "category*": (
+                        "str{data_breach|bribery|harassment|fraud|policy_violation}: Category"
+                    ),
                     "description*": "str: What happened",
                     "occurred_on": "date: Date",
                     "reported_by": "str: Reporter; anonymous when omitted",
@@ -1718,7 +1745,9 @@ CATALOGUE = {
                 {
                     "policy_number*": "str: Policy number",
                     "incident_date*": "date: Date of loss",
-                    "claim_type*": "str{collision|theft|water_damage|fire|medical|liability}: Claim type",
+                    "claim_type*": (
+                        "str{collision|theft|water_damage|fire|medical|liability}: Claim type"
+                    ),
                     "description*": "str: What happened",
                     "estimated_amount": "num[0,]: Estimated loss",
                     "photos": "uri[]: Photo links",
@@ -1768,7 +1797,10 @@ CATALOGUE = {
                 "Request additional documents from an applicant before a decision.",
                 {
                     "application_id*": "str: Application identifier",
-                    "documents*": "str{medical_exam|proof_of_income|inspection_report|driving_record|prior_policy}[]: Documents needed",
+                    "documents*": (
+                        "str{medical_exam|proof_of_income|inspection_report|driving_record|"
+                        "prior_policy}[]: Documents needed"
+                    ),
                     "due_date": "date: Deadline",
                 },
                 {

@@ -95,7 +95,8 @@ CATALOGUE = {
         "Vehicle History": [
             (
                 "get_vehicle_history_report",
-                "Get a history report for a VIN: accidents, owners, title brands and odometer readings.",
+                "Get a history report for a VIN: accidents, owners, "
+                "title brands and odometer readings.",
                 {"vin*": "str: 17-character vehicle identification number"},
                 {
                     "vin": "str: VIN",
@@ -176,7 +177,9 @@ CATALOGUE = {
                 {
                     "tracking_number": "str: Tracking number",
                     "carrier": "str: Carrier",
-                    "status": "str{label_created|in_transit|out_for_delivery|delivered|exception}: Status",
+                    "status": (
+                        "str{label_created|in_transit|out_for_delivery|delivered|exception}: Status"
+                    ),
                     "estimated_delivery?": "date: Expected delivery",
                     "events": [
                         {
@@ -488,7 +491,9 @@ CATALOGUE = {
                     "carbon_intensity_g_per_kwh": "num[0,]: Carbon intensity",
                     "mix": [
                         {
-                            "source": "str{solar|wind|hydro|nuclear|gas|coal|biomass|imports}: Source",
+                            "source": (
+                                "str{solar|wind|hydro|nuclear|gas|coal|biomass|imports}: Source"
+                            ),
                             "share": "num[0,1]: Share of generation",
                         }
                     ],
@@ -539,7 +544,10 @@ CATALOGUE = {
                     "field_id*": "str: Field identifier",
                     "crop*": "str{corn|soybean|wheat|rice|cotton|potato}: Crop",
                     "growth_stage": "str: Growth stage, e.g. V6",
-                    "issue": "str{none|pest|disease|weed|nutrient_deficiency|drought}=none: Observed issue",
+                    "issue": (
+                        "str{none|pest|disease|weed|nutrient_deficiency|drought}=none: "
+                        "Observed issue"
+                    ),
                     "severity": "int[0,5]: Severity 0-5",
                     "notes": "str: Notes",
                 },
@@ -660,7 +668,9 @@ CATALOGUE = {
                 "get_live_scores",
                 "Get live and today's scores for a league.",
                 {
-                    "league*": "str{nba|nfl|mlb|nhl|epl|laliga|bundesliga|champions_league}: League",
+                    "league*": (
+                        "str{nba|nfl|mlb|nhl|epl|laliga|bundesliga|champions_league}: League"
+                    ),
                     "date": "date: Day; today when omitted",
                 },
                 {
@@ -727,7 +737,9 @@ CATALOGUE = {
                 {
                     "player_ids*": "str[]: Player identifiers",
                     "season*": "str: Season",
-                    "metrics": "str{points|assists|rebounds|goals|xg|shots|tackles}[]: Metrics to compare",
+                    "metrics": (
+                        "str{points|assists|rebounds|goals|xg|shots|tackles}[]: Metrics to compare"
+                    ),
                 },
                 {
                     "season": "str: Season",
@@ -850,7 +862,10 @@ CATALOGUE = {
                 "Get top headlines by country and category.",
                 {
                     "country": "str{US|GB|DE|FR|IN|AU}=US: Country",
-                    "category": "str{general|business|technology|sports|entertainment|health|science}: Category",
+                    "category": (
+                        "str{general|business|technology|sports|entertainment|health|science}: "
+                        "Category"
+                    ),
                     "page_size": "int[1,100]=20: Headlines",
                 },
                 {
@@ -930,7 +945,9 @@ CATALOGUE = {
                     "claim_reviews": [
                         {
                             "publisher": "str: Fact-checker",
-                            "rating": "str{true|mostly_true|mixed|mostly_false|false|unproven}: Verdict",
+                            "rating": (
+                                "str{true|mostly_true|mixed|mostly_false|false|unproven}: Verdict"
+                            ),
                             "url": "uri: Review article",
                             "reviewed_on": "date: Review date",
                         }
@@ -1176,7 +1193,10 @@ CATALOGUE = {
                 "Submit a building permit application.",
                 {
                     "parcel_number*": "str: Parcel",
-                    "work_type*": "str{new_construction|addition|remodel|demolition|electrical|plumbing|roofing}: Work type",
+                    "work_type*": (
+                        "str{new_construction|addition|remodel|demolition|electrical|plumbing|"
+                        "roofing}: Work type"
+                    ),
                     "description*": "str: Scope of work",
                     "estimated_cost*": "num[0,]: Project valuation",
                     "contractor_license": "str: Contractor license number",
@@ -1194,7 +1214,10 @@ CATALOGUE = {
                 {"permit_application_id*": "str: Application identifier"},
                 {
                     "permit_application_id": "str: Application identifier",
-                    "status": "str{submitted|in_review|corrections_required|approved|issued|expired}: Status",
+                    "status": (
+                        "str{submitted|in_review|corrections_required|approved|issued|expired}: "
+                        "Status"
+                    ),
                     "inspections": [
                         {
                             "type": "str: Inspection",
@@ -1294,7 +1317,8 @@ CATALOGUE = {
         "Chemistry": [
             (
                 "get_compound_properties",
-                "Look up physical and chemical properties of a compound by name, formula or SMILES.",
+                "Look up physical and chemical properties of a compound by name, "
+                "formula or SMILES.",
                 {
                     "identifier*": "str: Compound name, formula or SMILES",
                     "identifier_type": "str{name|formula|smiles|cas}=name: Identifier kind",
@@ -1316,7 +1340,10 @@ CATALOGUE = {
                 {
                     "balanced": "str: Balanced equation",
                     "coefficients": "int[1,][]: Stoichiometric coefficients in order",
-                    "reaction_type?": "str{synthesis|decomposition|combustion|single_replacement|double_replacement}: Reaction type",
+                    "reaction_type?": (
+                        "str{synthesis|decomposition|combustion|single_replacement|"
+                        "double_replacement}: Reaction type"
+                    ),
                 },
             ),
         ],
@@ -1381,7 +1408,8 @@ CATALOGUE = {
             ),
             (
                 "annotate_variant",
-                "Annotate a genomic variant with consequence, population frequency and clinical significance.",
+                "Annotate a genomic variant with consequence, "
+                "population frequency and clinical significance.",
                 {
                     "chromosome*": "str: Chromosome",
                     "position*": "int[1,]: GRCh38 position",
@@ -1393,7 +1421,10 @@ CATALOGUE = {
                     "gene?": "str: Affected gene",
                     "consequence": "str: Predicted consequence, e.g. missense_variant",
                     "allele_frequency?": "num[0,1]: Population frequency",
-                    "clinical_significance": "str{benign|likely_benign|uncertain|likely_pathogenic|pathogenic}: ClinVar class",
+                    "clinical_significance": (
+                        "str{benign|likely_benign|uncertain|likely_pathogenic|pathogenic}: "
+                        "ClinVar class"
+                    ),
                 },
             ),
         ],

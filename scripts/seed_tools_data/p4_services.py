@@ -48,7 +48,10 @@ CATALOGUE = {
                             "monthly_volume": "int[0,]: Monthly searches",
                             "difficulty": "int[0,100]: Ranking difficulty",
                             "cpc": "num[0,]: Average cost per click",
-                            "intent": "str{informational|navigational|commercial|transactional}: Search intent",
+                            "intent": (
+                                "str{informational|navigational|commercial|transactional}: "
+                                "Search intent"
+                            ),
                         }
                     ]
                 },
@@ -172,7 +175,10 @@ CATALOGUE = {
                 {
                     "segments": [
                         {
-                            "label": "str{champions|loyal|potential|at_risk|hibernating|lost}: RFM segment",
+                            "label": (
+                                "str{champions|loyal|potential|at_risk|hibernating|lost}: "
+                                "RFM segment"
+                            ),
                             "customers": "int[0,]: Customers",
                             "avg_order_value": "num[0,]: Average order value",
                         }
@@ -558,7 +564,10 @@ CATALOGUE = {
                 "Generate a harmonious colour palette from a base colour.",
                 {
                     "base_hex*": "str: Base colour as #RRGGBB",
-                    "scheme": "str{analogous|complementary|triadic|monochromatic|split_complementary}=analogous: Harmony",
+                    "scheme": (
+                        "str{analogous|complementary|triadic|monochromatic|"
+                        "split_complementary}=analogous: Harmony"
+                    ),
                     "count": "int[2,10]=5: Colours",
                 },
                 {
@@ -721,7 +730,10 @@ CATALOGUE = {
                     "phonetic?": "str: IPA pronunciation",
                     "meanings": [
                         {
-                            "part_of_speech": "str{noun|verb|adjective|adverb|pronoun|preposition|conjunction|interjection}: Part of speech",
+                            "part_of_speech": (
+                                "str{noun|verb|adjective|adverb|pronoun|preposition|conjunction|"
+                                "interjection}: Part of speech"
+                            ),
                             "definition": "str: Definition",
                             "example?": "str: Example sentence",
                         }
@@ -733,7 +745,9 @@ CATALOGUE = {
                 "Find synonyms and antonyms of a word.",
                 {
                     "word*": "str: Word",
-                    "part_of_speech": "str{noun|verb|adjective|adverb}: Restrict to a part of speech",
+                    "part_of_speech": (
+                        "str{noun|verb|adjective|adverb}: Restrict to a part of speech"
+                    ),
                     "max_results": "int[1,50]=10: Maximum words",
                 },
                 {"word": "str: Word", "synonyms": "str[]: Synonyms", "antonyms": "str[]: Antonyms"},
@@ -868,7 +882,9 @@ CATALOGUE = {
                 {"item*": "str: Item, e.g. pizza box", "zip_code*": "str: ZIP code"},
                 {
                     "item": "str: Item",
-                    "disposal": "str{recycling|compost|trash|drop_off|hazardous_waste}: Where it goes",
+                    "disposal": (
+                        "str{recycling|compost|trash|drop_off|hazardous_waste}: Where it goes"
+                    ),
                     "instructions": "str: Preparation, e.g. remove food residue",
                     "drop_off_locations?": [{"name": "str: Facility", "address": "str: Address"}],
                 },
@@ -926,7 +942,10 @@ CATALOGUE = {
                 "Get the latest water quality measurements at a monitoring site.",
                 {
                     "site_id*": "str: Monitoring site identifier",
-                    "parameters": "str{ph|dissolved_oxygen|turbidity|nitrate|e_coli|temperature}[]: Parameters",
+                    "parameters": (
+                        "str{ph|dissolved_oxygen|turbidity|nitrate|e_coli|temperature}[]: "
+                        "Parameters"
+                    ),
                 },
                 {
                     "site_id": "str: Site",
@@ -965,7 +984,9 @@ CATALOGUE = {
                 "Compare mobile phone plans by data, price and network.",
                 {
                     "country*": "str: Country code",
-                    "min_data_gb": "num[0,]: Minimum monthly data (GB); unlimited plans always qualify",
+                    "min_data_gb": (
+                        "num[0,]: Minimum monthly data (GB); unlimited plans always qualify"
+                    ),
                     "max_monthly_price": "num[0,]: Price cap",
                     "contract": "str{prepaid|monthly|12_months|24_months}: Contract type",
                     "include_5g": "bool: Require 5G",
@@ -1158,7 +1179,10 @@ CATALOGUE = {
                 "Search funding opportunities from foundations and governments.",
                 {
                     "keywords*": "str: Focus area keywords",
-                    "eligibility": "str{nonprofit|university|small_business|individual|government}: Applicant type",
+                    "eligibility": (
+                        "str{nonprofit|university|small_business|individual|government}: "
+                        "Applicant type"
+                    ),
                     "min_award": "num[0,]: Minimum award",
                     "deadline_after": "date: Only open after this date",
                 },
@@ -1245,7 +1269,8 @@ CATALOGUE = {
             ),
             (
                 "get_spc_chart",
-                "Get statistical process control data and rule violations for a measured characteristic.",
+                "Get statistical process control data and rule violations for a measured "
+                "characteristic.",
                 {
                     "characteristic_id*": "str: Measured characteristic",
                     "last_n": "int[10,1000]=50: Samples",
@@ -1346,7 +1371,8 @@ CATALOGUE = {
         "GPU Kernels": [
             (
                 "validate_cuda_kernel",
-                "Compile a CUDA kernel, check its output against a PyTorch reference implementation and time it.",
+                "Compile a CUDA kernel, check its output against a PyTorch reference "
+                "implementation and time it.",
                 {
                     "reference_code*": "str: Reference PyTorch module source",
                     "kernel_code*": "str: Candidate CUDA kernel source (with its PyTorch binding)",
@@ -1360,7 +1386,8 @@ CATALOGUE = {
             ),
             (
                 "profile_gpu_kernel",
-                "Profile a compiled kernel launch and report occupancy, memory throughput and bottleneck.",
+                "Profile a compiled kernel launch and report occupancy, "
+                "memory throughput and bottleneck.",
                 {
                     "kernel_code*": "str: CUDA kernel source",
                     "gpu_model": "str{A100|H100|L4|RTX4090}=H100: GPU to profile on",
@@ -1382,7 +1409,9 @@ CATALOGUE = {
                 "Run a standard benchmark suite on a machine.",
                 {
                     "machine_id*": "str: Machine identifier",
-                    "suite*": "str{mlperf_inference|spec_cpu|geekbench|stream|fio}: Benchmark suite",
+                    "suite*": (
+                        "str{mlperf_inference|spec_cpu|geekbench|stream|fio}: Benchmark suite"
+                    ),
                     "iterations": "int[1,20]=3: Repetitions",
                 },
                 {
