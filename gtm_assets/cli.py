@@ -1,4 +1,5 @@
-"""Dagster-facing commands of the ``gtm`` CLI (kept out of gtm_core, which never imports dagster)."""
+"""Dagster-facing commands of the ``gtm`` CLI (kept out of gtm_core,
+which never imports dagster)."""
 
 import os
 import sys
@@ -32,7 +33,8 @@ def run(
     results = run_pipeline(defs, instance, gtm, sel, log=console.print)
     ok = all(r.success or blocked_checks(r) is not None for r in results)
     console.print(
-        f"[{'green' if ok else 'red'}]{'done' if ok else 'FAILED'}[/]: {len(results)} run(s); data in {s.root}"
+        f"[{'green' if ok else 'red'}]{'done' if ok else 'FAILED'}[/]: "
+        f"{len(results)} run(s); data in {s.root}"
     )
     raise typer.Exit(0 if ok else 1)
 
@@ -40,7 +42,8 @@ def run(
 @app.command()
 def ui(host: str = "127.0.0.1", port: int = 3000) -> None:
     """Serve the Dagster UI (dagster dev) on the embedded instance. SIGINT/SIGTERM stop it and every
-    process it started (signal forwarded to its process group, bounded wait, then killed): exit 0."""
+    process it started (signal forwarded to its process group, bounded
+    wait, then killed): exit 0."""
     from gtm_assets.instance import ensure_dagster_home
     from gtm_core.cli.supervise import run_supervised
 

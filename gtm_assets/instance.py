@@ -1,4 +1,5 @@
-"""The embedded Dagster instance: DAGSTER_HOME under the data folder, with the repo's dagster.yaml."""
+"""The embedded Dagster instance: DAGSTER_HOME under the data folder,
+with the repo's dagster.yaml."""
 
 import os
 import shutil

@@ -1,4 +1,5 @@
-"""Partitions shared by assets: one partition per taxonomy field (added by the ``taxonomy`` asset)."""
+"""Partitions shared by assets: one partition per taxonomy field (added
+by the ``taxonomy`` asset)."""
 
 from __future__ import annotations
 

@@ -32,8 +32,9 @@ def _phases(
 
 
 class Progress:
-    """Overall progress of the main job: a line ``[k/n mm:ss] step`` whenever a step starts, read from
-    the instance's event log by a background thread (``dg.materialize`` runs in this process)."""
+    """Overall progress of the main job: a line ``[k/n mm:ss] step`` whenever a step
+    starts, read from the instance's event log by a background thread
+    (``dg.materialize`` runs in this process)."""
 
     def __init__(
         self,
@@ -164,8 +165,8 @@ def run_pipeline(
             for c in blocked:
                 why = "; ".join(f"{k}={str(v.value)[:120]}" for k, v in c.metadata.items())
                 log(
-                    f"blocking check {c.asset_key.to_user_string()}:{c.check_name} failed, so what it gates was "
-                    f"not materialized ({why})"
+                    f"blocking check {c.asset_key.to_user_string()}:{c.check_name} failed, so "
+                    f"what it gates was not materialized ({why})"
                 )
     log(f"main job: {progress.done} step(s) in {progress.elapsed()}")
     return results

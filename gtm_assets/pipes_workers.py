@@ -1,6 +1,7 @@
 """Dagster Pipes workers: training runs in its own process so CUDA and the orchestrator never share
-one. ``python -m gtm_assets.pipes_workers train`` (the ``gtm_model`` asset) or ``... cuda`` (the
-``cuda_validator_model`` asset). Imports only ``dagster_pipes`` (the light protocol package), not dagster.
+one. ``python -m gtm_assets.pipes_workers train`` (the ``gtm_model`` asset) or
+``... cuda`` (the ``cuda_validator_model`` asset). Imports only ``dagster_pipes`` (the light
+protocol package), not dagster.
 """
 
 from __future__ import annotations

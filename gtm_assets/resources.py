@@ -1,4 +1,5 @@
-"""The one Dagster resource: project settings, storage, LLM, embedder (thin wrapper over gtm_core)."""
+"""The one Dagster resource: project settings, storage, LLM, embedder
+(thin wrapper over gtm_core)."""
 
 from __future__ import annotations
 

@@ -89,9 +89,9 @@ def asset_status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[dic
 
 
 def _propagate(graph, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Dagster marks an asset stale only against its own inputs; a materialized asset whose upstream is
-    unsynced will be rebuilt too (the automation sensor does so once the upstream reruns), so it is
-    reported unsynced with the upstream named."""
+    """Dagster marks an asset stale only against its own inputs; a materialized asset whose upstream
+    is unsynced will be rebuilt too (the automation sensor does so once the upstream reruns), so it
+    is reported unsynced with the upstream named."""
     by_key = {r["asset"]: r for r in rows}
     for key in graph.toposorted_asset_keys:
         row = by_key.get(key.to_user_string())

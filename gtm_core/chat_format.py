@@ -45,10 +45,10 @@ def clip(text: str, limit: int) -> str:
 
 
 def call_line(item: dict[str, Any], limit: int) -> str:
-    """A recorded call ``{"tool", "arguments", "output"}`` as one JSON line of at most about ``limit``
-    characters. Arguments and output are clipped each on its own: long arguments (a file's content,
-    a page as a data URL) never push the output out of the line, and the output keeps at least half
-    of the room. A line that fits is the item's JSON as it is."""
+    """A recorded call ``{"tool", "arguments", "output"}`` as one JSON line of at most about
+    ``limit`` characters. Arguments and output are clipped each on its own: long arguments (a file's
+    content, a page as a data URL) never push the output out of the line, and the output keeps at
+    least half of the room. A line that fits is the item's JSON as it is."""
     text = _safe_json(item)
     if len(text) <= limit:
         return text

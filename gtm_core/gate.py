@@ -2,8 +2,8 @@
 
 Wrong type, missing required, unknown parameter, enum/const and format violations (and the other
 JSON Schema value constraints: bounds, lengths, patterns; and the keyword-free value checks of
-``tool_errors.value_problem``: impossible dates, negative counts, ...) become the canonical error payload
-``{"error": {"type", "message", "field"}}`` with one of the types ``type_error``,
+``tool_errors.value_problem``: impossible dates, negative counts, ...) become the canonical error
+payload ``{"error": {"type", "message", "field"}}`` with one of the types ``type_error``,
 ``missing_required``, ``unknown_parameter``, ``invalid_value``. Validators are compiled once per
 spec (cached by ``spec.uid``) into closures with fast paths for the common flat schemas.
 

@@ -200,7 +200,8 @@ def knn_mixing(emb: np.ndarray, is_mcp: np.ndarray, k: int = 10) -> float:
 
 
 def top_words(texts: Sequence[str], n: int = 5) -> list[str]:
-    """Most frequent content words (lowercase, English stop words and generic tool words removed)."""
+    """Most frequent content words (lowercase, English stop words and
+    generic tool words removed)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     c: Counter[str] = Counter()

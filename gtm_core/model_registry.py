@@ -33,7 +33,8 @@ def client(settings: Settings | None = None):
 
 
 def ensure_experiment(name: str = DEFAULT_EXPERIMENT, settings: Settings | None = None) -> str:
-    """The experiment's id, created with its artifact location under settings.mlflow_artifact_root."""
+    """The experiment's id, created with its artifact location under
+    settings.mlflow_artifact_root."""
     s = settings or get_settings()
     c = client(s)
     exp = c.get_experiment_by_name(name)
@@ -265,7 +266,8 @@ def list_models(name: str | None = None, settings: Settings | None = None) -> li
 
 
 def show(ref: str, settings: Settings | None = None) -> dict[str, Any]:
-    """One version by ``name@alias``, ``name/version``, or ``models:/...``; with its run's metrics."""
+    """One version by ``name@alias``, ``name/version``, or
+    ``models:/...``; with its run's metrics."""
     c = client(settings)
     name, version = _parse_models_uri(ref, c)
     mv = c.get_model_version(name, version)

@@ -1,5 +1,5 @@
-"""Plots shown as Dagster metadata / MLflow artifacts: small matplotlib helpers (Agg backend) and the
-MCP coverage map's figure and interactive page (``mcp_map`` computes it, this draws it)."""
+"""Plots shown as Dagster metadata / MLflow artifacts: small matplotlib helpers (Agg backend) and
+the MCP coverage map's figure and interactive page (``mcp_map`` computes it, this draws it)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def line_plot(
 def grouped_bar_plot(
     groups: Mapping[str, Mapping[str, float | None]], path: Path, *, title: str, ylabel: str = ""
 ) -> Path:
-    """Bars per category (inner keys) for each group (outer keys, e.g. models); None values skipped."""
+    """Bars per category (inner keys) for each group (outer keys, e.g.
+    models); None values skipped."""
     plt = _plt()
     cats = list(dict.fromkeys(c for g in groups.values() for c in g))
     fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(cats) + 2), 4))
@@ -170,12 +171,15 @@ _MAP_HTML = """<!DOCTYPE html>
 body{{font-family:sans-serif;margin:16px}} svg{{border:1px solid #ccc;background:#fff}}
 circle.mcp{{fill:#1f77b4}} circle.simulated{{fill:#ff7f0e}} circle{{fill-opacity:.55}}
 circle.marked{{stroke-width:1.5;fill-opacity:.9}} circle:hover{{stroke:#000;stroke-width:2}}
-#tip{{position:fixed;pointer-events:none;background:#222;color:#fff;padding:4px 8px;border-radius:4px;
-font-size:12px;max-width:420px;display:none}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:2px 6px}}
+#tip{{position:fixed;pointer-events:none;background:#222;color:#fff;\
+padding:4px 8px;border-radius:4px;
+font-size:12px;max-width:420px;display:none}} table{{border-collapse:collapse}} \
+td,th{{border:1px solid #ccc;padding:2px 6px}}
 </style></head><body>
 <h2>MCP tools vs simulated APIs</h2>
 <p>{stats}</p>
-<p>Projection: {buttons} &nbsp; Show: <label><input type="checkbox" checked onchange="tog('mcp',this)"> MCP</label>
+<p>Projection: {buttons} &nbsp; Show: \
+<label><input type="checkbox" checked onchange="tog('mcp',this)"> MCP</label>
 <label><input type="checkbox" checked onchange="tog('simulated',this)"> simulated</label></p>
 {svgs}
 <div id="tip"></div>
@@ -186,15 +190,17 @@ document.querySelectorAll('svg circle, svg path').forEach(function(c){{
  c.addEventListener('mousemove',function(e){{tip.style.display='block';tip.textContent=c.getAttribute('data-t');
  tip.style.left=(e.clientX+12)+'px';tip.style.top=(e.clientY+12)+'px';}});
  c.addEventListener('mouseleave',function(){{tip.style.display='none';}});}});
-function show(p){{document.querySelectorAll('svg.proj').forEach(function(s){{s.style.display=(s.id==='p-'+p)?'':'none';}});}}
-function tog(k,b){{document.querySelectorAll('circle.'+k).forEach(function(c){{c.style.display=b.checked?'':'none';}});}}
+function show(p){{document.querySelectorAll('svg.proj').forEach(\
+function(s){{s.style.display=(s.id==='p-'+p)?'':'none';}});}}
+function tog(k,b){{document.querySelectorAll('circle.'+k).forEach(\
+function(c){{c.style.display=b.checked?'':'none';}});}}
 </script></body></html>
 """
 
 
 def save_map_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
-    """The MCP coverage map as a self-contained interactive page: inline SVG per projection, hover labels, toggles (no
-    external scripts, styles or fonts)."""
+    """The MCP coverage map as a self-contained interactive page: inline SVG per projection, hover
+    labels, toggles (no external scripts, styles or fonts)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     kinds = map_kinds(res)
@@ -216,7 +222,10 @@ def save_map_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
                 cov = f" | nearest simulated cos {res.nearest_sim[i]:.2f}"
             else:
                 cov = f" | nearest MCP cos {res.nearest_mcp[i - res.n_mcp]:.2f}"
-            tag = f"[{kinds[i]}{'/' + marked[i] if i in marked else ''}] {t.name}: {t.description[:200]}{cov}"
+            tag = (
+                f"[{kinds[i]}{'/' + marked[i] if i in marked else ''}] "
+                f"{t.name}: {t.description[:200]}{cov}"
+            )
             stroke = (
                 f' class="{kinds[i]} marked" stroke="{mark_color[marked[i]]}" r="5"'
                 if i in marked
@@ -230,8 +239,8 @@ def save_map_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
             x, y = pts[n + j]
             info = res.probe_nearest[j]
             tag = (
-                f"[probe {label}] {t.name}: {t.description} | {info['region']} (MCP {info['nearest_mcp']:.2f}, "
-                f"simulated {info['nearest_simulated']:.2f})"
+                f"[probe {label}] {t.name}: {t.description} | {info['region']} "
+                f"(MCP {info['nearest_mcp']:.2f}, simulated {info['nearest_simulated']:.2f})"
             )
             star = " ".join(
                 f"{x + r * np.cos(a):.1f},{y + r * np.sin(a):.1f}"
@@ -239,7 +248,8 @@ def save_map_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
                 for a, r in [(np.pi / 2 + k * np.pi / 5, 11 if k % 2 == 0 else 4.5)]
             )
             parts.append(
-                f'<path d="M{star.replace(" ", " L")} Z" fill="{_MARK_COLORS[j % len(_MARK_COLORS)]}" '
+                f'<path d="M{star.replace(" ", " L")} Z" '
+                f'fill="{_MARK_COLORS[j % len(_MARK_COLORS)]}" '
                 f'stroke="#000" data-t="{html.escape(tag, quote=True)}"/>'
                 f'<text x="{x + 10:.1f}" y="{y - 10:.1f}" font-size="13" font-weight="bold">'
                 f"{html.escape(label)}</text>"
@@ -256,11 +266,15 @@ def save_map_html(res: MapResult, path: str | Path, *, size: int = 760) -> Path:
         + ", ".join(f"{k} ({v})" for k, v in s["markers"].items())
     )
     rows = "".join(
-        f"<tr><td>{html.escape(r.side)}</td><td>{r.size}</td><td>{html.escape(', '.join(r.words))}</td>"
+        f"<tr><td>{html.escape(r.side)}</td><td>{r.size}</td>"
+        f"<td>{html.escape(', '.join(r.words))}</td>"
         f"<td>{html.escape(', '.join(r.examples))}</td></tr>"
         for r in res.regions_mcp_only + res.regions_simulated_only
     )
-    regions = f"<table><tr><th>side</th><th>size</th><th>top words</th><th>examples</th></tr>{rows}</table>"
+    regions = (
+        "<table><tr><th>side</th><th>size</th><th>top words</th><th>examples</th></tr>"
+        f"{rows}</table>"
+    )
     path.write_text(
         _MAP_HTML.format(
             stats=stats, buttons=" ".join(buttons), svgs="\n".join(svgs), regions=regions

@@ -132,7 +132,8 @@ def has_refs(schema: Any) -> bool:
 
 
 class _Graph:
-    """Subschemas as nodes; edges to children (with their kind) and from a ``$ref`` to its target."""
+    """Subschemas as nodes; edges to children (with their kind) and
+    from a ``$ref`` to its target."""
 
     def __init__(self, root: Any):
         nodes = _subschemas(root)

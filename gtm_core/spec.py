@@ -195,7 +195,8 @@ def _is_string_array(v: Any) -> bool:
 
 
 def _meta_fast_ok(schema: Any) -> bool:
-    """True only if ``schema`` certainly passes Draft 2020-12 meta-validation (False = undecided)."""
+    """True only if ``schema`` certainly passes Draft 2020-12
+    meta-validation (False = undecided)."""
     if type(schema) is bool:
         return True
     if type(schema) is not dict:
@@ -721,9 +722,10 @@ _KNOWN_KEYS = {
 def unwrap_mcp_result(response: dict[str, Any], flags: list[str] | None = None) -> dict[str, Any]:
     """The schema of what a caller reads when ``response`` is the MCP SDK's (FastMCP's) wrapper of a
     non-object return value: ``{"type": "object", "properties": {"result": S}, "required":
-    ["result"]}`` titled ``<tool>Output`` or marked ``x-fastmcp-wrap-result``. The tool's text
-    content is the bare value (the recorded MCP calls return it unwrapped), so the response is S
-    (keeping the wrapper's ``$defs``); flag ``response_unwrapped``. Other schemas come back as they are."""
+    ["result"]}`` titled ``<tool>Output`` or marked ``x-fastmcp-wrap-result``. The tool's
+    text content is the bare value (the recorded MCP calls return it unwrapped), so the
+    response is S (keeping the wrapper's ``$defs``); flag ``response_unwrapped``. Other
+    schemas come back as they are."""
     props = response.get("properties")
     if not (
         isinstance(props, dict)
@@ -754,8 +756,8 @@ _SCALAR_TYPES = ("string", "number", "integer", "boolean")
 
 def returned_fields(response: dict[str, Any]) -> dict[str, Any]:
     """``response`` with every top-level property required when it lists no ``required`` and its
-    properties are at most ``RETURNED_FIELDS_MAX`` scalars: a response schema names the fields a tool
-    returns (on the held-out real calls 25 of 29 object answers to such schemas carried every
+    properties are at most ``RETURNED_FIELDS_MAX`` scalars: a response schema names the fields a
+    tool returns (on the held-out real calls 25 of 29 object answers to such schemas carried every
     declared field), and left optional a small model, or the offline teacher, stops after two of
     three. Nested objects and lists stay optional: required, they would lengthen every answer."""
     props = response.get("properties")
@@ -786,7 +788,8 @@ def check_json_schema(schema: dict, spec: str = "", field: str = "schema") -> No
 
 
 def parse_specs(raws: list[Any], source: str = "") -> tuple[list[ToolSpec], list[Reject]]:
-    """Validate many raw specs; returns (accepted, rejected with reasons). Never raises on bad input."""
+    """Validate many raw specs; returns (accepted, rejected with
+    reasons). Never raises on bad input."""
     ok: list[ToolSpec] = []
     bad: list[Reject] = []
     for raw in raws:

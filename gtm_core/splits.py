@@ -35,7 +35,8 @@ def _rng_order(keys: list[str], seed: int, salt: str) -> list[int]:
 def split_tools(
     tools: pd.DataFrame, emb: np.ndarray, cfg: SplitConfig | None = None
 ) -> pd.DataFrame:
-    """``tools`` has columns uid, field (rows aligned with unit-norm description embeddings ``emb``).
+    """``tools`` has columns uid, field (rows aligned with unit-norm
+    description embeddings ``emb``).
     Returns uid, field, split (train/val/test/unseen/excluded), max_sim_unseen."""
     cfg = cfg or SplitConfig()
     tools = tools.reset_index(drop=True)

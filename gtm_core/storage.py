@@ -18,7 +18,8 @@ _IDENT_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_
 
 
 def quote_ident(name: str) -> str:
-    """A table or column name quoted for SQL; ValueError unless it is letters, digits and underscores."""
+    """A table or column name quoted for SQL; ValueError unless it is
+    letters, digits and underscores."""
     if not name or not set(name) <= _IDENT_OK:
         raise ValueError(f"table/column name {name!r} must be letters, digits and underscores")
     return f'"{name}"'
@@ -58,7 +59,8 @@ class Store:
             return [
                 r[0]
                 for r in con.execute(
-                    "select table_name from information_schema.tables where table_schema='main' order by 1"
+                    "select table_name from information_schema.tables where table_schema='main' "
+                    "order by 1"
                 ).fetchall()
             ]
 
@@ -95,7 +97,8 @@ class Store:
                 con.execute(f"create table if not exists {t} as select * from _incoming limit 0")
                 on = " and ".join(f"t.{quote_ident(k)} = i.{quote_ident(k)}" for k in key)
                 n = con.execute(
-                    f"insert into {t} by name select i.* from _incoming i where not exists (select 1 from {t} t where {on})"
+                    f"insert into {t} by name select i.* from _incoming i where not exists "
+                    f"(select 1 from {t} t where {on})"
                 ).fetchone()[0]
                 con.unregister("_incoming")
                 con.execute("commit")

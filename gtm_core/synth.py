@@ -167,15 +167,18 @@ def classify(name: str, description: str = "") -> str | None:
 
 
 _LOW = re.compile(
-    r"^(min|minimum|lower|low|from|start|begin|earliest)_?(.*)$|^(.*?)_?(min|minimum|from|start|lower|low)$"
+    r"^(min|minimum|lower|low|from|start|begin|earliest)_?(.*)$"
+    r"|^(.*?)_?(min|minimum|from|start|lower|low)$"
 )
 _HIGH = re.compile(
-    r"^(max|maximum|upper|high|to|end|until|latest)_?(.*)$|^(.*?)_?(max|maximum|to|end|until|upper|high)$"
+    r"^(max|maximum|upper|high|to|end|until|latest)_?(.*)$"
+    r"|^(.*?)_?(max|maximum|to|end|until|upper|high)$"
 )
 
 
 def range_pairs(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """(low, high) parameter pairs that must be ordered: min_x/max_x, x_from/x_to, start/end dates."""
+    """(low, high) parameter pairs that must be ordered: min_x/max_x,
+    x_from/x_to, start/end dates."""
     lows: dict[str, str] = {}
     highs: dict[str, str] = {}
     for n in names:
@@ -267,13 +270,20 @@ class ValueSynth:
                 + "Z"
             )
         if kind == "email":
-            return f"{r.choice(_WORDS['first']).lower()}.{r.choice(_WORDS['last']).lower()}@{r.choice(_WORDS['domain'])}".replace(
-                "ü", "u"
-            )
+            return (
+                f"{r.choice(_WORDS['first']).lower()}.{r.choice(_WORDS['last']).lower()}"
+                f"@{r.choice(_WORDS['domain'])}"
+            ).replace("ü", "u")
         if kind == "url":
-            return f"https://www.{r.choice(_WORDS['domain'])}/{r.choice(['docs', 'items', 'api', 'news'])}/{r.randint(100, 999)}"
+            return (
+                f"https://www.{r.choice(_WORDS['domain'])}"
+                f"/{r.choice(['docs', 'items', 'api', 'news'])}/{r.randint(100, 999)}"
+            )
         if fmt == "uuid":
-            return f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}-a{r.getrandbits(12):03x}-{r.getrandbits(48):012x}"
+            return (
+                f"{r.getrandbits(32):08x}-{r.getrandbits(16):04x}-4{r.getrandbits(12):03x}"
+                f"-a{r.getrandbits(12):03x}-{r.getrandbits(48):012x}"
+            )
         if kind == "phone":
             return f"+1-555-{r.randint(100, 999)}-{r.randint(1000, 9999)}"
         if kind == "zip":
@@ -294,11 +304,20 @@ class ValueSynth:
         if kind in _WORDS:
             return r.choice(_WORDS[kind])
         if kind == "title":
-            return f"{r.choice(_WORDS['topic']).title()}: {r.choice(['An Overview', 'Key Findings', 'Weekly Update'])}"
+            return (
+                f"{r.choice(_WORDS['topic']).title()}"
+                f": {r.choice(['An Overview', 'Key Findings', 'Weekly Update'])}"
+            )
         if kind == "text":
-            return f"Notes on {r.choice(_WORDS['topic'])} for the {r.choice(['team', 'project', 'client'])} meeting."
+            return (
+                f"Notes on {r.choice(_WORDS['topic'])} for "
+                f"the {r.choice(['team', 'project', 'client'])} meeting."
+            )
         if kind == "file":
-            return f"{r.choice(['report', 'data', 'notes'])}_{r.randint(1, 99)}.{r.choice(['txt', 'csv', 'json'])}"
+            return (
+                f"{r.choice(['report', 'data', 'notes'])}_{r.randint(1, 99)}"
+                f".{r.choice(['txt', 'csv', 'json'])}"
+            )
         if kind == "topic":
             return r.choice(_WORDS["topic"])
         words = re.sub(r"[_\-]", " ", re.sub(r"(?<=[a-z])([A-Z])", r" \1", name)).lower().split()
@@ -495,7 +514,8 @@ def order_date_ranges(args: dict) -> dict:
 
 
 def fits_schema(value: Any, schema: dict) -> bool:
-    """Whether ``value`` fits ``schema``'s type, enum, items, bounds and format (a quick check, not jsonschema)."""
+    """Whether ``value`` fits ``schema``'s type, enum, items, bounds and format (a
+    quick check, not jsonschema)."""
     t = schema.get("type")
     if t is None:
         return True

@@ -11,12 +11,12 @@ from typing import Any
 
 # first words of tool names that change state: such tools answer a status line
 ACTION_VERBS = frozenset(
-    "add append apply approve archive assign attach book cancel change clear close commit configure copy "
-    "create deactivate delete deploy disable edit enable execute export follow format generate import "
-    "insert install invite kill launch like lock login logout mark merge modify move open pause pay post "
-    "publish push put register reject remove rename reply reset restart resume revoke run save schedule "
-    "send set share start stop submit subscribe switch tag transfer trigger unfollow unlock unsubscribe "
-    "update upload upsert write".split()
+    "add append apply approve archive assign attach book cancel change clear close commit "
+    "configure copy create deactivate delete deploy disable edit enable execute export follow "
+    "format generate import insert install invite kill launch like lock login logout mark merge "
+    "modify move open pause pay post publish push put register reject remove rename reply reset "
+    "restart resume revoke run save schedule send set share start stop submit subscribe switch "
+    "tag transfer trigger unfollow unlock unsubscribe update upload upsert write".split()
 )
 _PAST = {
     "send": "sent",
@@ -44,7 +44,8 @@ VALUE_CHARS = 120
 
 
 def name_words(name: str) -> list[str]:
-    """A tool name's words: ``addFootnoteToDocument`` / ``add-footnote_to_document`` -> add footnote to document."""
+    """A tool name's words: ``addFootnoteToDocument`` / ``add-footnote_to_document``
+    -> add footnote to document."""
     spaced = re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", name)
     return [w.lower() for w in re.split(r"[\s_\-.:/]+", spaced) if w]
 

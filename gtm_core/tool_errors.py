@@ -138,10 +138,10 @@ def json_type(v: Any) -> str:
 
 # ---- what a coercing tool reads from a string ---------------------------------------------------
 # Real tools coerce their inputs: pydantic's lax mode (FastMCP and most Python MCP servers),
-# query-string REST APIs and eval-based Python tools (API-Bank) accept "3" for an integer, "true" for
-# a boolean, and FastMCP pre-parses JSON text for list/dict parameters. The recorded real calls show
-# it (API-Bank: numeric strings, a list passed as its Python literal, all executed fine). The gate
-# and CARG read a tool's own parameters through ``coerce``, so such calls are not type errors.
+# query-string REST APIs and eval-based Python tools (API-Bank) accept "3" for an integer, "true"
+# for a boolean, and FastMCP pre-parses JSON text for list/dict parameters. The recorded real calls
+# show it (API-Bank: numeric strings, a list passed as its Python literal, all executed fine). The
+# gate and CARG read a tool's own parameters through ``coerce``, so such calls are not type errors.
 _INT_STR = re.compile(r"^\s*[-+]?\d+\s*$")
 _NUM_STR = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 _BOOL_STR = {
@@ -163,8 +163,9 @@ _NO = object()
 
 
 def parse_literal(text: str, max_chars: int = MAX_LITERAL_CHARS) -> tuple[Any, bool]:
-    """The JSON value (or Python literal) a string spells: ``(value, True)``, else ``(text, False)``.
-    Only text opening like an array, object or string (at most ``max_chars``) is tried."""
+    """The JSON value (or Python literal) a string spells: ``(value, True)``, else
+    ``(text, False)``. Only text opening like an array, object or string (at most ``max_chars``)
+    is tried."""
     s = text.strip()
     if not s or s[0] not in "[{\"'" or len(s) > max_chars:
         return text, False
@@ -195,8 +196,9 @@ def _coerce_one(s: str, t: str) -> Any:
 
 def coerce(value: Any, types: Sequence[str]) -> Any:
     """``value`` as a coercing tool reads it for a parameter of the JSON ``types``: a string for a
-    parameter that takes no string becomes the integer, number, boolean, array or object it spells
-    (``"3"``, ``"2.5"``, ``"true"``, ``"[1, 2]"``, ``"{'a': 1}"``); anything else comes back as it is."""
+    parameter that takes no string becomes the integer, number, boolean, array or
+    object it spells (``"3"``, ``"2.5"``, ``"true"``, ``"[1, 2]"``, ``"{'a': 1}"``);
+    anything else comes back as it is."""
     if not isinstance(value, str) or not types or "string" in types:
         return value
     for t in types:
@@ -269,7 +271,8 @@ VALUE_KINDS = (
 
 
 def value_kind(name: str, schema: dict) -> str | None:
-    """The kind of parameter ``value_problem`` checks (None: it checks nothing for this parameter)."""
+    """The kind of parameter ``value_problem`` checks (None: it checks
+    nothing for this parameter)."""
     from gtm_core.synth import classify
 
     desc = schema.get("description") if isinstance(schema.get("description"), str) else ""
@@ -285,8 +288,9 @@ def value_kind(name: str, schema: dict) -> str | None:
 
 def value_problem(name: str, schema: dict, value: Any, kind: str | None = None) -> str | None:
     """Narrow, objective checks of a value of the right type (impossible calendar dates, malformed
-    email addresses, negative counts/pages/ages/measures, latitude/longitude out of range); the
-    detail of the ``invalid_value`` error, or None. ``kind``: ``value_kind(name, schema)`` when known."""
+    email addresses, negative counts/pages/ages/measures, latitude/longitude out of
+    range); the detail of the ``invalid_value`` error, or None. ``kind``:
+    ``value_kind(name, schema)`` when known."""
     kind = value_kind(name, schema) if kind is None else kind
     if isinstance(value, str):
         if kind in ("date", "start_date", "end_date") and _DATE.match(value):

@@ -12,8 +12,8 @@ def is_scalar(v: Any) -> bool:
 
 
 def same_value(a: Any, b: Any) -> bool:
-    """Loose equality of two values: strings case- and space-insensitively, numbers to 1e-9, anything
-    else by its text."""
+    """Loose equality of two values: strings case- and space-insensitively, numbers to
+    1e-9, anything else by its text."""
     if isinstance(a, str) and isinstance(b, str):
         return a.strip().lower() == b.strip().lower()
     if isinstance(a, int | float) and isinstance(b, int | float):

@@ -2,9 +2,9 @@
 
 - ``carg_weekly``: regenerates the CARG samples of every field weekly (cron and timezone from
   settings ``carg_cron`` / ``schedule_tz``, env ``GTM_CARG_CRON`` / ``GTM_SCHEDULE_TZ``).
-- ``gtm_automation``: an automation-condition sensor; an asset whose code version changed (a prompt or
-  code edit) or whose upstream was re-materialized is rebuilt — once every dependency's blocking checks
-  passed — so a prompt edit reruns exactly the stale assets downstream of it.
+- ``gtm_automation``: an automation-condition sensor; an asset whose code version changed (a prompt
+  or code edit) or whose upstream was re-materialized is rebuilt — once every dependency's blocking
+  checks passed — so a prompt edit reruns exactly the stale assets downstream of it.
 - ``new_tool_sources``: when a tool-spec file appears or changes in the watched folders, re-import.
 """
 
@@ -62,7 +62,9 @@ gtm_automation = dg.AutomationConditionSensorDefinition(
     else dg.DefaultSensorStatus.STOPPED,
     minimum_interval_seconds=60,
     use_user_code_server=True,
-    description="Rebuild assets made stale by a prompt/code change or an upstream update (checks gate).",
+    description=(
+        "Rebuild assets made stale by a prompt/code change or an upstream update (checks gate)."
+    ),
 )
 
 
@@ -83,7 +85,8 @@ def watched_source_files() -> dict[str, float]:
     default_status=dg.DefaultSensorStatus.STOPPED,
 )
 def new_tool_sources(context: dg.SensorEvaluationContext):
-    """Re-import when a tool-spec file is added or modified (automation then rebuilds downstream)."""
+    """Re-import when a tool-spec file is added or modified (automation
+    then rebuilds downstream)."""
     now = watched_source_files()
     before = json.loads(context.cursor) if context.cursor else {}
     changed = sorted(p for p, m in now.items() if before.get(p) != m)

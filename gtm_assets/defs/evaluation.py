@@ -1,5 +1,5 @@
-"""Evaluation stage (paper §5.1): ``eval_table`` (fidelity on held-out real traces, then Table 1, for
-the candidate and its baselines), the blocking check ``candidate_not_worse_than_champion``,
+"""Evaluation stage (paper §5.1): ``eval_table`` (fidelity on held-out real traces, then Table 1,
+for the candidate and its baselines), the blocking check ``candidate_not_worse_than_champion``,
 ``champion`` (moves ``@champion`` only after that check passed), and ``sim_to_real_report`` (the
 audit on real tool traces; reuses eval_table's held-out audit of the same model)."""
 
@@ -50,7 +50,8 @@ class GateConfig(dg.Config):
 
 
 def _refs(config: EvalConfig, gtm: GTMResource):
-    """(role, ModelRef) pairs: the candidate first, then champion, earlier versions, endpoints, offline."""
+    """(role, ModelRef) pairs: the candidate first, then champion, earlier
+    versions, endpoints, offline."""
     from gtm_core.simulator.models import (
         OFFLINE_NOTE,
         ModelRef,
@@ -124,7 +125,8 @@ def _heldout(gtm: GTMResource):
 
 
 def _example_index(gtm: GTMResource):
-    """Recorded real calls of the stored split's train part, shown to the model (None without any)."""
+    """Recorded real calls of the stored split's train part, shown to
+    the model (None without any)."""
     from gtm_core.evaluation.real_split import shared_example_index
 
     store = gtm.store()
@@ -142,9 +144,10 @@ def _example_index(gtm: GTMResource):
     group_name=GROUP,
     kinds={"duckdb", "mlflow"},
     code_version=VERSIONS["eval_table"],
-    description="Fidelity on held-out real traces (error / schema / value agreement, text F1) for the candidate, "
-    "the champion and the offline teacher, then paper Table 1 (Format/Logic/Sem/Comp/Cons/All, "
-    "Det/Help/All, Avg) on the test and unseen-tool splits; DuckDB fidelity/eval_results/eval_table, MLflow.",
+    description="Fidelity on held-out real traces (error / schema / value agreement, text F1) "
+    "for the candidate, the champion and the offline teacher, then paper Table 1 "
+    "(Format/Logic/Sem/Comp/Cons/All, Det/Help/All, Avg) on the test and unseen-tool "
+    "splits; DuckDB fidelity/eval_results/eval_table, MLflow.",
 )
 def eval_table(
     context: dg.AssetExecutionContext, config: EvalConfig, gtm: GTMResource
@@ -410,7 +413,8 @@ def _meta(d: dict) -> dict:
     group_name=GROUP,
     kinds={"mlflow"},
     code_version=VERSIONS["champion"],
-    description="Moves @champion to the evaluated candidate (runs only after candidate_not_worse_than_champion passed).",
+    description="Moves @champion to the evaluated candidate (runs only after "
+    "candidate_not_worse_than_champion passed).",
 )
 def champion(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.MaterializeResult:
     rows = gtm.store().query(
@@ -441,7 +445,8 @@ def champion(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.Material
 
 
 class AuditConfig(dg.Config):
-    """Real-call files (default: the visible ones in the shared data folder) and their spec files."""
+    """Real-call files (default: the visible ones in the shared data
+    folder) and their spec files."""
 
     calls_files: list[str] = []
     tools_files: list[str] = []
@@ -464,9 +469,10 @@ class AuditConfig(dg.Config):
     group_name=GROUP,
     kinds={"duckdb"},
     code_version=VERSIONS["sim_to_real_report"],
-    description="Sim-to-real audit: real tool calls (default: the held-out part) replayed through the simulator; "
-    "error, schema and scalar-value agreement and text F1 per tool, by stateful/stateless and overall. "
-    "Reuses eval_table's held-out audit when it scored the same model.",
+    description="Sim-to-real audit: real tool calls (default: the held-out part) replayed "
+    "through the simulator; error, schema and scalar-value agreement and text F1 per "
+    "tool, by stateful/stateless and overall. Reuses eval_table's held-out audit "
+    "when it scored the same model.",
 )
 def sim_to_real_report(
     context: dg.AssetExecutionContext, config: AuditConfig, gtm: GTMResource

@@ -37,7 +37,9 @@ def md_image(png: str, alt: str) -> str:
     deps=[dg.AssetKey("tool_repository")],
     group_name="analysis",
     code_version=VERSIONS["mcp_map"],
-    description="Embed MCP tools and the simulated tools; overlap share, regions, t-SNE/UMAP plots.",
+    description=(
+        "Embed MCP tools and the simulated tools; overlap share, regions, t-SNE/UMAP plots."
+    ),
     kinds={"duckdb", "mlflow"},
 )
 def mcp_map(

@@ -43,10 +43,11 @@ class RealTracesConfig(dg.Config):
     group_name=GROUP,
     kinds={"duckdb"},
     code_version=VERSIONS["real_traces"],
-    description="Visible real calls (../shared/data) split deterministically by tool and episode into train "
-    "and held-out; DuckDB real_traces (every call, its split and why) and real_examples (the train "
-    "calls in chat format, history = earlier real calls of the episode, recorded examples of the same or "
-    "nearest tools from other train episodes). Data version: the files' hash.",
+    description="Visible real calls (../shared/data) split deterministically by tool and episode "
+    "into train and held-out; DuckDB real_traces (every call, its split and why) and "
+    "real_examples (the train calls in chat format, history = earlier real calls of "
+    "the episode, recorded examples of the same or nearest tools from other train "
+    "episodes). Data version: the files' hash.",
 )
 def real_traces(
     context: dg.AssetExecutionContext, config: RealTracesConfig, gtm: GTMResource
@@ -66,7 +67,10 @@ def real_traces(
                 "calls": 0,
                 "heldout": 0,
                 "train_examples": 0,
-                "note": f"shared data folder {gtm.settings.shared_data_dir} absent or without real-call files: 0 calls",
+                "note": (
+                    f"shared data folder {gtm.settings.shared_data_dir} absent or without "
+                    "real-call files: 0 calls"
+                ),
             },
         )
     split_cfg = config.model_dump(exclude={"examples_k", "unseen_source"})

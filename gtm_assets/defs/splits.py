@@ -25,8 +25,9 @@ class SplitsConfig(dg.Config):
     kinds={"duckdb"},
 )
 def dataset_splits(config: SplitsConfig, gtm: GTMResource) -> dg.MaterializeResult:
-    """Tables ``split_tools`` (uid -> split) and ``dataset_splits`` (sample -> split): no tool in two
-    splits; unseen targets per field, training tools with description similarity > threshold removed."""
+    """Tables ``split_tools`` (uid -> split) and ``dataset_splits`` (sample -> split): no
+    tool in two splits; unseen targets per field, training tools with description
+    similarity > threshold removed."""
     from gtm_core.carg.embeddings import embed_cached
     from gtm_core.splits import SplitConfig, assign_samples, split_tools
 
@@ -69,8 +70,8 @@ def splits_no_tool_leak(gtm: GTMResource) -> dg.AssetCheckResult:
 
 
 class SftConfig(dg.Config):
-    """``real``: add the train part of ``real_traces`` as scenario ``real``; ``real_val_frac``: share
-    of its episodes that goes to val instead of train."""
+    """``real``: add the train part of ``real_traces`` as scenario ``real``; ``real_val_frac``:
+    share of its episodes that goes to val instead of train."""
 
     real: bool = True
     real_val_frac: float = 0.05
@@ -83,11 +84,12 @@ class SftConfig(dg.Config):
     kinds={"duckdb", "parquet"},
 )
 def sft_dataset(config: SftConfig, gtm: GTMResource) -> dg.MaterializeResult:
-    """Chat-format SFT files ``exports/sft/{train,val,test,unseen}.{jsonl,parquet}`` (+ LLaMA-Factory
-    dataset_info.json) and table ``sft_examples``, rendered through ``chat_format.sft_example``;
-    the real train calls join train/val as scenario ``real``; CARG train/val samples that name a
-    held-out real tool are left out (held-out real tools are never trained on); samples the gate
-    answers (structural errors) are not model targets and are left out, the mix says how many."""
+    """Chat-format SFT files ``exports/sft/{train,val,test,unseen}.{jsonl,parquet}`` (+
+    LLaMA-Factory dataset_info.json) and table ``sft_examples``, rendered through
+    ``chat_format.sft_example``; the real train calls join train/val as scenario ``real``; CARG
+    train/val samples that name a held-out real tool are left out (held-out real tools are never
+    trained on); samples the gate answers (structural errors) are not model targets and are left
+    out, the mix says how many."""
     from gtm_core.carg.export import example, model_targets, sample_kind, training_order, write_sft
     from gtm_core.carg.records import Sample
     from gtm_core.evaluation.real_split import real_sft_rows, touches_tools, unseen_tools
@@ -95,7 +97,8 @@ def sft_dataset(config: SftConfig, gtm: GTMResource) -> dg.MaterializeResult:
 
     store = gtm.store()
     df = store.query(
-        "select d.*, s.split from carg_dataset d join dataset_splits s using (sample_id) order by s.split, d.sample_id"
+        "select d.*, s.split from carg_dataset d join dataset_splits s using (sample_id) "
+        "order by s.split, d.sample_id"
     )
     tools = {r["uid"]: ToolSpec.from_row(r) for r in store.read("tools").to_dict("records")}
     traces = (

@@ -59,8 +59,8 @@ def seed_fields(context: dg.AssetExecutionContext, gtm: GTMResource) -> dg.Mater
 def taxonomy(
     context: dg.AssetExecutionContext, config: TaxonomyConfig, gtm: GTMResource
 ) -> dg.MaterializeResult:
-    """Seed fields grown by the teacher LLM (two random exemplars per prompt) plus subfields; adds one
-    ``fields`` partition per field."""
+    """Seed fields grown by the teacher LLM (two random exemplars per prompt) plus subfields; adds
+    one ``fields`` partition per field."""
     from gtm_core.tools.taxonomy import build_taxonomy, taxonomy_from_rows
 
     s = gtm.settings
@@ -100,7 +100,8 @@ def taxonomy(
 def generated_tools(
     context: dg.AssetExecutionContext, config: ToolGenConfig, gtm: GTMResource
 ) -> dg.MaterializeResult:
-    """Tools generated per (field, subfield) by the teacher (offline: the shipped seed catalogue)."""
+    """Tools generated per (field, subfield) by the teacher (offline:
+    the shipped seed catalogue)."""
     from gtm_core.tools.repository import rejects_frame, specs_frame
     from gtm_core.tools.taxonomy import taxonomy_from_rows
     from gtm_core.tools.toolgen import generate_tools
@@ -140,8 +141,8 @@ def _resolve_sources(config: ImportConfig, gtm: GTMResource) -> list[Path]:
 def imported_tools(
     context: dg.AssetExecutionContext, config: ImportConfig, gtm: GTMResource
 ) -> dg.MaterializeResult:
-    """Specs imported from public formats (Seal-Tools, ToolEyes, BFCL, ToolBench, MCP, OpenAI functions,
-    xLAM); a broken source is recorded as a reject and does not stop the others."""
+    """Specs imported from public formats (Seal-Tools, ToolEyes, BFCL, ToolBench, MCP, OpenAI
+    functions, xLAM); a broken source is recorded as a reject and does not stop the others."""
     from gtm_core.tools.importers import complete_specs, import_sources
     from gtm_core.tools.repository import rejects_frame, specs_frame
 
@@ -185,7 +186,8 @@ def tool_repository(
     context: dg.AssetExecutionContext, config: RepositoryConfig, gtm: GTMResource
 ) -> dg.MaterializeResult:
     """Generated + imported tools: fields assigned from the taxonomy, de-duplicated by embedding
-    similarity of names (> threshold); table ``tools`` and ``tool_rejects`` (every reject with its reason)."""
+    similarity of names (> threshold); table ``tools`` and ``tool_rejects``
+    (every reject with its reason)."""
     from gtm_core.plots import bar_plot
     from gtm_core.tools.repository import (
         assign_fields,

@@ -295,7 +295,8 @@ def v_error_exists(spec: ToolSpec, arguments: Any, kind: str, field: str) -> lis
         return [f"no {kind} on {field!r} in the call (found: {[(e.type, e.field) for e in found]})"]
     if len(found) > 1:
         return [
-            f"the call has {len(found)} errors, expected exactly one: {[(e.type, e.field) for e in found]}"
+            f"the call has {len(found)} errors, "
+            f"expected exactly one: {[(e.type, e.field) for e in found]}"
         ]
     return []
 

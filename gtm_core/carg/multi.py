@@ -30,11 +30,15 @@ TURN_SCHEMA = {
 
 def api_text(spec: ToolSpec) -> str:
     """The text embedded for an API: name, description and domain."""
-    return f"{spec.name}: {spec.description} (domain: {spec.field or 'general'}{' / ' + spec.subfield if spec.subfield else ''})"
+    return (
+        f"{spec.name}: {spec.description} (domain: "
+        f"{spec.field or 'general'}{' / ' + spec.subfield if spec.subfield else ''})"
+    )
 
 
 def neighbours(emb: np.ndarray, k: int = 32, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` most similar other rows of unit-norm ``emb`` (indices, similarities), best first."""
+    """Top-``k`` most similar other rows of unit-norm ``emb`` (indices,
+    similarities), best first."""
     n = emb.shape[0]
     k = max(0, min(k, n - 1))
     idx = np.zeros((n, k), dtype=np.int64)
@@ -66,8 +70,8 @@ class Group:
 def grow(
     seed: int, emb: np.ndarray, nb_idx: np.ndarray, nb_sim: np.ndarray, threshold: float, size: int
 ) -> list[int]:
-    """Greedy group from ``seed``: add the candidate with the largest minimum similarity to the group
-    while that minimum is above ``threshold``. Returns members in the order they joined."""
+    """Greedy group from ``seed``: add the candidate with the largest minimum similarity to the
+    group while that minimum is above ``threshold``. Returns members in the order they joined."""
     cand = nb_idx[seed][nb_sim[seed] > threshold]
     group = [seed]
     if cand.size == 0:

@@ -19,7 +19,8 @@ PROGRESS_TABLE = "carg_progress"  # committed work units (resume bookkeeping)
 def sample_id(
     scenario: str, field_key: str, tool_uid: str, round_: int, idx: int, extra: str = ""
 ) -> str:
-    """Deterministic id of a work slot: the same slot always gets the same id, whatever was generated."""
+    """Deterministic id of a work slot: the same slot always gets the same
+    id, whatever was generated."""
     key = f"{scenario}|{field_key}|{tool_uid}|{round_}|{idx}|{extra}"
     return hashlib.sha1(key.encode()).hexdigest()[:20]
 
@@ -55,7 +56,8 @@ class Sample:
         return bool(self.checks) and all(self.checks.values())
 
     def record(self, check: str, reasons: list[str]) -> bool:
-        """Store one check's verdict (pass = no reasons) and its reasons prefixed by the check name."""
+        """Store one check's verdict (pass = no reasons) and its reasons
+        prefixed by the check name."""
         self.checks[check] = not reasons
         self.reasons.extend(f"{check}: {r}" for r in reasons)
         return not reasons
@@ -119,7 +121,8 @@ PROGRESS_COLUMNS = [
 
 
 def to_frame(samples: list[Sample]) -> pd.DataFrame:
-    """Rows with a fixed column order and dtypes (so the first batch fixes a stable table schema)."""
+    """Rows with a fixed column order and dtypes (so the first batch
+    fixes a stable table schema)."""
     df = pd.DataFrame([s.to_row() for s in samples], columns=COLUMNS)
     for c in COLUMNS:
         df[c] = df[c].astype(_DTYPES.get(c, "string"))

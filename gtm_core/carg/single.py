@@ -39,7 +39,8 @@ def request(
     feedback: list[str] | None = None,
     seed: int | None = None,
 ) -> ChatRequest:
-    """The generation prompt for a tool (``carg_refine`` with the failure reasons from round 1 on)."""
+    """The generation prompt for a tool (``carg_refine`` with the
+    failure reasons from round 1 on)."""
     payload: dict[str, Any] = {"tool": spec.to_public(), "field": field, "n": n}
     if round_ > 0:
         payload["feedback"] = list(dict.fromkeys(feedback or []))[:12] or [

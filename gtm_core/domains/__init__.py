@@ -1,1 +1,2 @@
-"""Domain adaptations of GTM (paper §5.4): datasets, tools and metrics for specialised simulators."""
+"""Domain adaptations of GTM (paper §5.4): datasets, tools and metrics
+for specialised simulators."""

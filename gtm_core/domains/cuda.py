@@ -54,17 +54,19 @@ VALIDATOR_SPEC = ToolSpec.parse(
     {
         "name": TOOL_NAME,
         "description": (
-            "CUDA Code Validator: compiles a candidate kernel module (PyTorch + inline CUDA defining "
-            "class ModelNew) and runs it against the PyTorch reference Model on the given GPU; "
-            "reports whether it compiled, whether its outputs match the reference, and its mean "
-            "execution time in milliseconds."
+            "CUDA Code Validator: compiles a candidate kernel module (PyTorch + inline CUDA "
+            "defining class ModelNew) and runs it against the PyTorch reference Model on the "
+            "given GPU; reports whether it compiled, whether its outputs match the reference, "
+            "and its mean execution time in milliseconds."
         ),
         "parameters": {
             "type": "object",
             "properties": {
                 "reference_code": {
                     "type": "string",
-                    "description": "PyTorch reference: class Model, get_inputs(), get_init_inputs()",
+                    "description": (
+                        "PyTorch reference: class Model, get_inputs(), get_init_inputs()"
+                    ),
                 },
                 "kernel_code": {
                     "type": "string",
@@ -120,7 +122,8 @@ class KernelProblem:
 
 
 def load_problems(path: str | Path) -> list[KernelProblem]:
-    """KernelBench problems from JSONL (fields level, problem_id, name, reference_code, baseline_timing_ms)."""
+    """KernelBench problems from JSONL (fields level, problem_id, name,
+    reference_code, baseline_timing_ms)."""
     out = []
     for ln, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -177,13 +180,15 @@ torch::Tensor identity_cuda(torch::Tensor x) {
     return y;
 }
 """
-ext = load_inline(name="gtm_identity_%(tag)s", cpp_sources="torch::Tensor identity_cuda(torch::Tensor x);",
+ext = load_inline(name="gtm_identity_%(tag)s", \
+cpp_sources="torch::Tensor identity_cuda(torch::Tensor x);",
                   cuda_sources=cuda_source, functions=["identity_cuda"], verbose=False)
 
 
 class ModelNew(Model):
     def forward(self, *args):
-        return super().forward(*[ext.identity_cuda(a) if torch.is_tensor(a) and a.is_floating_point() else a
+        return super().forward(*[ext.identity_cuda(a) if torch.is_tensor(a) \
+and a.is_floating_point() else a
                                  for a in args])
 '''
 _WRONG = '''def _perturb(out):
@@ -354,7 +359,8 @@ def build_domain_dataset(
 
 
 def export_dataset(records: Sequence[dict], out_dir: str | Path) -> dict[str, int]:
-    """``out_dir/{train,test}.jsonl`` (one record per line, split by ``split``); counts per split."""
+    """``out_dir/{train,test}.jsonl`` (one record per line, split by
+    ``split``); counts per split."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -416,8 +422,8 @@ def table4_metrics(
     runtime_tol_ms: float = 1.0,
     positive: str = "failure",
 ) -> dict[str, Any]:
-    """Paper Table 4: accuracy/precision/recall/F1 for ``compiled`` and ``correct``, runtime accuracy
-    (|pred - true| <= ``runtime_tol_ms``) and mean/median absolute runtime error (ms).
+    """Paper Table 4: accuracy/precision/recall/F1 for ``compiled`` and ``correct``, runtime
+    accuracy (|pred - true| <= ``runtime_tol_ms``) and mean/median absolute runtime error (ms).
 
     ``positive="failure"`` scores error detection (a compile error / wrong result is the positive
     class, as the paper frames it); ``"success"`` flips it. A prediction that is None (unparseable)
@@ -469,7 +475,8 @@ def table4_markdown(m: dict[str, Any]) -> str:
     for k in ("compiled", "correct"):
         r = m[k]
         rows.append(
-            f"| {k} | {r['accuracy']:.2%} | {r['precision']:.2%} | {r['recall']:.2%} | {r['f1']:.2%} |"
+            f"| {k} | {r['accuracy']:.2%} | {r['precision']:.2%} | {r['recall']:.2%} "
+            f"| {r['f1']:.2%} |"
         )
     rt = m["runtime"]
 
@@ -477,8 +484,8 @@ def table4_markdown(m: dict[str, Any]) -> str:
         return "–" if v is None else f"{v:.3f}"
 
     rows.append(
-        f"\nruntime within {m['runtime_tol_ms']} ms: {rt['accuracy']:.2%} of {rt['n']}; mean abs error "
-        f"{fmt(rt['mean_abs_error_ms'])} ms, median {fmt(rt['median_abs_error_ms'])} ms"
+        f"\nruntime within {m['runtime_tol_ms']} ms: {rt['accuracy']:.2%} of {rt['n']}; mean abs "
+        f"error {fmt(rt['mean_abs_error_ms'])} ms, median {fmt(rt['median_abs_error_ms'])} ms"
     )
     return "\n".join(rows)
 
@@ -628,8 +635,8 @@ def measure_kernel(
     timeout_s: float = 900.0,
     **kw: Any,
 ) -> dict[str, Any]:
-    """The real CUDA Code Validator: compile ``kernel_code`` (e.g. ``load_inline``), check ``ModelNew``
-    against the reference ``Model`` on ``get_inputs()``, time it with CUDA events.
+    """The real CUDA Code Validator: compile ``kernel_code`` (e.g. ``load_inline``), check
+    ``ModelNew`` against the reference ``Model`` on ``get_inputs()``, time it with CUDA events.
 
     Returns {compiled, correct, runtime_ms, error, detail, hardware}. With ``isolate`` each kernel
     runs in a fresh Python process (a crashing kernel cannot poison the next CUDA context).

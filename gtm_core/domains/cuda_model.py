@@ -65,9 +65,10 @@ def resolve_base(settings: Settings, refs: Sequence[str] | str | None = None) ->
 def domain_train_config(
     base_folder: Path, init_from: str, *, device: str | None = None, **overrides: Any
 ):
-    """The ``cuda-validator`` TrainConfig: the base model's preset (its ``gtm_model.json``), continued
-    from ``init_from`` (full weights, or the LoRA adapter trained further), ``DOMAIN_PRESET``'s epochs,
-    ``lr_scale`` x the base learning rate and a context long enough for kernel sources."""
+    """The ``cuda-validator`` TrainConfig: the base model's preset (its
+    ``gtm_model.json``), continued from ``init_from`` (full weights, or the LoRA adapter
+    trained further), ``DOMAIN_PRESET``'s epochs, ``lr_scale`` x the base learning rate and
+    a context long enough for kernel sources."""
     import torch
 
     from gtm_core.llm.loading import base_of, is_adapter
@@ -149,8 +150,8 @@ def train_domain_model(
     cfg = domain_train_config(folder, ref, **overrides)
     sft = write_domain_sft(settings, seed=cfg.seed)
     log(
-        f"cuda-validator: continuing {ref} ({cfg.method}, lr {cfg.learning_rate:g}, {cfg.epochs:g} epochs, "
-        f"max_length {cfg.max_length})"
+        f"cuda-validator: continuing {ref} ({cfg.method}, lr {cfg.learning_rate:g}, "
+        f"{cfg.epochs:g} epochs, max_length {cfg.max_length})"
     )
     out = run_training(
         cfg,

@@ -1,15 +1,16 @@
-"""The baselines every fidelity report scores beside the simulator, on the same calls in the same run.
+"""The baselines every fidelity report scores beside the simulator, on
+the same calls in the same run.
 
 * ``rules-only``: the same engine and rules (gate, recorded evidence, response format) with the
   offline teacher as the backend instead of the model;
-* ``record-copy``: the nearest recorded output (the tool's own record, else the nearest recorded tool
-  by MiniLM similarity) with argument values substituted where keys match, as StableToolBench's cache
-  answers; it passes the same gate and recorded-failure rule first;
+* ``record-copy``: the nearest recorded output (the tool's own record, else the nearest recorded
+  tool by MiniLM similarity) with argument values substituted where keys match, as StableToolBench's
+  cache answers; it passes the same gate and recorded-failure rule first;
 * ``offline-teacher``: the bare teacher (declared spec, no records).
 
-A model is worth its margin over these. ``no_answer`` (``simulator.silence``) names outputs that say
-nothing (empty, a lone bracket or quote, the tool's name, one argument echoed whole): they never count
-as agreement.
+A model is worth its margin over these. ``no_answer`` (``simulator.silence``) names outputs
+that say nothing (empty, a lone bracket or quote, the tool's name, one argument echoed whole):
+they never count as agreement.
 """
 
 from __future__ import annotations
@@ -95,11 +96,12 @@ def audit_systems(
     without: Sequence[str] = (),
     **kw: Any,
 ) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """``real_traces.audit`` of the simulator (``model_ref`` on ``model_backend``, shown ``examples``)
-    and of the baselines on the same calls: label -> (report, rows), the model first. Rules-only and
-    record copy need the recorded ``examples``; without them only the model and the teacher are
-    scored. A model that is the offline teacher itself is scored once, as the teacher (first). ``without``
-    switches rules off in the simulator and rules-only alike; ``kw``: further ``audit`` options."""
+    """``real_traces.audit`` of the simulator (``model_ref`` on ``model_backend``, shown
+    ``examples``) and of the baselines on the same calls: label -> (report, rows), the model
+    first. Rules-only and record copy need the recorded ``examples``; without them only the model
+    and the teacher are scored. A model that is the offline teacher itself is scored once, as the
+    teacher (first). ``without`` switches rules off in the simulator and rules-only alike;
+    ``kw``: further ``audit`` options."""
     from gtm_core.evaluation.real_traces import audit
     from gtm_core.simulator.backends import OfflineSimBackend
     from gtm_core.simulator.models import ModelRef

@@ -1,8 +1,11 @@
-"""Deterministic checks of one simulated output (paper Table 1 columns that can be computed exactly).
+"""Deterministic checks of one simulated output (paper Table 1 columns
+that can be computed exactly).
 
 * ``check_format``: the output is JSON (parses) and validates against the tool's response schema
-  (types, structure, enums; a missing required field is left to ``check_comp``); an error payload must have the canonical ``{"error": {"type", "message", "field"}}`` shape.
-* ``check_comp``: every required response field (recursively, through objects and array items) is present.
+  (types, structure, enums; a missing required field is left to ``check_comp``); an error payload
+  must have the canonical ``{"error": {"type", "message", "field"}}`` shape.
+* ``check_comp``: every required response field (recursively, through
+  objects and array items) is present.
 * ``check_det``: an erroneous call is answered with an error payload (not a result, not a
   ``simulator_error``).
 * ``check_cons``: values fixed by the call or by earlier turns are not contradicted — same-named

@@ -80,12 +80,14 @@ def report_json(
 
 
 def markdown(fid: pd.DataFrame) -> str:
-    """The held-out real-trace table (one row per model, overall), the headline of the eval table."""
+    """The held-out real-trace table (one row per model, overall), the
+    headline of the eval table."""
     if fid.empty:
         return "_Held-out real traces: not measured (no real_traces held-out calls)._"
     o = fid[fid["part"] == "overall"]
     head = (
-        "| split | model | role | calls | Error agr. | Schema agr. | Value agr. | Text F1 | No answer |\n"
+        "| split | model | role | calls | Error agr. | Schema agr. "
+        "| Value agr. | Text F1 | No answer |\n"
         "|---|---|---|---|---|---|---|---|---|"
     )
 
@@ -93,17 +95,17 @@ def markdown(fid: pd.DataFrame) -> str:
         return "n/m" if v is None or pd.isna(v) else f"{100 * float(v):.1f}"
 
     lines = [
-        f"| {SPLITS.get(r['split'], r['split'])} | {r['model']} | {r['role']} | {int(r['n_calls'])} | "
-        f"{f(r['error_agreement'])} | {f(r['schema_agreement'])} | {f(r['value_agreement'])} | {f(r['text_f1'])} | "
-        f"{f(r['no_answer_rate'])} |"
+        f"| {SPLITS.get(r['split'], r['split'])} | {r['model']} | {r['role']} "
+        f"| {int(r['n_calls'])} | {f(r['error_agreement'])} | {f(r['schema_agreement'])} "
+        f"| {f(r['value_agreement'])} | {f(r['text_f1'])} | {f(r['no_answer_rate'])} |"
         for r in o.to_dict("records")
     ]
     return (
-        "**Fidelity on held-out real traces** (share of calls, %; held-out calls: tools and episodes of the "
-        "trained sources; unseen source: a source nothing trained on; error agreement: real error <-> "
-        "simulated error; schema: same keys and JSON types; value: scalar fields reproduced; text F1: "
-        "plain-text outputs; no answer: empty, a bracket, the tool's name or an echoed argument)\n\n"
-        + "\n".join([head, *lines])
+        "**Fidelity on held-out real traces** (share of calls, %; held-out calls: tools and "
+        "episodes of the trained sources; unseen source: a source nothing trained on; error "
+        "agreement: real error <-> simulated error; schema: same keys and JSON types; value: "
+        "scalar fields reproduced; text F1: plain-text outputs; no answer: empty, a bracket, the "
+        "tool's name or an echoed argument)\n\n" + "\n".join([head, *lines])
     )
 
 

@@ -1,11 +1,12 @@
 """The visible real tool calls split into ``train`` and ``heldout``, deterministically by tool and
 by episode, so that no held-out tool and no held-out episode is ever trained on.
 
-Per file, tools and episodes are ranked by a content hash (no RNG state): the first tools in that
-order are held out entirely (unseen tools) within a share of the file's calls, then whole episodes
-(calls without an episode stand alone) up to a second share; an episode that contains any held-out
-tool is held out whole, in every file, so train histories never show a held-out output. The total
-held-out size is capped (``max_heldout``, shared between files by size) so the audit replays it on a CPU.
+Per file, tools and episodes are ranked by a content hash (no RNG state): the first tools in
+that order are held out entirely (unseen tools) within a share of the file's calls, then whole
+episodes (calls without an episode stand alone) up to a second share; an episode that contains
+any held-out tool is held out whole, in every file, so train histories never show a held-out
+output. The total held-out size is capped (``max_heldout``, shared between files by size) so
+the audit replays it on a CPU.
 
 Training rows render the train calls through ``chat_format.sft_example`` with the earlier real calls
 of the episode as history, exactly as the audit replays them (``with_history``; spec joined by
@@ -68,7 +69,8 @@ class RealSplitConfig:
                 raise ValueError(f"{name}: must be within [0, 1] (got {v})")
         if self.tool_frac + self.episode_frac > 1:
             raise ValueError(
-                f"tool_frac + episode_frac: must be at most 1 (got {self.tool_frac + self.episode_frac})"
+                "tool_frac + episode_frac: must be at most 1 "
+                f"(got {self.tool_frac + self.episode_frac})"
             )
         if self.max_heldout is not None and self.max_heldout < 0:
             raise ValueError(f"max_heldout: must be >= 0 or None (got {self.max_heldout})")
@@ -358,7 +360,8 @@ def real_sft_rows(
     )
 
 
-# heldout: the held-out calls of the trained sources; unseen_source: the calls of the source held out whole
+# heldout: the held-out calls of the trained sources; unseen_source: the calls
+# of the source held out whole
 PARTS = ("heldout", "unseen_source", "train", "all")
 
 

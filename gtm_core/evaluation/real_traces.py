@@ -11,8 +11,8 @@ outputs as history (teacher forcing). Per tool, per stateful/stateless and overa
   so only scalars are compared; strings case-insensitively, numbers to 1e-6 relative);
 * ``text_f1``: for plain-text real outputs, the token F1 of the simulated text against the real one;
 * ``no_answer_rate``: share of calls answered with an output that says nothing
-  (``simulator.silence.no_answer``: empty, a lone bracket, the tool's name, an argument echoed); such an
-  output never counts as schema agreement.
+  (``simulator.silence.no_answer``: empty, a lone bracket, the tool's name, an argument echoed);
+  such an output never counts as schema agreement.
 
 Outputs that are JSON-encoded strings (real and simulated alike) are decoded before any comparison,
 so a simulated string holding an object compares as that object; plain text is compared as text
@@ -153,13 +153,15 @@ def load_specs(
 
 
 def _json_type(v: Any) -> str:
-    """JSON type name; integers and floats are both ``number`` (a real 3 and a simulated 3.0 agree)."""
+    """JSON type name; integers and floats are both ``number`` (a real 3
+    and a simulated 3.0 agree)."""
     t = json_type(v)
     return "number" if t == "integer" else t
 
 
 def spec_from_call(call: RealCall) -> ToolSpec:
-    """A minimal spec for a tool with no spec: parameters typed from the recorded arguments, others allowed."""
+    """A minimal spec for a tool with no spec: parameters typed from the
+    recorded arguments, others allowed."""
     props = {
         k: ({"type": _json_type(v)} if _json_type(v) != "null" else {})
         for k, v in call.arguments.items()
@@ -207,8 +209,8 @@ TEXT_TARGET_CHARS = 600
 
 def target_output(c: RealCall) -> Any:
     """What the simulator should answer for ``c``: the decoded real output (plain text: its first
-    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real message
-    (the recorder's ``error`` text when the output is empty)."""
+    ``TEXT_TARGET_CHARS``), or for a real error the canonical error payload carrying the real
+    message (the recorder's ``error`` text when the output is empty)."""
     value = real_value(c)[0]
     if not c.is_error:
         if isinstance(value, str) and len(value) > TEXT_TARGET_CHARS:
@@ -363,11 +365,12 @@ def episode_key(c: RealCall) -> str:
 
 
 def with_history(calls: Sequence[RealCall]) -> list[tuple[RealCall, list[dict[str, Any]]]]:
-    """Every call with the earlier *real* calls of its episode as history (at most ``HISTORY_LIMIT``):
-    episodes in step order, first-seen order kept. Each earlier output is what the simulator answers
-    in its place (``target_output``): a real failure reads as the canonical error payload, as in a
-    simulated session's history, so the prompt tells a failure from an answer the same way in
-    training, serving and the audit (a failure's text alone, ``"Timeout error..."``, reads as an answer)."""
+    """Every call with the earlier *real* calls of its episode as history (at most
+    ``HISTORY_LIMIT``): episodes in step order, first-seen order kept. Each earlier output is what
+    the simulator answers in its place (``target_output``): a real failure reads as the canonical
+    error payload, as in a simulated session's history, so the prompt tells a failure from an
+    answer the same way in training, serving and the audit (a failure's text alone,
+    ``"Timeout error..."``, reads as an answer)."""
     order: dict[str, list[RealCall]] = defaultdict(list)
     for c in calls:
         order[episode_key(c)].append(c)
@@ -444,11 +447,12 @@ def audit(
     without: Sequence[str] = (),
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The audit report (one JSON object) and one row per replayed call. ``select`` keeps only the
-    calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``); histories
-    are still the episode's earlier real calls. ``examples`` shows the simulator recorded calls of
-    the same or nearest tools (never of the replayed call's own episode). ``limit`` bounds the replayed calls, shared
-    round-robin between the files (a prefix of each file, episodes in order). ``backend`` may be a
-    ``baselines.RecordCopy``; ``without`` switches engine rules off (``engine.RULES``)."""
+    calls whose (file name, line) it holds (e.g. the held-out part of ``real_split``);
+    histories are still the episode's earlier real calls. ``examples`` shows the simulator
+    recorded calls of the same or nearest tools (never of the replayed call's own episode).
+    ``limit`` bounds the replayed calls, shared round-robin between the files (a prefix of each
+    file, episodes in order). ``backend`` may be a ``baselines.RecordCopy``; ``without``
+    switches engine rules off (``engine.RULES``)."""
     from gtm_core.evaluation.baselines import RecordCopy
     from gtm_core.evaluation.runner import simulate_calls
     from gtm_core.simulator.silence import no_answer

@@ -42,11 +42,12 @@ def simulate_calls(
     without: Sequence[str] = (),
 ) -> list[SimResult]:
     """Answer ``(spec, call)`` pairs through one Simulator in batches. Tools are keyed by name in
-    the engine, so a batch never holds two different specs of one name (they go to later batches).
-    A concurrent backend (continuous batching) gets ``batch_size`` calls in flight at once: a call
-    joins the running decode batch as soon as another one finishes, instead of waiting for the
-    slowest row of a fixed batch. ``examples``: the engine's index of recorded real calls (shown to
-    the model, evidence about each tool); ``without``: engine rules switched off (``engine.RULES``)."""
+    the engine, so a batch never holds two different specs of one name (they go to later
+    batches). A concurrent backend (continuous batching) gets ``batch_size`` calls in flight at
+    once: a call joins the running decode batch as soon as another one finishes, instead of
+    waiting for the slowest row of a fixed batch. ``examples``: the engine's index of recorded
+    real calls (shown to the model, evidence about each tool); ``without``: engine rules
+    switched off (``engine.RULES``)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from tqdm.auto import tqdm

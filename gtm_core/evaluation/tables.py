@@ -33,8 +33,9 @@ def score_sample(
     output: Any,
     verdicts: dict[str, Verdict] | None = None,
 ) -> tuple[dict[str, bool | None], list[str]]:
-    """Every Table-1 metric of one simulated output (None = not measured) and the reasons of failures.
-    A deterministic metric re-checked by the judge passes only when both agree it passes."""
+    """Every Table-1 metric of one simulated output (None = not measured) and the
+    reasons of failures. A deterministic metric re-checked by the judge passes
+    only when both agree it passes."""
     wanted = SCENARIO_METRICS[scenario]
     det = {
         m: BY_KEY[m].check(spec, arguments, history, output)
@@ -140,7 +141,8 @@ def wide_table(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> 
 
 
 def markdown(long: pd.DataFrame, keys: Sequence[str] = ("model", "split")) -> str:
-    """Table 1 as markdown, with a note on what "All" covers where judged columns were not measured."""
+    """Table 1 as markdown, with a note on what "All" covers where
+    judged columns were not measured."""
     wide = wide_table(long, keys)
     text = wide.to_markdown(index=False)
     partial = long[(long["metric"] == "all") & long["criteria"].ne("")]

@@ -1,4 +1,5 @@
-"""A decoder-only LM of the Qwen2 / Llama family run over a *slot* KV cache (the decode loop's engine).
+"""A decoder-only LM of the Qwen2 / Llama family run over a *slot* KV
+cache (the decode loop's engine).
 
 The model's own modules (embeddings, projections, norms, MLP, rotary embedding, LM head; LoRA
 wrappers included) do the work; only the attention plumbing is ours:
@@ -102,7 +103,8 @@ class SlotKV:
                 t[dst, :, :length] = t[src, :, :length]
 
     def load(self, slot: int, kv: list[tuple[Any, Any]]) -> None:
-        """Write cached prefix KV (per layer ``(k, v)`` of shape ``[kv_heads, P, head_dim]``) into ``slot``."""
+        """Write cached prefix KV (per layer ``(k, v)`` of shape
+        ``[kv_heads, P, head_dim]``) into ``slot``."""
         for k_buf, v_buf, (k, v) in zip(self.k, self.v, kv, strict=True):
             n = k.shape[1]
             k_buf[slot, :, :n] = k
@@ -212,7 +214,8 @@ class SlotModel:
             slot_parts.append(torch.arange(slot0, slot0 + bp, device=dev).repeat_interleave(t))
             lp = int((pstart + t).max())
             keys = torch.arange(lp, device=dev)
-            # query j of row b reads keys up to its own position, never the padding after its n real tokens
+            # query j of row b reads keys up to its own position, never the
+            # padding after its n real tokens
             allowed = (keys <= ppos[:, :, None]) & (
                 keys < (pstart + pn)[:, None, None]
             )  # [B_p, N, L]
@@ -274,7 +277,8 @@ class SlotModel:
 
 def _fuse(module, names: tuple[str, ...]):
     """One weight (and bias) for the plain ``nn.Linear`` projections ``names`` of ``module``; the
-    projections are re-pointed at slices of it (no extra memory). None when any is wrapped (LoRA)."""
+    projections are re-pointed at slices of it (no extra memory). None
+    when any is wrapped (LoRA)."""
     import torch
 
     projs = [getattr(module, n) for n in names]

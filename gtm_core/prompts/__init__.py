@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 
 PACKAGE_PROMPTS = Path(__file__).parent
-# GTM_PROMPTS_DIR points at an edited copy of this folder (custom prompts without touching the package).
+# GTM_PROMPTS_DIR points at an edited copy of this folder (custom prompts
+# without touching the package).
 PROMPTS_DIR = Path(os.environ.get("GTM_PROMPTS_DIR") or PACKAGE_PROMPTS)
 
 _env = jinja2.Environment(

@@ -51,7 +51,8 @@ class RepositoryBuild:
 
 
 def humanize(name: str) -> str:
-    """'getWeatherForecast' / 'get_weather_forecast' -> 'get weather forecast' (what gets embedded)."""
+    """'getWeatherForecast' / 'get_weather_forecast' -> 'get weather forecast' (what gets
+    embedded)."""
     return re.sub(r"[_\-.]+", " ", re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", name)).lower().strip()
 
 
@@ -89,7 +90,8 @@ def build_repository(
                 specs[i].source,
                 specs[i].name,
                 on.replace("+", "_and_"),
-                f"duplicate of {specs[j].name!r} from {specs[j].source} (cosine {res.similarity[i]:.3f} > {threshold})",
+                f"duplicate of {specs[j].name!r} from {specs[j].source} "
+                f"(cosine {res.similarity[i]:.3f} > {threshold})",
                 specs[i].to_public(),
                 stage="dedup",
             )

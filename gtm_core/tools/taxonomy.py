@@ -1,7 +1,8 @@
 """Field/subfield taxonomy (paper §4.1): seed fields grown by an LLM from pairs of exemplars.
 
-Offline (no LLM), the taxonomy is the seed shipped in ``gtm_core/seed_data/seed_taxonomy.json``; with a
-configured LLM it grows to ``target_fields`` and every field gets ``subfields_per_field`` subfields.
+Offline (no LLM), the taxonomy is the seed shipped in
+``gtm_core/seed_data/seed_taxonomy.json``; with a configured LLM it grows to ``target_fields``
+and every field gets ``subfields_per_field`` subfields.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ class Taxonomy:
 
 
 def field_key(field: str) -> str:
-    """A stable, URL-safe key of a field name (the CARG partition key): 'Food and Dining' -> 'food_and_dining'."""
+    """A stable, URL-safe key of a field name (the CARG partition key):
+    'Food and Dining' -> 'food_and_dining'."""
     return re.sub(r"[^a-z0-9]+", "_", field.lower()).strip("_")
 
 
@@ -140,7 +142,8 @@ def build_taxonomy(
     seed: int = 0,
     grow: bool | None = None,
 ) -> tuple[Taxonomy, list[str]]:
-    """The seed taxonomy, grown with the LLM when ``grow`` (default: when the model is not offline)."""
+    """The seed taxonomy, grown with the LLM when ``grow`` (default:
+    when the model is not offline)."""
     tax = Taxonomy({f: list(s) for f, s in seed_tax.subfields.items()}, dict(seed_tax.origin))
     grow = (chat is not None and getattr(chat, "name", "") != "offline") if grow is None else grow
     if not grow or chat is None:

@@ -1,7 +1,8 @@
 """Tool lists as map points (name, description, group): MCP ``tools/list`` results (also inside a
-JSON-RPC reply), catalogues (``server``/``title`` entries), JSON lists or JSON Lines, from a file or
-an http(s) URL. Entries without a usable name are kept as rejects naming the field and reason; an
-unreadable list raises ``ToolListError`` naming the source. (Full specs come through ``importers``.)"""
+JSON-RPC reply), catalogues (``server``/``title`` entries), JSON lists or JSON Lines, from
+a file or an http(s) URL. Entries without a usable name are kept as rejects naming the
+field and reason; an unreadable list raises ``ToolListError`` naming the source. (Full
+specs come through ``importers``.)"""
 
 from __future__ import annotations
 
@@ -64,8 +65,9 @@ def _items_from_obj(obj: Any, source: str) -> list[Any]:
 def parse_tool_list(text: str, source: str = "") -> tuple[list[MapTool], list[dict[str, Any]]]:
     """Tools from JSON (``{"tools": [...]}``, a JSON-RPC reply, a list) or JSONL text.
 
-    Each item needs a ``name`` (or ``server``/``title`` for catalogue entries); items without one are
-    returned as rejects ``{"source", "index", "field", "reason", "raw"}`` instead of being dropped.
+    Each item needs a ``name`` (or ``server``/``title`` for catalogue entries); items without one
+    are returned as rejects ``{"source", "index", "field", "reason", "raw"}`` instead of being
+    dropped.
     """
     text = text.strip()
     if not text:

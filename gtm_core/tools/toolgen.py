@@ -1,4 +1,5 @@
-"""Tool generation per (field, subfield) by the teacher LLM, validated into ToolSpecs (paper §4.1)."""
+"""Tool generation per (field, subfield) by the teacher LLM, validated
+into ToolSpecs (paper §4.1)."""
 
 from __future__ import annotations
 

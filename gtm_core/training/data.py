@@ -1,9 +1,10 @@
 """SFT data for training: chat JSONL -> token ids with the chat template, labels only on the
 assistant turn (the tool output), and sequence packing into fixed-size blocks.
 
-Each record is ``{"messages": [system, user, assistant]}`` as written by ``chat_format.sft_example``.
-The prompt (everything before the assistant content, including ``<|im_start|>assistant\\n``) gets
-label -100; the output and its closing ``<|im_end|>`` are learned.
+Each record is ``{"messages": [system, user, assistant]}`` as written by
+``chat_format.sft_example``. The prompt (everything before the assistant content,
+including ``<|im_start|>assistant\\n``) gets label -100; the output and its
+closing ``<|im_end|>`` are learned.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class DataError(ValueError):
 
 
 def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    """Chat records of one split; a malformed line raises ``DataError`` naming file, line, reason."""
+    """Chat records of one split; a malformed line raises ``DataError``
+    naming file, line, reason."""
     out: list[dict[str, Any]] = []
     with open(path, encoding="utf-8") as f:
         for i, line in enumerate(f, 1):
@@ -45,11 +47,13 @@ def read_jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
                     or m.get("role") not in ("system", "user", "assistant")
                 ):
                     raise DataError(
-                        f"{path}:{i}: field 'messages[{j}]': needs role system|user|assistant and string content"
+                        f"{path}:{i}: field 'messages[{j}]': "
+                        "needs role system|user|assistant and string content"
                     )
             if msgs[-1]["role"] != "assistant":
                 raise DataError(
-                    f"{path}:{i}: field 'messages[-1].role': the last message must be the assistant's"
+                    f"{path}:{i}: field 'messages[-1].role': "
+                    "the last message must be the assistant's"
                 )
             out.append(rec)
             if limit is not None and len(out) >= limit:

@@ -21,7 +21,8 @@ def top_layer_ids(model, top: int | None) -> list[int] | None:
 
 
 def lora_config(cfg: TrainConfig, layers: list[int] | None = None):
-    """A causal-LM ``LoraConfig`` on the attention and MLP projections (of ``layers`` only, if given)."""
+    """A causal-LM ``LoraConfig`` on the attention and MLP projections (of
+    ``layers`` only, if given)."""
     from peft import LoraConfig, TaskType
 
     extra = (

@@ -317,8 +317,9 @@ def train(
     eval_items = pack(va.examples, cfg.max_length, cfg.seed) if cfg.packing else va.examples
 
     model = build_model(cfg, tok)
-    # a pretrained base on a CPU that computes bfloat16 natively trains under bfloat16 autocast (float32
-    # master weights, ``llm.precision``); a model from scratch is too small for its matmuls to gain
+    # a pretrained base on a CPU that computes bfloat16 natively trains under bfloat16
+    # autocast (float32 master weights, ``llm.precision``); a model from scratch is too
+    # small for its matmuls to gain
     cpu_bf16 = device == "cpu" and cfg.method != "scratch" and cpu_precision() == "bfloat16"
     precision = (
         "bf16" if cfg.bf16 and device == "cuda" else ("bf16-autocast" if cpu_bf16 else "fp32")
@@ -443,7 +444,8 @@ def train(
 
 
 def _saved_base(cfg: TrainConfig) -> str | None:
-    """The base an adapter produced by ``cfg`` must be loaded on (what ``gtm_model.json`` records)."""
+    """The base an adapter produced by ``cfg`` must be loaded on (what
+    ``gtm_model.json`` records)."""
     if cfg.method != "lora":
         return cfg.base_model
     if cfg.init_from and not is_adapter(cfg.init_from):

@@ -30,7 +30,8 @@ def _context(spec: ToolSpec, field: str, args: dict[str, Any], rng: random.Rando
     what = (spec.description.split(".")[0].strip() or spec.name).rstrip(".")
     lead = rng.choice(["A user working in", "Someone in", "An analyst in", "A customer in"])
     return (
-        f"{lead} {field or 'general use'} needs to {what[0].lower() + what[1:] if what else spec.name}: "
+        f"{lead} {field or 'general use'} needs to "
+        f"{what[0].lower() + what[1:] if what else spec.name}: "
         f"they call {spec.name} with {_describe(args)}."
     )
 

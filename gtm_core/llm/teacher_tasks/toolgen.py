@@ -1,4 +1,5 @@
-"""Offline answer to ``generate_tools``: tools of a (field, subfield) drawn from the seed catalogue."""
+"""Offline answer to ``generate_tools``: tools of a (field, subfield)
+drawn from the seed catalogue."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from gtm_core.seed_data.catalogue import PUBLIC_KEYS, seed_tools_for
 @task("generate_tools")
 def generate_tools(payload: dict[str, Any], rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     """Up to ``n`` catalogue tools of the payload's (field, subfield) whose names are not in
-    ``existing``, in an rng-shuffled (deterministic) order; ``{"tools": []}`` for unknown subfields."""
+    ``existing``, in an rng-shuffled (deterministic) order; ``{"tools": []}`` for unknown
+    subfields."""
     field, subfield = str(payload.get("field") or ""), str(payload.get("subfield") or "")
     try:
         n = int(payload.get("n", 5))

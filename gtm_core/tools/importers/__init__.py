@@ -120,7 +120,8 @@ class ImportResult:
 
 
 def detect_format(path: str | Path, sample_records: Sequence[Any]) -> str:
-    """The format whose ``detect`` scores the sample highest (file name as a hint); ties -> openai."""
+    """The format whose ``detect`` scores the sample highest (file name
+    as a hint); ties -> openai."""
     scores = dict.fromkeys(FORMATS, 0)
     for rec in sample_records:
         if isinstance(rec, ReadFailure):

@@ -1,9 +1,10 @@
 """APIGen / xLAM function-calling data (Salesforce xlam-function-calling-60k style).
 
 Native row: ``{"id", "query", "answers": "<JSON>", "tools": "<JSON list>"}`` whose tools are
-``{"name", "description", "parameters": {"p": {"type": "str, optional", "description", "default"}}}``.
-A parameter is optional when its type says ", optional" (or ``Optional[...]``) or it has a default;
-otherwise it is required. A bare xLAM tool object is accepted too.
+``{"name", "description", "parameters":
+{"p": {"type": "str, optional", "description", "default"}}}``. A parameter is optional when its
+type says ", optional" (or ``Optional[...]``) or it has a default; otherwise it is required. A bare
+xLAM tool object is accepted too.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Completing specs that lack parameter types or a response schema with the configured LLM.
 
 Flags written by ``ToolSpec.parse`` (``param_type_missing:<p>``, ``response_missing``) select the
-specs; all prompts (template ``complete_spec``) go to the ChatModel in one batch. Answers are parsed,
-applied, and the spec is re-validated; the filled parts are recorded as ``completed:<what>``. On
-any failure the spec is kept as it was, with its original flags.
+specs; all prompts (template ``complete_spec``) go to the ChatModel in one batch. Answers are
+parsed, applied, and the spec is re-validated; the filled parts are recorded as
+``completed:<what>``. On any failure the spec is kept as it was, with its original flags.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def apply_completion(spec: ToolSpec, answer: Any, params: list[str], response: b
 def complete_specs(
     specs: Sequence[ToolSpec], chat: ChatModel, *, progress: bool = False
 ) -> list[ToolSpec]:
-    """Fill missing parameter types / response schemas via ``chat`` (one batched call); keeps order."""
+    """Fill missing parameter types / response schemas via ``chat`` (one
+    batched call); keeps order."""
     todo: list[tuple[int, list[str], bool]] = []
     for i, s in enumerate(specs):
         params, resp = missing_parts(s)

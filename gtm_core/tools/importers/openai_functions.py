@@ -1,9 +1,10 @@
 """OpenAI / JSON-Schema function specs.
 
 Accepts ``{"type": "function", "function": {...}}`` (Chat Completions tools), the bare
-``{name, description, parameters}`` function object (also with Anthropic's ``input_schema``), a
-container ``{"tools": [...]}`` / ``{"functions": [...]}`` / a list of those, and the unified JSON
-Lines records of ../shared/data (API-Bank, NESTFUL, ToolAlpaca, ...), which pass through as they are.
+``{name, description, parameters}`` function object (also with Anthropic's ``input_schema``),
+a container ``{"tools": [...]}`` / ``{"functions": [...]}`` / a list of those, and the unified
+JSON Lines records of ../shared/data (API-Bank, NESTFUL, ToolAlpaca, ...), which pass through
+as they are.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Native forms:
 - a tool file of ``data/toolenv/tools/<Category>/<tool>.json``: ``{"tool_name", "tool_description",
   "api_list": [{"name", "description", "method", "required_parameters", "optional_parameters",
   "template_response"?}]}``;
-- an API entry of a query's ``api_list``: ``{"category_name", "tool_name", "api_name",
-  "api_description", "required_parameters", "optional_parameters", "method", "template_response"?}``;
+- an API entry of a query's ``api_list``: ``{"category_name", "tool_name",
+  "api_name", "api_description", "required_parameters", "optional_parameters",
+  "method", "template_response"?}``;
 - a query ``{"query", "api_list": [...]}``.
 Parameters are lists of ``{"name", "type": "STRING"|"NUMBER"|..., "description", "default"}``.
 Function names follow ToolBench: ``<api>_for_<tool>`` (standardised, at most 64 characters). The
