@@ -1,4 +1,5 @@
-"""Shared helpers of the CARG tests: real specs from ../shared/data (skip when absent, fail on CI)."""
+"""Shared helpers of the CARG tests: real specs from ../shared/data
+(skip when absent, fail on CI)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """A real OpenAI-compatible HTTP server on 127.0.0.1 for tests, answering /v1/chat/completions from
-a Python function, with scripted faults (HTTP 500/429, slow answers, truncated or malformed JSON)."""
+a Python function, with scripted faults (HTTP 500/429, slow answers,
+truncated or malformed JSON)."""
 
 import json
 import threading

@@ -1,6 +1,6 @@
-"""Baselines beside the simulator on the same real calls: no-answer outputs, record copy with argument
-substitution, rules switched off by name, leave-one-source-out (split and ``gtm audit
---holdout-source``)."""
+"""Baselines beside the simulator on the same real calls: no-answer outputs, record copy
+with argument substitution, rules switched off by name, leave-one-source-out (split and
+``gtm audit --holdout-source``)."""
 
 from __future__ import annotations
 
@@ -231,7 +231,8 @@ def test_cli_audit_holds_a_source_out_and_switches_rules_off(shared_data, data_d
     assert out["n_calls"] == 28 and set(out["per_file"]) == {
         "bfcl_exec_real_outputs.jsonl"
     }  # every call of it
-    # no registered model: the teacher is the model (no rules to switch off), rules-only runs without the rule
+    # no registered model: the teacher is the model (no rules to switch off),
+    # rules-only runs without the rule
     assert (
         set(out["baselines"]) == {"rules-only", "record-copy"} and out["model"]["kind"] == "offline"
     )

@@ -182,7 +182,8 @@ def test_rematerialize_resumes_or_replaces(env):
         run_config=cfg,
     )
     g = store.query(
-        "select count(distinct generation) as g, count(*) as n from carg_samples where field_key = ? and scenario = 'single'",
+        "select count(distinct generation) as g, count(*) as n from carg_samples "
+        "where field_key = ? and scenario = 'single'",
         [k1],
     )
     assert g["g"][0] == 1 and g["n"][0] < len(before)

@@ -1,5 +1,6 @@
 """CARG generators and validators on hand-made cases (including ones that must be rejected), the
-offline teacher on real specs, error generators, grouping, splits and prompt-driven code versions."""
+offline teacher on real specs, error generators, grouping, splits and
+prompt-driven code versions."""
 
 from __future__ import annotations
 
@@ -352,7 +353,7 @@ def test_gate_types_and_mapping():
     assert E.make_error(tool, {"q": "x"}, E.MISSING, random.Random(0)) is None  # nothing to omit
 
 
-# ---- grouping -------------------------------------------------------------------------------------
+# ---- grouping ------------------------------------------------------------------------------------
 def _clusters(n_per=30, k=5, dim=32, noise=0.35, seed=0):
     rng = np.random.default_rng(seed)
     centers = rng.normal(size=(k, dim))
@@ -388,7 +389,7 @@ def test_grouping_is_greedy_by_min_similarity():
     assert multi.grow(0, e, nb_idx, nb_sim, 0.5, 4) == [0, 1, 2]  # 3 is below the threshold
 
 
-# ---- splits ---------------------------------------------------------------------------------------
+# ---- splits --------------------------------------------------------------------------------------
 def test_splits_never_leak_and_hold_out_similar_tools():
     emb = _clusters(n_per=40, k=4, noise=0.6)
     tools = pd.DataFrame(
@@ -452,7 +453,7 @@ def test_prompt_edit_changes_exactly_the_dependent_versions(tmp_path, monkeypatc
     }
 
 
-# ---- compiled fast path agrees with jsonschema ----------------------------------------------------
+# ---- compiled fast path agrees with jsonschema ---------------------------------------------------
 def test_fastschema_agrees_with_jsonschema_on_real_specs():
     from jsonschema import Draft202012Validator
 

@@ -136,7 +136,8 @@ def test_state_changing_and_read_only_tools_present():
 
 
 def test_ids_flow_between_tools():
-    """Identifiers returned by one tool are accepted as parameters by another tool of the subfield."""
+    """Identifiers returned by one tool are accepted as parameters by
+    another tool of the subfield."""
     flows = []
     for field, sub in PAIRS:
         tools = seed_tools_for(field, sub)

@@ -189,7 +189,8 @@ def test_table4_metrics_hand_made():
         "recall"
     ] == pytest.approx(1.0)
     assert m["compiled"]["f1"] == pytest.approx(2 / 3)
-    # correct, positive = failure: truth failures {2, 3}; predicted {2, 3}; item 4 None (truth success)
+    # correct, positive = failure: truth failures {2, 3}; predicted {2, 3};
+    # item 4 None (truth success)
     assert m["correct"]["accuracy"] == pytest.approx(4 / 5)
     assert (
         m["correct"]["precision"] == 1.0
@@ -222,7 +223,7 @@ def test_parse_prediction():
     assert parse_prediction('{"compiled": "yes", "correct": true}') is None
 
 
-# ---- the measuring tool ----------------------------------------------------------------------------
+# ---- the measuring tool --------------------------------------------------------------------------
 def _tiny() -> KernelProblem:
     return KernelProblem("level0", "1", "tiny", TINY_REF)
 

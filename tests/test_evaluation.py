@@ -1,6 +1,7 @@
 """Evaluation (paper §5.1): every deterministic check on hand-made pass/fail cases, the judge's
-verdict parsing on messy answers, the judge over a real HTTP endpoint, Table-1 aggregation with
-unmeasured columns, and the eval_table / gate / champion assets materialized on the embedded default."""
+verdict parsing on messy answers, the judge over a real HTTP endpoint, Table-1
+aggregation with unmeasured columns, and the eval_table / gate / champion assets
+materialized on the embedded default."""
 
 from __future__ import annotations
 

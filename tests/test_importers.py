@@ -367,7 +367,7 @@ def test_formats_and_detection():
     )
 
 
-# ---- bad input -------------------------------------------------------------------------------------
+# ---- bad input -----------------------------------------------------------------------------------
 def _params(props, required=None):
     return {"type": "object", "properties": props, "required": required or []}
 
@@ -413,7 +413,8 @@ def test_bad_specs_rejected_naming_field(tmp_path):
     path = write_jsonl(tmp_path / "mixed.jsonl", [good] + [b[0] for b in BAD])
     with path.open("a") as f:
         f.write(
-            '{"name": "dup", "parameters": {"type": "object", "properties": {"a": {"type": "string"}, "a": {"type": "integer"}}}}\n'
+            '{"name": "dup", "parameters": {"type": "object", "properties": '
+            '{"a": {"type": "string"}, "a": {"type": "integer"}}}}\n'
         )
         f.write("{not json\n")
         f.write("[1, 2\n")
@@ -505,7 +506,7 @@ def test_read_records_json_array_duplicate_keys(tmp_path):
     assert items[1][0] == "item 2" and items[1][1].reason == "duplicated key 'k'"
 
 
-# ---- completion --------------------------------------------------------------------------------------
+# ---- completion ----------------------------------------------------------------------------------
 def test_complete_specs_with_offline_teacher():
     raw = [
         {
@@ -574,7 +575,7 @@ def test_complete_specs_failures_keep_spec():
     assert out[2].properties["a"]["type"] == "integer" and "completed:response" in out[2].flags
 
 
-# ---- dedup with the real embedder ---------------------------------------------------------------------
+# ---- dedup with the real embedder ----------------------------------------------------------------
 def test_dedup_near_duplicate_names_real_embedder():
     from gtm_core.embed import Embedder
     from gtm_core.tools.dedup import dedup_embeddings, dedup_texts
@@ -597,8 +598,8 @@ def test_dedup_near_duplicate_names_real_embedder():
         and "search_recipes" in kept
     )
     assert res.duplicate_of[2] == 0 and res.duplicate_of[5] == 1 and res.similarity[2] > 0.8
-    # greedy semantics against the similarity matrix: a removed item is > threshold to an earlier kept
-    # one (the one it names); kept items are <= threshold to every earlier kept item
+    # greedy semantics against the similarity matrix: a removed item is > threshold to an earlier
+    # kept one (the one it names); kept items are <= threshold to every earlier kept item
     v = emb.encode(names)
     sim = v @ v.T
     for i in range(len(names)):

@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 # About 9 minutes on the slowest 2-core machine measured; machines of this kind differ about 2x in
 # speed, so the job (run in the first test's setup) gets its own limit well above the global 900 s.
 JOB_LIMIT_S = 2400
-# the graph at its smallest: a tiny model from scratch, a few fields and imported tools, few real calls
+# the graph at its smallest: a tiny model from scratch, a few fields and
+# imported tools, few real calls
 SMALL = {
     "GTM_TRAIN_PRESET": "tiny-cpu",
     "GTM_TARGET_FIELDS": "6",
@@ -88,7 +89,9 @@ def test_main_job_leaves_nothing_unsynced(main_job):
     if _promoted(env):
         assert status["unsynced"] == [], status["unsynced"]
         assert failed == {}
-    else:  # only the promotion was withheld: what the gate guards (downstream of eval_table) is missing
+    else:
+        # only the promotion was withheld: what the gate guards (downstream of eval_table)
+        # is missing
         assert set(status["unsynced"]) <= {"champion", "sim_to_real_report"}, status["unsynced"]
         assert set(failed) == {GATE}, failed
         assert "candidate_not_worse_than_champion failed" in (data / "main_job.log").read_text()

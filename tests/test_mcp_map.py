@@ -1,4 +1,5 @@
-"""MCP coverage map: loading (file, URL), overlap/regions/markers, plots, CLI and the Dagster asset."""
+"""MCP coverage map: loading (file, URL), overlap/regions/markers,
+plots, CLI and the Dagster asset."""
 
 from __future__ import annotations
 
@@ -92,7 +93,10 @@ def test_parse_formats_and_rejects():
     )
     assert [t.name for t in parse_tool_list(rpc, "rpc")[0]] == ["t1"]
     assert len(parse_tool_list(json.dumps([{"name": "x"}, {"name": "y"}]), "list")[0]) == 2
-    jsonl = '{"name": "p", "description": "1"}\n\n{"server": "S", "description": "catalog", "category": "Files"}\n'
+    jsonl = (
+        '{"name": "p", "description": "1"}\n\n'
+        '{"server": "S", "description": "catalog", "category": "Files"}\n'
+    )
     tools, _ = parse_tool_list(jsonl, "jsonl")
     assert [(t.name, t.group) for t in tools] == [("p", ""), ("S", "Files")]
     with pytest.raises(ToolListError, match=r"line 2: not JSON"):
@@ -163,7 +167,8 @@ def test_real_map_figures(real_map):
     assert 0.0 <= r.knn_mixing <= 1.0
     for name, xy in r.projections.items():
         assert xy.shape == (300 + 600 + len(r.probes), 2) and np.isfinite(xy).all(), name
-    # the real MCP list has search tools: they are marked, and every marked index names a search tool
+    # the real MCP list has search tools: they are marked, and every
+    # marked index names a search tool
     idx = r.markers["search"]
     tools = r.mcp + r.simulated
     assert idx and all(re.search("search|bing", tools[i].name, re.I) for i in idx)

@@ -127,8 +127,8 @@ def test_engine_sends_index_examples_and_explicit_ones(embedder) -> None:
 def test_recorded_calls_relax_required_parameters(embedder) -> None:
     """A required parameter that an answered recorded call of the same tool did without is not
     required (API-Bank's Translate defaults ``src_lang``); such a call fails the declared gate, so
-    its record is evidence only, never shown. Error answers, other tools and an alias spelling of the
-    parameter relax nothing."""
+    its record is evidence only, never shown. Error answers, other tools and an alias spelling of
+    the parameter relax nothing."""
     spec = ToolSpec.parse(
         {
             "name": "Translate",
@@ -192,7 +192,8 @@ def test_recorded_calls_relax_required_parameters(embedder) -> None:
 
 def test_recorded_calls_accept_undeclared_parameters(embedder) -> None:
     """A parameter that answered recorded calls passed and the spec does not declare is accepted,
-    typed from the recorded values (API-Bank's CancelTimedSwitch takes ``device_id``, declares ``name``)."""
+    typed from the recorded values (API-Bank's CancelTimedSwitch takes
+    ``device_id``, declares ``name``)."""
     spec = ToolSpec.parse(
         {
             "name": "CancelTimedSwitch",
@@ -653,7 +654,8 @@ def test_tools_declaring_the_same_schema_answer_alike(embedder) -> None:
 
 def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:
     """The grammar of a bare untyped field admits values and objects of two or more keys, never the
-    one-key ``{"error": ...}`` that reads as an error payload (xgrammar cannot exclude a key name)."""
+    one-key ``{"error": ...}`` that reads as an error payload (xgrammar
+    cannot exclude a key name)."""
     xgr = pytest.importorskip("xgrammar")
     from xgrammar.testing import _is_grammar_accept_string
 

@@ -1,6 +1,6 @@
 """Real traces as training signal: the deterministic split by tool and episode (hand-made calls and
-the visible real files), and the real_traces -> sft_dataset assets materialized on real data, proving
-that held-out tools and episodes never reach the SFT files."""
+the visible real files), and the real_traces -> sft_dataset assets materialized on real data,
+proving that held-out tools and episodes never reach the SFT files."""
 
 from __future__ import annotations
 

@@ -378,7 +378,8 @@ def test_verl_config_yaml_through_verl_loader(tools_file, tmp_path):
         "Authorization": "Bearer s3cret"
     }
     props = order.tool_schema.function.parameters.properties
-    # verl's model keeps type/description/enum only; the nested structure survives in the description
+    # verl's model keeps type/description/enum only; the nested
+    # structure survives in the description
     assert (
         props["items"].type == "array"
         and "JSON Schema:" in props["items"].description

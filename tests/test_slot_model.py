@@ -1,5 +1,5 @@
-"""The slot-KV model runner (gtm_core/llm/slot_model.py) and tool-prefix warm-up on a real tiny model:
-right-padded batched prefill and decode give HF's logits, rows move between slots intact,
+"""The slot-KV model runner (gtm_core/llm/slot_model.py) and tool-prefix warm-up on a real tiny
+model: right-padded batched prefill and decode give HF's logits, rows move between slots intact,
 unsupported architectures fall back to ``generate``, warmed tool prefixes serve the first call."""
 
 from __future__ import annotations
@@ -69,8 +69,9 @@ def test_padded_prefill_and_decode_match_hf(backend, specs):
 
 
 def test_bfloat16_weights_keep_float32_attention(backend, specs):
-    """bfloat16 weights (``llm.precision`` on a CPU with native bfloat16): keys, values and attention
-    stay float32, and prefill and decode agree with the float32 model's logits to bfloat16 rounding."""
+    """bfloat16 weights (``llm.precision`` on a CPU with native bfloat16): keys, values
+    and attention stay float32, and prefill and decode agree with the float32 model's
+    logits to bfloat16 rounding."""
     import copy
 
     model = backend.chat.model

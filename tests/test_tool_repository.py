@@ -1,5 +1,6 @@
-"""Tool repository: field assignment, de-duplication with reasons, and a real Dagster materialization
-of seed_fields → taxonomy → generated_tools / imported_tools → tool_repository (+ checks)."""
+"""Tool repository: field assignment, de-duplication with reasons, and a real Dagster
+materialization of seed_fields → taxonomy → generated_tools / imported_tools →
+tool_repository (+ checks)."""
 
 import json
 

@@ -97,7 +97,8 @@ def test_labels_cover_only_the_assistant_output(sft_folder, tokenizer):
 
 
 def test_example_budget_counts_examples_that_fit(sft_folder, tokenizer):
-    """``keep=N`` trains N examples that fit ``max_length``; the too-long ones do not use up the budget."""
+    """``keep=N`` trains N examples that fit ``max_length``; the too-long
+    ones do not use up the budget."""
     recs = read_jsonl(sft_folder / "train.jsonl", 40)
     lengths = [len(encode(r, tokenizer)["input_ids"]) for r in recs]
     limit = sorted(lengths)[len(lengths) // 2]  # about half the records are too long
@@ -357,7 +358,8 @@ def test_cli_models_list_show_promote(trained, monkeypatch):
 
 @pytest.mark.slow
 def test_resume_after_interruption(sft_folder, tmp_path):
-    """An interruption after step 4 leaves checkpoint-4; the re-run continues from it (same MLflow run)."""
+    """An interruption after step 4 leaves checkpoint-4; the re-run
+    continues from it (same MLflow run)."""
     from transformers import TrainerCallback
 
     from gtm_core.training.run import run_training

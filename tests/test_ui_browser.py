@@ -1,6 +1,6 @@
-"""The Dagster UI in a real browser: start `dagster dev` on 127.0.0.1, open the lineage page, launch a
-materialization of one asset from its page, wait for the run to succeed, and save screenshots under
-test-artifacts/ui/."""
+"""The Dagster UI in a real browser: start `dagster dev` on 127.0.0.1, open the lineage page,
+launch a materialization of one asset from its page, wait for the run to succeed, and save
+screenshots under test-artifacts/ui/."""
 
 import os
 import shutil

@@ -1,6 +1,7 @@
 """Schemathesis against the simulator's own OpenAPI document, on a real uvicorn server bound to
-127.0.0.1: every operation gets generated requests (valid and invalid); no 5xx, every status code,
-content type and body as documented. Shared by test_api_fuzz.py (CI size) and bench/reliability.py."""
+127.0.0.1: every operation gets generated requests (valid and invalid); no 5xx, every
+status code, content type and body as documented. Shared by test_api_fuzz.py (CI
+size) and bench/reliability.py."""
 
 from __future__ import annotations
 

@@ -3,11 +3,12 @@ gate, the CARG validators, the prompt contract) and tool calls (gate, CARG error
 validators, the simulator). Shared by tests/reliability/test_fuzz.py (CI sizes) and
 bench/reliability.py (full sizes).
 
-Each ``run_*`` function generates ``n`` cases from a ``seed`` (same seed, same cases; CI uses
-``DEFAULT_SEED``) and returns a ``FuzzStats``: a check that raises anything other than the documented
-rejection (``SpecError`` with a field and a reason, an error payload with a type, a message and a
-field) is recorded as a crash with the input that caused it. Every input that ever crashed is kept
-in ``corpus/`` (one JSON file each, ``save_crashes``) and replayed first (``replay_corpus``).
+Each ``run_*`` function generates ``n`` cases from a ``seed`` (same seed, same cases; CI
+uses ``DEFAULT_SEED``) and returns a ``FuzzStats``: a check that raises anything other than
+the documented rejection (``SpecError`` with a field and a reason, an error payload with a
+type, a message and a field) is recorded as a crash with the input that caused it. Every
+input that ever crashed is kept in ``corpus/`` (one JSON file each, ``save_crashes``) and
+replayed first (``replay_corpus``).
 """
 
 from __future__ import annotations
@@ -600,8 +601,8 @@ def run_import_file_fuzz(tmp_dir, n_files: int, seed: int = DEFAULT_SEED) -> Fuz
 
 # ---- call fuzzing ----------------------------------------------------------------------------
 def call_specs() -> list[ToolSpec]:
-    """Specs for the call fuzzer: every keyword the gate compiles ($ref, oneOf, additionalProperties,
-    enum, const, formats, bounds, patterns, nested objects and arrays)."""
+    """Specs for the call fuzzer: every keyword the gate compiles ($ref, oneOf,
+    additionalProperties, enum, const, formats, bounds, patterns, nested objects and arrays)."""
     raws = [
         {
             "name": "book_hotel",

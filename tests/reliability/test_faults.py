@@ -75,7 +75,8 @@ def test_faults_are_retried_recorded_and_resumed(tmp_path):
     assert ref.count(SAMPLES_TABLE) == 12
 
     store = Store(tmp_path / "run.duckdb")
-    # batch 1: each request meets transient faults, then succeeds; batch 2: the first request fails 3 times
+    # batch 1: each request meets transient faults, then succeeds; batch 2:
+    # the first request fails 3 times
     faults = [500, 429, None, "truncated", "malformed", None, "slow", 500, 503]
     with (
         StubLLMServer(_answer, faults=faults, slow_s=1.5) as srv,

@@ -83,7 +83,8 @@ def test_sigkilled_training_resumes_from_its_checkpoint(tmp_path):
             break
         time.sleep(0.2)
     assert ckpt is not None, (
-        f"no checkpoint-{SAVE} before the deadline (rc={p.poll()}): {p.stderr.read().decode()[-1500:]}"
+        f"no checkpoint-{SAVE} before the deadline "
+        f"(rc={p.poll()}): {p.stderr.read().decode()[-1500:]}"
     )
     os.kill(p.pid, signal.SIGKILL)
     p.wait(30)
