@@ -1,6 +1,6 @@
-"""Rule ablation: each engine rule's gain, measured by switching it off (``engine.RULES``) on
-the same real calls, for the simulator with a model or with the offline teacher as its backend
-(rules-only).
+"""Rule ablation: each engine rule's gain, measured by switching it off
+(``simulator.rules.RULES``) on the same real calls, for the simulator with a model or with the
+offline teacher as its backend (rules-only).
 
     uv run python bench/rules.py [--model models:/gtm@champion | rules]
                                  [--split heldout|unseen_source]
@@ -46,7 +46,7 @@ def main() -> None:
     from gtm_core.evaluation.real_traces import audit, shared_pairs
     from gtm_core.settings import get_settings
     from gtm_core.simulator.backends import OfflineSimBackend
-    from gtm_core.simulator.engine import check_rules
+    from gtm_core.simulator.rules import check_rules
     from gtm_core.simulator.models import make_backend, parse_model
 
     check_rules(args.rules)

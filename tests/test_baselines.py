@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from gtm_core.evaluation.baselines import RecordCopy, audit_systems, substitute
 from gtm_core.evaluation.real_split import HELDOUT, TRAIN, RealSplitConfig, split_calls
 from gtm_core.evaluation.real_traces import RealCall, shared_pairs
-from gtm_core.simulator.engine import RULES, SimCall, Simulator
+from gtm_core.simulator.engine import SimCall, Simulator
+from gtm_core.simulator.rules import RULE_NAMES
 from gtm_core.simulator.examples import ExampleIndex, RealExample
 from gtm_core.simulator.models import ModelRef
 from gtm_core.simulator.silence import no_answer, says_nothing
@@ -150,7 +151,7 @@ def test_rules_switch_off_by_name(embedder):
     assert loose.simulate("get_orders", {"user_id": "a"}).source == "model"
     with pytest.raises(ValueError, match="without: unknown rule 'nope'"):
         Simulator([spec], without=["nope"])
-    assert list(RULES)[:3] == ["gate", "relaxed_spec", "recorded_failure"]
+    assert list(RULE_NAMES)[:4] == ["replay", "relaxed_spec", "gate", "recorded_failure"]
 
 
 def test_a_source_held_out_whole_is_seen_by_nothing():
@@ -244,13 +245,13 @@ def test_cli_audit_holds_a_source_out_and_switches_rules_off(shared_data, data_d
 
 
 def test_the_rule_table_of_the_docs_follows_the_engine_s_order():
-    """docs/simulator.md's rule table lists ``engine.RULES`` in their order."""
+    """docs/simulator.md's rule table lists ``simulator.rules.RULES`` in their order."""
     import re
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "simulator.md").read_text()
     section = doc.split("## Rules", 1)[1].split("\n## ", 1)[0]
-    assert re.findall(r"^\| `(\w+)` \|", section, re.M) == list(RULES)
+    assert re.findall(r"^\| `(\w+)` \|", section, re.M) == list(RULE_NAMES)
 
 
 def test_a_model_result_that_says_nothing_gets_the_rules_answer():

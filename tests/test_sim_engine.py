@@ -10,7 +10,7 @@ from _sim_support import CountingBackend, real_specs
 from jsonschema import Draft202012Validator
 
 from gtm_core.simulator import SimCall, SimOptions, Simulator, load_tools
-from gtm_core.simulator.engine import check_output
+from gtm_core.simulator.output_check import check_output
 from gtm_core.simulator.session import ReplayMismatch, is_state_changing
 from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store
@@ -232,7 +232,7 @@ def test_unknown_tool_and_repositories(tmp_path, agenda):
 
 
 def test_output_cut_by_the_token_budget_is_closed_and_still_validated():
-    from gtm_core.simulator.engine import close_truncated_json
+    from gtm_core.simulator.output_check import close_truncated_json
 
     spec = ToolSpec.parse(
         {

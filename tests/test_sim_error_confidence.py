@@ -310,7 +310,7 @@ def test_the_decode_loop_declines_errors_in_place(tiny_model_dir) -> None:  # no
     calls = [SimCall(s.name, vs.arguments(s.parameters, fill_optional=0.0)) for s in specs]
     in_place = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=8)
     engine = TransformersSimBackend(
-        tiny_model_dir, max_tokens=48, batch_size=8, chat=in_place.chat, decline_in_place=False
+        tiny_model_dir, max_tokens=48, batch_size=8, chat=in_place.chat, restart_in_place=False
     )
     runs = {}
     for name, be in (("in_place", in_place), ("engine", engine)):

@@ -164,7 +164,7 @@ def test_a_model_written_structural_error_is_retried(seal, claim):
 
 
 def test_a_semantic_error_is_accepted(seal):
-    from gtm_core.simulator.engine import check_output
+    from gtm_core.simulator.output_check import check_output
 
     s = seal[2]
     text = json.dumps(error_payload("not_found", "No user with id 42.", "user_id"))

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from gtm_core.cli.app import app, console, emit
-from gtm_core.simulator.engine import ERROR_CONFIDENCE, RULES
+from gtm_core.simulator.config import ERROR_CONFIDENCE
+from gtm_core.simulator.rules import RULE_NAMES
 
 
 def _stored_traces(settings):
@@ -84,7 +85,7 @@ def audit_cmd(
         help="also score rules-only, record copy and the offline teacher on the same calls (side by side)",
     ),
     without: list[str] = typer.Option(
-        None, "--without", help="switch an engine rule off (repeatable): " + ", ".join(RULES)
+        None, "--without", help="switch an engine rule off (repeatable): " + ", ".join(RULE_NAMES)
     ),
     limit: int | None = typer.Option(
         None, help="replay at most this many calls (episodes in step order)"
@@ -128,7 +129,7 @@ def audit_cmd(
     from gtm_core.evaluation.real_split import selection, split_config
     from gtm_core.evaluation.real_traces import REAL_CALL_FILES, shared_pairs, source_file
     from gtm_core.settings import get_settings
-    from gtm_core.simulator.engine import check_rules
+    from gtm_core.simulator.rules import check_rules
     from gtm_core.simulator.models import backend_for
 
     s = get_settings()

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from gtm_core.simulator.backends import ERROR_SCHEMA
-from gtm_core.simulator.engine import validator_for
+from gtm_core.simulator.response_format import validator_for
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify, is_id
 from gtm_core.tool_errors import is_error_payload

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from gtm_core.chat_format import error_payload
-from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions
+from gtm_core.simulator.call import SimCall, SimOptions
+from gtm_core.simulator.config import ERROR_CONFIDENCE
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.spec import Reject, SpecError, ToolSpec
 from gtm_core.tool_errors import EXECUTION_ERROR, is_error_payload, json_type, parse_literal
@@ -452,7 +453,7 @@ def audit(
     recorded calls of the same or nearest tools (never of the replayed call's own episode).
     ``limit`` bounds the replayed calls, shared round-robin between the files (a prefix of each
     file, episodes in order). ``backend`` may be a ``baselines.RecordCopy``; ``without``
-    switches engine rules off (``engine.RULES``)."""
+    switches engine rules off (``simulator.rules.RULES``)."""
     from gtm_core.evaluation.baselines import RecordCopy
     from gtm_core.evaluation.runner import simulate_calls
     from gtm_core.simulator.silence import no_answer

@@ -16,7 +16,9 @@ from gtm_core.evaluation.judge import JudgeItem, run_judge, verdict_json
 from gtm_core.evaluation.metrics import METRICS
 from gtm_core.evaluation.tables import all_pass, reasons_json, score_sample
 from gtm_core.settings import Settings
-from gtm_core.simulator.engine import ERROR_CONFIDENCE, SimCall, SimOptions, SimResult, Simulator
+from gtm_core.simulator.call import SimCall, SimOptions, SimResult
+from gtm_core.simulator.config import ERROR_CONFIDENCE
+from gtm_core.simulator.engine import Simulator
 from gtm_core.simulator.examples import ExampleIndex
 from gtm_core.simulator.models import ModelRef, make_backend
 from gtm_core.spec import ToolSpec
@@ -47,7 +49,7 @@ def simulate_calls(
     once: a call joins the running decode batch as soon as another one finishes, instead of
     waiting for the slowest row of a fixed batch. ``examples``: the engine's index of recorded
     real calls (shown to the model, evidence about each tool); ``without``: engine rules
-    switched off (``engine.RULES``)."""
+    switched off (``simulator.rules.RULES``)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from tqdm.auto import tqdm

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from gtm_core import prompts
+
+
+@dataclass(frozen=True)
+class Restart:
+    """A hook of the decode loop: once ``when(opening_text, head_prob)`` decides (True or False;
+    None: not yet), True restarts the output from the prompt under ``response_schema``. Asked after
+    each token from the ``HEAD_TOKENS``-th on, until it decides. Backends that cannot restart in
+    place ignore it (the caller judges the whole text instead)."""
+
+    when: Callable[[str, float], bool | None]
+    response_schema: dict[str, Any]
 
 
 @dataclass
@@ -25,11 +36,7 @@ class ChatRequest:
     max_tokens: int | None = None
     seed: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    # an error payload whose opening tokens got less than this probability is declined and a result
-    # decoded instead under ``result_schema``; a backend that reports head probabilities may do it in
-    # place (the decode loop), the others leave it to the engine (a second request)
-    decline_error_below: float | None = None
-    result_schema: dict[str, Any] | None = None
+    restart: Restart | None = None
 
 
 @runtime_checkable
@@ -57,18 +64,18 @@ def prompt_request(
 class ScoredText(str):
     """A generated text that also carries ``head_prob``: the probability the model gave its first
     few tokens under the output grammar (which branch it took: an error payload or a result), and
-    ``declined``: the backend declined a low-confidence error and decoded this result instead
-    (``ChatRequest.decline_error_below``)."""
+    ``restarted``: the decode restarted it (``ChatRequest.restart``); ``head_prob`` is then the
+    restarted output's."""
 
     head_prob: float | None
-    declined: bool
+    restarted: bool
 
     def __new__(
-        cls, text: str, head_prob: float | None = None, declined: bool = False
+        cls, text: str, head_prob: float | None = None, restarted: bool = False
     ) -> ScoredText:
         obj = super().__new__(cls, text)
         obj.head_prob = head_prob
-        obj.declined = declined
+        obj.restarted = restarted
         return obj
 
 

@@ -14,9 +14,10 @@ Compared with ``model.generate`` + a logits processor it
   output does not depend on which other rows share its batch);
 * reuses the KV of shared prompt prefixes (the system turn; the tool line of a tool called again)
   computed once (``PrefixCache``);
-* declines a low-confidence error in place: a row whose output opens an error payload with a head
-  probability below its ``decline_below`` restarts from its own prompt under a result-only grammar
-  (``Row.fallback``), with its prompt KV kept: no second prefill, no error decoded to the end first.
+* restarts a row in place when its hook says so (``Row.restart_when``, from ``ChatRequest.restart``:
+  the simulator declines a low-confidence error this way): the row decodes again from its own
+  prompt under another grammar (``Row.fallback``), with its prompt KV kept: no second prefill, no
+  unwanted output decoded to the end first.
 
 Greedy decoding gives the same tokens as ``generate`` with xgrammar's HF logits processor (tested).
 Models outside the Qwen2 / Llama family use the ``generate`` path instead.
@@ -114,13 +115,11 @@ class Row:
     head_logprob: float = (
         0.0  # log-probability of the first ``HEAD_TOKENS`` chosen tokens (grammar-masked)
     )
-    # declining an error in place: once ``error_head(out)`` decides (True: the output opens an error
-    # payload, False: it does not, None: not yet), an error whose head probability is below
-    # ``decline_below`` restarts the row from its prompt under ``fallback()`` (a result-only matcher)
-    decline_below: float | None = None
-    error_head: Callable[[list[int]], bool | None] | None = None
+    # restarting in place: once ``restart_when(out, head_prob)`` decides (None: not yet), True
+    # restarts the row from its prompt under ``fallback()`` (another grammar matcher)
+    restart_when: Callable[[list[int], float], bool | None] | None = None
     fallback: Callable[[], Any] | None = None
-    declined: bool = False  # restarted from a low-confidence error
+    restarted: bool = False
 
 
 # the opening tokens whose probability says which branch an output took (``{"error"`` or a result)
@@ -334,7 +333,7 @@ class DecodeBatch:
         finished = []
         for i, (r, t) in enumerate(zip(self.rows, toks, strict=True)):
             r.out.append(t)
-            if r.decline_below is not None and len(r.out) >= HEAD_TOKENS and _declines(r):
+            if r.restart_when is not None and len(r.out) >= HEAD_TOKENS and _restarts(r):
                 # restart from the prompt: its last token is run again (at its own position, the KV
                 # after it is masked) to give the first result token's logits under ``fallback``
                 tokens[i] = r.prompt[-1]
@@ -388,17 +387,17 @@ class DecodeBatch:
         return order
 
 
-def _declines(r: Row) -> bool:
-    """Whether row ``r`` declines its error (``Row.decline_below``) now: once ``error_head`` decides,
-    the decision is taken (and not asked again); a declined row is reset to decode a result."""
-    verdict = r.error_head(r.out) if r.error_head is not None else False
+def _restarts(r: Row) -> bool:
+    """Whether row ``r`` restarts now: once ``restart_when`` decides, the decision is taken (and
+    not asked again); a restarting row is reset to decode from its prompt under ``fallback()``."""
+    verdict = r.restart_when(r.out, math.exp(r.head_logprob))
     if verdict is None:
         return False
-    below, r.decline_below = r.decline_below, None
-    if not verdict or r.fallback is None or math.exp(r.head_logprob) >= below:
+    r.restart_when = None
+    if not verdict or r.fallback is None:
         return False
     r.out, r.head_logprob, r.matcher, r.fallback = [], 0.0, r.fallback(), None
-    r.declined = True
+    r.restarted = True
     return True
 
 

@@ -1,6 +1,7 @@
 """The tool simulator engine: gate, sessions/cache/replay, faults, model backends."""
 
 from gtm_core.gate import Gate, check_arguments, error_message, gate_for
+from gtm_core.simulator.config import SimulatorConfig
 from gtm_core.simulator.engine import (
     SimCall,
     SimOptions,
@@ -19,6 +20,7 @@ __all__ = [
     "UnknownTool",
     "load_tools",
     "FaultConfig",
+    "SimulatorConfig",
     "Gate",
     "check_arguments",
     "error_message",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from gtm_core.llm.base import ChatRequest, ScoredText
+from gtm_core.llm.base import ChatRequest, Restart, ScoredText
 from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
 from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
 from gtm_core.spec import canonical_json
@@ -163,18 +163,7 @@ def tighten_schema(
         return s
     t = s.get("type")
     types = set(t) if isinstance(t, list) else ({t} if isinstance(t, str) else set())
-    if "string" in types:
-        mn = s.get("minLength", 0) if isinstance(s.get("minLength"), int) else 0
-        cur = s.get("maxLength")
-        s["maxLength"] = max(mn, min(cur, max_string) if isinstance(cur, int) else max_string)
-    if types & {"integer", "number"}:
-        lo, hi = s.get("minimum"), s.get("maximum")
-        if not isinstance(lo, int | float) or lo < -max_abs:
-            s["minimum"] = -max_abs if not isinstance(lo, int | float) else lo
-        if not isinstance(hi, int | float) or hi > max_abs:
-            s["maximum"] = max_abs if not isinstance(hi, int | float) else hi
-        if int_numbers and t == "number":
-            s["type"] = "integer"  # every integer is a number
+    _bound_scalars(s, types, max_string, max_abs, int_numbers)
     if "array" in types or "items" in s:
         mn = s.get("minItems", 0) if isinstance(s.get("minItems"), int) else 0
         cur = s.get("maxItems")
@@ -200,6 +189,24 @@ def tighten_schema(
         s["type"] = "string"  # untyped: a bounded string is always valid
         s["maxLength"] = max_string
     return s
+
+
+def _bound_scalars(
+    s: dict, types: set[str], max_string: int, max_abs: int, int_numbers: bool
+) -> None:
+    """``tighten_schema`` on strings (maxLength) and numbers (bounds; ``int_numbers``: integral)."""
+    if "string" in types:
+        mn = s.get("minLength", 0) if isinstance(s.get("minLength"), int) else 0
+        cur = s.get("maxLength")
+        s["maxLength"] = max(mn, min(cur, max_string) if isinstance(cur, int) else max_string)
+    if types & {"integer", "number"}:
+        lo, hi = s.get("minimum"), s.get("maximum")
+        if not isinstance(lo, int | float) or lo < -max_abs:
+            s["minimum"] = -max_abs if not isinstance(lo, int | float) else lo
+        if not isinstance(hi, int | float) or hi > max_abs:
+            s["maximum"] = max_abs if not isinstance(hi, int | float) else hi
+        if int_numbers and s.get("type") == "number":
+            s["type"] = "integer"  # every integer is a number
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,7 +249,7 @@ class TransformersSimBackend:
         prefix_cache_mb: int = 512,
         continuous: bool = False,
         loop_guard: int = 64,
-        decline_in_place: bool = True,
+        restart_in_place: bool = True,
     ):
         import torch
 
@@ -272,9 +279,10 @@ class TransformersSimBackend:
         self.loop_guard = (
             loop_guard  # decode loop: a row repeating one short n-gram this long stops (0: never)
         )
-        # decode loop: a low-confidence error (``ChatRequest.decline_error_below``) restarts as a result in
-        # place, on its prompt's KV; False leaves it to the engine's second request (same output, slower)
-        self.decline_in_place = decline_in_place
+        # decode loop: a request's ``restart`` hook (the engine's decline of a low-confidence error)
+        # runs in place, on the prompt's KV; False leaves it to the engine's second request (same
+        # output, slower)
+        self.restart_in_place = restart_in_place
         from gtm_core.llm.decode import PrefixCache
 
         self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb << 20) if prefix_cache else None
@@ -356,7 +364,7 @@ class TransformersSimBackend:
                 )
         texts = tok.batch_decode(out, skip_special_tokens=True)
         return [
-            ScoredText(t, math.exp(r.head_logprob), r.declined)
+            ScoredText(t, math.exp(r.head_logprob), r.restarted)
             for t, r in zip(texts, rows, strict=True)
         ]
 
@@ -389,13 +397,8 @@ class TransformersSimBackend:
             sys_n, tool_n = (
                 self._prefixes_of(text, p, r) if self.prefix_cache is not None else (0, 0)
             )
-            # a greedy first attempt declines a low-confidence error in place (``decode.Row``)
-            decline = (
-                self.decline_in_place
-                and not attempt
-                and r.decline_error_below
-                and r.result_schema is not None
-            )
+            # a greedy first attempt runs the request's restart hook in place (``decode.Row``)
+            hook = r.restart if self.restart_in_place and not attempt else None
             rows.append(
                 Row(
                     prompt=p,
@@ -408,28 +411,23 @@ class TransformersSimBackend:
                     ),
                     seed=r.seed,
                     loop_guard=self.loop_guard,
-                    decline_below=r.decline_error_below if decline else None,
-                    error_head=self._error_head if decline else None,
-                    fallback=self._fallback(r.result_schema) if decline else None,
+                    restart_when=self._restart_when(hook) if hook else None,
+                    fallback=self._fallback(hook.response_schema) if hook else None,
                 )
             )
         return rows
 
     def _fallback(self, schema: dict):
-        """A maker of the result-only matcher a declined row continues under (its grammar compiled
-        only when a row declines: most rows never do)."""
+        """A maker of the matcher a restarted row continues under (its grammar compiled only when
+        a row restarts: most rows never do)."""
         import xgrammar as xgr
 
         return lambda: xgr.GrammarMatcher(self.grammar(schema))
 
-    def _error_head(self, out: list[int]) -> bool | None:
-        """Whether the tokens ``out`` open an error payload (None: too few to tell)."""
-        text = self.chat.tokenizer.decode(out, skip_special_tokens=True)
-        if text.startswith(ERROR_OPENING):
-            return True
-        if ERROR_OPENING.startswith(text):
-            return None
-        return False
+    def _restart_when(self, hook: Restart):
+        """``hook.when`` on the text of a row's tokens."""
+        decode = self.chat.tokenizer.decode
+        return lambda out, p: hook.when(decode(out, skip_special_tokens=True), p)
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
         """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving

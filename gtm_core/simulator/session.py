@@ -111,6 +111,43 @@ class Session:
             self.touched = time.time()
             return len(self.log) - 1
 
+    def log_result(
+        self,
+        tool: str,
+        arguments: Any,
+        output: Any,
+        source: str,
+        seed: int | None,
+        *,
+        state_changing: bool,
+        max_history: int,
+    ) -> int:
+        """Log an answered call (``record``); a call the simulator could not answer (source
+        ``error``) is logged but never enters the history. Returns its index in the log."""
+        if source != "error":
+            return self.record(
+                tool,
+                arguments,
+                output,
+                source=source,
+                seed=seed,
+                state_changing=state_changing,
+                max_history=max_history,
+            )
+        with self.lock:
+            self.log.append(
+                {
+                    "index": len(self.log),
+                    "tool": tool,
+                    "arguments": arguments,
+                    "seed": seed,
+                    "output": output,
+                    "source": "error",
+                    "state_version": self.state_version,
+                }
+            )
+            return len(self.log) - 1
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "session_id": self.id,
