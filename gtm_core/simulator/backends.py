@@ -87,8 +87,15 @@ FALLBACK_SCHEMA: dict[str, Any] = {
 
 @runtime_checkable
 class SimBackend(Protocol):
+    """What the engine asks of a backend: a ``name``, whether its outputs are guaranteed to follow
+    ``response_schema`` (``constrains``), and ``generate``. Optional abilities, read with defaults
+    by ``model_stage.ModelStage`` (the one place that asks): ``concurrent`` (True: it merges calls
+    from many threads itself, continuous batching), ``precompile(schemas, progress=)`` (output
+    grammars ahead of traffic), ``warm_prefixes(requests, progress=)`` (prompt-prefix KV), texts
+    returned as ``ScoredText`` (``head_prob``, ``restarted``: it ran ``ChatRequest.restart``)."""
+
     name: str
-    constrains: bool  # True when outputs are guaranteed to follow response_schema
+    constrains: bool
 
     def generate(self, requests: Sequence[ChatRequest], *, attempt: int = 0) -> list[str]: ...
 
