@@ -21,7 +21,7 @@ wrappers included) do the work; only the attention plumbing is ours:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 SUPPORTED = ("qwen2", "llama", "mistral")
 
@@ -188,13 +188,31 @@ class SlotModel:
         Projections and MLPs run once over all tokens of both groups (decode steps and the prompts
         of joining rows share one pass); attention runs per group, reading the slots in place."""
         import torch
-        import torch.nn.functional as F
 
-        h, kvh, d = self.heads, self.kv_heads, self.head_dim
-        g = h // kvh
+        b = self._batch(tokens, start, prefill)
+        with torch.inference_mode():
+            x = self.embed(b.flat)  # [T, H]
+            att_dt = self.att_dtype
+            cast = att_dt != x.dtype  # bfloat16 weights on a CPU: attention in float32
+            cos, sin = self.rotary(x[None].to(att_dt) if cast else x[None], b.pos[None])
+            cos, sin = cos[0, :, None], sin[0, :, None]  # [T, 1, d]: broadcast over heads
+            for li, layer in enumerate(self.layers):
+                x = self._layer(li, layer, x, cos, sin, kv, b, cast)
+            if b.bp:  # each new row's last real token
+                dev = self.device
+                last = b.bd + torch.arange(b.bp, device=dev) * b.t + b.pn - 1
+                x = x[torch.cat([torch.arange(b.bd, device=dev), last])] if b.bd else x[last]
+            return self.lm_head(self.norm(x)).float()
+
+    def _batch(self, tokens, start, prefill) -> _Batch:
+        """The flat tokens of ``step``'s two groups with their positions and slots, and each
+        group's key length and additive attention mask."""
+        import torch
+
         bd = 0 if tokens is None else tokens.shape[0]
         parts, pos_parts, slot_parts = [], [], []
         dev = self.device
+        ld, bias_d = 0, None
         if bd:
             parts.append(tokens)
             pos_parts.append(start)
@@ -204,7 +222,8 @@ class SlotModel:
             bias_d = torch.zeros((bd, 1, 1, ld), dtype=self.att_dtype, device=dev).masked_fill_(
                 (keys > start[:, None])[:, None, None], float("-inf")
             )  # [B_d, 1, 1, L]
-        bp = t = 0
+        bp = t = lp = slot0 = 0
+        pn = bias_p = None
         if prefill is not None:
             ids, pstart, pn, slot0 = prefill
             bp, t = ids.shape
@@ -226,53 +245,80 @@ class SlotModel:
         flat = torch.cat(parts) if len(parts) > 1 else parts[0]
         pos = torch.cat(pos_parts) if len(pos_parts) > 1 else pos_parts[0]
         slots = torch.cat(slot_parts) if len(slot_parts) > 1 else slot_parts[0]
-        total = flat.shape[0]
-        with torch.inference_mode():
-            x = self.embed(flat)  # [T, H]
-            att_dt = self.att_dtype
-            cast = att_dt != x.dtype  # bfloat16 weights on a CPU: attention in float32
-            cos, sin = self.rotary(x[None].to(att_dt) if cast else x[None], pos[None])
-            cos, sin = cos[0, :, None], sin[0, :, None]  # [T, 1, d]: broadcast over heads
-            for li, layer in enumerate(self.layers):
-                att = layer.self_attn
-                y = layer.input_layernorm(x)
-                if self.fused[li] is not None:
-                    q, k, v = F.linear(y, *self.fused[li]).split((h * d, kvh * d, kvh * d), -1)
-                else:
-                    q, k, v = att.q_proj(y), att.k_proj(y), att.v_proj(y)
-                if cast:
-                    q, k, v = q.to(att_dt), k.to(att_dt), v.to(att_dt)
-                q = _rope(q.reshape(total, h, d), cos, sin)
-                kbuf, vbuf = kv.k[li], kv.v[li]
-                kbuf[slots, :, pos] = _rope(k.reshape(total, kvh, d), cos, sin)
-                vbuf[slots, :, pos] = v.reshape(total, kvh, d)
-                outs = []
-                if bd:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
-                    kk, vv = kbuf[:bd, :, :ld], vbuf[:bd, :, :ld]
-                    scores = torch.matmul(q[:bd].view(bd, kvh, g, d), kk.transpose(-1, -2)).mul_(
-                        self.scale
-                    )
-                    probs = torch.softmax(scores.add_(bias_d), -1, dtype=torch.float32).to(vv.dtype)
-                    outs.append(torch.matmul(probs, vv).view(bd, h * d))
-                if bp:  # prompts: torch's fused attention, grouped-query heads read in place
-                    kk, vv = kbuf[slot0 : slot0 + bp, :, :lp], vbuf[slot0 : slot0 + bp, :, :lp]
-                    qp = q[bd:].view(bp, t, h, d).transpose(1, 2)
-                    o = F.scaled_dot_product_attention(
-                        qp, kk, vv, attn_mask=bias_p, scale=self.scale, enable_gqa=True
-                    )
-                    outs.append(o.transpose(1, 2).reshape(bp * t, h * d))
-                o = torch.cat(outs) if len(outs) > 1 else outs[0]
-                x = x + att.o_proj(o.to(x.dtype) if cast else o)
-                y = layer.post_attention_layernorm(x)
-                if self.fused_mlp[li] is not None:
-                    gate, up = F.linear(y, *self.fused_mlp[li]).chunk(2, -1)
-                    x = x + layer.mlp.down_proj(layer.mlp.act_fn(gate) * up)
-                else:
-                    x = x + layer.mlp(y)
-            if bp:  # each new row's last real token
-                last = bd + torch.arange(bp, device=dev) * t + pn - 1
-                x = x[torch.cat([torch.arange(bd, device=dev), last])] if bd else x[last]
-            return self.lm_head(self.norm(x)).float()
+        return _Batch(flat, pos, slots, bd, ld, bias_d, bp, t, lp, slot0, pn, bias_p)
+
+    def _layer(self, li: int, layer, x, cos, sin, kv: SlotKV, b: _Batch, cast: bool):
+        """Decoder layer ``li`` over the flat tokens ``x`` ``[T, H]`` of ``b``: keys and values
+        written into their slots, attention per group, then the MLP."""
+        import torch.nn.functional as F
+
+        h, kvh, d = self.heads, self.kv_heads, self.head_dim
+        att_dt = self.att_dtype
+        total = x.shape[0]
+        att = layer.self_attn
+        y = layer.input_layernorm(x)
+        if self.fused[li] is not None:
+            q, k, v = F.linear(y, *self.fused[li]).split((h * d, kvh * d, kvh * d), -1)
+        else:
+            q, k, v = att.q_proj(y), att.k_proj(y), att.v_proj(y)
+        if cast:
+            q, k, v = q.to(att_dt), k.to(att_dt), v.to(att_dt)
+        q = _rope(q.reshape(total, h, d), cos, sin)
+        kbuf, vbuf = kv.k[li], kv.v[li]
+        kbuf[b.slots, :, b.pos] = _rope(k.reshape(total, kvh, d), cos, sin)
+        vbuf[b.slots, :, b.pos] = v.reshape(total, kvh, d)
+        o = self._attend(q, kbuf, vbuf, b)
+        x = x + att.o_proj(o.to(x.dtype) if cast else o)
+        y = layer.post_attention_layernorm(x)
+        if self.fused_mlp[li] is not None:
+            gate, up = F.linear(y, *self.fused_mlp[li]).chunk(2, -1)
+            return x + layer.mlp.down_proj(layer.mlp.act_fn(gate) * up)
+        return x + layer.mlp(y)
+
+    def _attend(self, q, kbuf, vbuf, b: _Batch):
+        """Attention outputs ``[T, heads * head_dim]`` of the roped queries ``q`` ``[T, heads, d]``:
+        the decode rows' first, then the prompts', each group reading its slots in place."""
+        import torch
+        import torch.nn.functional as F
+
+        h, kvh, d = self.heads, self.kv_heads, self.head_dim
+        bd, bp, t = b.bd, b.bp, b.t
+        outs = []
+        if bd:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
+            kk, vv = kbuf[:bd, :, : b.ld], vbuf[:bd, :, : b.ld]
+            scores = torch.matmul(q[:bd].view(bd, kvh, h // kvh, d), kk.transpose(-1, -2)).mul_(
+                self.scale
+            )
+            probs = torch.softmax(scores.add_(b.bias_d), -1, dtype=torch.float32).to(vv.dtype)
+            outs.append(torch.matmul(probs, vv).view(bd, h * d))
+        if bp:  # prompts: torch's fused attention, grouped-query heads read in place
+            s0, lp = b.slot0, b.lp
+            kk, vv = kbuf[s0 : s0 + bp, :, :lp], vbuf[s0 : s0 + bp, :, :lp]
+            qp = q[bd:].view(bp, t, h, d).transpose(1, 2)
+            o = F.scaled_dot_product_attention(
+                qp, kk, vv, attn_mask=b.bias_p, scale=self.scale, enable_gqa=True
+            )
+            outs.append(o.transpose(1, 2).reshape(bp * t, h * d))
+        return torch.cat(outs) if len(outs) > 1 else outs[0]
+
+
+class _Batch(NamedTuple):
+    """One ``SlotModel.step``'s rows: flat tokens ``[T]`` with their positions and slots; decode
+    rows (``bd`` of them, keys up to ``ld``, mask ``bias_d``) then prefill rows (``bp`` of ``t``
+    tokens in slots ``slot0..``, ``pn`` real, keys up to ``lp``, mask ``bias_p``)."""
+
+    flat: Any
+    pos: Any
+    slots: Any
+    bd: int
+    ld: int
+    bias_d: Any
+    bp: int
+    t: int
+    lp: int
+    slot0: int
+    pn: Any
+    bias_p: Any
 
 
 def _fuse(module, names: tuple[str, ...]):

@@ -68,10 +68,60 @@ def _noun(tokens: list[str]) -> str:
     return "_".join(rest) or "item"
 
 
-def response_schema(name: str, description: str = "") -> dict[str, Any]:
-    """A plausible response schema from the tool's verb (first name token) and object noun."""
-    toks = _tokens(name) or ["result"]
-    verb, noun = toks[0], _noun(toks)
+# verbs (a tool name's first token) by the kind of answer the tool gives
+_SEARCH_VERBS = (
+    "search",
+    "list",
+    "find",
+    "query",
+    "browse",
+    "filter",
+    "lookup",
+    "recommend",
+    "suggest",
+)
+_GET_VERBS = ("get", "fetch", "retrieve", "read", "show", "view", "describe", "download", "load")
+_CREATE_VERBS = (
+    "create",
+    "add",
+    "make",
+    "book",
+    "schedule",
+    "register",
+    "post",
+    "send",
+    "submit",
+    "upload",
+    "order",
+    "set",
+)
+_CHANGE_VERBS = (
+    "update",
+    "edit",
+    "modify",
+    "delete",
+    "remove",
+    "cancel",
+    "move",
+    "rename",
+    "reset",
+)
+_CHECK_VERBS = ("is", "check", "validate", "verify", "has", "can", "test")
+_MEASURE_VERBS = (
+    "calculate",
+    "compute",
+    "convert",
+    "count",
+    "estimate",
+    "predict",
+    "measure",
+    "analyze",
+    "analyse",
+)
+
+
+def _search_schema(noun: str) -> dict[str, Any]:
+    """Matching items (id, name, description) and their total."""
     item = {
         "type": "object",
         "properties": {
@@ -80,29 +130,26 @@ def response_schema(name: str, description: str = "") -> dict[str, Any]:
             "description": {"type": "string"},
         },
     }
-    if verb in (
-        "search",
-        "list",
-        "find",
-        "query",
-        "browse",
-        "filter",
-        "lookup",
-        "recommend",
-        "suggest",
-    ):
-        return {
-            "type": "object",
-            "properties": {
-                "results": {
-                    "type": "array",
-                    "items": item,
-                    "description": f"matching {noun.replace('_', ' ')}",
-                },
-                "total": {"type": "integer"},
+    return {
+        "type": "object",
+        "properties": {
+            "results": {
+                "type": "array",
+                "items": item,
+                "description": f"matching {noun.replace('_', ' ')}",
             },
-        }
-    if verb in ("get", "fetch", "retrieve", "read", "show", "view", "describe", "download", "load"):
+            "total": {"type": "integer"},
+        },
+    }
+
+
+def response_schema(name: str, description: str = "") -> dict[str, Any]:
+    """A plausible response schema from the tool's verb (first name token) and object noun."""
+    toks = _tokens(name) or ["result"]
+    verb, noun = toks[0], _noun(toks)
+    if verb in _SEARCH_VERBS:
+        return _search_schema(noun)
+    if verb in _GET_VERBS:
         return {
             "type": "object",
             "properties": {
@@ -111,20 +158,7 @@ def response_schema(name: str, description: str = "") -> dict[str, Any]:
                 "updated_at": {"type": "string", "format": "date-time"},
             },
         }
-    if verb in (
-        "create",
-        "add",
-        "make",
-        "book",
-        "schedule",
-        "register",
-        "post",
-        "send",
-        "submit",
-        "upload",
-        "order",
-        "set",
-    ):
+    if verb in _CREATE_VERBS:
         return {
             "type": "object",
             "properties": {
@@ -133,17 +167,7 @@ def response_schema(name: str, description: str = "") -> dict[str, Any]:
                 "message": {"type": "string"},
             },
         }
-    if verb in (
-        "update",
-        "edit",
-        "modify",
-        "delete",
-        "remove",
-        "cancel",
-        "move",
-        "rename",
-        "reset",
-    ):
+    if verb in _CHANGE_VERBS:
         return {
             "type": "object",
             "properties": {
@@ -151,22 +175,12 @@ def response_schema(name: str, description: str = "") -> dict[str, Any]:
                 "message": {"type": "string"},
             },
         }
-    if verb in ("is", "check", "validate", "verify", "has", "can", "test"):
+    if verb in _CHECK_VERBS:
         return {
             "type": "object",
             "properties": {"valid": {"type": "boolean"}, "details": {"type": "string"}},
         }
-    if verb in (
-        "calculate",
-        "compute",
-        "convert",
-        "count",
-        "estimate",
-        "predict",
-        "measure",
-        "analyze",
-        "analyse",
-    ):
+    if verb in _MEASURE_VERBS:
         return {
             "type": "object",
             "properties": {
