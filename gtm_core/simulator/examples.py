@@ -1,34 +1,33 @@
-"""Recorded real calls as in-context examples (StableToolBench's cache fallback, MirrorAPI's real pairs).
+"""Recorded real calls as in-context examples and as evidence about their tools (StableToolBench's
+cache fallback, MirrorAPI's real pairs).
 
-An ``ExampleIndex`` holds real (tool, arguments, output) records. For the tool of a call it returns a
-few of them: first recorded calls of the same tool (other episodes only, so a call never sees its own
-episode's outputs), then calls of the nearest *other* tools by MiniLM cosine similarity over name and
-description, above ``min_similarity`` so an unrelated tool never lends its shape, and answered ones
-only: another tool's failure was its environment's (a model shown a neighbouring geocoder's timeout
-answered API-Bank's ``Geocoding`` with timeouts, 10 held-out calls). The prompt shows
-them as ``EXAMPLE[j]`` lines (``chat_format``); training rows of the ``real`` scenario are rendered
-with the same lookup (own episode left out), so the model is trained on the contract it is served with.
+An ``ExampleIndex`` holds real (tool, arguments, output) records. For the tool of a call it returns
+a few of them (``for_tool``): first recorded calls of the same tool (other episodes only, so a call
+never sees its own episode's outputs), then one answered call each of the nearest *other* tools by
+MiniLM cosine similarity over name and description, at ``min_similarity`` or above (a neighbour
+never lends a failure: that was its environment's). The prompt shows them as ``EXAMPLE[j]`` lines
+(``chat_format``); training rows of the ``real`` scenario are rendered with the same lookup (own
+episode left out), so the model is trained on the contract it is served with.
 
 The records are also evidence about the tool itself, and outrank its declared spec:
 
-* a required parameter that a recorded call of the same tool did without, and was answered, is not
-  required, and a parameter it passed that the spec does not declare is accepted (``relaxed``: spec
-  drift, e.g. API-Bank's ``Translate`` defaults ``src_lang``, ``ForgotPassword`` has two modes,
-  ``CancelTimedSwitch`` takes ``device_id`` where it declares ``name``). Such calls fail the declared
-  gate, so they are kept as evidence (``gated``) but never shown;
-* a tool whose every recorded call failed in its environment (at least ``MIN_RECORDED_FAILURES``
-  of them) fails (``recorded_failure``: one of its recorded failures). On the train part of the
-  real traces, left one episode out, 20 of 21 calls of such tools failed; a model shown two of
-  those failures still answered results (the ToolBench cocktail API answers 500 to every id);
-* tools that declare the same one-field response schema answer in the same form, the field's
-  value bare or the declared object (``declared_form``, read by ``response_format``).
+* ``relaxed``: a required parameter that a recorded, answered call of the same tool did without is
+  not required, and a parameter it passed that the spec does not declare is accepted (typed from
+  the recorded values). Such calls fail the declared gate, so they are kept as evidence
+  (``gated``) but never shown;
+* ``recorded_failure``: a tool whose every recorded call failed in its environment (at least
+  ``MIN_RECORDED_FAILURES`` of them, other episodes) fails with one of its recorded failures;
+* ``declared_form``: a tool declaring a one-field response schema answers in the form (the field's
+  value bare, or the declared object) that recorded tools declaring the same schema used
+  (``FORM_SHARE`` of at least ``MIN_FORM_RECORDS`` answers; read by ``response_format``).
 
-Records belong to a tool by its name *and* description (``tool_key``): servers reuse names
-(LiveMCPBench records a Hacker News ``search`` and a Yahoo Finance ``search``, two ``read_file`` tools
-that answer differently), so a same-named tool of another server neither shows its records as the
-tool's own nor lends them as evidence; a same-named other tool is never a neighbour either.
+Records belong to a tool by its name *and* the opening of its description (``tool_key``), as
+servers reuse names: a same-named tool of another server neither shows its records as the tool's
+own nor lends them as evidence, and is never a neighbour.
 
-The order of records is a content hash, not an RNG: the same index answers the same examples.
+The order of records is a content hash, not an RNG: the same index answers the same examples. The
+real tools' behaviour behind each rule, with the measured counts: docs/simulator.md, "Answer
+rules" and "The model request".
 """
 
 from __future__ import annotations
@@ -67,7 +66,8 @@ def tool_key(name: str, description: str) -> str:
 class RealExample:
     """One recorded real call; ``episode`` scopes the leave-own-episode-out rule; a ``gated`` call
     (one the declared spec's gate rejects) is evidence for ``ExampleIndex.relaxed``, never shown;
-    ``response`` (the declared response schema of the call's spec) is evidence for ``declared_form``."""
+    ``response`` (the declared response schema of the call's spec) is evidence for
+    ``declared_form``."""
 
     tool: str
     description: str
@@ -75,9 +75,8 @@ class RealExample:
     output: Any
     episode: str
     gated: bool = False
-    response: dict[str, Any] | None = (
-        None  # the tool's declared response schema (``declared_form``)
-    )
+    # the tool's declared response schema (``declared_form``)
+    response: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -88,9 +87,9 @@ class RealExample:
 
 
 def _failed(e: RealExample) -> bool:
-    """A recorded failure: the canonical error payload (``{"error": {"type", ...}}``), as real errors
-    are recorded. An answer whose text reads ``{"error": "..."}`` but that the recorder did not flag
-    (MCP servers answering "No presentation is currently loaded") is an answer."""
+    """A recorded failure: the canonical error payload (``{"error": {"type", ...}}``), as real
+    errors are recorded. An answer whose text reads ``{"error": "..."}`` but that the recorder did
+    not flag (MCP servers answering "No presentation is currently loaded") is an answer."""
     return is_error_payload(e.output) and isinstance(e.output["error"], dict)
 
 
@@ -118,15 +117,12 @@ class ExampleIndex:
             raise ValueError(f"min_similarity: must be within [-1, 1] (got {min_similarity})")
         self.k, self.min_similarity = k, min_similarity
         self.by_tool: dict[str, list[RealExample]] = defaultdict(list)
-        self._answered: dict[str, list[dict[str, Any]]] = defaultdict(
-            list
-        )  # arguments of answered calls
-        self._relaxed: dict[
-            str, ToolSpec
-        ] = {}  # spec uid -> ``relaxed`` (one object per spec content)
-        self._forms: dict[str, Counter[str]] = defaultdict(
-            Counter
-        )  # declared one-field schema -> forms answered
+        # arguments of answered calls
+        self._answered: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # spec uid -> ``relaxed`` (one object per spec content)
+        self._relaxed: dict[str, ToolSpec] = {}
+        # declared one-field schema -> forms answered
+        self._forms: dict[str, Counter[str]] = defaultdict(Counter)
         for e in examples:
             if not e.gated:
                 self.by_tool[e.key].append(e)
@@ -225,18 +221,17 @@ class ExampleIndex:
         return out
 
     def relaxed(self, spec: ToolSpec) -> ToolSpec:
-        """``spec`` as the tool's recorded, answered calls read it: without the required parameters
-        one of them did without (under any spelling the gate reads, ``tool_errors.resolve_aliases``),
-        and with the undeclared parameters they passed (typed from the recorded values); ``spec``
-        itself when they show no drift."""
+        """``spec`` as the tool's recorded, answered calls read it: without the required
+        parameters one of them did without (under any spelling the gate reads,
+        ``tool_errors.resolve_aliases``), and with the undeclared parameters they passed (typed
+        from the recorded values); ``spec`` itself when they show no drift."""
         answered = self._answered.get(tool_key(spec.name, spec.description))
         if not answered:
             return spec
         key = spec.uid
         done = self._relaxed.get(key)
-        if (
-            done is not None
-        ):  # the same object for the same spec: callers keyed by identity keep their caches
+        # the same object for the same spec: callers keyed by identity keep their caches
+        if done is not None:
             return done
         names = frozenset(spec.properties)
         given = [resolve_aliases(args, names) for args in answered]
@@ -297,14 +292,13 @@ class ExampleIndex:
     def for_tool(self, spec: ToolSpec, exclude_episode: str | None = None) -> list[dict[str, Any]]:
         """Up to ``k`` example items ``{"tool", "arguments", "output"}`` for a call of ``spec``: its
         own records, then one answered record of each nearest tool (another tool's failure says
-        nothing of this one: a model shown a neighbour's timeout wrote timeouts)."""
+        nothing of this one)."""
         if self.k == 0:
             return []
         own = [e for e in self._own(spec) if e.episode != exclude_episode]
         picked = own[: self.k]
-        if (
-            len(picked) < self.k
-        ):  # a neighbour lends an answer, never its failure (its environment's)
+        # a neighbour lends an answer, never its failure (its environment's)
+        if len(picked) < self.k:
             for tool, _ in self._nearest(spec, len(self.tools)):
                 rows = [
                     e for e in self.by_tool[tool] if e.episode != exclude_episode and not _failed(e)

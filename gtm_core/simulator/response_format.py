@@ -1,36 +1,30 @@
-"""The response format a simulated call is held to: the tool's declared response schema, widened by
-what real tools of its kind are measured to answer and by what its own recorded outputs show.
+"""The response format a simulated call is held to: the tool's declared response schema, widened to
+what real tools of its kind answer and narrowed to what its own recorded outputs show.
 
-Declared response schemas and real tools disagree, in ways the recorded real calls show:
+``response_schema_for`` gives a call's result schema:
 
-* **A one-field result is often returned bare.** A schema with exactly one property describes the
-  field a tool fills, and many tools return that field's value itself: API-Bank declares
-  ``{"status": ...}`` and ``AddAgenda`` returns ``"success"``, ``Calculator`` returns ``6.0`` for
-  ``{"result": number}``, ``ToolSearcher`` the matched tool for ``{"best_matchs": ...}`` (as MCP's
-  SDK wraps a bare result in ``{"result": ...}``). Others return the object (``GetUserToken``
-  returns ``{"token": ...}``). So the result is ``anyOf[declared, the field's schema]`` and the
-  model, trained on real outputs and shown real examples, chooses.
-* **A tool without a response schema may answer anything.** Such tools answer plain text, JSON
-  records or plain values; only the tool's description, examples and history tell which, so the
-  result is any JSON value (``UNTYPED_RESULT_SCHEMA``) and the model decides. The grammar never
-  turns a started object into a string.
-* **A tool's own recorded results decide.** When the real examples shown for a call include
-  results (not errors) of the *same* tool, the output takes one of their shapes
-  (``anyOf[shape of each such result]``: types, an object's keys two levels deep), not the
-  declared schema: a tool answers the way it answered before. On the held-out real calls the model
-  given the declared-or-bare choice missed a recorded shape that the real output had in 59 of 152
-  API-Bank calls with such records, mostly by keeping the declared ``{"status": ...}`` where every
-  recorded call of the tool had answered ``"success"``. Another tool's examples never shape it, nor
-  does a recorded output cut mid-JSON (``cut_json``), and without same-tool results the schema
-  above holds.
-* **Tools that declare the same schema answer alike.** Without records of its own, a tool whose
-  declared one-field schema other recorded tools declare too answers in the form most of them
-  used (``ExampleIndex.declared_form``): API-Bank's ``{"status": "success or failed"}`` tools
-  answered the bare ``"success"`` in 64 of 83 recorded calls, ``{"token": ...}`` tools the object
-  in all 80.
+* **A one-field result may come bare.** For a schema with exactly one property (``bare_field``)
+  the result is ``anyOf[declared, the field's schema]``: the model chooses between the object and
+  the field's value itself.
+* **A tool without a response schema may answer anything**: any JSON value, or an object of two
+  keys or more (``UNTYPED_RESULT_SCHEMA``); the model decides from the description, examples and
+  history.
+* **A tool's own recorded results decide.** When the examples shown for a call include results
+  (not errors) of the *same* tool, the result takes one of their shapes (``anyOf`` of
+  ``shape_schema`` of each: types, an object's keys ``SHAPE_DEPTH`` levels deep), not the
+  declared schema. Another tool's examples never shape it, nor does a recorded output cut mid-JSON
+  (``cut_json``); without same-tool results the rules above hold.
+* **A declared object's scalar fields are returned** (``spec.returned_fields``: a schema without
+  ``required`` whose properties are all scalars, at most ``RETURNED_FIELDS_MAX``, requires them).
+* **A declared form.** ``form`` (``ExampleIndex.declared_form``: how recorded tools declaring the
+  same one-field schema answered) picks the bare field or the declared object.
+
+``decision_schema`` gives the result branch of a call's first decode, beside the error branch.
 
 Every result schema here excludes the error payload (an object whose one key is ``error``): errors
-are a separate branch, decided by the gate and the model's confidence, never by a result.
+are a separate branch, decided by the gate and the model's confidence, never by a result. What
+real tools do that justifies each rule, with the measured counts: docs/simulator.md, "The model
+request".
 """
 
 from __future__ import annotations
@@ -50,18 +44,18 @@ VALUE_SCHEMA: dict[str, Any] = {
     "type": ["string", "number", "boolean", "array", "null"],
     "items": {},
 }
-# any result at all (a tool without a response schema, an untyped field returned bare): a value, or an
-# object of two or more keys. An object whose one key is "error" reads as an error payload everywhere
-# (``tool_errors.is_error_payload``), and the JSON Schema xgrammar compiles cannot exclude that one key
-# (no ``not``, no lookahead, ``propertyNames`` is ignored), so a result object has two keys or more
+# any result at all (a tool without a response schema, an untyped field returned bare): a value,
+# or an object of two or more keys. An object whose one key is "error" reads as an error payload
+# everywhere (``tool_errors.is_error_payload``), and the JSON Schema xgrammar compiles cannot
+# exclude that one key (no ``not``, no lookahead, ``propertyNames`` is ignored), so a result
+# object has two keys or more
 UNTYPED_RESULT_SCHEMA: dict[str, Any] = {
     "anyOf": [VALUE_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]
 }
 _TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "properties", "items")
 
-SHAPE_DEPTH = (
-    2  # objects and arrays are described this many levels deep; deeper values are any JSON
-)
+# objects and arrays are described this many levels deep; deeper values are any JSON
+SHAPE_DEPTH = 2
 SHAPE_KEYS = 24  # an object with more keys is any object
 
 _VALIDATORS: dict[str, Draft202012Validator] = {}
@@ -131,7 +125,8 @@ def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
     if not any(k in field for k in _TYPING_KEYS):
         return UNTYPED_RESULT_SCHEMA
     if field.get("type") == "object" or "properties" in field:
-        return None  # a bare object is read as the declared one's field only by its keys: keep the declared form
+        # a bare object is read as the declared one's field only by its keys: keep the declared form
+        return None
     return field
 
 
@@ -169,12 +164,11 @@ def response_schema_for(
 
 def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
     """The result branch a call's first decode sees beside the error branch: ``fmt`` (from
-    ``response_schema_for``) or-the-format-without-examples. The engine decides error against result
-    by the probability the model gives the error branch's opening tokens; a result branch narrower
-    than what the model leans to (a recorded bare string where it would write the declared object)
-    hands that object's mass to ``{"error"`` and makes false errors confident. A result decoded in
-    the wider shape is then re-decoded into ``fmt``. ``fmt`` itself when the two agree or either
-    holds ``$ref`` (references resolve from the schema's root)."""
+    ``response_schema_for``) or the format without examples (``anyOf``), so the probability of
+    the error branch's opening tokens is measured against every result the model leans to (a
+    narrower branch hands the declared object's mass to ``{"error"``). The model stage brings a
+    result in the wider shape into ``fmt`` (its one field, else decoded again). ``fmt`` itself
+    when the two agree or either holds ``$ref`` (references resolve from the schema's root)."""
     base = response_schema_for(spec, None)
     if fmt == base or has_refs(base) or has_refs(fmt):
         return fmt
