@@ -16,7 +16,8 @@ console = Console(stderr=True)
 
 def table(*columns: str, title: str | None = None, whole: tuple[str, ...] = ()):
     """A rich table for a terminal of any width: no vertical rules, one space of padding, and cells
-    that wrap onto more lines instead of being cut (a name or an alias is never shown as ``candida…``);
+    that wrap onto more lines instead of being cut (a name or an alias is never shown as
+    ``candida…``);
     the ``whole`` columns never wrap (the others make room for them)."""
     from rich import box
     from rich.table import Column, Table

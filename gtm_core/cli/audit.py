@@ -1,4 +1,5 @@
-"""``gtm audit``: sim-to-real audit of the simulator (and the offline teacher) on real tool calls."""
+"""``gtm audit``: sim-to-real audit of the simulator (and the offline teacher) on real tool
+calls."""
 
 from __future__ import annotations
 
@@ -62,27 +63,42 @@ def audit_cmd(
     calls: list[Path] = typer.Option(
         None,
         "--calls",
-        help="real calls JSONL (repeatable); default: the visible real-call files in ../shared/data",
+        help=(
+            "real calls JSONL (repeatable); default: the visible real-call files in ../shared/data"
+        ),
     ),
     model: str | None = typer.Option(
         None,
         "--model",
-        help="models:/gtm@champion | folder | offline | openai:<model>@<base_url>; default: @champion, else @candidate, else the offline teacher",
+        help=(
+            "models:/gtm@champion | folder | offline | openai:<model>@<base_url>; default: "
+            "@champion, else @candidate, else the offline teacher"
+        ),
     ),
     split: str | None = typer.Option(
         None,
         "--split",
-        help="heldout | unseen_source | train | all calls of the real-trace split (heldout: held-out calls of the trained sources; unseen_source: the source held out whole); default: heldout for the shared files, all for --calls",
+        help=(
+            "heldout | unseen_source | train | all calls of the real-trace split (heldout: "
+            "held-out calls of the trained sources; unseen_source: the source held out whole); "
+            "default: heldout for the shared files, all for --calls"
+        ),
     ),
     holdout_source: str | None = typer.Option(
         None,
         "--holdout-source",
-        help="audit every call of one visible source (api_bank | toolbench | livemcpbench | bfcl): no record of it is shown or used as evidence",
+        help=(
+            "audit every call of one visible source (api_bank | toolbench | livemcpbench | "
+            "bfcl): no record of it is shown or used as evidence"
+        ),
     ),
     baselines: bool = typer.Option(
         True,
         "--baselines/--no-baselines",
-        help="also score rules-only, record copy and the offline teacher on the same calls (side by side)",
+        help=(
+            "also score rules-only, record copy and the offline teacher on the same calls (side "
+            "by side)"
+        ),
     ),
     without: list[str] = typer.Option(
         None, "--without", help="switch an engine rule off (repeatable): " + ", ".join(RULE_NAMES)
@@ -96,24 +112,37 @@ def audit_cmd(
     lenient_types: bool = typer.Option(
         True,
         "--lenient-types/--strict-types",
-        help='gate reads parameters as coercing tools do ("3" for an integer, JSON text for a list); --strict-types: strict JSON types',
+        help=(
+            'gate reads parameters as coercing tools do ("3" for an integer, JSON text for a '
+            "list); --strict-types: strict JSON types"
+        ),
     ),
     error_confidence: float = typer.Option(
         ERROR_CONFIDENCE,
         "--error-confidence",
         min=0.0,
         max=1.0,
-        help="a model-written error stands only above this opening-token probability (0: no threshold; --any-error too: greedy as is)",
+        help=(
+            "a model-written error stands only above this opening-token probability (0: no "
+            "threshold; --any-error too: greedy as is)"
+        ),
     ),
     error_evidence: bool = typer.Option(
         True,
         "--error-evidence/--any-error",
-        help="a model-written error stands only where the prompt gives it grounds (the tool seen failing, an earlier state-changing call); --any-error: wherever its probability reaches --error-confidence",
+        help=(
+            "a model-written error stands only where the prompt gives it grounds (the tool seen "
+            "failing, an earlier state-changing call); --any-error: wherever its probability "
+            "reaches --error-confidence"
+        ),
     ),
     examples: int | None = typer.Option(
         None,
         "--examples",
-        help="recorded real calls (train part of the split) shown per call; 0: none; default: settings real_examples_k",
+        help=(
+            "recorded real calls (train part of the split) shown per call; 0: none; default: "
+            "settings real_examples_k"
+        ),
     ),
     out: Path | None = typer.Option(
         None, help="also write one row per replayed call of the model (JSONL)"
@@ -122,15 +151,16 @@ def audit_cmd(
 ) -> None:
     """Replay real tool calls through the simulator and, on the same calls, rules-only (the engine
     with the offline teacher), record copy and the bare teacher: error, output-schema, scalar-value
-    agreement, text F1 and no-answer rate per file and overall (per tool and by statefulness in --json)."""
+    agreement, text F1 and no-answer rate per file and overall (per tool and by statefulness in
+    --json)."""
     import json
 
     from gtm_core.evaluation.baselines import audit_systems
     from gtm_core.evaluation.real_split import selection, split_config
     from gtm_core.evaluation.real_traces import REAL_CALL_FILES, shared_pairs, source_file
     from gtm_core.settings import get_settings
-    from gtm_core.simulator.rules import check_rules
     from gtm_core.simulator.models import backend_for
+    from gtm_core.simulator.rules import check_rules
 
     s = get_settings()
 
@@ -152,7 +182,8 @@ def audit_cmd(
             fail(f"--holdout-{e}")
         if calls:
             fail(
-                "--holdout-source: audits a visible source of the shared data folder; not with --calls"
+                "--holdout-source: audits a visible source of the shared data folder; not with "
+                "--calls"
             )
     default_files = not calls
     if not calls:

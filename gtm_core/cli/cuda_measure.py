@@ -30,7 +30,8 @@ def cuda_measure(
     timeout_s: float = typer.Option(900.0, help="per-kernel limit (compile + run)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Compile and run candidate kernels against their PyTorch references; write measured outcomes."""
+    """Compile and run candidate kernels against their PyTorch references; write measured
+    outcomes."""
     from tqdm import tqdm
 
     from gtm_core.domains.cuda import (

@@ -10,7 +10,8 @@ from gtm_core.cli.app import app, console, emit
 
 
 def load_simulated(settings, simulated: str | None = None):
-    """Specs of the simulated tools: a spec JSONL file when given, else the data folder's DuckDB ``tools`` table."""
+    """Specs of the simulated tools: a spec JSONL file when given, else the data folder's DuckDB
+    ``tools`` table."""
     import json
 
     from gtm_core.spec import ToolSpec, parse_specs

@@ -1,4 +1,5 @@
-"""``gtm rl verl-config``: verl's tool config YAML for simulated tools (and the settings that go with it)."""
+"""``gtm rl verl-config``: verl's tool config YAML for simulated tools (and the settings that go
+with it)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def verl_config(
         False, "--json", help="print the report as JSON on stdout (needs --out)"
     ),
 ) -> None:
-    """Write verl's tool config (``tools: [{class_name, config, tool_schema}]``) for simulated tools."""
+    """Write verl's tool config (``tools: [{class_name, config, tool_schema}]``) for simulated
+    tools."""
     import yaml
 
     from gtm_core.serve.verl_config import agent_loop_config, verl_overrides, verl_tool_config

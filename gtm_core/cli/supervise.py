@@ -53,7 +53,8 @@ def run_supervised(
     """Run ``cmd`` in its own session (its whole process tree is one group) until it exits or this
     process gets SIGINT/SIGTERM; the signal is then sent to the group (as ``forward``, default
     SIGINT: the graceful stop of ``dagster dev``; None = the signal received), the group gets
-    ``grace_s`` to exit and is then killed. Returns 0 after a requested stop, else the child's code."""
+    ``grace_s`` to exit and is then killed. Returns 0 after a requested stop, else the child's
+    code."""
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, start_new_session=True)
     got: list[int] = []
 

@@ -87,7 +87,8 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
 
 
 def extract_json(text: str) -> Any:
-    """Parse the first JSON value in ``text``: plain JSON, a fenced block, or JSON embedded in prose."""
+    """Parse the first JSON value in ``text``: plain JSON, a fenced block, or JSON embedded in
+    prose."""
     text = text.strip()
     try:
         return json.loads(text)

@@ -105,7 +105,8 @@ def _check_gguf(path: Path) -> None:
 
 
 def convert_gguf(gguf: Path, out_dir: Path, *, name: str = "base") -> Path:
-    """Dequantize ``gguf`` into an HF folder ``out_dir/<name>-<sha[:12]>`` (model, tokenizer with its
+    """Dequantize ``gguf`` into an HF folder ``out_dir/<name>-<sha[:12]>`` (model, tokenizer with
+    its
     chat template, generation config, ``gtm_base.json``); an existing complete folder is reused."""
     gguf = Path(gguf).resolve()
     _check_magic(gguf)

@@ -167,7 +167,8 @@ def prefill_chunks(
 
 
 class DecodeBatch:
-    """The live batch: rows in slots ``0..B-1`` of a ``SlotKV``, their lengths and next-token logits."""
+    """The live batch: rows in slots ``0..B-1`` of a ``SlotKV``, their lengths and next-token
+    logits."""
 
     def __init__(
         self,
@@ -267,7 +268,8 @@ class DecodeBatch:
 
     def add(self, rows: Sequence[Row]) -> list[Row]:
         """Prefill ``rows`` into free slots and join them to the batch; returns rows already
-        finished (``max_new_tokens`` <= 0). ``step(admit=...)`` does the same inside a decode step."""
+        finished (``max_new_tokens`` <= 0). ``step(admit=...)`` does the same inside a decode
+        step."""
         done, chunks = self._admit(rows, len(self.rows))
         if chunks:
             self._join(chunks, [self.logits] if self.rows else [])

@@ -45,7 +45,8 @@ _FALSE = {
     "0",
 }
 _SCORE = re.compile(
-    r"\b(?:score|rating|grade)\b\s*[:=]?\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)|out of\s*(\d+))?",
+    r"\b(?:score|rating|grade)\b\s*[:=]?\s*\**\s*(\d+(?:\.\d+)?)"
+    r"\s*(?:/\s*(\d+(?:\.\d+)?)|out of\s*(\d+))?",
     re.I,
 )
 _FRACTION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*/\s*(5|10|100)\b")

@@ -1,5 +1,6 @@
 """Dynamic batching for the HTTP front: a bounded queue and one worker feeding batches of waiting
-calls to ``Simulator.simulate_batch`` (calls of one session in order; a full queue raises Overloaded)."""
+calls to ``Simulator.simulate_batch`` (calls of one session in order; a full queue raises
+Overloaded)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,11 @@
 
 Built on the official ``mcp`` SDK's low-level ``Server`` (tool schemas are data, not Python
 functions). ``tools/list`` returns each spec's parameters as ``inputSchema`` (and an object response
-schema as ``outputSchema``); ``tools/call`` runs the Simulator: gate errors and simulated faults come
+schema as ``outputSchema``); ``tools/call`` runs the Simulator: gate errors and simulated faults
+come
 back as ``isError`` results whose text is the canonical error payload. Transports: stdio
-(``gtm serve --mcp``, or ``python -m gtm_core.serve.mcp``) and streamable HTTP (``streamable_http_app``).
+(``gtm serve --mcp``, or ``python -m gtm_core.serve.mcp``) and streamable HTTP
+(``streamable_http_app``).
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ async def run_stdio(server) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m gtm_core.serve.mcp --tools FILE [--tool NAME ...] [--backend offline]``: stdio server."""
+    """``python -m gtm_core.serve.mcp --tools FILE [--tool NAME ...] [--backend offline]``: stdio
+    server."""
     import argparse
 
     from gtm_core.simulator.backends import make_backend

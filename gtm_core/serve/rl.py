@@ -1,7 +1,8 @@
 """RL front: HTTP clients (sync/async, batched), a verl-style tool adapter, the search preset
 (Search-R1-style rollouts) and a hybrid routing policy (simulated first, then the real tool).
 
-verl's tool interface (``verl.tools.base_tool.BaseTool``): ``create(instance_id, create_kwargs=...) ->
+verl's tool interface (``verl.tools.base_tool.BaseTool``):
+``create(instance_id, create_kwargs=...) ->
 (instance_id, ToolResponse)``, ``execute(instance_id, parameters, agent_data=...) -> (ToolResponse,
 reward, metrics)``, ``calc_reward``, ``release``. ``GTMSimTool`` implements it over the simulator
 server; a trajectory (``agent_data.request_id``) is a simulator session, and a ``ground_truth``
@@ -29,7 +30,7 @@ from gtm_core.serve.verl_config import (
 )
 from gtm_core.spec import ToolSpec
 
-# ---- clients --------------------------------------------------------------------------------------
+# ---- clients ------------------------------------------------------------------------------------
 
 
 class SimulatorError(RuntimeError):
@@ -216,10 +217,11 @@ class AsyncSimulatorClient:
         self._clients.pop(id(asyncio.get_running_loop()), None)
 
 
-# ---- search preset --------------------------------------------------------------------------------
+# ---- search preset ------------------------------------------------------------------------------
 SEARCH_TOOL: dict[str, Any] = {
     "name": "search",
-    "description": "Search a document collection (web or Wikipedia) and return the top ranked documents for a query.",
+    "description": "Search a document collection (web or Wikipedia) and return the top ranked "
+    "documents for a query.",
     "parameters": {
         "type": "object",
         "properties": {
@@ -280,7 +282,8 @@ def search_r1_format(docs: Sequence[dict[str, Any]]) -> str:
 
 
 def search_r1_retrieve_result(output: Any, top_k: int) -> list[dict[str, Any]]:
-    """One query's answer in Search-R1's retriever-server shape: ``[{document: {id, contents}, score}]``
+    """One query's answer in Search-R1's retriever-server shape: ``[{document: {id, contents},
+    score}]``
     (``contents`` = title line + text, as in its corpus)."""
     return [
         {
@@ -294,7 +297,7 @@ def search_r1_retrieve_result(output: Any, top_k: int) -> list[dict[str, Any]]:
     ]
 
 
-# ---- hybrid routing -------------------------------------------------------------------------------
+# ---- hybrid routing -----------------------------------------------------------------------------
 @dataclass
 class HybridRouter:
     """Simulated tool for the first ``simulated_steps`` training steps, the real tool afterwards
@@ -316,7 +319,7 @@ class HybridRouter:
 RealTool = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
 
-# ---- verl adapter ---------------------------------------------------------------------------------
+# ---- verl adapter -------------------------------------------------------------------------------
 try:  # subclass verl's BaseTool when verl is installed (the RL trainer's environment)
     from verl.tools.base_tool import BaseTool as _VerlBase  # type: ignore[import-not-found]
     from verl.tools.schemas import OpenAIFunctionToolSchema, ToolResponse  # type: ignore[import-not-found]
@@ -380,7 +383,8 @@ class GTMSimTool(_VerlBase):
     ``agent_data.extra_fields["max_global_steps"]``, or a ``global_step`` kwarg), ``format``
     ("json" or "search_r1" for the search preset), ``max_response_chars`` (default 256, verl's
     ``multi_turn.max_tool_response_length`` default: set both to the same value; the simulator's
-    ``max_tokens`` follows it, ``chars_per_token`` 3.0, and a longer response is cut here at its end,
+    ``max_tokens`` follows it, ``chars_per_token`` 3.0, and a longer response is cut here at its
+    end,
     not by verl in its middle). ``real_tool``: an async ``(name, arguments)`` callable used once the
     router hands over to the real tool. ``create_kwargs``: ``ground_truth`` (the hint) and ``seed``.
     """

@@ -1,4 +1,5 @@
-"""verl's tool config for simulated tools (``gtm rl verl-config``), and what verl's schema model drops.
+"""verl's tool config for simulated tools (``gtm rl verl-config``), and what verl's schema model
+drops.
 
 verl reads ``tools: [{class_name, config, tool_schema}]`` from ``multi_turn.tool_config_path`` and
 validates each ``tool_schema`` into ``OpenAIFunctionToolSchema``, whose parameter model keeps only
@@ -109,7 +110,8 @@ def verl_tool_schema(
 ) -> tuple[dict[str, Any], SchemaReport]:
     """The OpenAI function schema of ``spec`` as verl loads it: every parameter has a ``type``;
     with ``inline_nested`` a parameter whose nested structure verl drops carries it (compact JSON
-    Schema, capped) in its description. The full schema stays in the YAML for later verl versions."""
+    Schema, capped) in its description. The full schema stays in the YAML for later verl
+    versions."""
     rep = SchemaReport(spec.name)
     params = spec.parameters if isinstance(spec.parameters, dict) else {}
     props_in = params.get("properties") if isinstance(params.get("properties"), dict) else {}
@@ -154,9 +156,11 @@ def verl_tool_config(
     seed: int = 0,
     inline_nested: bool = True,
 ) -> tuple[dict[str, Any], list[SchemaReport]]:
-    """verl's tool config (``{"tools": [...]}``) for ``specs`` served at ``url``, and per-tool reports.
+    """verl's tool config (``{"tools": [...]}``) for ``specs`` served at ``url``, and per-tool
+    reports.
     ``fmt``: "json" or "search_r1" (default: search_r1 for the search preset, json otherwise);
-    ``token_env``: the bearer token is read from that environment variable when verl loads the file."""
+    ``token_env``: the bearer token is read from that environment variable when verl loads the
+    file."""
     if not url or not url.startswith(("http://", "https://")):
         raise ValueError(f"url: must be an http(s) URL of a running 'gtm serve', got {url!r}")
     tokens_for_chars(max_response_chars, chars_per_token)  # validates both

@@ -1,7 +1,8 @@
 """verl's ``ToolAgentLoop`` that ends the simulator sessions of each trajectory (needs verl).
 
 verl calls ``create -> execute -> release`` around every tool call and has no hook for the end of a
-trajectory, so ``GTMSimTool`` keys its session on ``agent_data.request_id`` and this loop (registered
+trajectory, so ``GTMSimTool`` keys its session on ``agent_data.request_id`` and this loop
+(registered
 as ``gtm_tool_agent``) deletes that session on every GTM server once ``run`` returns or fails. Point
 verl at it with ``rollout.agent.agent_loop_config_path`` (``gtm rl verl-config --agent-loop-out``)
 and ``rollout.agent.default_agent_loop=gtm_tool_agent``; without it, the server's session TTL

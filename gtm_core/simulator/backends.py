@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 
 
 def _error_schema(types: Sequence[str] | None) -> dict[str, Any]:
-    """The canonical error payload ``{"error": {"type", "message", "field"}}`` (``types``: the allowed
-    error types; None = any string)."""
+    """The canonical error payload ``{"error": {"type", "message", "field"}}`` (``types``: the
+    allowed error types; None = any string)."""
     t: dict[str, Any] = {"type": "string", "enum": list(types)} if types else {"type": "string"}
     return {
         "type": "object",
@@ -61,7 +61,8 @@ ERROR_SCHEMA: dict[str, Any] = _error_schema(
 )  # the shape of any error payload (gate, faults, model)
 ERROR_OPENING = '{"error":'  # how every error payload's text begins (compact JSON)
 MODEL_ERROR_SCHEMA: dict[str, Any] = _error_schema(SEMANTIC_ERROR_TYPES)  # what a model may write
-# a tool without a response schema: any JSON, but an object's "error" must be a semantic error payload
+# a tool without a response schema: any JSON, but an object's "error" must be a semantic error
+# payload
 ANY_OUTPUT_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": ["string", "number", "boolean", "array", "null"], "items": {}},
@@ -101,13 +102,15 @@ class SimBackend(Protocol):
 
 
 def result_schema(response_schema: dict | None) -> dict:
-    """The schema of a result without an error branch (``UNTYPED_RESULT_SCHEMA`` for a tool without one)."""
+    """The schema of a result without an error branch (``UNTYPED_RESULT_SCHEMA`` for a tool without
+    one)."""
     return response_schema if response_schema is not None else UNTYPED_RESULT_SCHEMA
 
 
 def decoding_schema(response_schema: dict | None, allow_errors: bool) -> dict | None:
     """The schema decoding is constrained to: the response schema, or it-or-a-semantic-error-payload
-    (None: no response schema; the transformers backend then decodes under ``ANY_OUTPUT_SCHEMA``)."""
+    (None: no response schema; the transformers backend then decodes under
+    ``ANY_OUTPUT_SCHEMA``)."""
     if response_schema is None:
         return None
     if not allow_errors:
@@ -140,7 +143,8 @@ def tighten_schema(
     JSON text is bounded: strings get maxLength, arrays maxItems, numbers bounds (``int_numbers``:
     integral, i.e. no unbounded fraction digits), free-form objects become empty objects, nesting is
     capped; local ``$ref``s are inlined down to the cap (recursive ones: ``MAX_REF_DEPTH`` further,
-    where only required parts and non-recursive branches remain), so the bound holds for them too."""
+    where only required parts and non-recursive branches remain), so the bound holds for them
+    too."""
     if _root is None:
         _root = schema
     kw = dict(
@@ -263,7 +267,8 @@ class TransformersSimBackend:
         from gtm_core.llm.transformers_chat import TransformersChat
 
         if cpu_threads and (device == "cpu" or (device is None and not torch.cuda.is_available())):
-            # intra-op threads spin-wait and collapse under CPU contention; batching gives the speed-up
+            # intra-op threads spin-wait and collapse under CPU contention; batching gives the
+            # speed-up
             torch.set_num_threads(cpu_threads)
 
         self.chat = chat or TransformersChat(
@@ -282,7 +287,8 @@ class TransformersSimBackend:
                 "decode loop unavailable for %s (%s): using model.generate", model_path, why
             )
             decoder = "generate"
-        self.decoder = decoder  # loop: gtm_core.llm.decode (slot KV cache, rows leave as they finish); generate: HF
+        # loop: gtm_core.llm.decode (slot KV cache, rows leave as they finish); generate: HF
+        self.decoder = decoder
         self.loop_guard = (
             loop_guard  # decode loop: a row repeating one short n-gram this long stops (0: never)
         )
@@ -340,7 +346,8 @@ class TransformersSimBackend:
             return g
 
     def precompile(self, schemas: Sequence[dict | None], progress: bool = False) -> int:
-        """Compile the grammars of ``schemas`` ahead of traffic (serving warm-up); returns how many."""
+        """Compile the grammars of ``schemas`` ahead of traffic (serving warm-up); returns how
+        many."""
         from tqdm.auto import tqdm
 
         for s in tqdm(schemas, desc="compiling grammars", disable=not progress):
@@ -437,9 +444,9 @@ class TransformersSimBackend:
         return lambda out, p: hook.when(decode(out, skip_special_tokens=True), p)
 
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
-        """Compute the KV of system turn + tool line of each request's tool ahead of traffic (serving
-        warm-up: a call's prefill is then only its own arguments), while the prefix cache has room.
-        Call before serving starts. Returns how many tool prefixes are cached."""
+        """Compute the KV of system turn + tool line of each request's tool ahead of traffic
+        (serving warm-up: a call's prefill is then only its own arguments), while the prefix cache
+        has room. Call before serving starts. Returns how many tool prefixes are cached."""
         if self.prefix_cache is None or self.decoder != "loop" or not requests:
             return 0
         from tqdm.auto import tqdm
@@ -631,7 +638,8 @@ class BackendOptions:
     cpu_threads: int | None = 1
 
 
-# a backend kind -> its class; adding a backend is one class and one entry here (and its branch below
+# a backend kind -> its class; adding a backend is one class and one entry here (and its branch
+# below
 # when its constructor needs more than the options)
 BACKENDS: dict[str, type] = {
     "offline": OfflineSimBackend,
@@ -652,7 +660,8 @@ def make_backend(
     options: BackendOptions | None = None,
     **kw,
 ) -> SimBackend:
-    """Build a simulator backend by kind (``BACKENDS``); ``kw`` goes to the backend as is (the OpenAI
+    """Build a simulator backend by kind (``BACKENDS``); ``kw`` goes to the backend as is (the
+    OpenAI
     client's ``concurrency``, vLLM engine arguments)."""
     if kind not in BACKENDS:
         raise ValueError(f"backend: unknown kind {kind!r} ({', '.join(BACKENDS)})")

@@ -72,7 +72,8 @@ class SimCall:
     examples: list[dict[str, Any]] | None = (
         None  # explicit real examples (else the engine's ExampleIndex)
     )
-    # the recorded episode this call replays (an audit): the engine's ExampleIndex never shows or counts its records
+    # the recorded episode this call replays (an audit): the engine's ExampleIndex never shows or
+    # counts its records
     episode: str | None = None
 
 

@@ -1,4 +1,5 @@
-"""The simulator's settings, typed once: ``Simulator(config=...)``, ``gtm serve`` and ``gtm simulate``
+"""The simulator's settings, typed once: ``Simulator(config=...)``, ``gtm serve`` and ``gtm
+simulate``
 options and the audit's engine all read this model."""
 
 from __future__ import annotations

@@ -33,8 +33,8 @@ class Simulator:
 
     def __init__(self, tools: Iterable[ToolSpec] | dict[str, ToolSpec],
                  backend: SimBackend | None = None, config: SimulatorConfig | None = None, *,
-                 examples: ExampleIndex | None = None, state_changing: dict[str, bool] | None = None,
-                 **settings: Any):  # fmt: skip
+                 examples: ExampleIndex | None = None,
+                 state_changing: dict[str, bool] | None = None, **settings: Any):  # fmt: skip
         cfg = config or SimulatorConfig()
         self.config = SimulatorConfig(**{**cfg.model_dump(), **settings}) if settings else cfg
         self.examples = examples

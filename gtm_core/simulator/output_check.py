@@ -61,7 +61,8 @@ def close_truncated_json(text: str) -> Any:
 
 
 def parsed(text: str) -> Any:
-    """The JSON value of a model output, or None when it has none (judged later by ``check_output``)."""
+    """The JSON value of a model output, or None when it has none (judged later by
+    ``check_output``)."""
     try:
         return json.loads(text, strict=False)
     except ValueError:
@@ -78,7 +79,8 @@ def check_output(
     error payload is accepted only when ``allow_errors`` and never with a structural type. A result
     must follow ``schema`` (default: ``response_format.response_schema_for(spec, None)``)."""
     try:
-        # strict=False: raw control characters inside strings are accepted (xgrammar's length-bounded
+        # strict=False: raw control characters inside strings are accepted (xgrammar's
+        # length-bounded
         # string rule lets them through); they are escaped again whenever the value is serialised
         value = json.loads(text, strict=False) if strict_json else extract_json(text)
     except (json.JSONDecodeError, ValueError, OutputParseError) as e:

@@ -49,7 +49,8 @@ def load_tools(
         store = Store(duckdb_path)
         if not store.exists("tools"):
             raise FileNotFoundError(
-                f"{duckdb_path}: no 'tools' table (materialize tool_repository or pass --tools FILE)"
+                f"{duckdb_path}: no 'tools' table (materialize tool_repository or pass --tools "
+                "FILE)"
             )
         specs = [ToolSpec.from_row(r) for r in store.read("tools").to_dict("records")]
     want = set(names) if names else None

@@ -223,7 +223,8 @@ class SessionStore:
 
 
 class ResultCache:
-    """LRU cache of simulated outputs keyed on (tool, canonical arguments, session, state version)."""
+    """LRU cache of simulated outputs keyed on (tool, canonical arguments, session, state
+    version)."""
 
     def __init__(self, max_entries: int = 100_000):
         self.max_entries = max_entries
@@ -276,7 +277,8 @@ class Replayer:
         rec = self.log[self.pos]
         if rec["tool"] != tool or canonical_json(rec["arguments"]) != canonical_json(arguments):
             raise ReplayMismatch(
-                f"call {self.pos}: expected {rec['tool']}({canonical_json(rec['arguments'])[:200]}), "
+                f"call {self.pos}: expected "
+                f"{rec['tool']}({canonical_json(rec['arguments'])[:200]}), "
                 f"got {tool}({canonical_json(arguments)[:200]})"
             )
         self.pos += 1
