@@ -8,9 +8,12 @@ import sys
 from collections import Counter
 
 import dagster as dg
+from pydantic import create_model
 
 from gtm_assets.resources import GTMResource
 from gtm_assets.versions import VERSIONS
+from gtm_core.training.config_fields import config_fields
+from gtm_core.training.presets import DOMAIN_OVERRIDES, DomainRun, TrainConfig
 
 
 class CudaDatasetConfig(dg.Config):
@@ -29,7 +32,8 @@ class CudaDatasetConfig(dg.Config):
 @dg.asset(
     group_name="domains",
     code_version=VERSIONS["cuda_validator_dataset"],
-    description="SFT records for the validate_cuda_kernel tool from KernelBench problems and outcomes.",
+    description="SFT records for the validate_cuda_kernel tool from KernelBench problems and "
+    "outcomes.",
     kinds={"duckdb"},
 )
 def cuda_validator_dataset(
@@ -98,22 +102,16 @@ def cuda_validator_dataset(
     )
 
 
-class CudaModelConfig(dg.Config):
-    """Overrides of the ``cuda-validator`` preset (unset: derived from the base GTM's preset)."""
-
-    init_from: list[str] = []  # default: models:/gtm@champion, else models:/gtm@candidate
-    epochs: float | None = None
-    max_steps: int | None = None
-    learning_rate: float | None = None
-    batch_size: int | None = None
-    grad_accum: int | None = None
-    max_length: int | None = None
-    eval_steps: int | None = None
-    max_train_examples: int | None = None
-    device: str | None = None  # auto | cpu | cuda
-    torch_threads: int | None = None
-    alias: str = "candidate"
-    fresh: bool = False
+CudaModelConfig = create_model(
+    "CudaModelConfig",
+    __base__=dg.Config,
+    __module__=__name__,
+    __doc__="Overrides of the ``cuda-validator`` preset (``TrainConfig``'s ``DOMAIN_OVERRIDES``, "
+    "unset: derived from the base GTM's preset) and how the run starts (``DomainRun``).",
+    **config_fields(DomainRun, only=("init_from",)),
+    **config_fields(TrainConfig, overrides=True, only=DOMAIN_OVERRIDES),
+    **config_fields(DomainRun, exclude=("init_from",)),
+)
 
 
 @dg.asset(
@@ -122,8 +120,8 @@ class CudaModelConfig(dg.Config):
     group_name="domains",
     kinds={"pytorch", "mlflow"},
     code_version=VERSIONS["cuda_validator_model"],
-    description="gtm-cuda-validator: the registered GTM fine-tuned on the CUDA validator train split "
-    "(preset cuda-validator) in a Pipes subprocess; registered in MLflow with @candidate.",
+    description="gtm-cuda-validator: the registered GTM fine-tuned on the CUDA validator train "
+    "split (preset cuda-validator) in a Pipes subprocess; registered in MLflow with @candidate.",
 )
 def cuda_validator_model(
     context: dg.AssetExecutionContext, config: CudaModelConfig, gtm: GTMResource

@@ -1,39 +1,26 @@
 """Training stage (paper §4.3): ``gtm_model`` trains the GTM on the SFT export in a subprocess
-(Dagster Pipes; pool ``gpu``), and ``registered_model`` registers it in MLflow with ``@candidate``."""
+(Dagster Pipes; pool ``gpu``), and ``registered_model`` registers it in MLflow with
+``@candidate``."""
 
 import sys
 
 import dagster as dg
+from pydantic import create_model
 
 from gtm_assets.resources import GTMResource
 from gtm_assets.versions import VERSIONS
+from gtm_core.training.config_fields import config_fields
+from gtm_core.training.presets import TrainConfig, TrainRun
 
-
-class TrainingConfig(dg.Config):
-    """Hyper-parameters of ``gtm_model``; unset fields keep the preset's values."""
-
-    preset: str | None = (
-        None  # default: settings.train_preset (smollm2-135m: SmolLM2 LoRA; tiny-cpu: fast)
-    )
-    method: str | None = None  # scratch | lora | full
-    base_model: str | None = None  # hub id or local folder (lora/full)
-    epochs: float | None = None
-    max_steps: int | None = None
-    learning_rate: float | None = None
-    batch_size: int | None = None
-    grad_accum: int | None = None
-    max_length: int | None = None
-    packing: bool | None = None
-    bf16: bool | None = None
-    gradient_checkpointing: bool | None = None
-    lora_r: int | None = None
-    lora_alpha: int | None = None
-    eval_steps: int | None = None
-    early_stopping_patience: int | None = None
-    max_train_examples: int | None = None
-    seed: int | None = None
-    torch_threads: int | None = None
-    fresh: bool = False  # ignore checkpoints of an earlier interrupted run
+TrainingConfig = create_model(
+    "TrainingConfig",
+    __base__=dg.Config,
+    __module__=__name__,
+    __doc__="Hyper-parameters of ``gtm_model`` (``TrainConfig``'s fields, each None = the preset's "
+    "value; preset None = settings.train_preset) and the run switch ``fresh`` (``TrainRun``).",
+    **config_fields(TrainConfig, overrides=True),
+    **config_fields(TrainRun),
+)
 
 
 class RegisterConfig(dg.Config):
@@ -47,9 +34,9 @@ class RegisterConfig(dg.Config):
     group_name="training",
     kinds={"pytorch", "mlflow"},
     code_version=VERSIONS["gtm_model"],
-    description="The GTM trained on the SFT export (SmolLM2-135M LoRA by default, tiny-cpu from scratch, "
-    "or a Qwen2.5 LoRA/full "
-    "fine-tune), run in a subprocess via Dagster Pipes; logged to MLflow.",
+    description="The GTM trained on the SFT export (SmolLM2-135M LoRA by default, tiny-cpu from "
+    "scratch, or a Qwen2.5 LoRA/full fine-tune), run in a subprocess via Dagster Pipes; logged to "
+    "MLflow.",
 )
 def gtm_model(
     context: dg.AssetExecutionContext, config: TrainingConfig, gtm: GTMResource
@@ -58,7 +45,7 @@ def gtm_model(
 
     conf = {
         "preset": gtm.settings.train_preset,
-        **config.model_dump(exclude={"fresh"}, exclude_none=True),
+        **config.model_dump(exclude=set(TrainRun.model_fields), exclude_none=True),
     }
     get_preset(
         conf["preset"], **{k: v for k, v in conf.items() if k != "preset"}

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from gtm_core.cli.app import app, console, emit
+from gtm_core.cli.options import model_options, opt
+from gtm_core.training.presets import DOMAIN_OVERRIDES, DomainRun, TrainConfig
+
+# ``gtm domain cuda train``'s options: ``DomainRun`` (where from, alias, --fresh) and the
+# ``TrainConfig`` fields a domain fine-tune may override (``DOMAIN_OVERRIDES``); --lr as in
+# ``gtm train``
+DOMAIN_CLI = {"learning_rate": opt("--lr")}
 
 domain = typer.Typer(no_args_is_help=True, help="Domain-adapted GTMs (paper §5.4).")
 cuda = typer.Typer(
@@ -15,22 +24,13 @@ app.add_typer(domain, name="domain")
 
 
 @cuda.command("train")
+@model_options(DomainRun, param="run", cli={"init_from": opt("--init-from")})
+@model_options(
+    TrainConfig, param="overrides", overrides=True, only=DOMAIN_OVERRIDES, cli=DOMAIN_CLI
+)
 def cuda_train(
-    init_from: list[str] = typer.Option(
-        [],
-        "--init-from",
-        help="GTM ref(s) to continue, first that resolves "
-        "(default models:/gtm@champion, then @candidate)",
-    ),
-    epochs: float | None = typer.Option(None),
-    max_steps: int | None = typer.Option(None),
-    learning_rate: float | None = typer.Option(None, "--lr"),
-    batch_size: int | None = typer.Option(None),
-    max_length: int | None = typer.Option(None),
-    eval_steps: int | None = typer.Option(None),
-    device: str | None = typer.Option(None, help="auto | cpu | cuda"),
-    alias: str = typer.Option("candidate", help="alias of the new gtm-cuda-validator version"),
-    fresh: bool = typer.Option(False, help="ignore checkpoints of an earlier interrupted run"),
+    run: DomainRun,
+    overrides: dict[str, Any],
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Fine-tune the registered GTM on exports/cuda (cuda_validator_dataset) and register it."""
@@ -40,17 +40,11 @@ def cuda_train(
     try:
         out = train_domain_model(
             get_settings(),
-            init_from=init_from or None,
-            alias=alias,
-            fresh=fresh,
+            init_from=run.init_from or None,
+            alias=run.alias,
+            fresh=run.fresh,
             log=console.print,
-            epochs=epochs,
-            max_steps=max_steps,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            max_length=max_length,
-            eval_steps=eval_steps,
-            device=device,
+            **overrides,
         )
     except (BaseModelMissing, FileNotFoundError, ValueError) as e:
         console.print(f"[red]{e}[/red]")
@@ -73,7 +67,8 @@ def cuda_eval(
     device: str | None = typer.Option(None),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Paper Table 4 on the domain test split; stored in DuckDB cuda_validator_eval, logged to MLflow."""
+    """Paper Table 4 on the domain test split; stored in DuckDB cuda_validator_eval, logged to
+    MLflow."""
     from gtm_core.domains.cuda_model import BaseModelMissing, evaluate
     from gtm_core.settings import get_settings
 

@@ -35,15 +35,13 @@ def run_training(
 
     ``cfg.init_from`` may be a registry ref (``models:/gtm@champion``): it is resolved to its
     folder here (the run folder then follows the resolved version) and kept as tag ``init_from``."""
-    import dataclasses
-
     from gtm_core import model_registry as registry
     from gtm_core.training.train import run_dir_for, train
 
     init_ref = cfg.init_from
     if init_ref:
-        cfg = dataclasses.replace(
-            cfg, init_from=str(registry.resolve_model(init_ref, settings=settings))
+        cfg = cfg.model_copy(
+            update={"init_from": str(registry.resolve_model(init_ref, settings=settings))}
         )
 
     sft = Path(sft_folder) if sft_folder else sft_dir(settings.exports_dir)
