@@ -10,6 +10,7 @@ import pandas as pd
 from gtm_assets.metadata import md_table
 from gtm_assets.partitions import fields_partitions
 from gtm_assets.resources import GTMResource
+from gtm_core.carg.config import CargConfig, CargRun
 from gtm_core.carg.records import REJECTS_TABLE, SAMPLES_TABLE
 from gtm_core.carg.versions import code_versions
 from gtm_core.tools.taxonomy import field_key
@@ -20,21 +21,10 @@ TOOLS = dg.AssetKey("tool_repository")
 PASS_BOUND = 0.5
 
 
-class CargGenConfig(dg.Config):
-    """Generation knobs; ``resume`` keeps committed rows of the same generation (code version +
-    config + teacher) and continues; ``resume=False`` regenerates the partitions from scratch."""
-
-    resume: bool = True
-    samples_per_tool: int = 3
-    pass_bound: float = 0.6
-    max_rounds: int = 3
-    batch_tools: int = 16
-    multi_per_tool: int = 1
-    group_threshold: float = 0.45
-    group_min: int = 2
-    group_max: int = 4
-    teacher_messages: bool = True
-    seed: int = 0
+class CargGenConfig(CargConfig, CargRun, dg.Config):
+    """Generation knobs (``CargConfig``'s fields); ``resume`` (``CargRun``) keeps committed rows of
+    the same generation (code version + config + teacher) and continues; ``resume=False``
+    regenerates the partitions from scratch."""
 
 
 def _generate(
@@ -44,10 +34,10 @@ def _generate(
     scenario: str,
     asset: str,
 ) -> dg.MaterializeResult:
-    from gtm_core.carg.generate import CargConfig, Generator, load_tools
+    from gtm_core.carg.generate import Generator, load_tools
 
     store = gtm.store()
-    cfg = CargConfig(**{k: v for k, v in config.model_dump().items() if k != "resume"})
+    cfg = CargConfig(**config.model_dump(exclude=set(CargRun.model_fields)))
     chat = gtm.chat(
         "teacher"
     )  # loaded once for every partition of this run (BackfillPolicy.single_run)
@@ -98,7 +88,8 @@ def _generate(
             f"select tool_name, count(*) filter (where passed) as accepted, count(*) as total from "
             f"(select tool_name, passed, field_key, generation from {SAMPLES_TABLE} union all "
             f"select tool_name, passed, field_key, generation from {REJECTS_TABLE}) "
-            f"where field_key in (select unnest(?)) and generation = ? group by 1 order by accepted::double / total, 1 limit 15",
+            f"where field_key in (select unnest(?)) and generation = ? "
+            f"group by 1 order by accepted::double / total, 1 limit 15",
             [keys, gen.generation],
         )
         if store.exists(REJECTS_TABLE)
@@ -147,8 +138,8 @@ def single_turn_samples(
 def multi_turn_samples(
     context: dg.AssetExecutionContext, config: CargGenConfig, gtm: GTMResource
 ) -> dg.MaterializeResult:
-    """Multi-turn dialogues over greedy similarity groups; the final call validated by the single-turn
-    checks plus history consistency."""
+    """Multi-turn dialogues over greedy similarity groups; the final call validated by the
+    single-turn checks plus history consistency."""
     return _generate(context, gtm, config, "multi", "multi_turn_samples")
 
 
@@ -161,7 +152,8 @@ def multi_turn_samples(
 def error_samples(
     context: dg.AssetExecutionContext, config: CargGenConfig, gtm: GTMResource
 ) -> dg.MaterializeResult:
-    """Four error generators over accepted single-turn samples; format, existence and message checks."""
+    """Four error generators over accepted single-turn samples; format, existence and message
+    checks."""
     return _generate(context, gtm, config, "error", "error_samples")
 
 
@@ -264,7 +256,8 @@ def carg_pass_rate(gtm: GTMResource) -> dg.AssetCheckResult:
     store = gtm.store()
     q = (
         (
-            f"select scenario, sum(p) as accepted, count(*) as total from (select scenario, 1 as p from carg_dataset "
+            f"select scenario, sum(p) as accepted, count(*) as total from "
+            f"(select scenario, 1 as p from carg_dataset "
             f"union all select scenario, 0 as p from {REJECTS_TABLE}) group by 1 order by 1"
         )
         if store.exists(REJECTS_TABLE)

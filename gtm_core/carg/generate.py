@@ -14,7 +14,7 @@ import json
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from gtm_core.carg import errors as E
 from gtm_core.carg import multi, single
+from gtm_core.carg.config import CargConfig, CargRun  # noqa: F401 - CargRun re-exported
 from gtm_core.carg.records import (
     PROGRESS_TABLE,
     REJECTS_TABLE,
@@ -41,30 +42,6 @@ from gtm_core.storage import Store, quote_ident
 from gtm_core.tools import taxonomy
 
 ERROR_MESSAGE = "carg_error_message"
-
-
-@dataclass
-class CargConfig:
-    """Knobs of one CARG run (also part of the generation id)."""
-
-    samples_per_tool: int = 3
-    pass_bound: float = (
-        0.6  # tools whose round pass rate is below are retried with a refined prompt
-    )
-    max_rounds: int = 3
-    batch_tools: int = 16
-    multi_per_tool: int = 1
-    group_threshold: float = 0.45
-    group_min: int = 2
-    group_max: int = 4
-    error_kinds: list[str] = field(default_factory=lambda: list(E.ERROR_TYPES))
-    teacher_messages: bool = (
-        True  # ask the teacher to phrase error messages (else the canonical wording)
-    )
-    seed: int = 0
-
-    def digest(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:10]
 
 
 def generation_id(code_version: str, cfg: CargConfig, teacher: str) -> str:
@@ -209,7 +186,8 @@ class Generator:
     def commit(
         self, samples: Sequence[Sample], progress_rows: list[dict[str, Any]], stats: RunStats
     ) -> None:
-        """Samples, rejects and progress of one batch in one transaction (insert-if-absent by key)."""
+        """Samples, rejects and progress of one batch in one transaction (insert-if-absent by
+        key)."""
         parts = [
             (SAMPLES_TABLE, to_frame([s for s in samples if s.passed]), "sample_id"),
             (REJECTS_TABLE, to_frame([s for s in samples if not s.passed]), "sample_id"),
@@ -227,7 +205,8 @@ class Generator:
                     if not df.empty:
                         con.execute(
                             f"insert into {t} by name select i.* from _incoming i where not exists "
-                            f"(select 1 from {t} t where t.{quote_ident(key)} = i.{quote_ident(key)})"
+                            f"(select 1 from {t} t "
+                            f"where t.{quote_ident(key)} = i.{quote_ident(key)})"
                         )
                     con.unregister("_incoming")
                 con.execute("commit")
@@ -461,8 +440,8 @@ class Generator:
         resume: bool = True,
         embedder: Any = None,
     ) -> RunStats:
-        """The one entry point of a CARG run (assets and ``gtm carg generate``): ``scenario`` single,
-        multi (APIs grouped by ``embedder``'s vectors, cached in the store) or error."""
+        """The one entry point of a CARG run (assets and ``gtm carg generate``): ``scenario``
+        single, multi (APIs grouped by ``embedder``'s vectors, cached in the store) or error."""
         if scenario == "single":
             return self.run_single(field_key, field, specs, resume=resume)
         if scenario == "error":
@@ -604,7 +583,8 @@ class Generator:
 def load_tools(
     store: Store, field_key: str | None = None, key_fn: Callable[[str], str] | None = None
 ) -> list[ToolSpec]:
-    """Tools of the repository (table ``tools``), optionally only those whose field maps to ``field_key``."""
+    """Tools of the repository (table ``tools``), optionally only those whose field maps to
+    ``field_key``."""
     df = store.read("tools")
     specs = [ToolSpec.from_row(r) for r in df.to_dict("records")]
     if field_key is not None:

@@ -5,28 +5,31 @@ from __future__ import annotations
 
 import typer
 
+from gtm_core.carg.config import CargConfig, CargRun
 from gtm_core.cli.app import app, emit
+from gtm_core.cli.options import model_options
 
 carg = typer.Typer(no_args_is_help=True, help="CARG: context-aware sample generation (paper §4.2).")
 app.add_typer(carg, name="carg")
 
 
+# the options past --field/--scenario are CargConfig's and CargRun's fields, as the CARG assets'
+# Dagster Config
 @carg.command("generate")
+@model_options(CargConfig, param="cfg")
+@model_options(CargRun, param="run")
 def generate(
     field: str = typer.Option(
         ..., help="Field name or partition key (e.g. 'Finance' or 'finance')."
     ),
     scenario: str = typer.Option("single", help="single | multi | error"),
-    resume: bool = typer.Option(
-        True, help="Continue committed work of the same generation (else start over)."
-    ),
-    samples_per_tool: int = typer.Option(3),
-    batch_tools: int = typer.Option(16),
-    max_rounds: int = typer.Option(3),
+    run: CargRun = CargRun(),
+    cfg: CargConfig = CargConfig(),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Generate, validate and commit one scenario for one field; prints a line per committed batch."""
-    from gtm_core.carg.generate import CargConfig, GenerationFailed, Generator, load_tools
+    """Generate, validate and commit one scenario for one field; prints a line per committed
+    batch."""
+    from gtm_core.carg.generate import GenerationFailed, Generator, load_tools
     from gtm_core.carg.versions import SCENARIO_ASSETS, code_versions
     from gtm_core.llm import make_chat_model
     from gtm_core.settings import get_settings
@@ -51,9 +54,6 @@ def generate(
         raise typer.BadParameter(
             f"no tool has field {field!r} (partition key {key!r})", param_hint="--field"
         )
-    cfg = CargConfig(
-        samples_per_tool=samples_per_tool, batch_tools=batch_tools, max_rounds=max_rounds
-    )
     gen = Generator(
         store,
         make_chat_model(s.llm),
@@ -70,7 +70,7 @@ def generate(
             from gtm_core.embed import Embedder
 
             embedder = Embedder(s.embedder_model)
-        st = gen.run(scenario, key, specs[0].field, specs, resume=resume, embedder=embedder)
+        st = gen.run(scenario, key, specs[0].field, specs, resume=run.resume, embedder=embedder)
     except GenerationFailed as e:
         typer.echo(f"FAILED {e}", err=True)
         raise typer.Exit(1) from None
