@@ -91,24 +91,3 @@ def test_gtm_core_never_imports_dagster():
             ):
                 offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
-
-
-def test_asset_configs_stay_in_step_with_the_core_settings_they_fill():
-    """Each Dagster Config edits a core dataclass: every Config field (but the run switches) is a
-    field of it, and CARG's Config covers the whole generation config, so the UI's launchpad and
-    ``gtm carg`` / ``gtm train`` set the same knobs."""
-    import dataclasses
-
-    from gtm_assets.defs.carg import CargGenConfig
-    from gtm_assets.defs.domains import CudaModelConfig
-    from gtm_assets.defs.training import TrainingConfig
-    from gtm_core.carg.generate import CargConfig
-    from gtm_core.training.presets import TrainConfig
-
-    carg = {f.name for f in dataclasses.fields(CargConfig)}
-    assert set(CargGenConfig.model_fields) - {"resume"} == carg - {"error_kinds"}
-    train = {f.name for f in dataclasses.fields(TrainConfig)}
-    assert set(TrainingConfig.model_fields) - {"fresh", "torch_threads"} <= train
-    assert (
-        set(CudaModelConfig.model_fields) - {"fresh", "torch_threads", "alias", "device"} <= train
-    )
