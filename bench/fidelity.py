@@ -62,7 +62,7 @@ def _audit(
     from gtm_core.evaluation.real_split import selection, shared_example_index, split_config
     from gtm_core.evaluation.real_traces import shared_pairs, source_file
     from gtm_core.settings import get_settings
-    from gtm_core.simulator.models import make_backend, parse_model
+    from gtm_core.simulator.models import parse_model, ref_backend
 
     s = get_settings()
     held = source_file(holdout_source) if holdout_source else None
@@ -73,7 +73,7 @@ def _audit(
     select = None if held else selection(calls, "heldout", traces, split_config(s))
     ref = parse_model(model, s)
     t0 = time.perf_counter()
-    backend = make_backend(ref, s, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
+    backend = ref_backend(ref, s, seed=seed, max_tokens=max_tokens, batch_size=batch_size)
     shots = shared_example_index(s, traces, exclude=[held] if held else ())
     print(f"model {ref.label}: loaded in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()

@@ -46,8 +46,8 @@ def main() -> None:
     from gtm_core.evaluation.real_traces import audit, shared_pairs
     from gtm_core.settings import get_settings
     from gtm_core.simulator.backends import OfflineSimBackend
+    from gtm_core.simulator.models import parse_model, ref_backend
     from gtm_core.simulator.rules import check_rules
-    from gtm_core.simulator.models import make_backend, parse_model
 
     check_rules(args.rules)
     s = get_settings()
@@ -65,7 +65,7 @@ def main() -> None:
         ref = parse_model(args.model, s)
         label, backend = (
             ref.label,
-            make_backend(ref, s, max_tokens=args.max_tokens, batch_size=args.batch_size),
+            ref_backend(ref, s, max_tokens=args.max_tokens, batch_size=args.batch_size),
         )
     figures = {}
     for off in ["", *args.rules]:

@@ -197,13 +197,13 @@ BENCH_CACHE = ROOT / ".gtm" / "bench"
 def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples: int) -> Path:
     """The model to serve: ``model``, else ``models:/gtm@champion`` of $GTM_DATA_DIR when it
     resolves, else a tiny-cpu model trained now (cached in .gtm/bench/ for later runs)."""
-    from gtm_core.simulator.backends import resolve_model
+    from gtm_core.simulator.models import model_folder
 
     if model:
-        return resolve_model(model)
+        return model_folder(model)
     if os.environ.get("GTM_DATA_DIR"):
         try:
-            return resolve_model("models:/gtm@champion")
+            return model_folder("models:/gtm@champion")
         except Exception as e:  # noqa: BLE001 - no champion there: train one
             print(
                 f"note: models:/gtm@champion does not resolve ({str(e)[:120]}); "

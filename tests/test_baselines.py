@@ -13,9 +13,9 @@ from gtm_core.evaluation.baselines import RecordCopy, audit_systems, substitute
 from gtm_core.evaluation.real_split import HELDOUT, TRAIN, RealSplitConfig, split_calls
 from gtm_core.evaluation.real_traces import RealCall, shared_pairs
 from gtm_core.simulator.engine import SimCall, Simulator
-from gtm_core.simulator.rules import RULE_NAMES
 from gtm_core.simulator.examples import ExampleIndex, RealExample
 from gtm_core.simulator.models import ModelRef
+from gtm_core.simulator.rules import RULE_NAMES
 from gtm_core.simulator.silence import no_answer, says_nothing
 from gtm_core.spec import ToolSpec
 

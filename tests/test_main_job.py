@@ -111,7 +111,7 @@ def test_champion_resolves_and_simulates(main_job):
     from gtm_core import model_registry as registry
     from gtm_core.settings import get_settings
     from gtm_core.simulator import Simulator, load_tools
-    from gtm_core.simulator.backends import BackendOptions, make_backend
+    from gtm_core.simulator.models import BackendOptions, make_backend
     from gtm_core.synth import ValueSynth
 
     s = get_settings(data_dir=data)

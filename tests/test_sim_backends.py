@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.serve.http import running
 from gtm_core.simulator import SimCall, Simulator
-from gtm_core.simulator.backends import make_backend, resolve_model
+from gtm_core.simulator.models import make_backend, model_folder
 from gtm_core.simulator.response_format import response_schema_for
 from gtm_core.synth import ValueSynth
 
@@ -69,14 +69,14 @@ def test_openai_backend_end_to_end():
 
 
 def test_model_resolution(tmp_path):
-    assert resolve_model(tmp_path) == tmp_path
+    assert model_folder(tmp_path) == tmp_path
     with pytest.raises(FileNotFoundError, match="no such local path"):
-        resolve_model(tmp_path / "missing")
+        model_folder(tmp_path / "missing")
     try:
         import gtm_core.model_registry  # noqa: F401
     except ImportError:
         with pytest.raises(RuntimeError, match="gtm_core.model_registry"):
-            resolve_model("models:/gtm@champion")
+            model_folder("models:/gtm@champion")
     with pytest.raises(ValueError, match="unknown kind"):
         make_backend("nope")
     with pytest.raises(ValueError, match="base_url"):

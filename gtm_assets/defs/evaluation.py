@@ -158,7 +158,7 @@ def eval_table(
     from gtm_core.evaluation.runner import evaluate_model, load_eval_samples
     from gtm_core.evaluation.tables import markdown, metric_table, summary
     from gtm_core.plots import grouped_bar_plot
-    from gtm_core.simulator.models import ModelRef, make_backend
+    from gtm_core.simulator.models import ModelRef, ref_backend
 
     store = gtm.store()
     samples, tools = load_eval_samples(
@@ -200,7 +200,7 @@ def eval_table(
 
     frames = []
     for role, ref in refs:
-        backend = make_backend(
+        backend = ref_backend(
             ref,
             gtm.settings,
             seed=config.seed,
@@ -234,7 +234,7 @@ def eval_table(
         r["role"] == "offline" for r in fid_rows
     ):  # the gate always compares with the teacher
         off = ModelRef(label="offline-teacher", kind="offline", note="model-free baseline")
-        score_fidelity("offline", off, make_backend(off, gtm.settings, seed=config.seed))
+        score_fidelity("offline", off, ref_backend(off, gtm.settings, seed=config.seed))
     if shots is not None:  # the same rules without the model, and copying the nearest record
         from gtm_core.evaluation.baselines import RULES_ONLY, RecordCopy
         from gtm_core.simulator.backends import OfflineSimBackend
@@ -482,7 +482,7 @@ def sim_to_real_report(
     from gtm_core.evaluation.fidelity import model_key
     from gtm_core.evaluation.real_split import selection, split_config
     from gtm_core.evaluation.real_traces import audit, shared_pairs
-    from gtm_core.simulator.models import make_backend, parse_model
+    from gtm_core.simulator.models import parse_model, ref_backend
 
     s = gtm.settings
     store = gtm.store()
@@ -523,7 +523,7 @@ def sim_to_real_report(
             )
         except ValueError as e:
             raise dg.Failure(str(e)) from None
-        backend = make_backend(
+        backend = ref_backend(
             ref, s, seed=config.seed, max_tokens=config.max_tokens, batch_size=config.batch_size
         )
         report, rows = audit(

@@ -41,9 +41,8 @@ SERVE_CLI = {
 def build_simulator(setup: SimulatorSetup):
     """The Simulator ``gtm serve`` and ``gtm simulate`` answer with: ``setup``'s tools, its backend
     (``BackendConfig``; the simulator's ``max_tokens`` bounds every answer) and engine settings."""
-    from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import Simulator, load_tools
-    from gtm_core.simulator.models import DEFAULT_MODEL
+    from gtm_core.simulator.models import DEFAULT_MODEL, make_backend
 
     be_cfg = setup.engine
     names = list(setup.tool) if setup.tool else None

@@ -20,7 +20,7 @@ from gtm_core.simulator.call import SimCall, SimOptions, SimResult
 from gtm_core.simulator.config import ERROR_CONFIDENCE
 from gtm_core.simulator.engine import Simulator
 from gtm_core.simulator.examples import ExampleIndex
-from gtm_core.simulator.models import ModelRef, make_backend
+from gtm_core.simulator.models import ModelRef, ref_backend
 from gtm_core.spec import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def evaluate_model(
 ) -> pd.DataFrame:
     """One row per sample: the simulated output, its source, every metric (None = not measured),
     ``all_pass``, the judge's verdicts and the failure reasons."""
-    backend = backend or make_backend(
+    backend = backend or ref_backend(
         ref, settings, seed=seed, max_tokens=max_tokens, batch_size=batch_size
     )
     recs = samples.to_dict("records")

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gtm_core.simulator.backends import BackendOptions
 from gtm_core.simulator.config import SimulatorConfig
-from gtm_core.simulator.models import DEFAULT_MODEL
+from gtm_core.simulator.models import DEFAULT_MODEL, BackendOptions
 
 
 class BackendConfig(BaseModel):

@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     server."""
     import argparse
 
-    from gtm_core.simulator.backends import make_backend
     from gtm_core.simulator.engine import load_tools
+    from gtm_core.simulator.models import make_backend
 
     p = argparse.ArgumentParser(description=main.__doc__)
     p.add_argument("--tools", help="JSONL of tool specs (default: the DuckDB tools table)")

@@ -22,7 +22,6 @@ import logging
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -600,87 +599,3 @@ def retry_requests(requests: Sequence[ChatRequest], attempt: int) -> list[ChatRe
 
 
 # ---------------------------------------------------------------------------------------------
-def resolve_model(model: str | Path) -> Path:
-    """A local model folder from a ``models:/name@alias`` registry URI or a local path."""
-    m = str(model)
-    if m.startswith("models:/"):
-        try:
-            from gtm_core.model_registry import resolve_model as registry_resolve  # type: ignore[attr-defined]
-        except ImportError as e:
-            raise RuntimeError(
-                f"model {m!r}: resolving registry URIs needs gtm_core.model_registry ({e})"
-            ) from e
-        return Path(registry_resolve(m))
-    from gtm_core.llm.base_models import ensure_base, is_packaged
-
-    if is_packaged(
-        m
-    ):  # an untuned packaged base model (smollm2-135m-instruct): its converted folder
-        return ensure_base(m)
-    p = Path(m).expanduser()
-    if not p.exists():
-        raise FileNotFoundError(
-            f"model {m!r}: no such local path (give a folder or a models:/ URI)"
-        )
-    return p
-
-
-@dataclass(frozen=True)
-class BackendOptions:
-    """Settings that travel to a local model backend, typed (``gtm serve``'s flags, eval and audit
-    fill them): ``max_tokens`` for transformers and vLLM, the rest for transformers (batch rows,
-    continuous batching, prompt-prefix KV memory, CPU threads of the decode loop; None: torch's)."""
-
-    max_tokens: int = 512
-    batch_size: int = 32
-    continuous: bool = False
-    prefix_cache_mb: int = 512
-    cpu_threads: int | None = 1
-
-
-# a backend kind -> its class; adding a backend is one class and one entry here (and its branch
-# below
-# when its constructor needs more than the options)
-BACKENDS: dict[str, type] = {
-    "offline": OfflineSimBackend,
-    "transformers": TransformersSimBackend,
-    "vllm": VLLMSimBackend,
-    "openai": OpenAISimBackend,
-}
-
-
-def make_backend(
-    kind: str = "offline",
-    model: str | Path | None = None,
-    *,
-    seed: int = 0,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    lora_path: str | None = None,
-    options: BackendOptions | None = None,
-    **kw,
-) -> SimBackend:
-    """Build a simulator backend by kind (``BACKENDS``); ``kw`` goes to the backend as is (the
-    OpenAI
-    client's ``concurrency``, vLLM engine arguments)."""
-    if kind not in BACKENDS:
-        raise ValueError(f"backend: unknown kind {kind!r} ({', '.join(BACKENDS)})")
-    o = options or BackendOptions()
-    if kind == "offline":
-        return OfflineSimBackend(seed=seed)
-    if kind == "openai":
-        if not base_url:
-            raise ValueError("backend openai: base_url is required (e.g. http://127.0.0.1:8000/v1)")
-        return OpenAISimBackend(str(model or "gtm"), base_url, api_key, **kw)
-    path = resolve_model(model or "models:/gtm@champion")
-    if kind == "transformers":
-        return TransformersSimBackend(
-            path,
-            max_tokens=o.max_tokens,
-            batch_size=o.batch_size,
-            continuous=o.continuous,
-            prefix_cache_mb=o.prefix_cache_mb,
-            cpu_threads=o.cpu_threads,
-            **kw,
-        )
-    return VLLMSimBackend(path, lora_path=lora_path, max_tokens=o.max_tokens, **kw)
