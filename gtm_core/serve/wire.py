@@ -1,5 +1,5 @@
-"""The HTTP simulator's wire format: request and response models (OpenAPI), the error type every
-route answers with, and parsing a call object into a ``SimCall`` (fields named in 422 errors)."""
+"""The HTTP simulator's wire format: response models (OpenAPI) and the error type every route
+answers with (request bodies: ``routes/bodies.py``)."""
 
 from __future__ import annotations
 
@@ -7,32 +7,6 @@ import json
 from typing import Any
 
 from pydantic import BaseModel, Field
-
-from gtm_core.simulator.engine import SimCall, SimOptions
-
-
-# ---- request models (documentation + validation of shapes) ----------------------------------
-class SimulateRequest(BaseModel):
-    tool: str = Field(description="Tool name in the served repository")
-    arguments: Any = Field(default_factory=dict, description="Call arguments (a JSON object)")
-    session_id: str | None = Field(default=None, description="Session whose history feeds the call")
-    history: list[dict[str, Any]] | None = Field(
-        default=None, description="Explicit history for session-less calls"
-    )
-    options: dict[str, Any] | None = Field(
-        default=None,
-        description="seed, temperature, max_tokens, hint, faults "
-        "{error_rate, timeout_rate, rate_limit_rate, timeout_s}, use_cache, allow_errors",
-    )
-
-
-class BatchRequest(BaseModel):
-    calls: list[SimulateRequest]
-
-
-class SessionRequest(BaseModel):
-    seed: int = 0
-    session_id: str | None = None
 
 
 # ---- response models (the documented answers; schemathesis checks every response against them) --
@@ -145,36 +119,3 @@ class HTTPError(Exception):
 def no_constant(name: str) -> Any:
     """NaN / Infinity are not JSON: refuse them (they could never be answered as valid JSON)."""
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
-
-
-def call_from(obj: Any, where: str) -> SimCall:
-    if not isinstance(obj, dict):
-        raise HTTPError(422, "a call must be a JSON object", where or "<body>")
-    unknown = sorted(set(obj) - set(SimulateRequest.model_fields))
-    if unknown:
-        raise HTTPError(
-            422,
-            f"unknown field (known: {sorted(SimulateRequest.model_fields)})",
-            f"{where}{unknown[0]}",
-        )
-    tool = obj.get("tool")
-    if not isinstance(tool, str) or not tool:
-        raise HTTPError(422, "required: the tool name (a non-empty string)", f"{where}tool")
-    sid = obj.get("session_id")
-    if sid is not None and (not isinstance(sid, str) or not sid or len(sid) > 200):
-        raise HTTPError(
-            422, "must be a non-empty string of at most 200 characters", f"{where}session_id"
-        )
-    hist = obj.get("history")
-    if hist is not None and (
-        not isinstance(hist, list) or not all(isinstance(h, dict) for h in hist)
-    ):
-        raise HTTPError(
-            422, "must be a list of {tool, arguments, output} objects", f"{where}history"
-        )
-    try:
-        opts = SimOptions.from_dict(obj.get("options"))
-    except ValueError as e:
-        field, _, reason = str(e).partition(": ")
-        raise HTTPError(422, reason or str(e), f"{where}{field}") from None
-    return SimCall(tool, obj.get("arguments", {}), sid, hist, opts)
