@@ -92,3 +92,18 @@ def test_no_private_names_across_packages_and_no_dagster_in_core():
                 ]
     assert not dagster, f"gtm_core imports Dagster: {dagster}"
     assert not crossing, "private names imported from another package:\n" + "\n".join(crossing)
+
+
+def test_the_code_passes_ruff_lint_and_format_at_100_columns():
+    """``ruff check`` (E501 on: lines within 100 columns) and ``ruff format --check`` pass, so the
+    house style holds without anyone remembering to run them."""
+    import subprocess
+    import sys
+
+    for args in (["check", "."], ["format", "--check", "."]):
+        out = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert out.returncode == 0, (
+            f"ruff {' '.join(args)}:\n{out.stdout[-3000:]}{out.stderr[-500:]}"
+        )

@@ -1,4 +1,5 @@
-"""Schema-constrained decoding with a real tiny model on CPU, and the GPU/endpoint request shapes."""
+"""Schema-constrained decoding with a real tiny model on CPU, and the GPU/endpoint request
+shapes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Engine: sessions, state-aware cache, reset/replay, faults, options, repositories (offline backend)."""
+"""Engine: sessions, state-aware cache, reset/replay, faults, options, repositories (offline
+backend)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A model-written semantic error stands only where the prompt gives it grounds and the model gave
 the error branch at least ``error_confidence``: the decode loop reports each output's opening-token
-probability (``ScoredText.head_prob``) and the engine decodes a result instead of a low-confidence or
-ungrounded error."""
+probability (``ScoredText.head_prob``) and the engine decodes a result instead of a low-confidence
+or ungrounded error."""
 
 from __future__ import annotations
 
@@ -150,8 +150,8 @@ def test_a_model_written_error_needs_grounds_in_the_prompt(
     history, examples, p_error, want_error
 ) -> None:
     """With ``error_evidence`` (the default) a semantic error stands only where the prompt shows the
-    tool failing (its history or its recorded calls) or an earlier state-changing call, and then only
-    above ``error_confidence``; otherwise a result is decoded in its place."""
+    tool failing (its history or its recorded calls) or an earlier state-changing call, and then
+    only above ``error_confidence``; otherwise a result is decoded in its place."""
     model = ScriptedModel(p_error)
     sim = Simulator([PARCEL], model, error_confidence=0.9)
     res = sim.simulate_batch(
@@ -162,8 +162,8 @@ def test_a_model_written_error_needs_grounds_in_the_prompt(
 
 
 def test_an_error_without_grounds_is_declined_without_probabilities() -> None:
-    """A backend that reports no head probability (vLLM, an API) gets the same rule: an error without
-    grounds is decoded again as a result; with grounds it stands."""
+    """A backend that reports no head probability (vLLM, an API) gets the same rule: an error
+    without grounds is decoded again as a result; with grounds it stands."""
 
     class Unscored(ScriptedModel):
         def generate(self, requests, *, attempt: int = 0):
@@ -190,7 +190,8 @@ def test_bad_threshold_names_the_field() -> None:
 
 def test_decode_loop_reports_head_probability(tiny_model_dir) -> None:  # noqa: F811
     """The real decode loop: ``head_prob`` is the grammar-masked probability of the first
-    ``HEAD_TOKENS`` greedy tokens, recomputed here step by step with HF forward passes and xgrammar."""
+    ``HEAD_TOKENS`` greedy tokens, recomputed here step by step with HF forward passes and
+    xgrammar."""
     import torch
     import xgrammar as xgr
 
@@ -266,7 +267,8 @@ def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_pa
 
 def test_a_tool_without_response_schema_answers_the_object_the_model_writes() -> None:
     """A tool without a response schema may answer a JSON record as well as text: the object the
-    model writes is the result, never re-decoded into a string (a started object stays an object)."""
+    model writes is the result, never re-decoded into a string (a started object stays an
+    object)."""
     import xgrammar as xgr
 
     from gtm_core.simulator.backends import decoding_schema

@@ -245,9 +245,9 @@ def test_coercion_reads_parameters_as_real_tools_do():
 
 
 def test_parameter_names_are_read_as_toolbench_passes_them():
-    """ToolBench passes RapidAPI parameters lower-cased ("trackingnumber") and reserved words with an
-    ``is_`` prefix ("is_id"); the real endpoints answered those calls, so the gate reads such a name
-    as the declared parameter (as CARG's ``detect_errors`` does); the strict gate does not."""
+    """ToolBench passes RapidAPI parameters lower-cased ("trackingnumber") and reserved words with
+    an ``is_`` prefix ("is_id"); the real endpoints answered those calls, so the gate reads such a
+    name as the declared parameter (as CARG's ``detect_errors`` does); the strict gate does not."""
     import json
 
     from _sim_support import need_shared

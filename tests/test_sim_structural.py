@@ -243,7 +243,8 @@ def test_grammar_error_branch_admits_semantic_types_only(tiny_model_dir, seal): 
 
 def test_sft_mix_excludes_structural_errors(seal, tmp_path):
     """Real CARG samples (offline teacher, real DuckDB): structural-error samples and calls the gate
-    answers are not targets; single / multi / semantic error samples are; the mix counts them all."""
+    answers are not targets; single / multi / semantic error samples are; the mix counts them
+    all."""
     from carg_data import write_tools
 
     from gtm_core.carg.generate import CargConfig, Generator
@@ -261,7 +262,8 @@ def test_sft_mix_excludes_structural_errors(seal, tmp_path):
     by_uid = {s.uid: s for s in specs}
     errs = [s for s in samples if s.scenario == "error"]
     assert errs and {s.error_type for s in errs} <= set(STRUCTURAL_ERROR_TYPES)
-    # a semantic error sample (state-dependent: the record is gone) and a single-turn call that fails the gate
+    # a semantic error sample (state-dependent: the record is gone) and a single-turn call that
+    # fails the gate
     single = next(s for s in samples if s.scenario == "single")
     extra = [
         Sample(
