@@ -171,8 +171,8 @@ class Simulator:
         if p.session is not None:
             seed = None if res.source in ("replay", "gate", "record") else p.seed
             res.session_id = p.session.id
-            res.call_index = p.session.log_result(
-                p.call.tool, p.call.arguments, res.output, res.source, seed,
+            res.call_index = p.session.record(
+                p.call.tool, p.call.arguments, res.output, source=res.source, seed=seed,
                 state_changing=self.writes[p.spec.name], max_history=self.config.max_history,
             )  # fmt: skip
         return res

@@ -89,63 +89,21 @@ class Session:
         state_changing: bool,
         max_history: int,
     ) -> int:
-        """Append a call to history and log; bump the state version after a successful write."""
+        """Log a call and return its index in the log. An answered call also enters the history,
+        and a successful write bumps the state version; a call the simulator could not answer
+        (source ``error``) is only logged."""
         with self.lock:
-            is_err = isinstance(output, dict) and set(output) == {"error"}
-            self.history.append({"tool": tool, "arguments": arguments, "output": output})
-            if max_history and len(self.history) > max_history:
-                del self.history[: len(self.history) - max_history]
-            if state_changing and not is_err:
-                self.state_version += 1
-            self.log.append(
-                {
-                    "index": len(self.log),
-                    "tool": tool,
-                    "arguments": arguments,
-                    "seed": seed,
-                    "output": output,
-                    "source": source,
-                    "state_version": self.state_version,
-                }
-            )
-            self.touched = time.time()
-            return len(self.log) - 1
-
-    def log_result(
-        self,
-        tool: str,
-        arguments: Any,
-        output: Any,
-        source: str,
-        seed: int | None,
-        *,
-        state_changing: bool,
-        max_history: int,
-    ) -> int:
-        """Log an answered call (``record``); a call the simulator could not answer (source
-        ``error``) is logged but never enters the history. Returns its index in the log."""
-        if source != "error":
-            return self.record(
-                tool,
-                arguments,
-                output,
-                source=source,
-                seed=seed,
-                state_changing=state_changing,
-                max_history=max_history,
-            )
-        with self.lock:
-            self.log.append(
-                {
-                    "index": len(self.log),
-                    "tool": tool,
-                    "arguments": arguments,
-                    "seed": seed,
-                    "output": output,
-                    "source": "error",
-                    "state_version": self.state_version,
-                }
-            )
+            if source != "error":
+                self.history.append({"tool": tool, "arguments": arguments, "output": output})
+                if max_history and len(self.history) > max_history:
+                    del self.history[: len(self.history) - max_history]
+                is_err = isinstance(output, dict) and set(output) == {"error"}
+                if state_changing and not is_err:
+                    self.state_version += 1
+                self.touched = time.time()
+            entry = {"index": len(self.log), "tool": tool, "arguments": arguments, "seed": seed}
+            entry.update(output=output, source=source, state_version=self.state_version)
+            self.log.append(entry)
             return len(self.log) - 1
 
     def to_dict(self) -> dict[str, Any]:
