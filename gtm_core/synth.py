@@ -15,7 +15,7 @@ from typing import Any
 
 from gtm_core.schema_refs import MAX_REF_DEPTH, resolve
 from gtm_core.spec import returned_fields
-from gtm_core.text_answer import text_answer
+from gtm_core.text_answer import CAMEL_BOUNDARY, text_answer
 
 _MAX_DEPTH = 6  # nesting levels drawn in full; below them only what the schema requires
 _WORDS = {
@@ -142,7 +142,7 @@ _NAME_RULES: list[tuple[re.Pattern, str]] = [
 @lru_cache(maxsize=100_000)
 def snake_case(name: str) -> str:
     """``orderId`` / ``order-id`` -> ``order_id``."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace("-", "_")
+    return CAMEL_BOUNDARY.sub(r"_\1", name).lower().replace("-", "_")
 
 
 _ID = re.compile(r"(^|_)(id|uuid|guid|ids)$")

@@ -43,10 +43,14 @@ RECORD_LINES = 12  # lines a read result shows
 VALUE_CHARS = 120
 
 
+# a lower-case letter or digit followed by an upper-case one: a word boundary of camelCase names
+CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
 def name_words(name: str) -> list[str]:
     """A tool name's words: ``addFootnoteToDocument`` / ``add-footnote_to_document``
     -> add footnote to document."""
-    spaced = re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", name)
+    spaced = CAMEL_BOUNDARY.sub(r" \1", name)
     return [w.lower() for w in re.split(r"[\s_\-.:/]+", spaced) if w]
 
 
