@@ -107,3 +107,27 @@ def test_the_code_passes_ruff_lint_and_format_at_100_columns():
         assert out.returncode == 0, (
             f"ruff {' '.join(args)}:\n{out.stdout[-3000:]}{out.stderr[-500:]}"
         )
+
+
+def test_the_engine_reads_top_to_bottom():
+    """``engine.py`` stays a short pipeline (at most 200 lines), no function of the simulator, the
+    serving fronts or the LLM layer grows past 80 lines, and the LLM layer's request carries no
+    simulator policy (the decode loop's only hook is the generic ``restart``)."""
+    from dataclasses import fields
+
+    from gtm_core.llm.base import ChatRequest
+
+    assert len((CORE / "simulator" / "engine.py").read_text().splitlines()) <= 200
+    long = []
+    for pkg in ("simulator", "serve", "llm"):
+        for path in sorted((CORE / pkg).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    n = node.end_lineno - node.lineno + 1
+                    if n > 80:
+                        long.append(f"{path.relative_to(ROOT)}:{node.name} ({n} lines)")
+    assert long == []
+    assert {f.name for f in fields(ChatRequest)} == {
+        "messages", "task", "payload", "response_schema", "temperature", "max_tokens", "seed",
+        "meta", "restart",
+    }  # fmt: skip
