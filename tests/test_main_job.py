@@ -126,7 +126,7 @@ def test_champion_resolves_and_simulates(main_job):
         specs, make_backend("transformers", str(path), options=BackendOptions(max_tokens=96))
     )
     ok = sim.simulate(spec.name, ValueSynth(1).arguments(spec.parameters))
-    assert ok.source in ("model", "simulator_error")
+    assert ok.source in ("model", "rules", "error")  # a tiny model may say nothing or fail
     bad = sim.simulate(spec.name, {})
     assert bad.output["error"]["type"] == "missing_required" and bad.source == "gate"
 
