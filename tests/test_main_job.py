@@ -138,8 +138,13 @@ def test_notebook_executes(main_job, monkeypatch):
     data, env = main_job
     monkeypatch.setenv("GTM_DATA_DIR", str(data))
     nb = nbformat.read(REPO / "notebooks" / "gtm_tour.ipynb", as_version=4)
+    # a loaded 2-core machine can take more than nbclient's default 60 s to start a kernel
     NotebookClient(
-        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(REPO)}}
+        nb,
+        timeout=900,
+        startup_timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(REPO)}},
     ).execute()
     text = "\n".join(
         str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
