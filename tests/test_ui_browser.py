@@ -89,10 +89,24 @@ def dagster_ui(data_dir):
         log.close()
 
 
-def _skip_dialog(page) -> None:
-    skip = page.get_by_role("button", name="Skip")
-    if skip.count():
-        skip.first.click()
+DISMISS = ("Skip", "Dismiss", "Close", "Got it", "Done", "Not now")
+
+
+def _skip_dialog(page, wait_ms: int = 15_000) -> None:
+    """Close whatever dialog Dagster opens over the page (onboarding, "what's new", a nag): it
+    may appear a moment after the page settles, and its backdrop swallows every click."""
+    backdrop = page.locator(".bp5-overlay-backdrop")
+    deadline = time.monotonic() + wait_ms / 1000
+    page.wait_for_timeout(1000)
+    while backdrop.count() and time.monotonic() < deadline:
+        for name in DISMISS:
+            button = page.locator(".bp5-portal").get_by_role("button", name=name, exact=True)
+            if button.count():
+                button.first.click(force=True)
+                break
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
 
 
 def test_lineage_and_materialize_in_browser(dagster_ui):
@@ -125,6 +139,7 @@ def test_lineage_and_materialize_in_browser(dagster_ui):
         _skip_dialog(page)
         button = page.locator("button", has_text="Materialize").first
         button.wait_for(timeout=60_000)
+        _skip_dialog(page)
         page.screenshot(path=str(ARTIFACTS / "asset_before.png"))
         button.click()
         # wait until the run is recorded as a success in the instance's own storage
