@@ -454,6 +454,10 @@ def test_unseen_source_verdict_needs_the_model_to_beat_rules_and_record_copy():
             **figures,
         }
 
+    def with_rows(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+        extra = pd.DataFrame(rows, columns=COLUMNS).astype(frame.dtypes.to_dict())
+        return pd.concat([frame, extra], ignore_index=True)
+
     held = _fid(candidate=0.9, offline=0.8)
     good = [
         unseen("candidate", schema_agreement=0.6, value_agreement=0.3, text_f1=0.4),
@@ -461,14 +465,14 @@ def test_unseen_source_verdict_needs_the_model_to_beat_rules_and_record_copy():
         unseen("record-copy"),
         unseen("offline"),
     ]
-    ok, meta = fidelity_verdict(pd.concat([held, pd.DataFrame(good, columns=COLUMNS)]))
+    ok, meta = fidelity_verdict(with_rows(held, good))
     assert (
         ok
         and meta["unseen_schema_agreement"] == 0.6
         and meta["unseen_rules-only_schema_agreement"] == 0.5
     )
     bad = [unseen("candidate", schema_agreement=0.4, text_f1=0.1, no_answer_rate=0.2), *good[1:]]
-    ok, meta = fidelity_verdict(pd.concat([held, pd.DataFrame(bad, columns=COLUMNS)]))
+    ok, meta = fidelity_verdict(with_rows(held, bad))
     assert not ok
     reasons = " ".join(meta["fidelity_reasons"])
     assert (
