@@ -74,6 +74,34 @@ def test_every_output_parses_and_validates(tiny_model_dir):  # noqa: F811
         assert r.source == "model" and not list(Draft202012Validator(schema).iter_errors(r.output))
 
 
+def test_a_budget_too_small_for_the_required_fields_grows_on_retry(tiny_model_dir):  # noqa: F811
+    """An output the token budget cuts off before its required fields close is retried with twice
+    the budget per attempt: no call ends as a ``simulator_error``."""
+    from gtm_core.simulator.backends import TransformersSimBackend, retry_requests
+
+    req = ChatRequest(messages=[{"role": "user", "content": "x"}], max_tokens=12)
+    assert [retry_requests([req], a)[0].max_tokens for a in range(4)] == [12, 24, 48, 96]
+    specs = [
+        s
+        for s in _specs_with_schema(60, 60)
+        if len(response_schema_for(s, None).get("required", [])) >= 3
+    ][:24]
+    assert len(specs) >= 8
+    backend = TransformersSimBackend(tiny_model_dir, max_tokens=12, batch_size=32)
+    sim = Simulator(specs, backend, max_tokens=12, max_retries=3, without=("rules_fallback",))
+    vs = ValueSynth(random.Random(1))
+    opts = SimOptions(allow_errors=False, use_cache=False)
+    results = sim.simulate_batch(
+        [SimCall(s.name, vs.arguments(s.parameters), options=opts) for s in specs]
+    )
+    assert sim.counters["retries"] > 0  # the first budget was too small for some
+    assert [r.source for r in results] == ["model"] * len(specs), [
+        r.output for r in results if r.source != "model"
+    ][:2]
+    for s, r in zip(specs, results, strict=True):
+        assert not list(Draft202012Validator(response_schema_for(s, None)).iter_errors(r.output))
+
+
 def test_tightened_schema_is_a_subset():
     """Instances of the tightened schema (used on retries) still validate the original."""
     specs = _specs_with_schema(100, 100)

@@ -9,9 +9,9 @@ decoded under the request's ``response_schema`` where the backend can constrain 
 Error payloads a model may write are *semantic* only (``MODEL_ERROR_SCHEMA``: the types of
 ``tool_errors.SEMANTIC_ERROR_TYPES``): structural errors are the gate's, decided before the model.
 
-``attempt`` > 0 marks a retry: backends then sample (temperature > 0) with another seed and the
-transformers backend decodes under a *tightened* schema (bounded strings, arrays, numbers), a subset
-of the original that guarantees termination within the token budget.
+``attempt`` > 0 marks a retry: backends then sample (temperature > 0) with another seed and twice
+the previous token budget, and the transformers backend decodes under a *tightened* schema (bounded
+strings, arrays, numbers), a subset of the original whose JSON text is bounded.
 """
 
 from __future__ import annotations
@@ -585,8 +585,13 @@ class OpenAISimBackend:
         return self.chat.generate(retry_requests(requests, attempt))
 
 
+RETRY_TOKEN_CAP = 4096  # the most tokens a retry's budget grows to
+
+
 def retry_requests(requests: Sequence[ChatRequest], attempt: int) -> list[ChatRequest]:
-    """Copies of ``requests`` for retry ``attempt``: sampled, with a different seed."""
+    """Copies of ``requests`` for retry ``attempt``: sampled, with a different seed, and a token
+    budget doubled per attempt (up to ``RETRY_TOKEN_CAP``), so that an output the budget cut off
+    before its required fields closed gets the room it needs."""
     if not attempt:
         return list(requests)
     out = []
@@ -594,6 +599,8 @@ def retry_requests(requests: Sequence[ChatRequest], attempt: int) -> list[ChatRe
         r = copy.copy(r)
         r.temperature = max(r.temperature or 0.0, 0.7)
         r.seed = (r.seed or 0) + 7919 * attempt
+        if r.max_tokens:
+            r.max_tokens = max(r.max_tokens, min(r.max_tokens * 2**attempt, RETRY_TOKEN_CAP))
         out.append(r)
     return out
 
