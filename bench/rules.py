@@ -20,6 +20,7 @@ ABLATED = (
     "recorded_failure",
     "examples",
     "recorded_shape",
+    "conversation_shape",
     "declared_form",
     "error_grounds",
     "error_confidence",

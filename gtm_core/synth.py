@@ -18,6 +18,7 @@ from gtm_core.spec import returned_fields
 from gtm_core.text_answer import CAMEL_BOUNDARY, text_answer
 
 _MAX_DEPTH = 6  # nesting levels drawn in full; below them only what the schema requires
+PLAIN_TEXT: dict[str, Any] = {"type": "string"}  # a result that is text and nothing more
 _WORDS = {
     "city": [
         "Paris",
@@ -462,10 +463,11 @@ class ValueSynth:
     ) -> Any:
         """A response that agrees with the inputs: echoes argument values into same-named fields,
         reuses ids/values from the history, and respects requested counts (limit/top_k). Without a
-        response schema, the plain text of ``text_answer`` for the tool named ``tool``."""
+        response schema, or one that asks for nothing but a string (the shape of a tool's earlier
+        text answers), the plain text of ``text_answer`` for the tool named ``tool``."""
         ctx = dict(history_values or {})
         ctx.update(arguments)
-        if not isinstance(response_schema, dict):
+        if not isinstance(response_schema, dict) or response_schema == PLAIN_TEXT:
             return text_answer(tool, arguments)
         response_schema = returned_fields(response_schema)  # the fields a tool declares, it returns
         out = self._with_root(response_schema, self.value, response_schema, "result", 0, ctx)

@@ -697,3 +697,38 @@ def test_a_neighbour_lends_answers_never_failures(embedder) -> None:
         json.dumps(timeout),
         json.dumps({"lat": 41.9, "lon": 12.5}),
     }
+
+
+def test_a_tool_answers_in_the_shape_it_answered_earlier_in_the_conversation() -> None:
+    """Rule ``conversation_shape``: the same tool's earlier results for the same parameters, in the
+    session or the call's history, decide the result's shape; errors and other tools' results do
+    not; switched off, a tool without a response schema may answer anything."""
+    seen: list[dict] = []
+
+    class Recording(CountingBackend):
+        def generate(self, requests, *, attempt: int = 0):
+            seen.extend(r.payload for r in requests)
+            return super().generate(requests, attempt=attempt)
+
+    order = _spec("get_order", "Look up an order")
+    earlier = [
+        {"tool": "get_order", "arguments": {"city": "Oslo"}, "output": {"id": "o1", "total": 3}},
+        {"tool": "get_order", "arguments": {"city": "?"}, "output": {"error": "not found"}},
+        {"tool": "get_user", "arguments": {"city": "Oslo"}, "output": "Ann, Oslo"},
+    ]
+    sim = Simulator([order], Recording())
+    (res,) = sim.simulate_batch([SimCall("get_order", {"city": "Rome"}, history=earlier)])
+    assert seen[-1]["format"]["required"] == ["id", "total"]
+    assert res.source == "model" and set(res.output) == {"id", "total"}
+    off = Simulator([order], Recording(), without=("conversation_shape",))
+    off.simulate_batch([SimCall("get_order", {"city": "Rome"}, history=earlier)])
+    assert "format" not in seen[-1]
+    # another kind of request (other parameters) may be answered in another form
+    sim.simulate_batch([SimCall("get_order", {}, history=earlier)])
+    assert "format" not in seen[-1]
+    # in a session, the simulator's own first answer shapes the later ones
+    s = sim.create_session(seed=3).id
+    first = sim.simulate_batch([SimCall("get_order", {"city": "Lima"}, session_id=s)])[0]
+    again = sim.simulate_batch([SimCall("get_order", {"city": "Kyiv"}, session_id=s)])[0]
+    assert isinstance(first.output, str) and isinstance(again.output, str)  # the teacher's text
+    assert seen[-1]["format"] == {"type": "string"}

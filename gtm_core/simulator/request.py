@@ -1,7 +1,8 @@
 """The model request of a call no answer rule took: prompt, response format and error policy.
 
-``model_call`` applies the ``request`` rules (examples, recorded shape, declared form, error
-grounds and confidence) once and keeps everything the decode and the checks need on one object.
+``model_call`` applies the ``request`` rules (examples, recorded and conversation shape, declared
+form, error grounds and confidence) once and keeps everything the decode and the checks need on one
+object.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from gtm_core.llm.base import ChatRequest, Restart
 from gtm_core.simulator.backends import ERROR_OPENING, decoding_schema, result_schema
 from gtm_core.simulator.response_format import decision_schema, response_schema_for
 from gtm_core.simulator.rules import (
+    CONVERSATION_SHAPE,
     DECLARED_FORM,
     ERROR_CONFIDENCE,
     ERROR_GROUNDS,
@@ -82,8 +84,11 @@ def model_call(p: Pending, sim: Simulator) -> ModelCall:
     form = None
     if sim.examples is not None and DECLARED_FORM.on(off):
         form = sim.examples.declared_form(spec)
-    # as real tools answer: the tool's recorded results decide the shape
-    schema = response_schema_for(spec, found if RECORDED_SHAPE.on(off) else None, form)
+    # as real tools answer: the tool's recorded results, and its earlier results in this
+    # conversation, decide the shape
+    shown = found if RECORDED_SHAPE.on(off) else None
+    earlier = alike(call.arguments, hist) if CONVERSATION_SHAPE.on(off) else None
+    schema = response_schema_for(spec, shown, form, earlier)
     first = decision_schema(spec, schema) if opts.allow_errors else schema
     floor = _error_floor(p, sim, hist, shots)
     declared = response_schema_for(spec, None)
@@ -103,6 +108,15 @@ def model_call(p: Pending, sim: Simulator) -> ModelCall:
         restart=None if floor is None else error_restart(floor, schema),
     )
     return ModelCall(p, req, schema, first, floor, opts.allow_errors)
+
+
+def alike(arguments: Any, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The calls of ``history`` that passed the same parameters as ``arguments`` (the same kind of
+    request: a tool may answer another kind in another form)."""
+    keys = set(arguments) if isinstance(arguments, dict) else set()
+    return [
+        h for h in history if isinstance(h.get("arguments"), dict) and set(h["arguments"]) == keys
+    ]
 
 
 def _error_floor(

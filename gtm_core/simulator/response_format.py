@@ -13,7 +13,8 @@ what real tools of its kind answer and narrowed to what its own recorded outputs
   (not errors) of the *same* tool, the result takes one of their shapes (``anyOf`` of
   ``shape_schema`` of each: types, an object's keys ``SHAPE_DEPTH`` levels deep), not the
   declared schema. Another tool's examples never shape it, nor does a recorded output cut mid-JSON
-  (``cut_json``); without same-tool results the rules above hold.
+  (``cut_json``). Without same-tool records, the tool's earlier results in this conversation
+  decide the same way (a tool answers in one format); without either, the rules above hold.
 * **A declared object's scalar fields are returned** (``spec.returned_fields``: a schema without
   ``required`` whose properties are all scalars, at most ``RETURNED_FIELDS_MAX``, requires them).
 * **A declared form.** ``form`` (``ExampleIndex.declared_form``: how recorded tools declaring the
@@ -130,17 +131,11 @@ def bare_field(declared: dict[str, Any]) -> dict[str, Any] | None:
     return field
 
 
-def response_schema_for(
-    spec: ToolSpec, examples: Sequence[dict[str, Any]] | None, form: str | None = None
-) -> dict[str, Any]:
-    """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
-    shown with it (``{"tool", "arguments", "output"}`` items): ``anyOf`` the shapes of the same
-    tool's recorded results when there are any; else the declared response schema (its fields
-    returned, ``spec.returned_fields``) or-its-one-field bare, or ``UNTYPED_RESULT_SCHEMA`` without
-    one. ``form`` (``ExampleIndex.declared_form``: how recorded tools declaring the same schema
-    answered) picks one of the two: ``"bare"`` or ``"declared"``."""
+def result_shapes(spec: ToolSpec, items: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The distinct shapes (``shape_schema``) of ``spec``'s own results among ``items``
+    (``{"tool", "arguments", "output"}``): errors and outputs cut mid-JSON left out."""
     shapes: dict[str, dict[str, Any]] = {}
-    for e in examples or ():
+    for e in items or ():
         if (
             e.get("tool") == spec.name
             and not is_error_payload(e.get("output"))
@@ -148,8 +143,26 @@ def response_schema_for(
         ):
             s = shape_schema(e.get("output"))
             shapes.setdefault(canonical_json(s), s)
+    return list(shapes.values())
+
+
+def response_schema_for(
+    spec: ToolSpec,
+    examples: Sequence[dict[str, Any]] | None,
+    form: str | None = None,
+    earlier: Sequence[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The schema a result for a call of ``spec`` must follow, given the recorded real ``examples``
+    shown with it (``{"tool", "arguments", "output"}`` items): ``anyOf`` the shapes of the same
+    tool's recorded results when there are any; else those of its ``earlier`` results in this
+    conversation (same items; records, when there are any, show every form a tool answers in,
+    which one conversation may not); else the declared response schema (its fields returned,
+    ``spec.returned_fields``) or-its-one-field bare, or ``UNTYPED_RESULT_SCHEMA`` without one.
+    ``form`` (``ExampleIndex.declared_form``: how recorded tools declaring the same schema
+    answered) picks one of the two: ``"bare"`` or ``"declared"``."""
+    shapes = result_shapes(spec, examples) or result_shapes(spec, earlier)
     if shapes:
-        return next(iter(shapes.values())) if len(shapes) == 1 else {"anyOf": list(shapes.values())}
+        return shapes[0] if len(shapes) == 1 else {"anyOf": shapes}
     declared = spec.response_schema
     if declared is None:
         return UNTYPED_RESULT_SCHEMA

@@ -145,6 +145,12 @@ EXAMPLES = Rule(
 RECORDED_SHAPE = Rule(
     "recorded_shape", "request", "the tool's own recorded results decide the result's shape"
 )
+CONVERSATION_SHAPE = Rule(
+    "conversation_shape",
+    "request",
+    "the tool's own earlier results in this conversation decide the result's shape (with its "
+    "recorded ones)",
+)
 DECLARED_FORM = Rule(
     "declared_form",
     "request",
@@ -179,6 +185,7 @@ RULES: tuple[Rule, ...] = (
     CACHE,
     EXAMPLES,
     RECORDED_SHAPE,
+    CONVERSATION_SHAPE,
     DECLARED_FORM,
     ERROR_GROUNDS,
     ERROR_CONFIDENCE,
