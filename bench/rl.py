@@ -23,7 +23,7 @@ executes a call. The figures (seconds per step and per tool call, reward per ste
 per arm) are printed, drawn to ``<out>/rl_bench.png`` and logged to MLflow (experiment
 ``gtm-bench-rl``, one run per invocation, in the project's tracking store).
 
-Usage: uv run python bench/rl.py [--steps 6] [--hybrid-sim-steps 3] [--generations 4]
+Usage: uv run python bench/rl.py [--steps 12] [--hybrid-sim-steps 6] [--generations 4]
            [--prompts-per-step 1] [--eval-questions 16] [--lr 5e-4]
            [--temperature 0.8] [--threads 2] [--sim-model offline|models:/gtm@champion]
            [--real-latency-s 0] [--out DIR] [--no-base-eval]
@@ -272,7 +272,7 @@ def evaluate(model, tok, env_cls, rows: list[dict], turn_tokens: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--steps", type=int, default=6, help="GRPO steps per arm")
+    ap.add_argument("--steps", type=int, default=12, help="GRPO steps per arm")
     ap.add_argument("--hybrid-sim-steps", type=int, default=None, help="default: steps // 2")
     ap.add_argument("--generations", type=int, default=4, help="rollouts per question (group)")
     ap.add_argument("--prompts-per-step", type=int, default=1)
