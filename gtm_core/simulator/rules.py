@@ -148,8 +148,8 @@ RECORDED_SHAPE = Rule(
 CONVERSATION_SHAPE = Rule(
     "conversation_shape",
     "request",
-    "the tool's own earlier results in this conversation decide the result's shape (with its "
-    "recorded ones)",
+    "without records of the tool, its earlier results for the same parameters in this "
+    "conversation decide the result's shape",
 )
 DECLARED_FORM = Rule(
     "declared_form",
