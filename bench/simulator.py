@@ -19,7 +19,10 @@
    ``bf16_call_speedup`` is the ms-per-call ratio in the batch.
 
 Last line:
-``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z> bf16_call_speedup=<w>``.
+``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z> bf16_call_speedup=<w>
+step_ms_b32=<s> gemm_ceiling_ms_b32=<c> efficiency=<c/s>`` (the faster precision's batch of 32
+against this machine's GEMM floor for the same step, ``gemm_ceiling_ms``: every linear layer as one
+``torch.matmul`` at the step's shape, timed in the same run).
 """
 
 from __future__ import annotations
@@ -327,6 +330,9 @@ def decode_breakdown(
         f"ms_per_call_b{n}": busy / max(joined, 1) * 1000,
     }
     f["inproc_speedup"] = f["ms_per_call_b1"] / f[f"ms_per_call_b{n}"]
+    f["gemm_ceiling_ms_b1"] = gemm_ceiling_ms(be.chat.model, 1)
+    f[f"gemm_ceiling_ms_b{n}"] = gemm_ceiling_ms(be.chat.model, n)
+    f[f"efficiency_b{n}"] = f[f"gemm_ceiling_ms_b{n}"] / f[f"step_ms_b{n}"]
     print(
         "decode breakdown (in-process, greedy, tool prefixes warmed): "
         + ", ".join(f"{k} {v:.2f}" for k, v in f.items())
@@ -476,6 +482,33 @@ def bench_batching(
         srv.stop()
 
 
+def gemm_ceiling_ms(model, rows: int, repeats: int = 20) -> float:
+    """This machine's floor for one decode step of ``rows`` rows of ``model``: every linear layer
+    of the base model (projections, MLP, LM head) as one ``torch.matmul`` of ``[rows, in]`` by
+    its weight, in the weights' dtype, timed here (best of ``repeats``); attention, norms, LoRA,
+    sampling and the grammar are left out, so a real step cannot reach it."""
+    import torch
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    weights = [
+        m.weight.detach()
+        for name, m in base.named_modules()
+        if isinstance(m, torch.nn.Linear) and "lora_" not in name
+    ]
+    head = base.get_output_embeddings()
+    if head is not None and all(head.weight is not w for w in weights):
+        weights.append(head.weight.detach())
+    xs = {w.shape[1]: torch.randn(rows, w.shape[1], dtype=w.dtype) for w in weights}
+    best = float("inf")
+    with torch.inference_mode():
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for w in weights:
+                torch.matmul(xs[w.shape[1]], w.t())
+            best = min(best, time.perf_counter() - t0)
+    return best * 1000
+
+
 def main() -> None:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -536,21 +569,28 @@ def main() -> None:
         rate = bench_gate(specs, a.gate_calls)
         _, p99 = bench_http_gate(tools_file, specs, a.http_calls, d)
         speedup = bf16 = float("nan")
+        step = {}
         if not a.skip_model:
             model_dir = trained_tiny_model(a.model, specs, a.train_examples)
             before = os.environ.get("GTM_CPU_PRECISION")
-            per_call = {}
+            per_call, figures = {}, {}
             for precision in ("float32", "bfloat16"):
                 os.environ["GTM_CPU_PRECISION"] = precision
                 print(f"precision {precision}:")
-                per_call[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)[
-                    f"ms_per_call_b{a.callers}"
-                ]
+                figures[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
+                per_call[precision] = figures[precision][f"ms_per_call_b{a.callers}"]
             if before is None:
                 os.environ.pop("GTM_CPU_PRECISION")
             else:
                 os.environ["GTM_CPU_PRECISION"] = before
             bf16 = per_call["float32"] / per_call["bfloat16"]
+            n = a.callers
+            best = min(figures.values(), key=lambda f: f[f"ms_per_call_b{n}"])
+            step = {
+                f"step_ms_b{n}": best[f"step_ms_b{n}"],
+                f"gemm_ceiling_ms_b{n}": best[f"gemm_ceiling_ms_b{n}"],
+                "efficiency": best[f"efficiency_b{n}"],
+            }
             speedup = bench_batching(
                 tools_file,
                 specs,
@@ -572,6 +612,7 @@ def main() -> None:
     print(
         f"RESULT gate_calls_per_s={rate:.0f} http_gate_p99_ms={p99:.3f} "
         f"batch_speedup={speedup:.2f} bf16_call_speedup={bf16:.2f}"
+        + "".join(f" {k}={v:.3g}" for k, v in step.items())
     )
 
 
