@@ -20,9 +20,10 @@
 
 Last line:
 ``RESULT gate_calls_per_s=<x> http_gate_p99_ms=<y> batch_speedup=<z> bf16_call_speedup=<w>
-step_ms_b32=<s> gemm_ceiling_ms_b32=<c> efficiency=<c/s>`` (the faster precision's batch of 32
-against this machine's GEMM floor for the same step, ``gemm_ceiling_ms``: every linear layer as one
-``torch.matmul`` at the step's shape, timed in the same run).
+step_ms_b32=<s> gemm_ceiling_ms_b32=<c> efficiency=<c/s>`` (the faster precision's steady batch of
+32 against this machine's GEMM floor for the same step, ``gemm_ceiling_ms``: every linear layer as
+one ``torch.matmul`` over the tokens the step computes — one per live row plus the uncached prompts
+of the rows joining in it — timed in the same run).
 """
 
 from __future__ import annotations
@@ -310,11 +311,12 @@ def decode_breakdown(
     b.add([next(rows) for _ in range(n)])
     for _ in range(20):  # reach steady state
         b.step(admit=[next(rows) for _ in range(n - len(b))])
-    live = joined = 0
+    live = joined = prompt_tokens = 0
     t0 = time.perf_counter()
     for _ in range(60):
         admit = [next(rows) for _ in range(n - len(b))]
         joined += len(admit)
+        prompt_tokens += sum(len(r.prompt) - r.prefix for r in admit)
         live += len(b)
         b.step(admit=admit)
     busy = time.perf_counter() - t0
@@ -328,10 +330,13 @@ def decode_breakdown(
         f"step_ms_b{n}": busy / 60 * 1000,
         f"live_rows_b{n}": live / 60,
         f"ms_per_call_b{n}": busy / max(joined, 1) * 1000,
+        # a step decodes one token of each live row and prefills the uncached prompt of the rows
+        # that join in it: the tokens its linear layers see
+        f"tokens_per_step_b{n}": (live + prompt_tokens) / 60,
     }
     f["inproc_speedup"] = f["ms_per_call_b1"] / f[f"ms_per_call_b{n}"]
     f["gemm_ceiling_ms_b1"] = gemm_ceiling_ms(be.chat.model, 1)
-    f[f"gemm_ceiling_ms_b{n}"] = gemm_ceiling_ms(be.chat.model, n)
+    f[f"gemm_ceiling_ms_b{n}"] = gemm_ceiling_ms(be.chat.model, round(f[f"tokens_per_step_b{n}"]))
     f[f"efficiency_b{n}"] = f[f"gemm_ceiling_ms_b{n}"] / f[f"step_ms_b{n}"]
     print(
         "decode breakdown (in-process, greedy, tool prefixes warmed): "
@@ -483,10 +488,11 @@ def bench_batching(
 
 
 def gemm_ceiling_ms(model, rows: int, repeats: int = 20) -> float:
-    """This machine's floor for one decode step of ``rows`` rows of ``model``: every linear layer
-    of the base model (projections, MLP, LM head) as one ``torch.matmul`` of ``[rows, in]`` by
-    its weight, in the weights' dtype, timed here (best of ``repeats``); attention, norms, LoRA,
-    sampling and the grammar are left out, so a real step cannot reach it."""
+    """This machine's floor for one step of ``model`` over ``rows`` tokens (decoded tokens and
+    prefilled prompt tokens alike): every linear layer of the base model (projections, MLP, LM
+    head) as one ``torch.matmul`` of ``[rows, in]`` by its weight, in the weights' dtype, timed
+    here (best of ``repeats``); attention, norms, LoRA, sampling and the grammar are left out, so
+    a real step cannot reach it."""
     import torch
 
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
