@@ -579,19 +579,19 @@ def main() -> None:
         if not a.skip_model:
             model_dir = trained_tiny_model(a.model, specs, a.train_examples)
             before = os.environ.get("GTM_CPU_PRECISION")
-            per_call, figures = {}, {}
+            figures = {}
             for precision in ("float32", "bfloat16"):
                 os.environ["GTM_CPU_PRECISION"] = precision
                 print(f"precision {precision}:")
                 figures[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
-                per_call[precision] = figures[precision][f"ms_per_call_b{a.callers}"]
             if before is None:
                 os.environ.pop("GTM_CPU_PRECISION")
             else:
                 os.environ["GTM_CPU_PRECISION"] = before
-            bf16 = per_call["float32"] / per_call["bfloat16"]
             n = a.callers
-            best = min(figures.values(), key=lambda f: f[f"ms_per_call_b{n}"])
+            per_call = f"ms_per_call_b{n}"
+            bf16 = figures["float32"][per_call] / figures["bfloat16"][per_call]
+            best = min(figures.values(), key=lambda f: f[per_call])
             step = {
                 f"step_ms_b{n}": best[f"step_ms_b{n}"],
                 f"gemm_ceiling_ms_b{n}": best[f"gemm_ceiling_ms_b{n}"],
