@@ -568,6 +568,7 @@ def test_multi_turn_values_flow_from_earlier_outputs(tmp_path):
         "contradiction": True,
         "coherence": True,
         "history": True,
+        "state": True,
     }
     # a group below the threshold is rejected with its reason, not silently dropped
     st = Generator(store, OfflineTeacher(), cfg=CargConfig(group_threshold=0.9)).run_multi(

@@ -34,6 +34,7 @@ from gtm_core.carg.records import (
     sample_id,
     to_frame,
 )
+from gtm_core.carg.state import v_state
 from gtm_core.carg.validate import judge, v_history, validate_single
 from gtm_core.carg.versions import SCENARIO_ASSETS
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
@@ -368,7 +369,7 @@ class Generator:
                     else:
                         dialogues.append(
                             multi.Dialogue.start(
-                                [specs[m] for m in g.members],
+                                multi.dialogue_order([specs[m] for m in g.members]),
                                 g,
                                 field=field,
                                 field_key=field_key,
@@ -402,14 +403,9 @@ class Generator:
                 else:
                     s.record("parse", [])
                     validate_single(d.specs[-1], s)
-                    s.record(
-                        "history",
-                        v_history(
-                            d.specs[-1],
-                            s.arguments if isinstance(s.arguments, dict) else {},
-                            s.history,
-                        ),
-                    )
+                    args = s.arguments if isinstance(s.arguments, dict) else {}
+                    s.record("history", v_history(d.specs[-1], args, s.history))
+                    s.record("state", v_state(s.tool_name, args, s.output, s.history))
                 samples.append(s)
             by_uid = {sp.uid: sp for sp in specs}
             judge(self.judge, [by_uid[s.tool_uid] for s in samples], samples)

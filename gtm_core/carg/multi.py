@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from gtm_core.carg.records import Sample, sample_id
+from gtm_core.carg.state import role
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json, prompt_request
 from gtm_core.spec import ToolSpec
 
@@ -123,6 +124,19 @@ def build_groups(
         # most similar to the target right before it: joined first -> last before the target
         out[s] = Group(members=members, coherence=coherence(emb, members))
     return out
+
+
+# the turn order of a dialogue's earlier calls by what they do to a record: created, then read,
+# updated and finally deleted (tools that do none of these keep their place among the reads)
+_ROLE_RANK = {"create": 0, "read": 1, "update": 2, "delete": 3}
+
+
+def dialogue_order(specs: list[ToolSpec]) -> list[ToolSpec]:
+    """``specs`` (the target last) with the earlier calls in record order (``state.role``): a
+    record is created before it is read, updated or deleted, so a later read sees what the
+    dialogue did to it. The target stays last."""
+    *before, target = specs
+    return [*sorted(before, key=lambda sp: _ROLE_RANK.get(role(sp.name) or "read")), target]
 
 
 def turn_request(

@@ -7,6 +7,8 @@
 * ``v_coherence``: the output follows from the input (echoed fields agree, requested counts are
   respected, the context is grounded in the call) — deterministic; an LLM judge can add a verdict.
 * ``v_history`` (multi-turn): the final call follows from the dialogue history.
+* ``state.v_state`` (multi-turn): the final call agrees with the records its history created,
+  updated or deleted (a record read back as set, a deleted one ``not_found``).
 
 Every check returns a list of human-readable reasons; an empty list means it passed.
 """
@@ -23,6 +25,7 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
+from gtm_core.carg.state import error_expected
 from gtm_core.llm.base import ChatModel, prompt_request
 from gtm_core.llm.teacher_tasks import task as offline_task
 from gtm_core.llm.verdicts import VERDICT_SCHEMA, parse_verdict
@@ -206,12 +209,18 @@ def is_error_output(output: Any) -> bool:
 
 
 def v_coherence(
-    spec: ToolSpec, arguments: dict[str, Any], output: Any, context: str = ""
+    spec: ToolSpec,
+    arguments: dict[str, Any],
+    output: Any,
+    context: str = "",
+    *,
+    error_expected: bool = False,
 ) -> list[str]:
     """Output agrees with the input: same-named fields echo the argument, list lengths respect a
-    requested count, a valid call is not answered with an error, the context is grounded."""
+    requested count, a valid call is not answered with an error (unless ``error_expected``: the
+    dialogue deleted the record it names), the context is grounded."""
     reasons: list[str] = []
-    if is_error_output(output):
+    if is_error_output(output) and not error_expected:
         reasons.append("output is an error payload for a valid call")
     if isinstance(output, dict):
         for k, v in output.items():
@@ -289,11 +298,14 @@ def v_history(
 
 # ---- drivers --------------------------------------------------------------------------------
 def validate_single(spec: ToolSpec, s: Sample) -> bool:
-    """Record V_format, V_contradiction, V_coherence on ``s``; returns whether all passed."""
-    ok = s.record("format", v_format(spec, s.arguments, s.output))
+    """Record V_format, V_contradiction, V_coherence on ``s``; returns whether all passed. A call
+    whose history deleted the record it names (``state.error_expected``) is checked as an error:
+    its arguments against the parameters, its output as the error it must be."""
     args = s.arguments if isinstance(s.arguments, dict) else {}
+    stated = bool(s.history) and error_expected(spec.name, args, s.history)
+    ok = s.record("format", v_format(spec, s.arguments, s.output, expect_error=stated))
     ok &= s.record("contradiction", v_contradiction(spec, args))
-    ok &= s.record("coherence", v_coherence(spec, args, s.output, s.context))
+    ok &= s.record("coherence", v_coherence(spec, args, s.output, s.context, error_expected=stated))
     return ok
 
 
@@ -339,11 +351,14 @@ def offline_contradiction(payload: dict[str, Any], rng: random.Random) -> dict[s
 @offline_task(JUDGE_COHERENCE)
 def offline_coherence(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """The offline teacher's answer to ``judge_coherence``: this module's level-3 rule."""
+    spec = ToolSpec.model_validate(payload["tool"])
+    args = payload.get("arguments") or {}
     r = v_coherence(
-        ToolSpec.model_validate(payload["tool"]),
-        payload.get("arguments") or {},
+        spec,
+        args,
         payload.get("output"),
         payload.get("context") or "",
+        error_expected=error_expected(spec.name, args, payload.get("history") or []),
     )
     return {"ok": not r, "reason": "; ".join(r)}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from gtm_core.carg.state import RecordState, apply_expectation
 from gtm_core.llm.teacher_tasks import task
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import ValueSynth, classify, fits_schema, is_id, range_pairs
@@ -162,7 +163,9 @@ def carg_multi(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
                 args[name] = strs[-1]
                 break
     args = _consistent(spec, args)
-    output = _respond(synth, spec, args, by_name)
+    # a record the earlier turns created, updated or deleted reads back as they left it
+    expected = RecordState.replay(history).expect(spec.name, args)
+    output = apply_expectation(_respond(synth, spec, args, by_name), expected)
     prev = payload.get("context") or ""
     step = _context(spec, payload.get("field", ""), args, rng)
     return {"context": (prev + " " + step).strip(), "arguments": args, "output": output}
