@@ -254,7 +254,7 @@ def trained_tiny_model(model: str | None, specs: list[ToolSpec], train_examples:
 
 
 def decode_breakdown(
-    model_dir: Path, specs: list[ToolSpec], max_tokens: int, n: int = 32
+    model_dir: Path, specs: list[ToolSpec], max_tokens: int, n: int = 32, prefix_cache_mb: int = 0
 ) -> dict[str, float]:
     """In-process figures behind the batching ratio, configured as ``gtm serve`` is (tool prefixes
     warmed): one call alone (prefill ms, decode step ms, tokens) against a steady
@@ -269,7 +269,11 @@ def decode_breakdown(
     rng = random.Random(3)
     vs = ValueSynth(rng)
     pool = ([s for s in specs if s.response_schema] or specs)[:200]
-    be = TransformersSimBackend(model_dir, max_tokens=max_tokens)
+    be = TransformersSimBackend(
+        model_dir,
+        max_tokens=max_tokens,
+        **({"prefix_cache_mb": prefix_cache_mb} if prefix_cache_mb else {}),
+    )
     Simulator(pool, be).warm_prefixes()
     reqs = [
         ChatRequest(
@@ -370,6 +374,7 @@ def bench_batching(
     continuous: bool = True,
     rounds: int = 3,
     cpu_threads: int = 1,
+    prefix_cache_mb: int = 0,
 ) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
     if (
@@ -395,6 +400,7 @@ def bench_batching(
             "--continuous" if continuous else "--no-continuous",
             "--cpu-threads",
             str(cpu_threads),
+            *(["--prefix-cache-mb", str(prefix_cache_mb)] if prefix_cache_mb else []),
         ],
         data_dir,
     )
@@ -565,6 +571,12 @@ def main() -> None:
         default=1,
         help="gtm serve --cpu-threads (torch threads of the decode loop)",
     )
+    p.add_argument(
+        "--prefix-cache-mb",
+        type=int,
+        default=0,
+        help="prompt-prefix KV memory of the served model (0: gtm serve's default)",
+    )
     p.add_argument("--skip-model", action="store_true")
     a = p.parse_args()
     specs = load_specs(a.tools)
@@ -583,7 +595,9 @@ def main() -> None:
             for precision in ("float32", "bfloat16"):
                 os.environ["GTM_CPU_PRECISION"] = precision
                 print(f"precision {precision}:")
-                figures[precision] = decode_breakdown(model_dir, specs, a.max_tokens, a.callers)
+                figures[precision] = decode_breakdown(
+                    model_dir, specs, a.max_tokens, a.callers, a.prefix_cache_mb
+                )
             if before is None:
                 os.environ.pop("GTM_CPU_PRECISION")
             else:
@@ -610,6 +624,7 @@ def main() -> None:
                 not a.static,
                 a.rounds,
                 a.cpu_threads,
+                a.prefix_cache_mb,
             )
     print(
         f"machine: {os.cpu_count()} cores, "

@@ -164,6 +164,11 @@ def test_warmed_tool_prefix_serves_the_first_call(tiny_model_dir, specs):  # noq
     ]
     rows = warm.rows(reqs)
     assert all(r.prefix > r.prefix_base > 0 for r in rows)  # first sight, tool line already cached
+    # a tool line's entry holds only its own positions: the system turn's KV is kept once
+    per_token = slot_model(warm.chat.model).kv_bytes_per_token
+    lines = {tuple(r.prompt[: r.prefix]): r.prefix - r.prefix_base for r in rows}
+    (sys_n,) = {r.prefix_base for r in rows}
+    assert warm.prefix_cache.bytes == per_token * (sys_n + sum(lines.values()))
     assert warm.generate(reqs) == cold.generate(reqs)
     assert warm.prefix_cache.hits >= len(reqs)
 

@@ -39,53 +39,63 @@ PREFILL_TOKENS = 4096  # prefill chunks: at most this many (padded) positions pe
 # a joining row reserves room for this many new tokens, not its whole budget: outputs are mostly
 # short, every slot is as long as the longest (``SlotKV``), and a longer output grows the cache
 DECODE_ROOM = 64
+# prompt-prefix KV memory by default: about 220 tool lines of SmolLM2-135M (30 layers, 3 KV heads of
+# 64: 46 KB a token in float32; a tool line is about 200 tokens past the shared system turn)
+PREFIX_CACHE_MB = 2048
 
 
 class PrefixCache:
     """KV of prompt prefixes shared by many rows (the system turn; the tool line of a tool called
-    again and again), computed once per model; a longer prefix extends a cached shorter one.
-    Bounded by entries and by bytes (least recently used first out)."""
+    again and again), computed once per model. A longer prefix built on a cached shorter one (its
+    ``base``) stores only the positions past the base: each tool line's entry holds its own KV,
+    the system turn's is kept once. Bounded by entries and by bytes (least recently used first
+    out; a base evicted before its extensions is computed again when next needed)."""
 
-    def __init__(self, max_entries: int = 4096, max_bytes: int = 512 << 20):
-        self.entries: OrderedDict[tuple[int, ...], list[tuple[Any, Any]]] = OrderedDict()
+    def __init__(self, max_entries: int = 4096, max_bytes: int = PREFIX_CACHE_MB << 20):
+        # prefix ids -> (base length, per-layer (k, v) of positions base..len)
+        self.entries: OrderedDict[tuple[int, ...], tuple[int, list[tuple[Any, Any]]]] = (
+            OrderedDict()
+        )
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self.bytes = 0
         self.hits = 0
 
-    def get(self, model, prefix: Sequence[int], base: int = 0) -> list[tuple[Any, Any]]:
-        """Per-layer ``(k, v)`` ``[kv_heads, len(prefix), head_dim]`` of ``prefix``; built on the
-        cached KV of ``prefix[:base]`` when ``base``."""
+    def get(self, model, prefix: Sequence[int], base: int = 0) -> list[tuple[int, list]]:
+        """The KV of ``prefix`` as pieces ``(offset, per-layer (k, v) [kv_heads, n, head_dim])``
+        in position order (``SlotKV.load``); built on the cached KV of ``prefix[:base]`` when
+        ``base``."""
         import torch
 
         key = tuple(prefix)
-        kv = self.entries.get(key)
-        if kv is not None:
+        entry = self.entries.get(key)
+        if entry is not None:
             self.hits += 1
             self.entries.move_to_end(key)
-            return kv
+            at, kv = entry
+            return [*(self.get(model, key[:at]) if at else []), (at, kv)]
         sm = slot_model(model)
         cache = sm.cache(1, len(key))
-        start = 0
-        if 0 < base < len(key):
-            cache.load(0, self.get(model, key[:base]))
-            start = base
-        ids = torch.tensor([list(key[start:])], device=sm.device)
+        at = base if 0 < base < len(key) else 0
+        below = self.get(model, key[:at]) if at else []
+        for offset, kv in below:
+            cache.load(0, kv, offset)
+        ids = torch.tensor([list(key[at:])], device=sm.device)
         sm.forward(
             cache,
             0,
             ids,
-            torch.tensor([start], device=sm.device),
-            torch.tensor([len(key) - start], device=sm.device),
+            torch.tensor([at], device=sm.device),
+            torch.tensor([len(key) - at], device=sm.device),
         )
-        kv = cache.export(0, len(key))
+        kv = cache.export(0, len(key), at)
         size = _nbytes(kv)
         while self.entries and (
             len(self.entries) >= self.max_entries or self.bytes + size > self.max_bytes
         ):
-            self.bytes -= _nbytes(self.entries.popitem(last=False)[1])
-        self.entries[key] = kv
+            self.bytes -= _nbytes(self.entries.popitem(last=False)[1][1])
+        self.entries[key] = (at, kv)
         self.bytes += size
-        return kv
+        return [*below, (at, kv)]
 
 
 def _nbytes(kv: list[tuple[Any, Any]]) -> int:
@@ -238,10 +248,10 @@ class DecodeBatch:
         torch = self.torch
         for j, r in enumerate(grp):
             if r.prefix:
-                self.kv.load(
-                    slot0 + j,
-                    self.prefix_cache.get(self.model, r.prompt[: r.prefix], r.prefix_base),
-                )
+                for offset, kv in self.prefix_cache.get(
+                    self.model, r.prompt[: r.prefix], r.prefix_base
+                ):
+                    self.kv.load(slot0 + j, kv, offset)
         n = max(len(r.prompt) - r.prefix for r in grp)
         ids = torch.full((len(grp), n), self.pad_id, dtype=torch.long)
         for j, r in enumerate(grp):

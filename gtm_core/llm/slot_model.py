@@ -102,18 +102,18 @@ class SlotKV:
             for t in buf:
                 t[dst, :, :length] = t[src, :, :length]
 
-    def load(self, slot: int, kv: list[tuple[Any, Any]]) -> None:
-        """Write cached prefix KV (per layer ``(k, v)`` of shape
-        ``[kv_heads, P, head_dim]``) into ``slot``."""
+    def load(self, slot: int, kv: list[tuple[Any, Any]], at: int = 0) -> None:
+        """Write cached prefix KV (per layer ``(k, v)`` of shape ``[kv_heads, P, head_dim]``)
+        into positions ``at..at+P`` of ``slot``."""
         for k_buf, v_buf, (k, v) in zip(self.k, self.v, kv, strict=True):
             n = k.shape[1]
-            k_buf[slot, :, :n] = k
-            v_buf[slot, :, :n] = v
+            k_buf[slot, :, at : at + n] = k
+            v_buf[slot, :, at : at + n] = v
 
-    def export(self, slot: int, length: int) -> list[tuple[Any, Any]]:
-        """A copy of slot ``slot``'s first ``length`` positions, per layer ``(k, v)``."""
+    def export(self, slot: int, length: int, start: int = 0) -> list[tuple[Any, Any]]:
+        """A copy of slot ``slot``'s positions ``start..length``, per layer ``(k, v)``."""
         return [
-            (k[slot, :, :length].clone(), v[slot, :, :length].clone())
+            (k[slot, :, start:length].clone(), v[slot, :, start:length].clone())
             for k, v in zip(self.k, self.v, strict=True)
         ]
 

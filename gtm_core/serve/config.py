@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gtm_core.llm.decode import PREFIX_CACHE_MB
 from gtm_core.simulator.config import SimulatorConfig
 from gtm_core.simulator.models import DEFAULT_MODEL, BackendOptions
 
@@ -38,7 +39,7 @@ class BackendConfig(BaseModel):
         "batch between steps) instead of one batch at a time",
     )
     prefix_cache_mb: int = Field(
-        512, description="transformers backend: memory for cached prompt-prefix KV"
+        PREFIX_CACHE_MB, description="transformers backend: memory for cached prompt-prefix KV"
     )
     cpu_threads: int = Field(
         1,

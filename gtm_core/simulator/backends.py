@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest, Restart, ScoredText
+from gtm_core.llm.decode import PREFIX_CACHE_MB
 from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
 from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
 from gtm_core.spec import canonical_json
@@ -256,7 +257,7 @@ class TransformersSimBackend:
         cpu_threads: int | None = 1,
         decoder: str = "loop",
         prefix_cache: bool = True,
-        prefix_cache_mb: int = 512,
+        prefix_cache_mb: int = PREFIX_CACHE_MB,
         continuous: bool = False,
         loop_guard: int = 64,
         restart_in_place: bool = True,
@@ -467,7 +468,7 @@ class TransformersSimBackend:
             if not tool_n:
                 continue
             if (
-                cache.bytes + per_token * tool_n > cache.max_bytes
+                cache.bytes + per_token * (tool_n - sys_n) > cache.max_bytes
                 or len(cache.entries) >= cache.max_entries
             ):
                 break  # full: warming more would evict what was just warmed

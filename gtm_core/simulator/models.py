@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gtm_core.llm.decode import PREFIX_CACHE_MB
 from gtm_core.settings import Settings
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class BackendOptions:
     max_tokens: int = 512
     batch_size: int = 32
     continuous: bool = False
-    prefix_cache_mb: int = 512
+    prefix_cache_mb: int = PREFIX_CACHE_MB
     cpu_threads: int | None = 1
 
 
