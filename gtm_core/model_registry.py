@@ -137,6 +137,26 @@ def log_to_run(
         c.log_artifact(run_id, str(f), artifact_path=artifact_path)
 
 
+def run_metrics(
+    required: list[str],
+    experiment: str = DEFAULT_EXPERIMENT,
+    settings: Settings | None = None,
+) -> list[dict[str, float]]:
+    """The latest metrics of every run of ``experiment`` that logged all of ``required`` (oldest
+    run first); empty when the experiment does not exist."""
+    c = client(settings)
+    exp = c.get_experiment_by_name(experiment)
+    if exp is None:
+        return []
+    runs = c.search_runs(
+        [exp.experiment_id],
+        filter_string=" and ".join(f"metrics.{m} >= 0" for m in required),
+        order_by=["attributes.start_time ASC"],
+        max_results=10_000,
+    )
+    return [dict(r.data.metrics) for r in runs]
+
+
 def run_link(run_id: str, settings: Settings | None = None) -> str:
     """A link to the run in the MLflow UI (``mlflow ui --backend-store-uri <tracking uri>``)."""
     c = client(settings)

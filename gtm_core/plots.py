@@ -55,7 +55,7 @@ def line_plot(
     for name, pts in series.items():
         if pts:
             xs, ys = zip(*pts, strict=True)
-            ax.plot(xs, ys, label=name)
+            ax.plot(xs, ys, label=name, marker="o" if len(pts) <= 50 else None)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -482,6 +482,40 @@ def test_unseen_source_verdict_needs_the_model_to_beat_rules_and_record_copy():
     assert "no-answer rate 0.200" in reasons and "value_agreement" not in reasons
 
 
+def test_fidelity_against_training_tokens_reads_the_tracking_store(tmp_path):
+    """Two training runs of different sizes in a real MLflow store: the curve has one point per
+    run and metric, sorted by tokens, with the bars to beat drawn flat across them."""
+    from gtm_core import model_registry as registry
+    from gtm_core.evaluation.fidelity import budget_curve
+    from gtm_core.plots import line_plot
+    from gtm_core.settings import get_settings
+
+    s = get_settings(data_dir=tmp_path / "data")
+    for tokens, schema in ((40_000.0, 0.6), (10_000.0, 0.5)):
+        registry.log_run(
+            "gtm-training",
+            f"run-{tokens:.0f}",
+            metrics={
+                "train_tokens": tokens,
+                "eval_unseen_source_schema_agreement": schema,
+                "eval_unseen_source_text_f1": schema / 2,
+            },
+            params={},
+            settings=s,
+        )
+    registry.log_run("gtm-training", "untrained", metrics={"x": 1.0}, params={}, settings=s)
+    runs = registry.run_metrics(["train_tokens", "eval_unseen_source_schema_agreement"], settings=s)
+    assert len(runs) == 2
+    curve = budget_curve(runs, "unseen_source", {"rules-only schema_agreement": 0.55})
+    assert curve["model schema_agreement"] == [(10_000.0, 0.5), (40_000.0, 0.6)]
+    assert curve["model text_f1"] == [(10_000.0, 0.25), (40_000.0, 0.3)]
+    assert curve["rules-only schema_agreement"] == [(10_000.0, 0.55), (40_000.0, 0.55)]
+    assert "model value_agreement" not in curve  # never measured
+    png = line_plot(curve, tmp_path / "curve.png", title="t", xlabel="training tokens")
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert registry.run_metrics(["train_tokens"], experiment="absent", settings=s) == []
+
+
 def _with_real_traces(res) -> None:
     from gtm_assets.defs.real import real_traces
 

@@ -106,6 +106,17 @@ def test_main_job_leaves_nothing_unsynced(main_job):
     } <= assets
 
 
+def test_fidelity_is_drawn_against_training_tokens(main_job):
+    data, _ = main_job
+    from gtm_core import model_registry as registry
+    from gtm_core.settings import get_settings
+
+    s = get_settings(data_dir=data)
+    runs = registry.run_metrics(["train_tokens", "eval_heldout_schema_agreement"], settings=s)
+    assert runs and all(r["train_tokens"] > 0 for r in runs)
+    assert (s.plots_dir / "fidelity_vs_tokens.png").stat().st_size > 0
+
+
 def test_champion_resolves_and_simulates(main_job):
     data, env = main_job
     from gtm_core import model_registry as registry

@@ -4,6 +4,7 @@ for the candidate and its baselines), the blocking check ``candidate_not_worse_t
 audit on real tool traces; reuses eval_table's held-out audit of the same model)."""
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -329,10 +330,20 @@ def eval_table(
             artifact_path="evaluation",
             settings=gtm.settings,
         )
+    budget_plot = _budget_plot(fid, parts, gtm) if cand.run_id else None
+    if budget_plot is not None:
+        registry.log_to_run(
+            cand.run_id, {}, [budget_plot], artifact_path="evaluation", settings=gtm.settings
+        )
     return dg.MaterializeResult(
         metadata={
             "table": dg.MetadataValue.md(md),
             "plot": dg.MetadataValue.path(str(plot)),
+            **(
+                {"fidelity_vs_tokens": dg.MetadataValue.path(str(budget_plot))}
+                if budget_plot
+                else {}
+            ),
             **({"fidelity_plot": dg.MetadataValue.path(str(fid_plot))} if fid_plot else {}),
             "fidelity": dg.MetadataValue.md(fid_md),
             "heldout_calls": len(heldout),
@@ -346,6 +357,33 @@ def eval_table(
                 results[["model", "split", "scenario", "tool_name", "all_pass", "reasons"]]
             ),
         }
+    )
+
+
+def _budget_plot(fid: pd.DataFrame, parts: dict, gtm: GTMResource) -> Path | None:
+    """Fidelity against training tokens over every evaluated training run in the tracking store
+    (the unseen source where there is one), beside this run's rules-only and record-copy bars."""
+    from gtm_core.evaluation import fidelity as fd
+    from gtm_core.plots import line_plot
+
+    part = "unseen_source" if "unseen_source" in parts else "heldout"
+    runs = registry.run_metrics(
+        ["train_tokens", f"eval_{part}_schema_agreement"], settings=gtm.settings
+    )
+    bars = {
+        f"{role} {m}": fd.overall(fid, role, m, part)
+        for m, role in fd.UNSEEN_BARS
+        if part == "unseen_source"
+    }
+    curve = fd.budget_curve(runs, part, {k: v for k, v in bars.items() if v is not None})
+    if not curve:
+        return None
+    return line_plot(
+        curve,
+        gtm.settings.plots_dir / "fidelity_vs_tokens.png",
+        title=f"Fidelity on the {fd.SPLITS[part]} against training tokens",
+        xlabel="training tokens",
+        ylabel="agreement",
     )
 
 

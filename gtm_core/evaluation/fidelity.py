@@ -37,6 +37,34 @@ UNSEEN_BARS = (
 )
 
 
+# what the fidelity-against-training-tokens curve draws: the candidate's figures on a part, and the
+# bar each must clear on the unseen source (``UNSEEN_BARS``)
+BUDGET_METRICS = ("error_agreement", "schema_agreement", "value_agreement", "text_f1")
+
+
+def budget_curve(
+    runs: list[dict[str, float]], part: str, bars: dict[str, float] | None = None
+) -> dict[str, list[tuple[float, float]]]:
+    """Fidelity on ``part`` against training tokens, one series per metric of ``BUDGET_METRICS``
+    (points sorted by tokens), from training runs' metrics (``train_tokens`` and
+    ``eval_<part>_<metric>``, as ``eval_table`` logs them); ``bars`` (name -> value, e.g. rules-only
+    schema agreement) become flat series across the tokens seen."""
+    series: dict[str, list[tuple[float, float]]] = {}
+    for m in BUDGET_METRICS:
+        pts = sorted(
+            (r["train_tokens"], r[f"eval_{part}_{m}"])
+            for r in runs
+            if "train_tokens" in r and f"eval_{part}_{m}" in r
+        )
+        if pts:
+            series[f"model {m}"] = pts
+    xs = [x for pts in series.values() for x, _ in pts]
+    if xs:
+        for name, v in (bars or {}).items():
+            series[name] = [(min(xs), v), (max(xs), v)]
+    return series
+
+
 def model_key(ref: dict[str, Any]) -> str:
     """Identity of a scored model across assets: its kind and version (else its URI)."""
     return f"{ref.get('kind')}|{ref.get('version') or ref.get('uri') or ''}"

@@ -397,6 +397,8 @@ def train(
         "train_runtime_s": float(out.metrics.get("train_runtime", elapsed)),
         "tokens_per_s": tokens_per_s,
         "global_step": float(trainer.state.global_step),
+        # tokens trained on over every epoch of this run, resumed parts included
+        "train_tokens": float(tr.tokens * float(trainer.state.epoch or 0.0)),
     }
     first = next((h["loss"] for h in trainer.state.log_history if "loss" in h), None)
     last_loss = next((h["loss"] for h in reversed(trainer.state.log_history) if "loss" in h), None)
