@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from _sim_support import CountingBackend, real_specs
+from _sim_support import CountingBackend, real_specs, tiny_model_dir  # noqa: F401 - fixture
 from jsonschema import Draft202012Validator
 
 from gtm_core.simulator import SimCall, SimOptions, Simulator, load_tools
@@ -202,6 +202,49 @@ def test_invalid_model_output_is_a_simulator_error(agenda):
     )
     assert sim.sessions.get("x").history == []  # never recorded as a tool result
     ok, _, reason = check_output('{"status": 3}', agenda[0], allow_errors=False, strict_json=True)
+    assert not ok and "response schema" in reason
+
+
+def test_a_key_written_twice_is_the_value_it_holds(tiny_model_dir):  # noqa: F811
+    """A tool without a response schema answers a value or an object of two keys or more; a
+    grammar counts a key written twice as two, and the object means its one value."""
+    import json as _json
+
+    import xgrammar as xgr
+    from transformers import AutoTokenizer
+
+    from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
+
+    spec = ToolSpec.parse(
+        {
+            "name": "get_company_name_by_stock_name",
+            "description": "Finds the company name of a stock by its stock name.",
+            "parameters": {"properties": {"stock_name": {"type": "string"}}},
+        }
+    )
+    text = '{"company": "Apple Inc.", "company": "Apple Inc."}'
+    tok = AutoTokenizer.from_pretrained(str(tiny_model_dir))
+    grammar = xgr.GrammarCompiler(xgr.TokenizerInfo.from_huggingface(tok)).compile_json_schema(
+        _json.dumps(UNTYPED_RESULT_SCHEMA), any_whitespace=False, strict_mode=True
+    )
+    assert xgr.GrammarMatcher(grammar).accept_string(text)  # what a constrained decode can write
+    assert check_output(text, spec, allow_errors=True, strict_json=True) == (True, "Apple Inc.", "")
+    two = '{"company": "Apple Inc.", "ticker": "AAPL"}'
+    assert check_output(two, spec, allow_errors=True, strict_json=True)[:2] == (
+        True,
+        {"company": "Apple Inc.", "ticker": "AAPL"},
+    )
+    # a declared object is never unwrapped into a value it does not accept
+    declared = spec.model_copy(
+        update={
+            "response": {
+                "type": "object",
+                "properties": {"company": {"type": "integer"}, "ticker": {"type": "string"}},
+                "required": ["company", "ticker"],
+            }
+        }
+    )
+    ok, _, reason = check_output(text, declared, allow_errors=True, strict_json=True)
     assert not ok and "response schema" in reason
 
 

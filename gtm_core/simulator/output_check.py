@@ -72,6 +72,20 @@ def parsed(text: str) -> Any:
             return None
 
 
+_NONE = object()
+
+
+def _bare_value(value: Any, schema: dict) -> Any:
+    """The one value of a one-key result object the schema refuses but whose value it accepts,
+    else ``_NONE``. A tool without a response schema answers a value or an object of two keys or
+    more (``UNTYPED_RESULT_SCHEMA``), and a grammar counts a key written twice (``{"a": 1, "a":
+    1}``) as two: the object a decoder writes that way means its one value."""
+    if not isinstance(value, dict) or len(value) != 1 or "error" in value:
+        return _NONE
+    (inner,) = value.values()
+    return inner if validator_for(schema).is_valid(inner) else _NONE
+
+
 def check_output(
     text: str, spec: ToolSpec, *, allow_errors: bool, strict_json: bool, schema: dict | None = None
 ) -> tuple[bool, Any, str]:
@@ -121,6 +135,8 @@ def check_output(
     if _recursive(schema) and value_depth(value) > MAX_VALUE_DEPTH + 1:
         return False, value, f"output {DEPTH_DETAIL}"
     err = next(iter(validator_for(schema).iter_errors(value)), None)
+    if err is not None and (bare := _bare_value(value, schema)) is not _NONE:
+        return True, bare, ""
     if err is not None:
         where = "/".join(str(p) for p in err.absolute_path)
         return (
