@@ -1,4 +1,4 @@
-"""Stateful CARG dialogues (gtm_core/carg/state.py): a record created, updated or deleted earlier
+"""Stateful CARG dialogues (gtm_core/record_state.py): a record created, updated or deleted earlier
 binds what a later call answers; the offline teacher writes such targets through the real
 multi-turn generator into a real DuckDB store, and ``v_state`` rejects targets that contradict
 their history."""
@@ -11,8 +11,8 @@ import numpy as np
 
 from gtm_core.carg import multi
 from gtm_core.carg.generate import CargConfig, Generator
-from gtm_core.carg.state import RecordState, error_expected, role, v_state
 from gtm_core.llm.offline import OfflineTeacher
+from gtm_core.record_state import RecordState, error_expected, role, v_state
 from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store
 

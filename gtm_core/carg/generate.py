@@ -34,10 +34,10 @@ from gtm_core.carg.records import (
     sample_id,
     to_frame,
 )
-from gtm_core.carg.state import v_state
 from gtm_core.carg.validate import judge, v_history, validate_single
 from gtm_core.carg.versions import SCENARIO_ASSETS
 from gtm_core.llm.base import ChatModel, OutputParseError, extract_json, prompt_request
+from gtm_core.record_state import v_state
 from gtm_core.spec import ToolSpec
 from gtm_core.storage import Store, quote_ident
 from gtm_core.tools import taxonomy

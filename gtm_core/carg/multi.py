@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from gtm_core.carg.records import Sample, sample_id
-from gtm_core.carg.state import role
 from gtm_core.llm.base import ChatRequest, OutputParseError, extract_json, prompt_request
+from gtm_core.record_state import role
 from gtm_core.spec import ToolSpec
 
 MULTI = "carg_multi"
@@ -132,7 +132,7 @@ _ROLE_RANK = {"create": 0, "read": 1, "update": 2, "delete": 3}
 
 
 def dialogue_order(specs: list[ToolSpec]) -> list[ToolSpec]:
-    """``specs`` (the target last) with the earlier calls in record order (``state.role``): a
+    """``specs`` (the target last) with the earlier calls in record order (``record_state.role``): a
     record is created before it is read, updated or deleted, so a later read sees what the
     dialogue did to it. The target stays last."""
     *before, target = specs

@@ -7,7 +7,7 @@
 * ``v_coherence``: the output follows from the input (echoed fields agree, requested counts are
   respected, the context is grounded in the call) — deterministic; an LLM judge can add a verdict.
 * ``v_history`` (multi-turn): the final call follows from the dialogue history.
-* ``state.v_state`` (multi-turn): the final call agrees with the records its history created,
+* ``record_state.v_state`` (multi-turn): the final call agrees with the records its history created,
   updated or deleted (a record read back as set, a deleted one ``not_found``).
 
 Every check returns a list of human-readable reasons; an empty list means it passed.
@@ -25,10 +25,10 @@ from jsonschema import Draft202012Validator
 
 from gtm_core.carg.fastschema import compile_schema
 from gtm_core.carg.records import Sample
-from gtm_core.carg.state import error_expected
 from gtm_core.llm.base import ChatModel, prompt_request
 from gtm_core.llm.teacher_tasks import task as offline_task
 from gtm_core.llm.verdicts import VERDICT_SCHEMA, parse_verdict
+from gtm_core.record_state import error_expected
 from gtm_core.schema_refs import DEPTH_DETAIL, MAX_VALUE_DEPTH, is_recursive, value_depth
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import classify, is_id, range_pairs, snake_case
@@ -299,8 +299,8 @@ def v_history(
 # ---- drivers --------------------------------------------------------------------------------
 def validate_single(spec: ToolSpec, s: Sample) -> bool:
     """Record V_format, V_contradiction, V_coherence on ``s``; returns whether all passed. A call
-    whose history deleted the record it names (``state.error_expected``) is checked as an error:
-    its arguments against the parameters, its output as the error it must be."""
+    whose history deleted the record it names (``record_state.error_expected``) is checked as an
+    error: its arguments against the parameters, its output as the error it must be."""
     args = s.arguments if isinstance(s.arguments, dict) else {}
     stated = bool(s.history) and error_expected(spec.name, args, s.history)
     ok = s.record("format", v_format(spec, s.arguments, s.output, expect_error=stated))

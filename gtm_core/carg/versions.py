@@ -9,7 +9,7 @@ _COMMON = (
     "gtm_core.carg.records",
     "gtm_core.carg.generate",
     "gtm_core.carg.validate",
-    "gtm_core.carg.state",
+    "gtm_core.record_state",
     "gtm_core.llm.teacher_tasks.carg",
     "gtm_core.synth",
     "gtm_core.text_answer",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from gtm_core.carg.state import RecordState, apply_expectation
 from gtm_core.llm.teacher_tasks import task
+from gtm_core.record_state import RecordState, apply_expectation
 from gtm_core.spec import ToolSpec
 from gtm_core.synth import ValueSynth, classify, fits_schema, is_id, range_pairs
 
