@@ -125,6 +125,31 @@ def test_rows_joining_inside_a_step_decode_like_a_fresh_batch(setup):
     assert all(len(r.out) <= 3 for r in first)
 
 
+def test_the_cache_holds_the_rows_at_hand_and_grows_up_to_max_rows(setup):
+    """A batch's KV slots are the rows it was given (a call alone allocates one, not
+    ``max_rows``); slots grow geometrically as rows join, never past ``max_rows``, and keep the
+    live rows' keys and values."""
+    _, reqs, _, loop = setup
+    rows = loop.rows(reqs[:1])
+    batch = DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+        prefix_cache=loop.prefix_cache,
+        max_rows=6,
+    )
+    batch.add(rows)
+    kv = batch.kv
+    assert kv.rows == 1
+    kv.k[0][0, :, :3] = 1.5
+    for want, expect in ((2, 2), (3, 4), (5, 6), (6, 6)):
+        kv.ensure(want, kv.cap, 1, 3, max_rows=6)
+        assert kv.rows == expect  # doubles (or what is asked), up to max_rows
+    assert kv.ensure(9, kv.cap, 1, 3, max_rows=6) is None and kv.rows == 9  # asked: given
+    assert float(kv.k[0][0, :, :3].min()) == 1.5  # the live row kept its keys
+
+
 def _run(loop, groups):
     batch = DecodeBatch(
         loop.chat.model,

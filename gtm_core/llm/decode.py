@@ -235,10 +235,12 @@ class DecodeBatch:
             max(len(r.prompt) + min(r.max_new_tokens, DECODE_ROOM) for r in rows),
             max(r.prefix for r in rows) + max(len(r.prompt) - r.prefix for r in rows),
         )
-        if self.kv is None:
-            self.kv = self.sm.cache(max(self.max_rows, live + len(rows)), max(need, 64))
+        if self.kv is None:  # room for the rows at hand; more slots come as rows join (``ensure``)
+            self.kv = self.sm.cache(live + len(rows), max(need, 64))
         else:
-            self.kv.ensure(live + len(rows), need, live, max(self.lens[:live], default=0))
+            self.kv.ensure(
+                live + len(rows), need, live, max(self.lens[:live], default=0), self.max_rows
+            )
         chunks = prefill_chunks([len(r.prompt) - r.prefix for r in rows], PAD_WASTE, PREFILL_TOKENS)
         return done, [[rows[i] for i in c] for c in chunks]
 

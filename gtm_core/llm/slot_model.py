@@ -75,16 +75,19 @@ class SlotKV:
     def cap(self) -> int:
         return self.k[0].shape[2]
 
-    def ensure(self, rows: int, cap: int, live: int, live_len: int) -> None:
+    def ensure(
+        self, rows: int, cap: int, live: int, live_len: int, max_rows: int | None = None
+    ) -> None:
         """Room for ``rows`` slots of ``cap`` positions; the first ``live`` slots (``live_len``
-        positions) are kept. Grows geometrically so that growth is rare."""
+        positions) are kept. Grows geometrically (slots up to ``max_rows``, the most a batch
+        holds) so that growth is rare."""
         if rows <= self.rows and cap <= self.cap:
             return
         import torch
 
         rows, cap = max(rows, self.rows), max(cap, self.cap)
         if rows > self.rows:
-            rows = max(rows, 2 * self.rows)
+            rows = max(rows, min(2 * self.rows, max_rows or 2 * self.rows))
         if cap > self.cap:
             cap = max(cap, self.cap + self.cap // 2)
         for buf in (self.k, self.v):
