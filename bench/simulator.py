@@ -10,7 +10,9 @@
    the transformers backend behind the same ``gtm serve`` (continuous batching, tool prefixes warmed
    at start-up; target >= 8x). Sequential and concurrent phases alternate ``--rounds`` times (this
    machine's speed drifts); a concurrent phase is a closed loop of 32 callers over one shared queue
-   of calls. The model is ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else
+   of calls, its throughput the calls answered after the first wave and while the queue still held
+   work (every caller busy; the whole phase with its start-up burst and drain is printed beside
+   it). The model is ``--model`` (folder or ``models:/gtm@champion`` of $GTM_DATA_DIR), else
    ``models:/gtm@champion`` when that data folder has one, else a tiny-cpu model trained here at the
    preset's size on a real SFT set (cached under .gtm/bench/ for the next run). An in-process
    breakdown (one call alone: prefill ms, decode ms/step; a steady batch of 32: ms/step, ms/call)
@@ -378,7 +380,7 @@ def bench_batching(
     workload: str = "repo",
     continuous: bool = True,
     rounds: int = 3,
-    cpu_threads: int = 1,
+    cpu_threads: int | None = None,
     prefix_cache_mb: int = 0,
 ) -> float:
     with_schema = [s for s in specs if s.response_schema][:200]
@@ -403,8 +405,7 @@ def bench_batching(
             "--max-queue",
             "4096",
             "--continuous" if continuous else "--no-continuous",
-            "--cpu-threads",
-            str(cpu_threads),
+            *(["--cpu-threads", str(cpu_threads)] if cpu_threads else []),
             *(["--prefix-cache-mb", str(prefix_cache_mb)] if prefix_cache_mb else []),
         ],
         data_dir,
@@ -426,8 +427,8 @@ def bench_batching(
         for i in range(3):
             post(warm, body(i))
         errors: list[str] = []
-        seq_calls_run = conc_calls = 0
-        seq_s = conc_s = 0.0
+        seq_calls_run = conc_calls = phase_calls = 0
+        seq_s = conc_s = phase_s = 0.0
         phase: dict[str, float] = {}
         for rnd in range(
             rounds
@@ -441,21 +442,30 @@ def bench_batching(
             seq_s += time.perf_counter() - t
             seq_calls_run += seq_calls
             # closed loop: each caller takes the next call from one shared queue as soon
-            # as its last one is answered, so the phase measures steady state rather
-            # than the slowest caller's tail
+            # as its last one is answered; throughput counts the calls answered after the first
+            # wave and while the queue still held work (all callers busy: the steady state), not
+            # the start-up burst or the drain after it
             work: queue.SimpleQueue[dict] = queue.SimpleQueue()
             for i in range(callers * per_caller):
                 work.put(body(rnd * 100_000 + 1000 + i))
+            answered: list[float] = []  # when each call was answered
+            drained: list[float] = []  # when a caller first found the queue empty
 
-            def caller(work: queue.SimpleQueue = work) -> None:
+            def caller(
+                work: queue.SimpleQueue = work,
+                answered: list[float] = answered,
+                drained: list[float] = drained,
+            ) -> None:
                 conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=600)
                 while True:
                     try:
                         b = work.get_nowait()
                     except queue.Empty:
+                        drained.append(time.perf_counter())
                         return
                     try:
                         r = post(conn, b)
+                        answered.append(time.perf_counter())
                         if r["source"] != "model":
                             errors.append(f"{r['source']}: {json.dumps(r['output'])[:300]}")
                     except Exception as e:  # noqa: BLE001
@@ -468,13 +478,23 @@ def bench_batching(
                 th.start()
             for th in threads:
                 th.join()
-            conc_s += time.perf_counter() - t
-            conc_calls += callers * per_caller
+            # steady state: from the first wave's last answer (every caller has had one) until
+            # the queue ran dry
+            end, answered = min(drained), sorted(answered)
+            begin = answered[callers - 1] if len(answered) > callers else t
+            steady = sum(begin < a <= end for a in answered)
+            if steady < callers:  # too short a phase for a steady window: the whole of it
+                begin, end, steady = t, answered[-1], len(answered)
+            conc_s += end - begin
+            conc_calls += steady
+            phase_s += time.perf_counter() - t
+            phase_calls += callers * per_caller
             for k, v in server_metrics(srv.port).items():  # the concurrent phases only
                 phase[k] = phase.get(k, 0.0) + v - before.get(k, 0.0)
             print(
                 f"  round {rnd + 1}: sequential {seq_calls_run / seq_s:.2f} calls/s, "
-                f"concurrent {conc_calls / conc_s:.2f} calls/s (cumulative)"
+                f"concurrent {conc_calls / conc_s:.2f} calls/s in steady state, "
+                f"{phase_calls / phase_s:.2f} over the whole phase (cumulative)"
             )
         seq_tp, conc_tp, metrics = seq_calls_run / seq_s, conc_calls / conc_s, phase
         n_b, s_b = metrics["gtm_batch_size_count"], metrics["gtm_batch_size_sum"]
@@ -573,8 +593,9 @@ def main() -> None:
     p.add_argument(
         "--cpu-threads",
         type=int,
-        default=1,
-        help="gtm serve --cpu-threads (torch threads of the decode loop)",
+        default=None,
+        help="gtm serve --cpu-threads (torch threads of the decode loop under load; "
+        "default: gtm serve's)",
     )
     p.add_argument(
         "--prefix-cache-mb",

@@ -264,3 +264,69 @@ def test_loop_guard_stops_repeating_rows_early(setup):
         assert w[: len(g)] == g
         if i in stopped:
             assert in_loop(g, 16)
+
+
+def test_a_row_its_grammar_closes_ends_without_a_model_pass(setup):
+    """Once a row's grammar admits nothing but the end (a closed object), the row ends with EOS
+    at once: no model pass runs to choose it, and the output is the one greedy decoding gives."""
+    _, reqs, _, loop = setup
+    want = loop.generate(reqs[:8])
+    rows = loop.rows(reqs[:8])
+    batch = DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+        prefix_cache=loop.prefix_cache,
+    )
+    closed = []
+    for row in rows:  # alone: a step chooses one token, and all but the last run a model pass
+        batch.add([row])
+        steps = 0
+        while len(batch):
+            batch.step()
+            steps += 1
+        text = loop.chat.tokenizer.decode(row.out[:-1], skip_special_tokens=True)
+        if row.out[-1] in batch.eos_set and text.endswith(("}", "]")):
+            closed.append(row)
+            assert steps == len(row.out) - 1  # the EOS was not chosen by a step
+    assert closed  # the tiny model closes some outputs within budget
+    texts = loop.chat.tokenizer.batch_decode(
+        [r.out[:-1] if r.out[-1] in batch.eos_set else r.out for r in rows],
+        skip_special_tokens=True,
+    )
+    assert texts == [str(w) for w in want]
+
+
+def test_a_server_batch_reserves_its_cache_and_times_its_rows(setup):
+    """``ContinuousDecoder.reserve`` sizes the running batch's KV before the first call (no
+    growth while serving); answers match a plain batch, and the decoder reports how long rows
+    waited to join and took to answer. A lone row decodes on one CPU thread."""
+    import torch
+
+    from gtm_core.llm.decode import ContinuousDecoder
+
+    _, reqs, _, loop = setup
+    want = loop.generate(reqs[:6])
+    dec = ContinuousDecoder(
+        loop.chat.model,
+        max_rows=8,
+        cpu_threads=2,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+        prefix_cache=loop.prefix_cache,
+    )
+    assert dec.reserve(700, max_bytes=1 << 40) == 700
+    threads = torch.get_num_threads()
+    try:
+        lone = [f.result(timeout=120) for f in dec.submit(loop.rows(reqs[:1]))]
+        assert torch.get_num_threads() == 1
+        outs = lone + [f.result(timeout=120) for f in dec.submit(loop.rows(reqs[1:6]))]
+    finally:
+        torch.set_num_threads(threads)
+    texts = loop.chat.tokenizer.batch_decode(outs, skip_special_tokens=True)
+    assert texts == [str(w) for w in want]
+    assert dec.row_s >= dec.wait_s > 0 and dec.steps > 0
+    # a budget caps the reservation: 8 rows of SmolLM-sized KV in 1 MB is a few positions
+    assert dec.reserve(700, max_bytes=1 << 20) < 700

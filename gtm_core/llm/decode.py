@@ -42,6 +42,11 @@ DECODE_ROOM = 64
 # prompt-prefix KV memory by default: about 220 tool lines of SmolLM2-135M (30 layers, 3 KV heads of
 # 64: 46 KB a token in float32; a tool line is about 200 tokens past the shared system turn)
 PREFIX_CACHE_MB = 2048
+# most memory a server reserves up front for the live rows' KV (``ContinuousDecoder.reserve``)
+KV_RESERVE_MB = 2048
+# a batch of fewer rows decodes on one CPU thread (``ContinuousDecoder``): its matrix-vector work is
+# memory-bound, and spinning intra-op threads would take the cores the HTTP front answers on
+SMALL_BATCH_ROWS = 4
 
 
 class PrefixCache:
@@ -198,6 +203,7 @@ class DecodeBatch:
         self.sm = slot_model(model)
         self.device = self.sm.device
         self.eos_set = set(int(e) for e in eos_ids)
+        self.eos_id = int(eos_ids[0])  # what a row its grammar ends is closed with
         self.pad_id = pad_id
         self.vocab_size = vocab_size
         self.rows: list[Row] = []
@@ -208,10 +214,21 @@ class DecodeBatch:
         self._xgr_threads = xgr_threads
         self._batch_matcher = None
         self._bitmask = None
+        self._end_mask = None  # one row's bitmask (``_ends``)
+        self._stop_bits: list[tuple[int, int]] = []
         self.prefix_cache = prefix_cache
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def reserve(self, rows: int, positions: int) -> None:
+        """Allocate KV room for ``rows`` slots of ``positions`` now, so that serving does not pause
+        to grow (and zero) the cache while rows join."""
+        if self.kv is None:
+            self.kv = self.sm.cache(rows, positions)
+        else:
+            live = len(self.rows)
+            self.kv.ensure(rows, positions, live, max(self.lens, default=0), self.max_rows)
 
     # ---- admission -----------------------------------------------------------------------------
     def _admit(self, rows: Sequence[Row], live: int) -> tuple[list[Row], list[list[Row]]]:
@@ -311,10 +328,16 @@ class DecodeBatch:
             indices=idx,
         )
 
-    def step(self, admit: Sequence[Row] = ()) -> list[Row]:
+    def step(
+        self, admit: Sequence[Row] = (), on_done: Callable[[list[Row]], None] | None = None
+    ) -> list[Row]:
         """Choose one token for every row, retire finished rows, run the model on the others --
         and on the prompts of the rows ``admit``, which join the batch in the same pass. Returns
-        the rows that finished (their ``out`` holds the new tokens, EOS included)."""
+        the rows that finished (their ``out`` holds the new tokens, EOS included); ``on_done``
+        gets the rows finished by this step's tokens before the model pass runs.
+
+        A row whose grammar admits nothing but the end once its token is accepted (a closed
+        object, array or string) ends at once, its EOS appended without a model pass for it."""
         torch = self.torch
         if not self.rows:
             return self.add(admit)
@@ -363,7 +386,12 @@ class DecodeBatch:
                 )
             ):
                 finished.append(i)
+            elif r.matcher is not None and r.matcher.is_completed() and self._ends(r.matcher):
+                r.out.append(self.eos_id)
+                finished.append(i)
         done = [self.rows[i] for i in finished]
+        if done and on_done is not None:
+            on_done(done)
         if finished:
             order = self._retire(finished)
             if not self.rows:
@@ -385,6 +413,20 @@ class DecodeBatch:
         else:
             self.logits = logits
         return done + early
+
+    def _ends(self, matcher) -> bool:
+        """Whether ``matcher`` (its root rule complete) admits nothing but a stop token next."""
+        import xgrammar as xgr
+
+        torch = self.torch
+        if self._end_mask is None:
+            self._end_mask = xgr.allocate_token_bitmask(1, self.vocab_size or self.logits.shape[-1])
+            self._stop_bits = [(t // 32, t % 32) for t in matcher.stop_token_ids]
+        matcher.fill_next_token_bitmask(self._end_mask)
+        words = self._end_mask[0].clone()
+        for w, b in self._stop_bits:
+            words[w] &= torch.tensor(~(1 << b) if b < 31 else 0x7FFFFFFF, dtype=words.dtype)
+        return not bool(words.any())
 
     def _retire(self, finished: list[int]) -> list[int]:
         """Free the slots of rows ``finished``: the last live row moves into each freed slot.
@@ -444,10 +486,14 @@ class ContinuousDecoder:
     thread and returns a future per row (its new tokens, EOS stripped). Waiting rows join the
     running batch between steps (up to ``max_rows`` live rows), finished rows leave at once."""
 
-    def __init__(self, model, *, max_rows: int = 64, **batch_kw):
+    def __init__(self, model, *, max_rows: int = 64, cpu_threads: int | None = None, **batch_kw):
         import threading
 
         self.model, self.max_rows, self.batch_kw = model, max_rows, batch_kw
+        # on a CPU: torch threads of a batch of ``SMALL_BATCH_ROWS`` rows or more (None: torch's
+        # setting); a smaller batch runs on one
+        self.cpu_threads = cpu_threads
+        self.on_cpu = slot_model(model).device.type == "cpu"
         self._pending: list[Row] = []
         self._cv = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -459,16 +505,38 @@ class ContinuousDecoder:
             0.0  # seconds in prefill-only passes (batch empty) / in decode steps (+ joins)
         )
         self.step_s = 0.0
+        self.wait_s = 0.0  # summed over rows: seconds from ``submit`` to joining the batch
+        self.row_s = 0.0  # ... from ``submit`` to the row's answer
+        self._submitted: dict[int, float] = {}  # id(row) -> when submitted
+        self._reserve: tuple[int, int] | None = None
+
+    def reserve(self, positions: int, max_bytes: int = KV_RESERVE_MB << 20) -> int:
+        """Have the running batch hold KV room for ``max_rows`` rows of ``positions`` (at most
+        ``max_bytes``; fewer positions when it would take more) from its start: a serving warm-up,
+        so that no decode step pauses to grow the cache. Returns the positions reserved."""
+        per_row = slot_model(self.model).kv_bytes_per_token * self.max_rows
+        positions = max(1, min(positions, max_bytes // max(per_row, 1)))
+        self._reserve = (self.max_rows, positions)
+        return positions
+
+    def _new_batch(self) -> DecodeBatch:
+        batch = DecodeBatch(self.model, max_rows=self.max_rows, **self.batch_kw)
+        if self._reserve:
+            batch.reserve(*self._reserve)
+        return batch
 
     def submit(self, rows: Sequence[Row]) -> list:
         import threading
         from concurrent.futures import Future
 
         futs = []
+        now = time.perf_counter()
         for r in rows:
             r.tag = Future()
             futs.append(r.tag)
         with self._cv:
+            for r in rows:
+                self._submitted[id(r)] = now
             self._pending.extend(rows)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="gtm-decode", daemon=True)
@@ -478,18 +546,33 @@ class ContinuousDecoder:
 
     def _finish(self, rows: Sequence[Row]) -> None:
         eos = set(self.batch_kw.get("eos_ids", ()))
+        now = time.perf_counter()
+        with self._cv:
+            for r in rows:
+                self.row_s += now - self._submitted.pop(id(r), now)
         for r in rows:
             if not r.tag.done():
                 r.tag.set_result(r.out[:-1] if r.out and r.out[-1] in eos else list(r.out))
 
     def _loop(self) -> None:
-        batch = DecodeBatch(self.model, max_rows=self.max_rows, **self.batch_kw)
+        import torch
+
+        batch = self._new_batch()
+        many = (self.cpu_threads or torch.get_num_threads()) if self.on_cpu else 1
+        threads = None
         while True:
             with self._cv:
                 while not self._pending and not len(batch):
                     self._cv.wait()
                 room = max(0, self.max_rows - len(batch))
                 take, self._pending = self._pending[:room], self._pending[room:]
+                now = time.perf_counter()
+                self.wait_s += sum(now - self._submitted.get(id(r), now) for r in take)
+            if many > 1:
+                want = many if len(batch) + len(take) >= SMALL_BATCH_ROWS else 1
+                if want != threads:
+                    torch.set_num_threads(want)
+                    threads = want
             try:
                 t0 = time.perf_counter()
                 if take:
@@ -501,10 +584,11 @@ class ContinuousDecoder:
                 else:  # waiting rows join inside the decode step's pass
                     self.live_rows += len(batch)
                     self.steps += 1
-                    self._finish(batch.step(admit=take))
+                    # answers leave before the step's model pass (``on_done``)
+                    self._finish(batch.step(admit=take, on_done=self._finish))
                     self.step_s += time.perf_counter() - t0
             except Exception as e:  # noqa: BLE001 - fail the rows in flight, keep serving
                 for r in [*batch.rows, *take]:
                     if not r.tag.done():
                         r.tag.set_exception(e)
-                batch = DecodeBatch(self.model, max_rows=self.max_rows, **self.batch_kw)
+                batch = self._new_batch()

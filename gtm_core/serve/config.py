@@ -41,11 +41,12 @@ class BackendConfig(BaseModel):
     prefix_cache_mb: int = Field(
         PREFIX_CACHE_MB, description="transformers backend: memory for cached prompt-prefix KV"
     )
-    cpu_threads: int = Field(
-        1,
+    cpu_threads: int | None = Field(
+        None,
         ge=1,
         description="transformers backend on CPU: torch intra-op threads of the decode loop "
-        "(1 leaves the other cores to the HTTP front)",
+        "under load (a batch of 4 rows or more; default: every core); a smaller batch decodes "
+        "on one thread, leaving the other cores to the HTTP front",
     )
 
     def options(self, max_tokens: int) -> BackendOptions:

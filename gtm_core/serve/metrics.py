@@ -119,6 +119,14 @@ def _decode_lines(c: Any) -> list[str]:
         "(joins into a running batch count as decode)",
         "# TYPE gtm_prefill_seconds_total counter",
         f"gtm_prefill_seconds_total {c.prefill_s:.6f}",
+        "# HELP gtm_decode_wait_seconds_total Seconds calls waited to join the running batch "
+        "(summed over calls)",
+        "# TYPE gtm_decode_wait_seconds_total counter",
+        f"gtm_decode_wait_seconds_total {c.wait_s:.6f}",
+        "# HELP gtm_decode_call_seconds_total Seconds from a call's submission to its answer "
+        "(summed over calls)",
+        "# TYPE gtm_decode_call_seconds_total counter",
+        f"gtm_decode_call_seconds_total {c.row_s:.6f}",
     ]
 
 

@@ -241,6 +241,10 @@ class OfflineSimBackend:
         return self.teacher.generate(requests)
 
 
+# tokens a call's arguments add to its tool's prompt, in the KV a server reserves at warm-up
+RESERVE_ARGS_TOKENS = 128
+
+
 class TransformersSimBackend:
     """Local HF causal LM with xgrammar-constrained, batched decoding (CPU or GPU)."""
 
@@ -266,10 +270,15 @@ class TransformersSimBackend:
 
         from gtm_core.llm.transformers_chat import TransformersChat
 
-        if cpu_threads and (device == "cpu" or (device is None and not torch.cuda.is_available())):
+        if (
+            cpu_threads
+            and not continuous
+            and (device == "cpu" or (device is None and not torch.cuda.is_available()))
+        ):
             # intra-op threads spin-wait and collapse under CPU contention; batching gives the
-            # speed-up
+            # speed-up (continuous batching sets them per step: ``ContinuousDecoder``)
             torch.set_num_threads(cpu_threads)
+        self.cpu_threads = cpu_threads
 
         self.chat = chat or TransformersChat(
             str(model_path),
@@ -383,6 +392,7 @@ class TransformersSimBackend:
         ]
 
     def _decoder(self):
+        self._compiler_()  # the grammar vocabulary's size (``_vocab``)
         with self._lock:
             if self._continuous is None:
                 from gtm_core.llm.decode import ContinuousDecoder
@@ -390,6 +400,7 @@ class TransformersSimBackend:
                 self._continuous = ContinuousDecoder(
                     self.chat.model,
                     max_rows=self.chat.batch_size,
+                    cpu_threads=self.cpu_threads,
                     eos_ids=self.eos_ids,
                     pad_id=self.chat.tokenizer.pad_token_id,
                     vocab_size=self._vocab,
@@ -446,18 +457,24 @@ class TransformersSimBackend:
     def warm_prefixes(self, requests: Sequence[ChatRequest], progress: bool = False) -> int:
         """Compute the KV of system turn + tool line of each request's tool ahead of traffic
         (serving warm-up: a call's prefill is then only its own arguments), while the prefix cache
-        has room. Call before serving starts. Returns how many tool prefixes are cached."""
-        if self.prefix_cache is None or self.decoder != "loop" or not requests:
+        has room, and (continuous batching) reserve the live rows' KV for the longest of these
+        prompts. Call before serving starts. Returns how many tool prefixes are cached."""
+        if self.decoder != "loop" or not requests:
             return 0
         from tqdm.auto import tqdm
 
         from gtm_core.llm.slot_model import slot_model
 
-        per_token = slot_model(self.chat.model).kv_bytes_per_token
-        cache = self.prefix_cache
         tok = self.chat.tokenizer
         texts = self.chat.encode_prompts(requests)
         ids = tok(texts, add_special_tokens=False)["input_ids"]
+        if self.concurrent:
+            longest = max(len(p) for p in ids)
+            self._decoder().reserve(longest + RESERVE_ARGS_TOKENS + self.chat.max_tokens)
+        if self.prefix_cache is None:
+            return 0
+        per_token = slot_model(self.chat.model).kv_bytes_per_token
+        cache = self.prefix_cache
         warmed = 0
         for text, p, r in tqdm(
             list(zip(texts, ids, requests, strict=True)),
