@@ -315,7 +315,10 @@ def decode_breakdown(
         toks.append(len(row.out))
         plen.append(len(row.prompt))
         suffix.append(len(row.prompt) - row.prefix)
-    rows = iter(be.rows(reqs[n:]))
+    steady = be.rows(reqs[n:])
+    rows = iter(steady)
+    # as ``gtm serve`` does at warm-up: KV room for the batch reserved, no growth while measured
+    b.reserve(n, max(len(r.prompt) for r in steady) + max_tokens)
     b.add([next(rows) for _ in range(n)])
     for _ in range(20):  # reach steady state
         b.step(admit=[next(rows) for _ in range(n - len(b))])
