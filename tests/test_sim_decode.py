@@ -5,6 +5,7 @@ budgets and seeds are honoured, admitted rows join a running batch without chang
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from _sim_support import real_specs, tiny_model_dir  # noqa: F401 - fixture
@@ -321,8 +322,13 @@ def test_a_server_batch_reserves_its_cache_and_times_its_rows(setup):
     threads = torch.get_num_threads()
     try:
         lone = [f.result(timeout=120) for f in dec.submit(loop.rows(reqs[:1]))]
-        assert torch.get_num_threads() == 1
+        assert set(dec.thread_passes) == {1}  # a lone row: one thread
         outs = lone + [f.result(timeout=120) for f in dec.submit(loop.rows(reqs[1:6]))]
+        assert dec.thread_passes.get(2)  # five rows: cpu_threads
+        deadline = time.time() + 30
+        while torch.get_num_threads() != threads and time.time() < deadline:
+            time.sleep(0.05)
+        assert torch.get_num_threads() == threads  # idle: the process's setting again
     finally:
         torch.set_num_threads(threads)
     texts = loop.chat.tokenizer.batch_decode(outs, skip_special_tokens=True)

@@ -68,6 +68,37 @@ def test_padded_prefill_and_decode_match_hf(backend, specs):
             assert torch.allclose(logits, ref, atol=1e-4), row
 
 
+def test_rows_sharing_a_prefix_attend_to_it_once_with_the_same_logits(backend, specs):
+    """Decode rows whose first positions hold one shared prefix (the system turn) attend to it
+    once for all rows (cascade attention), and every row's logits are HF's."""
+    from gtm_core.llm.slot_model import CASCADE_MIN_ROWS
+
+    model = backend.chat.model
+    sm = slot_model(model)
+    prompts = _prompts(backend, specs, CASCADE_MIN_ROWS + 2)
+    shared = 0  # the prompts' common prefix (the system turn and the tool-line opening)
+    while len({p[shared] for p in prompts}) == 1:
+        shared += 1
+    assert shared > 10
+    n = max(map(len, prompts))
+    rows = len(prompts)
+    kv = sm.cache(rows, n + 2)
+    ids = torch.zeros((rows, n), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        ids[i, : len(p)] = torch.tensor(p)
+    lens = torch.tensor([len(p) for p in prompts])
+    first = sm.forward(kv, 0, ids, torch.zeros(rows, dtype=torch.long), lens).argmax(-1)
+    kv.k[0][1:, :, :shared] = kv.k[0][0, :, :shared]  # bitwise one prefix, as loaded from a cache
+    kv.v[0][1:, :, :shared] = kv.v[0][0, :, :shared]
+    plain = sm.step(kv, first, lens)
+    cascade = sm.step(kv, first, lens, shared=shared)
+    assert torch.allclose(cascade, plain, atol=1e-5)
+    with torch.inference_mode():
+        for i, p in enumerate(prompts):
+            ref = model(input_ids=torch.tensor([p + [int(first[i])]])).logits[0, -1]
+            assert torch.allclose(cascade[i], ref, atol=1e-4), i
+
+
 def test_bfloat16_weights_keep_float32_attention(backend, specs):
     """bfloat16 weights (``llm.precision`` on a CPU with native bfloat16): keys, values
     and attention stay float32, and prefill and decode agree with the float32 model's

@@ -135,6 +135,10 @@ class Row:
     restart_when: Callable[[list[int], float], bool | None] | None = None
     fallback: Callable[[], Any] | None = None
     restarted: bool = False
+    # (positions, hash of their tokens) of the first cached prefix piece the row's KV was loaded
+    # from: rows with the same one hold the same keys and values there (``SlotModel.step``'s
+    # ``shared``; a prefix is always computed alone, so its KV depends on its tokens only)
+    shared: tuple[int, int] = (0, 0)
 
 
 # the opening tokens whose probability says which branch an output took (``{"error"`` or a result)
@@ -267,10 +271,11 @@ class DecodeBatch:
         torch = self.torch
         for j, r in enumerate(grp):
             if r.prefix:
-                for offset, kv in self.prefix_cache.get(
-                    self.model, r.prompt[: r.prefix], r.prefix_base
-                ):
+                pieces = self.prefix_cache.get(self.model, r.prompt[: r.prefix], r.prefix_base)
+                for offset, kv in pieces:
                     self.kv.load(slot0 + j, kv, offset)
+                n = pieces[1][0] if len(pieces) > 1 else r.prefix  # the first piece's length
+                r.shared = (n, hash(tuple(r.prompt[:n])))
         n = max(len(r.prompt) - r.prefix for r in grp)
         ids = torch.full((len(grp), n), self.pad_id, dtype=torch.long)
         for j, r in enumerate(grp):
@@ -341,6 +346,37 @@ class DecodeBatch:
         torch = self.torch
         if not self.rows:
             return self.add(admit)
+        tokens = self._choose()
+        finished = self._settle(tokens)
+        done = [self.rows[i] for i in finished]
+        if done and on_done is not None:
+            on_done(done)
+        if finished:
+            order = self._retire(finished)
+            if not self.rows:
+                self.logits = None
+                return done + self.add(admit)
+            tokens = tokens[torch.tensor(order, device=tokens.device)]
+        live = len(self.rows)
+        top = max(self.lens) + 1  # positions the live rows fill after this pass
+        if top > self.kv.cap:
+            self.kv.ensure(live, top, live, top - 1)
+        early, chunks = self._admit(admit, live) if admit else ([], [])
+        first = self._prefill_inputs(chunks[0], live) if chunks else None
+        start = torch.tensor(self.lens, device=self.device)
+        logits = self.sm.step(self.kv, tokens, start, first, self._shared())
+        self.lens = [n + 1 for n in self.lens]
+        if chunks:  # the first chunk joined in this pass, any others in passes of their own
+            self._append(chunks[0])
+            self._join(chunks[1:], [logits])
+        else:
+            self.logits = logits
+        return done + early
+
+    def _choose(self):
+        """Each row's next token (grammar-masked; greedy or its own seeded sample), accepted by
+        its matcher; the opening tokens' log-probabilities are added to ``head_logprob``."""
+        torch = self.torch
         scores = self.logits
         self._constrain(scores)
         tokens = scores.argmax(-1)
@@ -367,8 +403,13 @@ class DecodeBatch:
             xgr.BatchGrammarMatcher.batch_accept_token(
                 [self.rows[i].matcher for i in matched], [toks[i] for i in matched]
             )
+        return tokens
+
+    def _settle(self, tokens) -> list[int]:
+        """Append each row's token; restart the rows whose hook says so (``tokens`` then holds
+        the prompt's last token for them) and return the indices of the rows that finished."""
         finished = []
-        for i, (r, t) in enumerate(zip(self.rows, toks, strict=True)):
+        for i, (r, t) in enumerate(zip(self.rows, tokens.tolist(), strict=True)):
             r.out.append(t)
             if r.restart_when is not None and len(r.out) >= HEAD_TOKENS and _restarts(r):
                 # restart from the prompt: its last token is run again (at its own position, the KV
@@ -389,30 +430,12 @@ class DecodeBatch:
             elif r.matcher is not None and r.matcher.is_completed() and self._ends(r.matcher):
                 r.out.append(self.eos_id)
                 finished.append(i)
-        done = [self.rows[i] for i in finished]
-        if done and on_done is not None:
-            on_done(done)
-        if finished:
-            order = self._retire(finished)
-            if not self.rows:
-                self.logits = None
-                return done + self.add(admit)
-            tokens = tokens[torch.tensor(order, device=tokens.device)]
-        live = len(self.rows)
-        top = max(self.lens) + 1  # positions the live rows fill after this pass
-        if top > self.kv.cap:
-            self.kv.ensure(live, top, live, top - 1)
-        early, chunks = self._admit(admit, live) if admit else ([], [])
-        first = self._prefill_inputs(chunks[0], live) if chunks else None
-        start = torch.tensor(self.lens, device=self.device)
-        logits = self.sm.step(self.kv, tokens, start, first)
-        self.lens = [n + 1 for n in self.lens]
-        if chunks:  # the first chunk joined in this pass, any others in passes of their own
-            self._append(chunks[0])
-            self._join(chunks[1:], [logits])
-        else:
-            self.logits = logits
-        return done + early
+        return finished
+
+    def _shared(self) -> int:
+        """Positions at the start of every live row loaded from one cached prefix (0: none)."""
+        key = self.rows[0].shared
+        return key[0] if all(r.shared == key for r in self.rows) else 0
 
     def _ends(self, matcher) -> bool:
         """Whether ``matcher`` (its root rule complete) admits nothing but a stop token next."""
@@ -509,6 +532,7 @@ class ContinuousDecoder:
         self.row_s = 0.0  # ... from ``submit`` to the row's answer
         self._submitted: dict[int, float] = {}  # id(row) -> when submitted
         self._reserve: tuple[int, int] | None = None
+        self.thread_passes: dict[int, int] = {}  # CPU threads -> model passes run on that many
 
     def reserve(self, positions: int, max_bytes: int = KV_RESERVE_MB << 20) -> int:
         """Have the running batch hold KV room for ``max_rows`` rows of ``positions`` (at most
@@ -558,10 +582,14 @@ class ContinuousDecoder:
         import torch
 
         batch = self._new_batch()
-        many = (self.cpu_threads or torch.get_num_threads()) if self.on_cpu else 1
+        before = torch.get_num_threads()
+        many = (self.cpu_threads or before) if self.on_cpu else 1
         threads = None
         while True:
             with self._cv:
+                if not self._pending and not len(batch) and threads not in (None, before):
+                    torch.set_num_threads(before)  # idle: the process's own setting again
+                    threads = None
                 while not self._pending and not len(batch):
                     self._cv.wait()
                 room = max(0, self.max_rows - len(batch))
@@ -573,6 +601,7 @@ class ContinuousDecoder:
                 if want != threads:
                     torch.set_num_threads(want)
                     threads = want
+                self.thread_passes[want] = self.thread_passes.get(want, 0) + 1
             try:
                 t0 = time.perf_counter()
                 if take:

@@ -24,6 +24,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 SUPPORTED = ("qwen2", "llama", "mistral")
+# decode rows that share a cached prompt prefix (the system turn) attend to it once for all of them
+# (cascade attention) from this many rows on: its keys and values are read once, not once per row
+CASCADE_MIN_ROWS = 4
 
 
 def _base(model):
@@ -180,11 +183,12 @@ class SlotModel:
         logits ``[B, vocab]`` of each row's last real token."""
         return self.step(kv, None, None, (ids, start, n, slot0))
 
-    def step(self, kv: SlotKV, tokens, start, prefill=None):
+    def step(self, kv: SlotKV, tokens, start, prefill=None, shared: int = 0):
         """One pass for two groups of rows, returning float32 logits ``[B_d + B_p, vocab]``:
 
         * decode: ``tokens`` ``[B_d]`` for slots ``0..B_d-1`` at positions ``start`` ``[B_d]``
-          (None: no decode rows);
+          (None: no decode rows); their first ``shared`` positions hold the same keys and values
+          in every slot (a cached prefix), which they then attend to once for all;
         * ``prefill``: ``(ids [B_p, N] right-padded, start [B_p], n [B_p], slot0)``: new rows in
           slots ``slot0..``, their logits those of each row's last real token.
 
@@ -193,6 +197,8 @@ class SlotModel:
         import torch
 
         b = self._batch(tokens, start, prefill)
+        if b.bd >= CASCADE_MIN_ROWS and 0 < shared < b.ld:
+            b = b._replace(shared=shared)
         with torch.inference_mode():
             x = self.embed(b.flat)  # [T, H]
             att_dt = self.att_dtype
@@ -287,7 +293,9 @@ class SlotModel:
         h, kvh, d = self.heads, self.kv_heads, self.head_dim
         bd, bp, t = b.bd, b.bp, b.t
         outs = []
-        if bd:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
+        if bd and b.shared:
+            outs.append(self._attend_shared(q[:bd], kbuf, vbuf, b))
+        elif bd:  # one query per row: [B, kvh, g, d] x [B, kvh, d, L] batched matmuls
             kk, vv = kbuf[:bd, :, : b.ld], vbuf[:bd, :, : b.ld]
             scores = torch.matmul(q[:bd].view(bd, kvh, h // kvh, d), kk.transpose(-1, -2)).mul_(
                 self.scale
@@ -303,6 +311,27 @@ class SlotModel:
             )
             outs.append(o.transpose(1, 2).reshape(bp * t, h * d))
         return torch.cat(outs) if len(outs) > 1 else outs[0]
+
+    def _attend_shared(self, q, kbuf, vbuf, b: _Batch):
+        """Decode attention of ``q`` ``[B, heads, d]`` when the first ``b.shared`` positions of
+        every row are one shared prefix (cascade attention): the prefix's keys and values (slot 0's)
+        are read once, as one matrix product for all rows' queries, the rest per row; one softmax
+        over both parts."""
+        import torch
+
+        h, kvh, d = self.heads, self.kv_heads, self.head_dim
+        bd, s, g = b.bd, b.shared, h // kvh
+        qg = q.view(bd, kvh, g, d)
+        q0 = qg.transpose(0, 1).reshape(kvh, bd * g, d)  # every row's queries, per KV head
+        s0 = torch.matmul(q0, kbuf[0, :, :s].transpose(-1, -2))  # [kvh, B*g, S]
+        s1 = torch.matmul(qg, kbuf[:bd, :, s : b.ld].transpose(-1, -2))  # [B, kvh, g, L-S]
+        scores = torch.cat((s0.view(kvh, bd, g, s).transpose(0, 1), s1), -1)
+        scores = scores.mul_(self.scale).add_(b.bias_d)
+        probs = torch.softmax(scores, -1, dtype=torch.float32).to(vbuf.dtype)
+        o = torch.matmul(probs[..., s:], vbuf[:bd, :, s : b.ld])  # [B, kvh, g, d]
+        p0 = probs[..., :s].transpose(0, 1).reshape(kvh, bd * g, s)
+        o0 = torch.matmul(p0, vbuf[0, :, :s])  # [kvh, B*g, d]
+        return o.add_(o0.view(kvh, bd, g, d).transpose(0, 1)).view(bd, h * d)
 
 
 class _Batch(NamedTuple):
@@ -322,6 +351,7 @@ class _Batch(NamedTuple):
     slot0: int
     pn: Any
     bias_p: Any
+    shared: int = 0  # decode rows' shared prefix positions, attended once (``_attend_shared``)
 
 
 def _fuse(module, names: tuple[str, ...]):
