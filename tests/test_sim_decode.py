@@ -38,6 +38,17 @@ def setup(tiny_model_dir):  # noqa: F811
     return specs, reqs, ref, loop
 
 
+def _batch(loop, **kw) -> DecodeBatch:
+    """A decode batch on ``loop``'s model, tokenizer and grammar vocabulary."""
+    return DecodeBatch(
+        loop.chat.model,
+        eos_ids=loop.eos_ids,
+        pad_id=loop.chat.tokenizer.pad_token_id,
+        vocab_size=loop._vocab,
+        **kw,
+    )
+
+
 def test_greedy_equals_hf_generate(setup):
     specs, reqs, ref, loop = setup
     want, got = ref.generate(reqs), loop.generate(reqs)
@@ -60,12 +71,7 @@ def test_rows_leave_as_they_finish_and_budgets_hold(setup):
     rows = loop.rows(reqs[:16])
     for i, r in enumerate(rows):
         r.max_new_tokens = 4 + i  # own budget per row
-    batch = DecodeBatch(
-        loop.chat.model,
-        eos_ids=loop.eos_ids,
-        pad_id=loop.chat.tokenizer.pad_token_id,
-        vocab_size=loop._vocab,
-    )
+    batch = _batch(loop)
     batch.add(rows)
     sizes, finished = [], []
     while len(batch):
@@ -84,12 +90,7 @@ def test_admitted_rows_decode_like_a_fresh_batch(setup):
     _, reqs, _, loop = setup
     alone = [r.out for r in _run(loop, [loop.rows(reqs[20:24])])]
     first, later = loop.rows(reqs[:8]), loop.rows(reqs[20:24])
-    batch = DecodeBatch(
-        loop.chat.model,
-        eos_ids=loop.eos_ids,
-        pad_id=loop.chat.tokenizer.pad_token_id,
-        vocab_size=loop._vocab,
-    )
+    batch = _batch(loop)
     batch.add(first)
     for _ in range(5):
         batch.step()
@@ -107,14 +108,7 @@ def test_rows_joining_inside_a_step_decode_like_a_fresh_batch(setup):
     first, later = loop.rows(reqs[:6]), loop.rows(reqs[24:30])
     for r in first:
         r.max_new_tokens = 3  # short budgets: a small cache the joiners must grow
-    batch = DecodeBatch(
-        loop.chat.model,
-        eos_ids=loop.eos_ids,
-        pad_id=loop.chat.tokenizer.pad_token_id,
-        vocab_size=loop._vocab,
-        prefix_cache=loop.prefix_cache,
-        max_rows=4,
-    )
+    batch = _batch(loop, prefix_cache=loop.prefix_cache, max_rows=4)
     batch.add(first)
     rows_cap, len_cap = batch.kv.rows, batch.kv.cap
     batch.step(admit=later[:2])
@@ -132,14 +126,7 @@ def test_the_cache_holds_the_rows_at_hand_and_grows_up_to_max_rows(setup):
     live rows' keys and values."""
     _, reqs, _, loop = setup
     rows = loop.rows(reqs[:1])
-    batch = DecodeBatch(
-        loop.chat.model,
-        eos_ids=loop.eos_ids,
-        pad_id=loop.chat.tokenizer.pad_token_id,
-        vocab_size=loop._vocab,
-        prefix_cache=loop.prefix_cache,
-        max_rows=6,
-    )
+    batch = _batch(loop, prefix_cache=loop.prefix_cache, max_rows=6)
     batch.add(rows)
     kv = batch.kv
     assert kv.rows == 1
@@ -152,12 +139,7 @@ def test_the_cache_holds_the_rows_at_hand_and_grows_up_to_max_rows(setup):
 
 
 def _run(loop, groups):
-    batch = DecodeBatch(
-        loop.chat.model,
-        eos_ids=loop.eos_ids,
-        pad_id=loop.chat.tokenizer.pad_token_id,
-        vocab_size=loop._vocab,
-    )
+    batch = _batch(loop)
     rows = [r for g in groups for r in g]
     batch.add(rows)
     while len(batch):
@@ -273,13 +255,7 @@ def test_a_row_its_grammar_closes_ends_without_a_model_pass(setup):
     _, reqs, _, loop = setup
     want = loop.generate(reqs[:8])
     rows = loop.rows(reqs[:8])
-    batch = DecodeBatch(
-        loop.chat.model,
-        eos_ids=loop.eos_ids,
-        pad_id=loop.chat.tokenizer.pad_token_id,
-        vocab_size=loop._vocab,
-        prefix_cache=loop.prefix_cache,
-    )
+    batch = _batch(loop, prefix_cache=loop.prefix_cache)
     closed = []
     for row in rows:  # alone: a step chooses one token, and all but the last run a model pass
         batch.add([row])
