@@ -122,6 +122,7 @@ class Row:
     temperature: float = 0.0
     seed: int | None = None
     tag: Any = None  # caller's handle (e.g. a future)
+    submitted: float = 0.0  # when handed to a ``ContinuousDecoder`` (perf_counter)
     out: list[int] = field(default_factory=list)
     generator: Any = None
     loop_guard: int = (
@@ -219,7 +220,7 @@ class DecodeBatch:
         self._batch_matcher = None
         self._bitmask = None
         self._end_mask = None  # one row's bitmask (``_ends``)
-        self._stop_bits: list[tuple[int, int]] = []
+        self._not_stop = None  # ... with every bit set but the stop tokens
         self.prefix_cache = prefix_cache
 
     def __len__(self) -> int:
@@ -444,12 +445,11 @@ class DecodeBatch:
         torch = self.torch
         if self._end_mask is None:
             self._end_mask = xgr.allocate_token_bitmask(1, self.vocab_size or self.logits.shape[-1])
-            self._stop_bits = [(t // 32, t % 32) for t in matcher.stop_token_ids]
+            self._not_stop = torch.full_like(self._end_mask[0], -1)  # all 32 bits of each word
+            for t in matcher.stop_token_ids:
+                self._not_stop[t // 32] &= ~(1 << (t % 32)) if t % 32 < 31 else 0x7FFFFFFF
         matcher.fill_next_token_bitmask(self._end_mask)
-        words = self._end_mask[0].clone()
-        for w, b in self._stop_bits:
-            words[w] &= torch.tensor(~(1 << b) if b < 31 else 0x7FFFFFFF, dtype=words.dtype)
-        return not bool(words.any())
+        return not bool((self._end_mask[0] & self._not_stop).any())
 
     def _retire(self, finished: list[int]) -> list[int]:
         """Free the slots of rows ``finished``: the last live row moves into each freed slot.
@@ -530,7 +530,6 @@ class ContinuousDecoder:
         self.step_s = 0.0
         self.wait_s = 0.0  # summed over rows: seconds from ``submit`` to joining the batch
         self.row_s = 0.0  # ... from ``submit`` to the row's answer
-        self._submitted: dict[int, float] = {}  # id(row) -> when submitted
         self._reserve: tuple[int, int] | None = None
         self.thread_passes: dict[int, int] = {}  # CPU threads -> model passes run on that many
 
@@ -556,11 +555,9 @@ class ContinuousDecoder:
         futs = []
         now = time.perf_counter()
         for r in rows:
-            r.tag = Future()
+            r.tag, r.submitted = Future(), now
             futs.append(r.tag)
         with self._cv:
-            for r in rows:
-                self._submitted[id(r)] = now
             self._pending.extend(rows)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="gtm-decode", daemon=True)
@@ -571,11 +568,9 @@ class ContinuousDecoder:
     def _finish(self, rows: Sequence[Row]) -> None:
         eos = set(self.batch_kw.get("eos_ids", ()))
         now = time.perf_counter()
-        with self._cv:
-            for r in rows:
-                self.row_s += now - self._submitted.pop(id(r), now)
         for r in rows:
             if not r.tag.done():
+                self.row_s += now - r.submitted
                 r.tag.set_result(r.out[:-1] if r.out and r.out[-1] in eos else list(r.out))
 
     def _loop(self) -> None:
@@ -595,7 +590,7 @@ class ContinuousDecoder:
                 room = max(0, self.max_rows - len(batch))
                 take, self._pending = self._pending[:room], self._pending[room:]
                 now = time.perf_counter()
-                self.wait_s += sum(now - self._submitted.get(id(r), now) for r in take)
+                self.wait_s += sum(now - r.submitted for r in take)
             if many > 1:
                 want = many if len(batch) + len(take) >= SMALL_BATCH_ROWS else 1
                 if want != threads:
