@@ -1,8 +1,9 @@
-"""Plain-text tool answers: a result written the way tools without a response schema answer (MCP
-servers, command-line tools, chat services): a one-line status for a tool that acts (``Successfully
-added footnote to document: paragraph 0, filename report.docx.``), ``field: value`` lines for a tool
-that reads. The offline teacher answers schema-less tools with it, and CARG trains the model on it
-where a sample's tool is shown without its response schema."""
+"""How tools without a response schema answer. Plain text, the way MCP servers, command-line tools
+and chat services write it: a one-line status for a tool that acts (``Successfully added footnote
+to document: paragraph 0, filename report.docx.``), ``field: value`` lines for a tool that reads.
+Or the bare value a function named for one thing returns (``get_stock_price_by_stock_name`` ->
+``169.02``; ``named_value``). The offline teacher answers schema-less tools with text, and CARG
+trains the model on both where a sample's tool is shown without its response schema."""
 
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ DETAIL_FIELDS = 6  # fields a status line names
 RECORD_LINES = 12  # lines a read result shows
 VALUE_CHARS = 120
 
+
+# words after which a tool's name says what it takes, not what it returns (get_rating_by_asin)
+NAME_PREPOSITIONS = frozenset("by for from of in on to with at per via into using".split())
 
 # a lower-case letter or digit followed by an upper-case one: a word boundary of camelCase names
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
@@ -139,3 +143,29 @@ def text_answer(name: str, arguments: dict[str, Any], result: Any = None) -> str
     )
     body = _lines(result)
     return head + (":\n" + "\n".join(body) if body else ".")
+
+
+def named_value(name: str, arguments: dict[str, Any], result: Any) -> Any:
+    """The one value a tool named for it returns, taken from ``result`` (an object): the field
+    whose words end the tool's name before its first preposition, not an argument, and a scalar
+    (``get_rating_by_amazon_ASIN`` -> ``rating``, ``getCyclingSpeed`` -> ``speed``): a list is
+    a result's records, which schema-less tools answer in many forms.
+    ``None`` when no field is so named, the tool acts (``create_url``), or the name is one word."""
+    if not isinstance(result, dict):
+        return None
+    words = name_words(name)
+    cut = next((i for i, w in enumerate(words) if i and w in NAME_PREPOSITIONS), len(words))
+    words = words[:cut]
+    if len(words) < 2 or words[0] in ACTION_VERBS:
+        return None
+    for key, value in result.items():
+        key_words = name_words(str(key))
+        if (
+            key_words
+            and len(key_words) < len(words)
+            and words[-len(key_words) :] == key_words
+            and key not in (arguments or {})
+            and isinstance(value, str | int | float | bool)
+        ):
+            return value
+    return None

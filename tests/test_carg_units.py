@@ -648,6 +648,51 @@ def test_samples_show_the_response_format_as_schema_prose_or_not_at_all():
     assert all(shown_sample(spec, s)[1] == err for s in failed)
 
 
+def test_a_tool_named_for_one_value_answers_it_bare_without_a_schema():
+    """Shown without its response schema, a tool named for one scalar field of its result answers
+    that value bare, as functions do (``get_rating_by_asin`` -> ``4.1``); a field that is an
+    argument, a list, or the result of an acting tool is not a named value."""
+    from gtm_core.carg.export import shown_sample
+    from gtm_core.carg.records import Sample
+    from gtm_core.spec import ToolSpec
+    from gtm_core.text_answer import named_value
+
+    assert named_value("get_rating_by_asin", {"asin": "B1"}, {"asin": "B1", "rating": 4.1}) == 4.1
+    assert named_value("getCyclingSpeed", {}, {"speed": "31 km/h"}) == "31 km/h"
+    assert named_value("get_user_age", {"id": "a"}, {"id": "a", "age": 0}) == 0
+    assert named_value("decode_vin", {"vin": "X"}, {"vin": "X", "make": "Ford"}) is None
+    assert named_value("search_songs", {}, {"songs": ["a"]}) is None
+    assert named_value("create_url", {}, {"url": "https://x"}) is None
+    assert named_value("rating", {}, {"rating": 4}) is None
+    spec = ToolSpec.parse(
+        {
+            "name": "get_user_age",
+            "description": "Get the age of a user",
+            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "response": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "age": {"type": "integer"}},
+            },
+        }
+    )
+    samples = [
+        Sample(
+            f"s{i}",
+            "single",
+            "f",
+            "F",
+            spec.uid,
+            spec.name,
+            arguments={"id": "a"},
+            output={"id": "a", "age": 3},
+        )
+        for i in range(200)
+    ]
+    hidden = [out for x, out in map(shown_sample, [spec] * 200, samples) if x.response is None]
+    assert 3 in hidden and {"id": "a", "age": 3} in hidden  # bare, or a record where described
+    assert all(out in (3, {"id": "a", "age": 3}) for out in hidden)
+
+
 def test_text_answers_name_the_call_and_its_result():
     """A schema-less tool's plain-text answer: a status line for a state-changing tool (arguments
     and the result's ids), a heading and field lines for a reading tool."""

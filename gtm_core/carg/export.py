@@ -15,14 +15,15 @@ from gtm_core.carg.records import Sample
 from gtm_core.chat_format import sft_example
 from gtm_core.spec import ToolSpec
 from gtm_core.splits import SPLITS
-from gtm_core.text_answer import text_answer
+from gtm_core.text_answer import named_value, text_answer
 from gtm_core.tool_errors import is_error_payload
 
 # How a CARG sample's prompt shows its tool's response format (by a hash of the sample id), as
 # real specs declare it: as a JSON Schema; as prose naming its fields ("JSON-encoded DB record(s) on
 # success"), the output a JSON record; or not at all, as MCP servers and many APIs do, the output
 # then being what the description says: a JSON record where it says the tool returns one, else the
-# tool's plain-text answer (``text_answer``). The model learns to read the form from the spec.
+# tool's plain-text answer (``text_answer``), or the bare value a tool named for one thing returns
+# (``named_value``). The model learns to read the form from the spec.
 PROSE_RESPONSE_SHARE = 0.25
 NO_RESPONSE_SHARE = 0.25
 _PROSE = ("Returns a JSON {what}.", "JSON-encoded {what} on success.", "The {what}, as JSON.")
@@ -85,9 +86,10 @@ def shown_sample(spec: ToolSpec, s: Sample) -> tuple[ToolSpec, Any]:
     if _draw(s, "described") % 2:
         said = f"{spec.description.rstrip()} {_PROSE[h % len(_PROSE)].format(what=what)}".strip()
         return spec.model_copy(update={"response": None, "description": said}), s.output
-    output = (
-        s.output if is_error_payload(s.output) else text_answer(spec.name, s.arguments, s.output)
-    )
+    if is_error_payload(s.output):
+        return spec.model_copy(update={"response": None}), s.output
+    value = named_value(spec.name, s.arguments, s.output)
+    output = text_answer(spec.name, s.arguments, s.output) if value is None else value
     return spec.model_copy(update={"response": None}), output
 
 
