@@ -32,8 +32,14 @@ def setup(tiny_model_dir):  # noqa: F811
         for s in specs
     ]
     ref = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=16, decoder="generate")
+    # rows over budget are cut, as ``generate`` cuts them (closing them: ``test_rows_over_budget...``)
     loop = TransformersSimBackend(
-        tiny_model_dir, max_tokens=48, batch_size=16, decoder="loop", chat=ref.chat
+        tiny_model_dir,
+        max_tokens=48,
+        batch_size=16,
+        decoder="loop",
+        chat=ref.chat,
+        close_over_budget=False,
     )
     return specs, reqs, ref, loop
 
@@ -62,6 +68,7 @@ def test_greedy_equals_hf_generate(setup):
         batch_size=16,
         chat=ref.chat,
         prefix_cache=False,
+        close_over_budget=False,
     )
     assert plain.generate(reqs[:16]) == want[:16]
 
@@ -188,7 +195,12 @@ def test_continuous_decoder_serves_many_threads(setup):
 
     _, reqs, ref, _ = setup
     cont = TransformersSimBackend(
-        ref.chat.name.split(":", 1)[1], max_tokens=48, batch_size=8, chat=ref.chat, continuous=True
+        ref.chat.name.split(":", 1)[1],
+        max_tokens=48,
+        batch_size=8,
+        chat=ref.chat,
+        continuous=True,
+        close_over_budget=False,
     )
     assert cont.concurrent
     want = ref.generate(reqs[:24])
@@ -273,6 +285,38 @@ def test_a_row_its_grammar_closes_ends_without_a_model_pass(setup):
         skip_special_tokens=True,
     )
     assert texts == [str(w) for w in want]
+
+
+def test_rows_over_budget_close_their_json_under_the_grammar(setup):
+    """With ``close_over_budget`` a row that reaches its budget with its JSON open is not cut: it
+    goes on, taking closing tokens wherever its grammar admits one, and ends as valid JSON under its
+    schema; up to the budget it wrote what the cut row wrote, and rows within budget are unchanged."""
+    import json
+
+    from gtm_core.llm.decode import CLOSE_TOKENS
+
+    specs, reqs, _, loop = setup
+    closing = TransformersSimBackend(
+        "tiny", max_tokens=48, batch_size=16, decoder="loop", chat=loop.chat
+    )
+    short = [
+        ChatRequest(
+            messages=r.messages, response_schema=r.response_schema, temperature=0.0, max_tokens=12
+        )
+        for r in reqs[:16]
+    ]
+    cut, closed = loop.generate(short), closing.generate(short)
+    tok = loop.chat.tokenizer
+    over = 0
+    for s, c, d in zip(specs, cut, closed, strict=False):
+        if c == d:
+            continue
+        over += 1
+        assert d.startswith(c) and len(tok(d)["input_ids"]) <= 12 + CLOSE_TOKENS
+        value = json.loads(d, strict=False)  # the cut text alone does not parse
+        schema = decoding_schema(s.response_schema, True)
+        assert not list(Draft202012Validator(schema).iter_errors(value)), (s.name, d)
+    assert over >= 4, "expected rows over a 12-token budget"
 
 
 def test_a_server_batch_reserves_its_cache_and_times_its_rows(setup):

@@ -47,6 +47,12 @@ KV_RESERVE_MB = 2048
 # a batch of fewer rows decodes on one CPU thread (``ContinuousDecoder``): its matrix-vector work is
 # memory-bound, and spinning intra-op threads would take the cores the HTTP front answers on
 SMALL_BATCH_ROWS = 4
+# a constrained row that reaches its budget (or repeats itself) with its JSON still open is closed,
+# not cut: for up to this many more tokens, wherever its grammar admits one of its ``closers``
+# (tokens that only close strings, arrays and objects, and the stop tokens) it takes one, so its
+# output ends as the grammar allows, required fields included, in the fewest tokens it can
+CLOSE_TOKENS = 128
+CLOSE_BIAS = 1e4
 
 
 class PrefixCache:
@@ -103,6 +109,22 @@ class PrefixCache:
         return [*below, (at, kv)]
 
 
+CLOSING_CHARS = frozenset(']}"')
+
+
+def closer_ids(decoded_vocab: Sequence[bytes | str], stop_ids: Sequence[int]):
+    """The ids of the tokens whose text is nothing but closing brackets and quotes (whitespace
+    around them allowed), and ``stop_ids``: what a row over its budget favours (``Row.closers``)."""
+    import torch
+
+    ids = set(stop_ids)
+    for i, b in enumerate(decoded_vocab):
+        text = (b.decode("utf-8", "ignore") if isinstance(b, bytes) else b).strip()
+        if text and set(text) <= CLOSING_CHARS:
+            ids.add(i)
+    return torch.tensor(sorted(ids), dtype=torch.long)
+
+
 def _nbytes(kv: list[tuple[Any, Any]]) -> int:
     """Bytes of per-layer ``(k, v)`` tensors."""
     return sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in kv)
@@ -136,6 +158,10 @@ class Row:
     restart_when: Callable[[list[int], float], bool | None] | None = None
     fallback: Callable[[], Any] | None = None
     restarted: bool = False
+    # token ids (a tensor) that only close a string, array or object, and the stop tokens: with
+    # them the row is closed once over its budget (``CLOSE_TOKENS``); None: the row is cut there
+    closers: Any = None
+    closing: bool = False  # over its budget and closing (``closers`` favoured)
     # (positions, hash of their tokens) of the first cached prefix piece the row's KV was loaded
     # from: rows with the same one hold the same keys and values there (``SlotModel.step``'s
     # ``shared``; a prefix is always computed alone, so its KV depends on its tokens only)
@@ -380,9 +406,14 @@ class DecodeBatch:
         torch = self.torch
         scores = self.logits
         self._constrain(scores)
+        closing = [i for i, r in enumerate(self.rows) if r.closing]
+        if closing:
+            with torch.inference_mode():  # the logits are inference tensors
+                for i in closing:
+                    scores[i, self.rows[i].closers] += CLOSE_BIAS
         tokens = scores.argmax(-1)
         for i, r in enumerate(self.rows):
-            if r.temperature > 0:
+            if r.temperature > 0 and not r.closing:
                 probs = torch.softmax(scores[i] / r.temperature, -1)
                 tokens[i] = torch.multinomial(probs, 1, generator=r.generator)[0]
         toks = tokens.tolist()
@@ -418,19 +449,22 @@ class DecodeBatch:
                 tokens[i] = r.prompt[-1]
                 self.lens[i] = len(r.prompt) - 1
                 continue
-            if (
-                t in self.eos_set
-                or len(r.out) >= r.max_new_tokens
-                or (
-                    r.loop_guard
-                    and len(r.out) % LOOP_MAX_PERIOD == 0
-                    and in_loop(r.out, r.loop_guard)
-                )
-            ):
+            if t in self.eos_set:
                 finished.append(i)
             elif r.matcher is not None and r.matcher.is_completed() and self._ends(r.matcher):
                 r.out.append(self.eos_id)
                 finished.append(i)
+            elif len(r.out) >= r.max_new_tokens or (
+                r.loop_guard
+                and not r.closing
+                and len(r.out) % LOOP_MAX_PERIOD == 0
+                and in_loop(r.out, r.loop_guard)
+            ):
+                if r.closers is None or r.closing or r.matcher is None:
+                    finished.append(i)
+                else:  # open JSON: close it (``CLOSE_TOKENS``)
+                    r.closing = True
+                    r.max_new_tokens = len(r.out) + CLOSE_TOKENS
         return finished
 
     def _shared(self) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from gtm_core.llm.base import ChatRequest, Restart, ScoredText
-from gtm_core.llm.decode import PREFIX_CACHE_MB
+from gtm_core.llm.decode import PREFIX_CACHE_MB, closer_ids
 from gtm_core.schema_refs import MAX_REF_DEPTH, has_refs, rebase, resolve
 from gtm_core.simulator.response_format import UNTYPED_RESULT_SCHEMA
 from gtm_core.spec import canonical_json
@@ -265,6 +265,7 @@ class TransformersSimBackend:
         continuous: bool = False,
         loop_guard: int = 64,
         restart_in_place: bool = True,
+        close_over_budget: bool = True,
     ):
         import torch
 
@@ -305,6 +306,11 @@ class TransformersSimBackend:
         # runs in place, on the prompt's KV; False leaves it to the engine's second request (same
         # output, slower)
         self.restart_in_place = restart_in_place
+        # decode loop: a row that reaches its budget (or the loop guard) with its JSON open is
+        # closed under its grammar (``decode.CLOSE_TOKENS``) rather than cut; False cuts it there,
+        # as ``generate`` does
+        self.close_over_budget = close_over_budget
+        self._closers = None
         from gtm_core.llm.decode import PrefixCache
 
         self.prefix_cache = PrefixCache(max_bytes=prefix_cache_mb << 20) if prefix_cache else None
@@ -329,6 +335,8 @@ class TransformersSimBackend:
             info = xgr.TokenizerInfo.from_huggingface(tok, vocab_size=vocab, stop_token_ids=stops)
             self._compiler = xgr.GrammarCompiler(info)
             self._vocab = info.vocab_size
+            if self.close_over_budget:
+                self._closers = closer_ids(info.decoded_vocab, info.stop_token_ids)
         return self._compiler
 
     def grammar(self, schema: dict | None, attempt: int = 0):
@@ -414,6 +422,7 @@ class TransformersSimBackend:
 
         from gtm_core.llm.decode import Row
 
+        self._compiler_()  # the closers (``close_over_budget``)
         tok = self.chat.tokenizer
         texts = self.chat.encode_prompts(reqs)
         ids = tok(texts, add_special_tokens=False)["input_ids"]
@@ -436,6 +445,7 @@ class TransformersSimBackend:
                     ),
                     seed=r.seed,
                     loop_guard=self.loop_guard,
+                    closers=self._closers,
                     restart_when=self._restart_when(hook) if hook else None,
                     fallback=self._fallback(hook.response_schema) if hook else None,
                 )
