@@ -275,6 +275,24 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
         {"name": "start_process", "description": "Start a process"}, "start_process", {}
     )
     assert not says_nothing({**args, "pid": 7}, "start_process", args)
+    # arguments under other keys, parameters' schemas, an error written as a result
+    assert says_nothing({"zip_by_ip": "10.0.0.1", "zip": "10.0.0.1"}, "get_zip", {"ip": "10.0.0.1"})
+    assert says_nothing(
+        {"country": "Brazil", "x-original-type": "dict", "type": "string"},
+        "deaths",
+        {"country": "Brazil"},
+    )
+    assert says_nothing(
+        {"error": {"message": "no such ASIN"}, "field": "ASIN"}, "rating", {"ASIN": "B1"}
+    )
+    assert not says_nothing(
+        {"error": "no such ASIN", "field": "ASIN"}, "rating", {"ASIN": "B1"}, {"error", "rating"}
+    )
+    assert not says_nothing(
+        {"word": "lit", "description": "When something is"}, "define", {"word": "lit"}
+    )
+    assert not says_nothing({"error": None, "rating": 4.1}, "rating", {"ASIN": "B1"})
+    assert not says_nothing({"id": "B1", "rating": "B1"}, "rating", {"ASIN": "B2"})
     # a text that loops on one phrase says nothing; lists, tables and rules that repeat do not loop
     assert says_nothing(
         "write_file: 6 earlier call: 6 earlier call: 6 earlier call: 6 earlier call: 6 ear",

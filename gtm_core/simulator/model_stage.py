@@ -27,7 +27,11 @@ from gtm_core.simulator.backends import (
 )
 from gtm_core.simulator.output_check import check_output, parsed
 from gtm_core.simulator.request import ModelCall, declines
-from gtm_core.simulator.response_format import response_schema_for, validator_for
+from gtm_core.simulator.response_format import (
+    declared_fields,
+    response_schema_for,
+    validator_for,
+)
 from gtm_core.simulator.rules import RULES_FALLBACK
 from gtm_core.simulator.silence import says_nothing
 from gtm_core.spec import ToolSpec, canonical_json
@@ -148,7 +152,7 @@ class ModelStage:
             RULES_FALLBACK.on(without)
             and self.backend.name != "offline"
             and not is_error_payload(m.output)
-            and says_nothing(m.output, spec.name, call.arguments)
+            and says_nothing(m.output, spec.name, call.arguments, declared_fields(m.schema))
         ):
             answer = self._rules_answer(m)
             if answer is not None:

@@ -175,6 +175,17 @@ def response_schema_for(
     return field if form == "bare" else {"anyOf": [declared, field]}
 
 
+def declared_fields(schema: Any) -> set[str]:
+    """The top-level property names a result schema declares (over its ``anyOf``/``oneOf``)."""
+    if not isinstance(schema, dict):
+        return set()
+    props = schema.get("properties")
+    names = set(props) if isinstance(props, dict) else set()
+    for branch in (schema.get("anyOf") or []) + (schema.get("oneOf") or []):
+        names |= declared_fields(branch)
+    return names
+
+
 def decision_schema(spec: ToolSpec, fmt: dict[str, Any]) -> dict[str, Any]:
     """The result branch a call's first decode sees beside the error branch: ``fmt`` (from
     ``response_schema_for``) or the format without examples (``anyOf``), so the probability of

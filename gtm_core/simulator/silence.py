@@ -15,6 +15,22 @@ from gtm_core.tool_errors import is_error_payload
 
 _EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
 _SPEC_KEYS = {"name", "description", "parameters", "inputs", "required", "response"}
+# JSON Schema keywords, and those that only a schema holds: the arguments beside them give back the
+# parameters' schemas
+_SCHEMA_KEYS = {
+    "type",
+    "description",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "default",
+    "title",
+    "format",
+}
+# the keys of an error payload: an object of these alone, one of them a non-empty ``error``, is an
+# error written as a result
+_ERROR_KEYS = {"error", "field", "message", "type", "code", "status", "details"}
 # one phrase written again and again in a row (8+ characters four times, 16+ characters three
 # times), with 2+ distinct letters or digits: a decoding loop, not a tool's answer (rules, padding
 # and table borders repeat no letters)
@@ -51,9 +67,29 @@ def no_answer(output: Any, tool: str, arguments: Any) -> bool:
     )
 
 
-def says_nothing(output: Any, tool: str, arguments: Any) -> bool:
-    """``no_answer``, a text that loops (``loops``), or an object that only gives back the call's
-    own arguments or the tool's specification (its name beside spec keys)."""
+_JSON_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
+
+
+def _schema_like(key: str, value: Any) -> bool:
+    """Whether ``key: value`` reads as a JSON Schema keyword (a type name, properties, items)."""
+    if key == "type":
+        return value in _JSON_TYPES
+    return key in ("properties", "items") and isinstance(value, dict)
+
+
+def _echoed(value: Any, args: dict[str, Any]) -> bool:
+    """Whether ``value`` is a scalar one of the arguments holds."""
+    return isinstance(value, str | int | float) and any(
+        type(a) is type(value) and a == value for a in args.values()
+    )
+
+
+def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> bool:
+    """``no_answer``, a text that loops (``loops``), or an object that only gives back the call:
+    its arguments (under their names or others), its parameters' schemas (arguments beside JSON
+    Schema keywords), the tool's specification (its name beside spec keys), or an error written as
+    a result (``{"error": {...}, "field": "id"}``: error keys only, where the result schema does
+    not declare ``error`` among its fields ``declared``)."""
     if no_answer(output, tool, arguments):
         return True
     if isinstance(output, str):
@@ -62,5 +98,17 @@ def says_nothing(output: Any, tool: str, arguments: Any) -> bool:
         return False
     args = arguments if isinstance(arguments, dict) else {}
     if all(k in args and args[k] == v for k, v in output.items()):
+        return True
+    if args and all(_echoed(v, args) for v in output.values()):
+        return True
+    own = [k for k in output if k in args]
+    if (
+        own
+        and all(args[k] == output[k] for k in own)
+        and all(k in args or k in _SCHEMA_KEYS or k.startswith("x-") for k in output)
+        and any(k.startswith("x-") or _schema_like(k, output[k]) for k in output if k not in args)
+    ):
+        return True
+    if "error" not in declared and output.get("error") and set(output) <= _ERROR_KEYS:
         return True
     return output.get("name") == tool and len(set(output) & _SPEC_KEYS) >= 2
