@@ -578,6 +578,23 @@ def test_multi_turn_values_flow_from_earlier_outputs(tmp_path):
     assert st.rejected == 2 and all("similarity > 0.9" in r for r in rej["reasons"])
 
 
+def _id_age_tool(name: str, description: str):
+    """A tool taking an ``id`` and answering ``{id, age}``."""
+    from gtm_core.spec import ToolSpec
+
+    return ToolSpec.parse(
+        {
+            "name": name,
+            "description": description,
+            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "response": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "age": {"type": "integer"}},
+            },
+        }
+    )
+
+
 def test_samples_show_the_response_format_as_schema_prose_or_not_at_all():
     """About a quarter of the CARG samples show their tool's response schema as prose naming its
     fields, a quarter show no response format: their output is then the JSON record where the
@@ -587,17 +604,7 @@ def test_samples_show_the_response_format_as_schema_prose_or_not_at_all():
     from gtm_core.carg.records import Sample
     from gtm_core.spec import ToolSpec
 
-    spec = ToolSpec.parse(
-        {
-            "name": "get_user",
-            "description": "Get a user",
-            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
-            "response": {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "age": {"type": "integer"}},
-            },
-        }
-    )
+    spec = _id_age_tool("get_user", "Get a user")
     bare = ToolSpec.parse({**spec.to_public(), "name": "ping", "response": None})
     record = {"id": "a", "age": 3}
     samples = [
@@ -654,7 +661,6 @@ def test_a_tool_named_for_one_value_answers_it_bare_without_a_schema():
     argument, a list, or the result of an acting tool is not a named value."""
     from gtm_core.carg.export import shown_sample
     from gtm_core.carg.records import Sample
-    from gtm_core.spec import ToolSpec
     from gtm_core.text_answer import named_value
 
     assert named_value("get_rating_by_asin", {"asin": "B1"}, {"asin": "B1", "rating": 4.1}) == 4.1
@@ -664,17 +670,7 @@ def test_a_tool_named_for_one_value_answers_it_bare_without_a_schema():
     assert named_value("search_songs", {}, {"songs": ["a"]}) is None
     assert named_value("create_url", {}, {"url": "https://x"}) is None
     assert named_value("rating", {}, {"rating": 4}) is None
-    spec = ToolSpec.parse(
-        {
-            "name": "get_user_age",
-            "description": "Get the age of a user",
-            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
-            "response": {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "age": {"type": "integer"}},
-            },
-        }
-    )
+    spec = _id_age_tool("get_user_age", "Get the age of a user")
     samples = [
         Sample(
             f"s{i}",

@@ -32,7 +32,7 @@ def setup(tiny_model_dir):  # noqa: F811
         for s in specs
     ]
     ref = TransformersSimBackend(tiny_model_dir, max_tokens=48, batch_size=16, decoder="generate")
-    # rows over budget are cut, as ``generate`` cuts them (closing them: ``test_rows_over_budget...``)
+    # rows over budget are cut, as ``generate`` cuts them (closed: ``test_rows_over_budget_...``)
     loop = TransformersSimBackend(
         tiny_model_dir,
         max_tokens=48,
@@ -289,8 +289,8 @@ def test_a_row_its_grammar_closes_ends_without_a_model_pass(setup):
 
 def test_rows_over_budget_close_their_json_under_the_grammar(setup):
     """With ``close_over_budget`` a row that reaches its budget with its JSON open is not cut: it
-    goes on, taking closing tokens wherever its grammar admits one, and ends as valid JSON under its
-    schema; up to the budget it wrote what the cut row wrote, and rows within budget are unchanged."""
+    goes on, taking closing tokens wherever its grammar admits one, and ends as valid JSON under
+    its schema; up to the budget it wrote what the cut row wrote; others are the same."""
     import json
 
     from gtm_core.llm.decode import CLOSE_TOKENS
