@@ -15,7 +15,7 @@ from gtm_core.tool_errors import is_error_payload
 
 _EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
 _SPEC_KEYS = {"name", "description", "parameters", "inputs", "required", "response"}
-# JSON Schema keywords, and those that only a schema holds: the arguments beside them give back the
+# JSON Schema keywords: the arguments beside them (a type name, properties, items) give back the
 # parameters' schemas
 _SCHEMA_KEYS = {
     "type",
