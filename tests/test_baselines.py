@@ -275,6 +275,12 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
         {"name": "start_process", "description": "Start a process"}, "start_process", {}
     )
     assert not says_nothing({**args, "pid": 7}, "start_process", args)
+    assert says_nothing("sample", "load", {"file_path": "a.wav"})
+    assert not says_nothing("success", "load", {"file_path": "a.wav"})
+    # arguments beside empty fields say nothing; an empty list is a real "found nothing"
+    movie = {"movie_name": "Heat"}
+    assert says_nothing({"movie_name": "Heat", "movie": "", "year": None}, "find", movie)
+    assert not says_nothing({"movie_name": "Heat", "results": []}, "find", movie)
     # arguments under other keys, parameters' schemas, an error written as a result
     assert says_nothing({"zip_by_ip": "10.0.0.1", "zip": "10.0.0.1"}, "get_zip", {"ip": "10.0.0.1"})
     assert says_nothing(

@@ -2,8 +2,8 @@
 
 ``no_answer`` is the audit's measure (a no-answer never counts as agreement); ``says_nothing``
 adds what a model writes for a call it cannot place (the arguments or the tool's own specification
-given back as the result, a text that loops on one phrase), which the engine does not return as a
-tool's answer.
+given back as the result, a filler word, a text that loops on one phrase), which the engine does
+not return as a tool's answer.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from typing import Any
 from gtm_core.tool_errors import is_error_payload
 
 _EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
+# filler a model writes where it has no value: a JSON type's name or a stand-in word, never a tool's
+# whole answer
+_PLACEHOLDERS = {"sample", "example", "placeholder", "string", "text", "value", "lorem ipsum"}
 _SPEC_KEYS = {"name", "description", "parameters", "inputs", "required", "response"}
 # JSON Schema keywords: the arguments beside them (a type name, properties, items) give back the
 # parameters' schemas
@@ -85,21 +88,24 @@ def _echoed(value: Any, args: dict[str, Any]) -> bool:
 
 
 def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> bool:
-    """``no_answer``, a text that loops (``loops``), or an object that only gives back the call:
-    its arguments (under their names or others), its parameters' schemas (arguments beside JSON
-    Schema keywords), the tool's specification (its name beside spec keys), or an error written as
-    a result (``{"error": {...}, "field": "id"}``: error keys only, where the result schema does
-    not declare ``error`` among its fields ``declared``)."""
+    """``no_answer``, a filler word (``"sample"``), a text that loops (``loops``), or an object
+    that only gives back the call: its arguments (under their names or others, alone or beside
+    empty strings and nulls: ``{"movie_name": "Heat", "movie": ""}``; an empty list stays a real
+    "found nothing"), its parameters' schemas (arguments beside JSON Schema keywords), the tool's
+    specification (its name beside spec keys), or an error written as a result (``{"error":
+    {...}, "field": "id"}``: error keys only, where the result schema does not declare ``error``
+    among its fields ``declared``)."""
     if no_answer(output, tool, arguments):
         return True
     if isinstance(output, str):
-        return loops(output)
+        return output.strip().strip(".").lower() in _PLACEHOLDERS or loops(output)
     if not isinstance(output, dict) or not output or is_error_payload(output):
         return False
     args = arguments if isinstance(arguments, dict) else {}
     if all(k in args and args[k] == v for k, v in output.items()):
         return True
-    if args and all(_echoed(v, args) for v in output.values()):
+    echoed = [v for v in output.values() if _echoed(v, args)]
+    if echoed and all(v in echoed or v in ("", None) for v in output.values()):
         return True
     own = [k for k in output if k in args]
     if (
