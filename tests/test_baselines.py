@@ -18,6 +18,7 @@ from gtm_core.simulator.models import ModelRef
 from gtm_core.simulator.rules import RULE_NAMES
 from gtm_core.simulator.silence import no_answer, says_nothing
 from gtm_core.spec import ToolSpec
+from gtm_core.tool_errors import is_error_payload
 
 
 def _spec(name: str, description: str = "", required=()) -> ToolSpec:
@@ -338,3 +339,23 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
     assert (
         Simulator([spec], Echo('"Started pid 7"')).simulate("start_process", args).source == "model"
     )
+
+
+def test_real_results_seldom_say_nothing(shared_data):
+    """What ``says_nothing`` takes for a non-answer is what real tools do not write: of each real
+    calls file's non-empty results, at most 1% are flagged (a real result can echo an argument:
+    ``{"total_cost": 150.0}`` for a price of 150.0 over one month)."""
+    from gtm_core.evaluation.real_traces import load_calls, real_value
+
+    files = sorted(shared_data.glob("*_calls.jsonl"))
+    assert files
+    for path in files:
+        calls, _ = load_calls(path)
+        real = [(c, real_value(c)[0]) for c in calls]
+        said = [
+            (c, v)
+            for c, v in real
+            if not is_error_payload(v) and not no_answer(v, c.tool, c.arguments)
+        ]
+        flagged = [c.tool for c, v in said if says_nothing(v, c.tool, c.arguments)]
+        assert len(flagged) <= 0.01 * len(said), (path.name, flagged)
