@@ -104,8 +104,9 @@ def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> 
     args = arguments if isinstance(arguments, dict) else {}
     if all(k in args and args[k] == v for k, v in output.items()):
         return True
-    echoed = [v for v in output.values() if _echoed(v, args)]
-    if echoed and all(v in echoed or v in ("", None) for v in output.values()):
+    if any(_echoed(v, args) for v in output.values()) and all(
+        _echoed(v, args) or v in ("", None) for v in output.values()
+    ):
         return True
     own = [k for k in output if k in args]
     if (
