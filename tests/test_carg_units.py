@@ -597,7 +597,7 @@ def _id_age_tool(name: str, description: str):
 
 def test_samples_show_the_response_format_as_schema_prose_or_not_at_all():
     """About a quarter of the CARG samples show their tool's response schema as prose naming its
-    fields, a quarter show no response format: their output is then the JSON record where the
+    fields, half show no response format: their output is then the JSON record where the
     description says the tool returns one, else the tool's plain-text answer. The rest, schema-less
     tools and tools already answered in the history are shown as they are."""
     from gtm_core.carg.export import NO_RESPONSE_SHARE, PROSE_RESPONSE_SHARE, example, shown_sample

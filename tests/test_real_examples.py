@@ -9,7 +9,12 @@ import pytest
 from _sim_support import CountingBackend
 
 from gtm_core import chat_format
-from gtm_core.evaluation.real_split import build_split, train_example_index
+from gtm_core.evaluation.real_split import (
+    RealSplitConfig,
+    build_split,
+    train_example_index,
+    unrecorded,
+)
 from gtm_core.evaluation.real_traces import episode_key, load_all_calls, shared_pairs
 from gtm_core.simulator.engine import SimCall, SimOptions, Simulator
 from gtm_core.simulator.examples import ExampleIndex, RealExample
@@ -418,6 +423,11 @@ def test_train_rows_never_show_heldout_or_own_episode(shared_data, embedder) -> 
             assert eps - {own}, f"{row['sample_id']}: example from its own episode"
             shown += 1
     assert shown > len(split.examples) // 2  # most train rows see recorded calls
+    # a hash-chosen share of rows is shown as a tool nobody recorded: no example at all
+    config = RealSplitConfig()
+    bare = [r for r in split.examples if unrecorded(by_key[(r["file"], r["line"])], config)]
+    assert abs(len(bare) / len(split.examples) - config.unrecorded_frac) < 0.05
+    assert not any("EXAMPLE[" in r["messages"][1]["content"] for r in bare)
 
     index = train_example_index(calls_files, tools_files, k=2, embedder=embedder)
     assert len(index) > 0

@@ -33,6 +33,7 @@ class RealTracesConfig(dg.Config):
     episode_frac: float = 0.15
     max_heldout: int | None = 400
     salt: str = "gtm-real-split-v1"
+    unrecorded_frac: float = 0.35  # train rows shown without recorded examples
     examples_k: int = (
         -1
     )  # recorded examples shown in each train row (-1: settings.real_examples_k; 0: none)

@@ -23,9 +23,11 @@ from gtm_core.tool_errors import is_error_payload
 # success"), the output a JSON record; or not at all, as MCP servers and many APIs do, the output
 # then being what the description says: a JSON record where it says the tool returns one, else the
 # tool's plain-text answer (``text_answer``), or the bare value a tool named for one thing returns
-# (``named_value``). The model learns to read the form from the spec.
+# (``named_value``). The model learns to read the form from the spec. Schema-less views get the
+# largest share: most tools users bring (MCP servers, plain functions) declare no response schema,
+# and a declared schema constrains the served output by grammar whatever the model learned.
 PROSE_RESPONSE_SHARE = 0.25
-NO_RESPONSE_SHARE = 0.25
+NO_RESPONSE_SHARE = 0.5
 _PROSE = ("Returns a JSON {what}.", "JSON-encoded {what} on success.", "The {what}, as JSON.")
 _MAX_PROSE_FIELDS = 12
 

@@ -54,16 +54,20 @@ class RealSplitConfig:
     further share held out through whole episodes; ``max_heldout``: cap on all held-out calls (None:
     no cap); ``salt`` changes the hash order (a different, equally deterministic split);
     ``unseen_source``: one source (``real_traces.SOURCES`` name or file) held out whole: its calls,
-    tools and records are seen by nothing (leave-one-source-out), outside the cap."""
+    tools and records are seen by nothing (leave-one-source-out), outside the cap;
+    ``unrecorded_frac``: share of the train rows (hash-chosen) rendered without recorded examples,
+    as the simulator serves a tool nobody recorded: the model learns the tool's answer from its
+    spec and the session alone, not only by adapting a record."""
 
     tool_frac: float = 0.15
     episode_frac: float = 0.15
     max_heldout: int | None = 400
     salt: str = "gtm-real-split-v1"
     unseen_source: str | None = None
+    unrecorded_frac: float = 0.35
 
     def __post_init__(self) -> None:
-        for name in ("tool_frac", "episode_frac"):
+        for name in ("tool_frac", "episode_frac", "unrecorded_frac"):
             v = getattr(self, name)
             if not 0 <= v <= 1:
                 raise ValueError(f"{name}: must be within [0, 1] (got {v})")
@@ -193,6 +197,13 @@ def _example_records(items: Sequence[tuple[RealCall, ToolSpec, Any, str]]) -> li
     ]
 
 
+def unrecorded(call: RealCall, config: RealSplitConfig) -> bool:
+    """Whether ``call``'s train row is shown without recorded examples (a content hash below
+    ``config.unrecorded_frac``)."""
+    h = int(_rank(config.salt, "unrecorded", call.file, str(call.line))[:8], 16)
+    return h / 0xFFFFFFFF < config.unrecorded_frac
+
+
 def build_split(
     calls_files: Sequence[str | Path],
     tools_files: Sequence[str | Path],
@@ -204,7 +215,8 @@ def build_split(
 ) -> RealSplit:
     """Load, split and render the real calls of ``calls_files`` (specs joined from ``tools_files``).
     With ``examples_k`` > 0 each train row shows that many recorded examples of the train part
-    (``ExampleIndex``; the row's own episode left out), as the simulator serves them."""
+    (``ExampleIndex``; the row's own episode left out), as the simulator serves them, but the
+    ``config.unrecorded_frac`` of rows that show none (``unrecorded``)."""
     calls, rejects = load_all_calls(calls_files)
     split = split_calls(calls, config)
     index = SpecIndex(tools_files)
@@ -240,7 +252,11 @@ def build_split(
     )
     examples = []
     for c, hist, spec, target, kind in train:
-        ex = shots.for_tool(spec, exclude_episode=episode_key(c)) if shots is not None else None
+        ex = (
+            shots.for_tool(spec, exclude_episode=episode_key(c))
+            if shots is not None and not unrecorded(c, config)
+            else None
+        )
         msgs = sft_example(spec, c.arguments, target, hist or None, ex or None)["messages"]
         examples.append(
             {
