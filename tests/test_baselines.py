@@ -290,6 +290,20 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
         {"country": "Brazil"},
     )
     assert says_nothing(
+        {"country": {"type": "string", "description": "The country to find the deaths of"}},
+        "deaths",
+        {"country": "Brazil"},
+    )  # an argument's name over its schema
+    assert says_nothing({"result": {"term": "lit"}}, "define", {"term": "lit"})  # a wrapper
+    assert says_nothing({"result": "sample"}, "define", {"term": "lit"})
+    assert not says_nothing({"result": "slang for exciting"}, "define", {"term": "lit"})
+    # an item chosen from a list argument is an answer (the lowest price, a recommended doctor)
+    prices = {"pharmacies": ["A", "B"], "prices": [20.0, 25.0]}
+    assert not says_nothing({"lowest_price": 20.0}, "compare", prices)
+    assert not says_nothing(
+        {"country": {"name": "Brazil", "deaths": 711380}}, "deaths", {"country": "Brazil"}
+    )
+    assert says_nothing(
         {"error": {"message": "no such ASIN"}, "field": "ASIN"}, "rating", {"ASIN": "B1"}
     )
     assert not says_nothing(

@@ -663,9 +663,8 @@ def test_tools_declaring_the_same_schema_answer_alike(embedder) -> None:
 
 
 def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:
-    """The grammar of a bare untyped field admits values and objects of two or more keys, never the
-    one-key ``{"error": ...}`` that reads as an error payload (xgrammar
-    cannot exclude a key name)."""
+    """The grammar of a bare untyped field admits values and objects, one-key objects too, never the
+    one-key ``{"error": ...}`` that reads as an error payload."""
     xgr = pytest.importorskip("xgrammar")
     from xgrammar.testing import _is_grammar_accept_string
 
@@ -674,7 +673,12 @@ def test_untyped_result_grammar_never_reads_as_an_error_payload() -> None:
     g = xgr.Grammar.from_json_schema(json.dumps(UNTYPED_RESULT_SCHEMA), any_whitespace=False)
     for text, ok in [
         ('{"error": "x"}', False),
-        ('{"a": 1}', False),
+        ('{"error": {"type": "not_found"}}', False),
+        ('{"a": 1}', True),
+        ('{"message": "unrecognized genre: 20"}', True),
+        ('{"errors": []}', True),
+        ('{"err": 1}', True),
+        ('{"error": "x", "code": 3}', True),
         ('"success"', True),
         ("6.0", True),
         ('[{"name": "x"}]', True),

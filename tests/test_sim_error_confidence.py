@@ -229,8 +229,8 @@ def test_decode_loop_reports_head_probability(tiny_model_dir) -> None:  # noqa: 
 
 def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_payload() -> None:
     """A declined error is re-decoded under ``UNTYPED_RESULT_SCHEMA``: its grammar admits text,
-    numbers, lists and objects of two or more keys, so no ``{"error": ...}`` (an error payload
-    whatever it holds) can come back."""
+    numbers, lists and objects but one whose one key is ``error``, so no ``{"error": ...}`` (an
+    error payload whatever it holds) can come back."""
     import xgrammar as xgr
 
     g = xgr.Grammar.from_json_schema(json.dumps(UNTYPED_RESULT_SCHEMA), any_whitespace=False)
@@ -244,6 +244,7 @@ def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_pa
             '{"error": "x"}',
             '{"error": {"type": "not_found"}}',
             '{"id": 3, "name": "x"}',
+            '{"status": "ok"}',
         )
     }
     assert accept == {
@@ -254,6 +255,7 @@ def test_a_declined_error_of_a_tool_without_response_schema_is_never_an_error_pa
         '{"error": "x"}': False,
         '{"error": {"type": "not_found"}}': False,
         '{"id": 3, "name": "x"}': True,
+        '{"status": "ok"}': True,
     }
     spec = ToolSpec.parse(
         {"name": "notes", "parameters": {"type": "object", "properties": {"q": {"type": "string"}}}}

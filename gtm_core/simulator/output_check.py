@@ -77,9 +77,9 @@ _NONE = object()
 
 def _bare_value(value: Any, schema: dict) -> Any:
     """The one value of a one-key result object the schema refuses but whose value it accepts,
-    else ``_NONE``. A tool without a response schema answers a value or an object of two keys or
-    more (``UNTYPED_RESULT_SCHEMA``), and a grammar counts a key written twice (``{"a": 1, "a":
-    1}``) as two: the object a decoder writes that way means its one value."""
+    else ``_NONE``. A grammar counts a key written twice (``{"a": 1, "a": 1}``) as two, so a
+    decoder held to objects of two keys or more can write one that parses to one key: it means
+    its one value."""
     if not isinstance(value, dict) or len(value) != 1 or "error" in value:
         return _NONE
     (inner,) = value.values()

@@ -6,8 +6,8 @@ what real tools of its kind answer and narrowed to what its own recorded outputs
 * **A one-field result may come bare.** For a schema with exactly one property (``bare_field``)
   the result is ``anyOf[declared, the field's schema]``: the model chooses between the object and
   the field's value itself.
-* **A tool without a response schema may answer anything**: any JSON value, or an object of two
-  keys or more (``UNTYPED_RESULT_SCHEMA``); the model decides from the description, examples and
+* **A tool without a response schema may answer anything**: any JSON value or any object but the
+  error payload (``UNTYPED_RESULT_SCHEMA``); the model decides from the description, examples and
   history.
 * **A tool's own recorded results decide.** When the examples shown for a call include results
   (not errors) of the *same* tool, the result takes one of their shapes (``anyOf`` of
@@ -45,13 +45,26 @@ VALUE_SCHEMA: dict[str, Any] = {
     "type": ["string", "number", "boolean", "array", "null"],
     "items": {},
 }
+# a key other than "error", as a regular expression without lookahead (xgrammar compiles
+# ``propertyNames.pattern`` but has no lookahead): the empty key, any key not starting with
+# "error", a proper prefix of it, or "error" followed by more
+NOT_ERROR_KEY = "^(|[^e].*|e|e[^r].*|er|er[^r].*|err|err[^o].*|erro|erro[^r].*|error.+)$"
 # any result at all (a tool without a response schema, an untyped field returned bare): a value,
-# or an object of two or more keys. An object whose one key is "error" reads as an error payload
-# everywhere (``tool_errors.is_error_payload``), and the JSON Schema xgrammar compiles cannot
-# exclude that one key (no ``not``, no lookahead, ``propertyNames`` is ignored), so a result
-# object has two keys or more
+# an object of two or more keys, or an object of one key other than "error" (``{"message": …}``,
+# as schema-less tools often answer). An object whose one key is "error" reads as an error
+# payload everywhere (``tool_errors.is_error_payload``): errors have their own branch
 UNTYPED_RESULT_SCHEMA: dict[str, Any] = {
-    "anyOf": [VALUE_SCHEMA, {"type": "object", "minProperties": 2, "additionalProperties": {}}]
+    "anyOf": [
+        VALUE_SCHEMA,
+        {"type": "object", "minProperties": 2, "additionalProperties": {}},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 1,
+            "propertyNames": {"pattern": NOT_ERROR_KEY},
+            "additionalProperties": {},
+        },
+    ]
 }
 _TYPING_KEYS = ("type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "properties", "items")
 

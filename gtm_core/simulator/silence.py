@@ -80,6 +80,16 @@ def _schema_like(key: str, value: Any) -> bool:
     return key in ("properties", "items") and isinstance(value, dict)
 
 
+def _param_schema(value: Any) -> bool:
+    """Whether ``value`` reads as a parameter's JSON Schema (a JSON type name beside schema
+    keywords only)."""
+    return (
+        isinstance(value, dict)
+        and value.get("type") in _JSON_TYPES
+        and all(k in _SCHEMA_KEYS or k.startswith("x-") for k in value)
+    )
+
+
 def _echoed(value: Any, args: dict[str, Any]) -> bool:
     """Whether ``value`` is a scalar one of the arguments holds."""
     return isinstance(value, str | int | float) and any(
@@ -88,11 +98,13 @@ def _echoed(value: Any, args: dict[str, Any]) -> bool:
 
 
 def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> bool:
-    """``no_answer``, a filler word (``"sample"``), a text that loops (``loops``), or an object
-    that only gives back the call: its arguments (under their names or others, alone or beside
+    """``no_answer``, a filler word (``"sample"``), a text that loops (``loops``), a one-key
+    wrapper of any of these (``{"result": {"term": "lit"}}``), or an object that only gives back
+    the call: its arguments (under their names or others, alone or beside
     empty strings and nulls: ``{"movie_name": "Heat", "movie": ""}``; an empty list stays a real
     "found nothing"), its parameters' schemas (arguments beside JSON Schema keywords), the tool's
-    specification (its name beside spec keys), or an error written as a result (``{"error":
+    specification (its name beside spec keys; an argument's name over its schema: ``{"country":
+    {"type": "string", "description": …}}``), or an error written as a result (``{"error":
     {...}, "field": "id"}``: error keys only, where the result schema does not declare ``error``
     among its fields ``declared``)."""
     if no_answer(output, tool, arguments):
@@ -102,7 +114,11 @@ def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> 
     if not isinstance(output, dict) or not output or is_error_payload(output):
         return False
     args = arguments if isinstance(arguments, dict) else {}
-    if all(k in args and args[k] == v for k, v in output.items()):
+    if len(output) == 1 and not set(output) & set(args):  # a wrapper: {"result": ...}
+        (inner,) = output.values()
+        if isinstance(inner, dict | str) and says_nothing(inner, tool, arguments, declared):
+            return True
+    if all(k in args and (args[k] == v or _param_schema(v)) for k, v in output.items()):
         return True
     if any(_echoed(v, args) for v in output.values()) and all(
         _echoed(v, args) or v in ("", None) for v in output.values()
