@@ -7,6 +7,7 @@ sees at serving time exactly the format it was trained on.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from gtm_core import prompts
@@ -37,6 +38,10 @@ EXAMPLES_CHARS = (
     900  # recorded real calls of this tool or its nearest tools (``simulator.examples``)
 )
 EXAMPLE_ITEM_CHARS = 450
+
+
+# the marker ``clip`` leaves, with or without its ellipsis and brackets
+CLIP_MARKER = re.compile(r"…?\[?\d+ chars truncated\]?")
 
 
 def clip(text: str, limit: int) -> str:

@@ -295,6 +295,9 @@ def test_a_model_result_that_says_nothing_gets_the_rules_answer():
         {"country": "Brazil"},
     )  # an argument's name over its schema
     assert says_nothing({"result": {"term": "lit"}}, "define", {"term": "lit"})  # a wrapper
+    for marker in ("2646 chars truncated", "…[12 chars truncated]"):
+        assert says_nothing(marker, "search", {"q": "x"})
+    assert not says_nothing("Top stories…[2646 chars truncated]", "search", {"q": "x"})
     assert says_nothing({"result": "sample"}, "define", {"term": "lit"})
     assert not says_nothing({"result": "slang for exciting"}, "define", {"term": "lit"})
     # an item chosen from a list argument is an answer (the lowest price, a recommended doctor)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gtm_core.chat_format import CLIP_MARKER
 from gtm_core.tool_errors import is_error_payload
 
 _EMPTY_TEXTS = {"", "{", "}", "[", "]", "{}", '"', "'", '""', "''", "null", "none"}
@@ -98,7 +99,8 @@ def _echoed(value: Any, args: dict[str, Any]) -> bool:
 
 
 def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> bool:
-    """``no_answer``, a filler word (``"sample"``), a text that loops (``loops``), a one-key
+    """``no_answer``, a filler word (``"sample"``), the prompt's clip marker (``"2646 chars
+    truncated"``, copied from a clipped history line), a text that loops (``loops``), a one-key
     wrapper of any of these (``{"result": {"term": "lit"}}``), or an object that only gives back
     the call: its arguments (under their names or others, alone or beside
     empty strings and nulls: ``{"movie_name": "Heat", "movie": ""}``; an empty list stays a real
@@ -110,7 +112,8 @@ def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> 
     if no_answer(output, tool, arguments):
         return True
     if isinstance(output, str):
-        return output.strip().strip(".").lower() in _PLACEHOLDERS or loops(output)
+        text = output.strip().strip(".")
+        return text.lower() in _PLACEHOLDERS or bool(CLIP_MARKER.fullmatch(text)) or loops(output)
     if not isinstance(output, dict) or not output or is_error_payload(output):
         return False
     args = arguments if isinstance(arguments, dict) else {}
