@@ -123,9 +123,8 @@ def says_nothing(output: Any, tool: str, arguments: Any, declared: Any = ()) -> 
             return True
     if all(k in args and (args[k] == v or _param_schema(v)) for k, v in output.items()):
         return True
-    if any(_echoed(v, args) for v in output.values()) and all(
-        _echoed(v, args) or v in ("", None) for v in output.values()
-    ):
+    echoes = [(v, _echoed(v, args)) for v in output.values()]
+    if any(e for _, e in echoes) and all(e or v in ("", None) for v, e in echoes):
         return True
     own = [k for k in output if k in args]
     if (
