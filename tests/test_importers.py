@@ -527,6 +527,7 @@ def test_complete_specs_with_offline_teacher():
             "response": {"type": "object", "properties": {"name": {"type": "string"}}},
         },
         {"name": "delete_item", "parameters": _params({"item_id": {"type": "string"}})},
+        {"name": "long_weekend", "parameters": _params({"year": {"type": "string"}})},
     ]
     specs = [ToolSpec.parse(r) for r in raw]
     assert "param_type_missing:city" in specs[0].flags and "response_missing" in specs[0].flags
@@ -543,6 +544,8 @@ def test_complete_specs_with_offline_teacher():
     assert s0.response["properties"]["results"]["type"] == "array"
     assert out[1] == specs[1]  # nothing missing: untouched
     assert out[2].response["properties"]["status"]["enum"] == ["success", "failed"]
+    # a name that says nothing of its answer: no invented schema, the tool stays schema-less
+    assert out[3].response is None and "response_missing" in out[3].flags
     assert out == complete_specs(specs, OfflineTeacher(seed=0))  # deterministic
 
 

@@ -1,5 +1,7 @@
 """Offline answers to ``complete_spec``: parameter types from the parameter's semantic kind and a
-response schema inferred from the tool's name (get_*/search_*/list_*/create_* ... patterns)."""
+response schema inferred from the tool's name (get_*/search_*/list_*/create_* ... patterns). A
+name whose verb says nothing about the answer gets no response schema: the tool stays
+schema-less, as it was declared, and the teacher answers it with plain text."""
 
 from __future__ import annotations
 
@@ -143,8 +145,9 @@ def _search_schema(noun: str) -> dict[str, Any]:
     }
 
 
-def response_schema(name: str, description: str = "") -> dict[str, Any]:
-    """A plausible response schema from the tool's verb (first name token) and object noun."""
+def response_schema(name: str) -> dict[str, Any] | None:
+    """A plausible response schema from the tool's verb (first name token) and object noun; None
+    when the verb is none of the known kinds (the answer's form is then unknown)."""
     toks = _tokens(name) or ["result"]
     verb, noun = toks[0], _noun(toks)
     if verb in _SEARCH_VERBS:
@@ -189,10 +192,7 @@ def response_schema(name: str, description: str = "") -> dict[str, Any]:
                 "explanation": {"type": "string"},
             },
         }
-    return {
-        "type": "object",
-        "properties": {"result": {"type": "string", "description": (description or name)[:120]}},
-    }
+    return None
 
 
 @task("complete_spec")
@@ -205,7 +205,5 @@ def complete_spec(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]
     want_response = payload.get("missing_response", spec.get("response") is None)
     return {
         "parameter_types": {p: param_type(p, props.get(p) or {}) for p in params},
-        "response": response_schema(str(spec.get("name", "")), str(spec.get("description", "")))
-        if want_response
-        else None,
+        "response": response_schema(str(spec.get("name", ""))) if want_response else None,
     }
