@@ -655,45 +655,6 @@ def test_samples_show_the_response_format_as_schema_prose_or_not_at_all():
     assert all(shown_sample(spec, s)[1] == err for s in failed)
 
 
-def test_training_order_favours_prompts_without_a_response_format():
-    """Any prefix of the training order holds each kind in proportion to its weight, and within a
-    kind the records whose prompt shows no response format (the TOOL line's ``"response": null``,
-    or a clipped TOOL line) twice as often as those that show one; the order is deterministic."""
-    from gtm_core.carg.export import UNDECLARED_WEIGHT, example, shown_sample, training_order
-    from gtm_core.carg.records import Sample
-    from gtm_core.chat_format import TOOL_CHARS, shows_response
-
-    spec = _id_age_tool("get_user", "Get a user")
-    samples = [
-        Sample(f"s{i}", sc, "f", "F", spec.uid, spec.name, {"id": "a"}, {"id": "a", "age": i})
-        for i, sc in enumerate(["single"] * 600 + ["multi"] * 300)
-    ]
-    msgs = [example(spec, s)["messages"] for s in samples]
-    shown = [shown_sample(spec, s)[0].response is not None for s in samples]
-    assert [shows_response(m) for m in msgs] == shown and 0 < sum(shown) < len(shown)
-    long = ToolSpec.parse({**spec.to_public(), "description": "x" * (TOOL_CHARS + 10)})
-    assert not shows_response(example(long, samples[0])["messages"])  # clipped: shows none
-    rows = pd.DataFrame(
-        {
-            "sample_id": [s.sample_id for s in samples],
-            "split": "train",
-            "kind": [s.scenario for s in samples],
-            "messages": msgs,
-        }
-    )
-    order = training_order(rows)
-    assert (
-        order["sample_id"].tolist()
-        == training_order(rows.sample(frac=1, random_state=0))["sample_id"].tolist()
-    )
-    head = order.head(120)
-    forms = head["messages"].map(shows_response)
-    for kind in ("single", "multi"):
-        mine = forms[head["kind"] == kind]
-        assert abs(len(mine) - 60) <= 1  # single and multi weigh the same
-        assert abs((~mine).sum() / max(mine.sum(), 1) - UNDECLARED_WEIGHT) < 0.2
-
-
 def test_a_tool_named_for_one_value_answers_it_bare_without_a_schema():
     """Shown without its response schema, a tool named for one scalar field of its result answers
     that value bare, as functions do (``get_rating_by_asin`` -> ``4.1``); a field that is an
