@@ -148,17 +148,6 @@ def sft_example(
     }
 
 
-def shows_response(messages: list[dict[str, str]]) -> bool:
-    """Whether a chat record's user turn shows its tool's response format (a schema or prose): the
-    TOOL line ends with its ``"response"`` key, ``null`` for a tool that declares none; a TOOL line
-    clipped to ``TOOL_CHARS`` shows none."""
-    user = next((m.get("content", "") for m in messages if m.get("role") == "user"), "")
-    line = user.split("\n", 1)[0]
-    return (
-        line.startswith("TOOL: ") and line.endswith("}") and not line.endswith('"response": null}')
-    )
-
-
 def error_payload(type_: str, message: str, field: str | None) -> dict[str, Any]:
     """The canonical error output ``{"error": {"type", "message", "field"}}``."""
     return {"error": {"type": type_, "message": message, "field": field}}

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from gtm_core.carg.records import Sample
-from gtm_core.chat_format import sft_example, shows_response
+from gtm_core.chat_format import sft_example
 from gtm_core.spec import ToolSpec
 from gtm_core.splits import SPLITS
 from gtm_core.text_answer import named_value, text_answer
@@ -125,32 +125,20 @@ def llama_factory_info(files: dict[str, str]) -> dict[str, Any]:
 # How much of any prefix of a split each kind gets (training reads the first ``max_train_examples``
 # of train.jsonl): real calls first, then the CARG scenarios, semantic errors the least.
 ORDER_WEIGHTS: dict[str, float] = {"real": 2.0, "single": 1.0, "multi": 1.0, "semantic_error": 0.15}
-# Within a kind, records whose prompt shows no response format weigh twice those that show one: a
-# declared schema shapes the served output by grammar whatever the model learned, while the tools
-# users bring most (MCP servers, plain functions) declare none, and there the model alone decides.
-UNDECLARED_WEIGHT = 2.0
 
 
 def training_order(rows: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
     """``rows`` in a deterministic interleaved order: within each kind (column ``kind``, else
-    ``scenario``) and prompt form (``shows_response`` of column ``messages``, when there is one) by
-    a content hash, and the groups merged so that any prefix holds them in proportion to their
-    weights: the kind's in ``weights`` (default ``ORDER_WEIGHTS``; unknown kinds weigh 1), times
-    ``UNDECLARED_WEIGHT`` for a prompt that shows no response format."""
+    ``scenario``) by a content hash, and the kinds merged so that any prefix holds them in
+    proportion to ``weights`` (default ``ORDER_WEIGHTS``; unknown kinds weigh 1)."""
     if rows.empty:
         return rows
     weights = ORDER_WEIGHTS if weights is None else weights
     kinds = rows["kind"] if "kind" in rows else rows["scenario"]
     ids = rows["sample_id"].astype(str) if "sample_id" in rows else rows["messages"].map(json.dumps)
     digest = ids.map(lambda x: hashlib.sha256(x.encode()).hexdigest())
-    shown = (
-        rows["messages"].map(shows_response)
-        if "messages" in rows
-        else pd.Series(True, index=rows.index)
-    )
-    rank = digest.groupby([rows["split"], kinds, shown]).rank(method="first") - 0.5
-    form = shown.map({True: 1.0, False: UNDECLARED_WEIGHT})
-    key = rank / (kinds.map(lambda k: weights.get(k, 1.0)) * form)
+    rank = digest.groupby([rows["split"], kinds]).rank(method="first") - 0.5
+    key = rank / kinds.map(lambda k: weights.get(k, 1.0))
     return (
         rows.assign(_key=key, _id=digest)
         .sort_values(["split", "_key", "_id"])
