@@ -195,12 +195,17 @@ def test_invalid_model_output_is_a_simulator_error(agenda):
         def generate(self, requests, *, attempt=0):
             return ["not json at all"] * len(requests)
 
-    sim = Simulator(agenda, Broken(), max_retries=2)
+    sim = Simulator(agenda, Broken(), max_retries=2, without={"rules_fallback"})
     r = sim.simulate("QueryAgenda", _args(agenda[1]), session_id="x")
     assert (
         r.source == "error" and r.output["error"]["type"] == "simulator_error" and r.attempts == 3
     )
     assert sim.sessions.get("x").history == []  # never recorded as a tool result
+    # with rules_fallback on (the default), the rules answer in the model's place, as a result
+    sim = Simulator(agenda, Broken(), max_retries=2)
+    r = sim.simulate("QueryAgenda", _args(agenda[1]), session_id="x")
+    assert r.source == "rules" and not r.is_error and r.attempts == 3
+    assert check_output(json.dumps(r.output), agenda[1], allow_errors=False, strict_json=True)[0]
     ok, _, reason = check_output('{"status": 3}', agenda[0], allow_errors=False, strict_json=True)
     assert not ok and "response schema" in reason
 

@@ -154,8 +154,17 @@ def test_a_model_written_structural_error_is_retried(seal, claim):
     r = sim.simulate(s.name, args, options={"use_cache": False})
     assert r.source == "model" and r.attempts == 2 and sim.counters["retries"] == 1
     assert structural_claim(r.output) is None and not r.is_error
-    # never a valid answer: the fallback (simulator_error) applies, never the structural error
+    # never a valid answer: the rules answer (rules_fallback), or without them a simulator_error,
+    # never the structural error
     stubborn = Simulator([s], StructuralFirst(bad_attempts=99, claim=claim), max_retries=2)
+    r = stubborn.simulate(s.name, args, options={"use_cache": False})
+    assert r.source == "rules" and r.attempts == 3 and structural_claim(r.output) is None
+    stubborn = Simulator(
+        [s],
+        StructuralFirst(bad_attempts=99, claim=claim),
+        max_retries=2,
+        without={"rules_fallback"},
+    )
     r = stubborn.simulate(s.name, args, options={"use_cache": False})
     assert (
         r.source == "error" and r.output["error"]["type"] == "simulator_error" and r.attempts == 3

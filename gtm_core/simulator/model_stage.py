@@ -3,10 +3,9 @@
 Each attempt decodes every call still open in one batch. A greedy error the ``error_confidence``
 and ``error_grounds`` rules decline, and a result in the declared shape where the tool's records
 show another, are decoded again as results in the same attempt; an output that fails its checks
-(``output_check``) is retried under tighter bounds. A call left without a valid output after the
-retries is a ``simulator_error``; a result that says nothing gets the rules' answer
-(``rules_fallback``).
-"""
+(``output_check``) is retried under tighter bounds. A result that says nothing, and a call left
+without a valid output after the retries, get the rules' answer (``rules_fallback``); a
+``simulator_error`` only where the rules have no answer that fits either."""
 
 from __future__ import annotations
 
@@ -143,14 +142,18 @@ class ModelStage:
 
     def conclude(self, m: ModelCall, without: frozenset[str]) -> tuple[Any, str]:
         """The call's answer and its source: the model's output, the rules' answer where the
-        model's result says nothing, or a ``simulator_error``."""
+        model's result says nothing or no attempt gave a valid output, else a
+        ``simulator_error``."""
+        fallback = RULES_FALLBACK.on(without) and self.backend.name != "offline"
         if not m.done:
+            answer = self._rules_answer(m) if fallback else None
+            if answer is not None:
+                return answer, "rules"
             msg = f"The simulator produced no valid output after {m.attempts} attempts: {m.reason}"
             return error_payload("simulator_error", msg, None), "error"
         call, spec = m.pending.call, m.pending.spec
         if (
-            RULES_FALLBACK.on(without)
-            and self.backend.name != "offline"
+            fallback
             and not is_error_payload(m.output)
             and says_nothing(m.output, spec.name, call.arguments, declared_fields(m.schema))
         ):

@@ -172,8 +172,8 @@ RULES_FALLBACK = Rule(
     "rules_fallback",
     "output",
     "a model result that says nothing (empty, a bracket, the tool's name, the arguments or the "
-    "spec echoed, a loop) is replaced by the rules' answer (the offline teacher under the same "
-    "format; source 'rules')",
+    "spec echoed, a loop), or no valid output after the retries, is replaced by the rules' answer "
+    "(the offline teacher under the same format; source 'rules')",
 )
 
 RULES: tuple[Rule, ...] = (
