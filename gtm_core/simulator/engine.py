@@ -1,8 +1,9 @@
 """The Simulator, one engine behind every front (HTTP, MCP, RL, CLI): rules -> model request ->
 backend -> checks -> session record. The ``answer`` rules (``rules.RULES``) answer a call without a
 model where they can; otherwise ``request.model_call`` builds its request and ``ModelStage``
-decodes and checks it. The result is the tool's output or an error payload; an output that fails
-its checks after the retries is a ``simulator_error`` (``source="error"``), never a tool result."""
+decodes and checks it. The result is the tool's output or an error payload; a call whose outputs
+fail their checks after the retries gets the rules' answer (``rules_fallback``), else is a
+``simulator_error`` (``source="error"``), never a tool result."""
 
 from __future__ import annotations
 
